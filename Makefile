@@ -1,0 +1,38 @@
+# The README's two commands: `make run` and `make test`. Only python3 and make are assumed.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.setup-stamp
+
+.PHONY: setup run test lint typecheck bench-nlu bench-bot bench-import clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: setup
+	$(VENV)/bin/cunshe db upgrade
+	$(VENV)/bin/cunshe run
+
+test: setup
+	$(PY) -m pytest -q
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+bench-nlu: setup
+	$(PY) tests/benchmarks/bench_nlu.py
+
+bench-bot: setup
+	$(PY) tests/benchmarks/bench_bot.py
+
+bench-import: setup
+	$(PY) tests/benchmarks/bench_import.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,119 @@
+"""The composition root: everything is built here from config, nothing at import time."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+
+from bot.config import AppConfig, ConfigError
+from domain.sla import OfficeHours
+from domain.staff import Staff
+from storage.crypto import Crypto, KeyError_, local_secret
+from storage.db import make_engine, make_sessionmaker
+from storage.uow import EventHandler, SqlUnitOfWork
+
+if TYPE_CHECKING:
+    from bot.dialogue.engine import DialogueEngine
+    from nlu import Parser
+
+log = logging.getLogger(__name__)
+
+
+def resolve_secret(config: AppConfig) -> str:
+    """The encryption key: env/secrets file, or a local key file beside a SQLite database."""
+    if config.secret_key:
+        return config.secret_key
+    url = make_url(config.database.url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        path = Path(url.database).parent / "secret.key"
+        log.warning("CUNSHE_SECRET_KEY not set: using the local key file %s", path)
+        return local_secret(path)
+    raise ConfigError("secret_key: set CUNSHE_SECRET_KEY (or secrets_file) for this database")
+
+
+@dataclass
+class App:
+    """Everything the bot needs, wired once from config."""
+
+    config: AppConfig
+    on_event: EventHandler | None = None
+    _engine: Engine | None = field(default=None, repr=False)
+
+    @cached_property
+    def zone(self) -> ZoneInfo:
+        """The community's time zone (times are shown in it, stored in UTC)."""
+        return ZoneInfo(self.config.community.timezone)
+
+    @cached_property
+    def crypto(self) -> Crypto:
+        """PII encryption and lookup hashing."""
+        try:
+            return Crypto(resolve_secret(self.config))
+        except KeyError_ as exc:
+            raise ConfigError(f"secret_key: {exc}") from None
+
+    @property
+    def engine(self) -> Engine:
+        """The database engine (created on first use)."""
+        if self._engine is None:
+            self._engine = make_engine(self.config.database.url,
+                                       pool_size=max(5, min(32, self.config.telegram.concurrent_updates)))
+        return self._engine
+
+    @cached_property
+    def sessions(self) -> Any:
+        """The session factory."""
+        return make_sessionmaker(self.engine)
+
+    def uow(self) -> SqlUnitOfWork:
+        """A fresh unit of work."""
+        return SqlUnitOfWork(self.sessions, self.crypto, self.zone, self.on_event)
+
+    @cached_property
+    def office_hours(self) -> OfficeHours:
+        """Office hours for SLA deadlines."""
+        oh = self.config.community.office_hours
+        return OfficeHours(frozenset(oh.weekdays), oh.start, oh.end, self.zone)
+
+    def estate_lookup(self) -> dict[str, str]:
+        """Estate names and aliases → estate code (for rosters and forms)."""
+        out: dict[str, str] = {}
+        for e in self.config.estates:
+            out[e.name] = e.code
+            out[e.code] = e.code
+            for a in e.aliases:
+                out[a] = e.code
+        return out
+
+    def declared_staff(self) -> list[Staff]:
+        """Staff accounts as config declares them."""
+        return [Staff(s.code, s.name, s.role, s.user_id, list(s.grids)) for s in self.config.staff]
+
+    @cached_property
+    def parser(self) -> Parser:
+        """The NLU parser, built once (it trains its classifier at start)."""
+        from nlu import Lexicon, build_parser
+
+        n = self.config.nlu
+        return build_parser(Lexicon.from_config(self.config.raw), backend=n.backend,
+                            rasa_url=n.rasa_url, timeout=n.rasa_timeout_seconds)
+
+    @cached_property
+    def dialogue(self) -> DialogueEngine:
+        """The channel-neutral dialogue engine."""
+        from bot.dialogue.engine import DialogueEngine
+
+        return DialogueEngine(self)
+
+    def close(self) -> None:
+        """Release connections."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None

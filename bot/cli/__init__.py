@@ -1,0 +1,58 @@
+"""The `cunshe` command line: one sub-command module per noun, registered below."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from bot.cli.common import CliError
+
+# Each module exposes `register(subparsers)`; a sub-command sets `func(args) -> int`.
+COMMAND_MODULES = (
+    "bot.cli.run",
+    "bot.cli.chat",
+    "bot.cli.db",
+    "bot.cli.residents",
+    "bot.cli.staff",
+    "bot.cli.reports",
+    "bot.cli.nlu",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the full argument parser with every sub-command."""
+    parser = argparse.ArgumentParser(
+        prog="cunshe",
+        description="村社通 bot: 社区聊天机器人服务层",
+    )
+    parser.add_argument(
+        "--config",
+        help="config file (default: env CUNSHE_CONFIG, else ./config.yaml)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(func(args) or 0)
+    except CliError as exc:
+        print(f"cunshe: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""Shared CLI conventions: one-line errors, config loading, JSON output."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from bot.app import App
+from bot.config import AppConfig, ConfigError, load_config
+
+
+class CliError(Exception):
+    """An error shown as one line on stderr with a non-zero exit code."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def load_app_config(args: argparse.Namespace) -> AppConfig:
+    """Load the config named by --config / CUNSHE_CONFIG; config errors exit 2."""
+    try:
+        return load_config(getattr(args, "config", None))
+    except ConfigError as exc:
+        raise CliError(f"config error: {exc}", exit_code=2) from None
+
+
+def print_json(data: Any) -> None:
+    """Print JSON the way every --json flag does: UTF-8, no ASCII escapes."""
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def add_json_flag(parser: argparse.ArgumentParser) -> None:
+    """Give a list command its --json flag."""
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+
+def ready_app(args: argparse.Namespace) -> App:
+    """Config loaded, database at the newest schema, declared staff in place."""
+    from domain.usecases.staff import sync_staff
+    from storage import migrate
+
+    app = App(load_app_config(args))
+    try:
+        if migrate.current(app.engine) != migrate.head(app.engine):
+            raise CliError("数据库未初始化或版本过旧：请先运行 `cunshe db upgrade`", exit_code=3)
+        sync_staff(app.uow(), app.declared_staff())
+    except ConfigError as exc:
+        raise CliError(f"config error: {exc}", exit_code=2) from None
+    return app

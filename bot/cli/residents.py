@@ -1,0 +1,127 @@
+"""`cunshe residents`: roster import, listing, hand verification, deletion."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.cli.common import CliError, add_json_flag, print_json, ready_app
+from bot.roster_files import RosterFileError, read_roster
+from domain.errors import DomainError, RosterInvalid
+from domain.identity import mask_id_number, mask_phone
+from domain.residents import Address, Resident
+from domain.usecases import residents as uc
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the residents sub-commands."""
+    p = sub.add_parser("residents", help="居民花名册 (resident roster)")
+    s = p.add_subparsers(dest="residents_command", required=True, metavar="ACTION")
+    imp = s.add_parser("import", help="import a CSV or XLSX roster (姓名,手机号,身份证号,小区,幢,单元,室,标签)")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--skip-invalid", action="store_true", help="import the valid rows anyway")
+    imp.set_defaults(func=_import)
+    ls = s.add_parser("list", help="list residents (phones and ID numbers masked)")
+    ls.add_argument("--unverified", action="store_true", help="only chat users awaiting verification")
+    ls.add_argument("--limit", type=int, default=100)
+    add_json_flag(ls)
+    ls.set_defaults(func=_list)
+    ver = s.add_parser("verify", help="verify a chat user by hand")
+    ver.add_argument("resident_id", type=int)
+    ver.add_argument("--staff", required=True, help="your staff code")
+    ver.add_argument("--estate", help="小区 name or code")
+    ver.add_argument("--building", default="")
+    ver.add_argument("--unit", default="")
+    ver.add_argument("--room", default="")
+    ver.add_argument("--tags", help="comma-separated tags")
+    ver.set_defaults(func=_verify)
+    rm = s.add_parser("delete", help="delete a resident's personal data (reports stay, anonymised)")
+    rm.add_argument("resident_id", type=int)
+    rm.set_defaults(func=_delete)
+
+
+def _import(args: argparse.Namespace) -> int:
+    app = ready_app(args)
+    try:
+        total, rows = read_roster(args.file)
+    except RosterFileError as exc:
+        raise CliError(str(exc)) from None
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit="行", disable=not sys.stderr.isatty(), file=sys.stderr)
+    try:
+        result = uc.import_roster(
+            app.uow(), rows, app.estate_lookup(), set(app.config.resident_tags),
+            skip_invalid=args.skip_invalid, progress=bar.update,
+        )
+    except RosterInvalid as exc:
+        bar.close()
+        for p in exc.problems[:50]:
+            print(f"第{p.row}行 {p.column}: {p.reason}", file=sys.stderr)
+        more = len(exc.problems) - 50
+        if more > 0:
+            print(f"……另有{more}处问题", file=sys.stderr)
+        raise CliError(f"{len(exc.problems)}处问题，未导入任何数据（可加 --skip-invalid 跳过无效行）") from None
+    bar.close()
+    for p in result.skipped:
+        print(f"跳过 第{p.row}行 {p.column}: {p.reason}", file=sys.stderr)
+    print(f"导入完成：新增{result.created}人，更新{result.updated}人，跳过{len({p.row for p in result.skipped})}行")
+    return 0
+
+
+def _row(r: Resident, estates: dict[str, str]) -> dict[str, object]:
+    return {
+        "id": r.id, "name": r.name, "phone": mask_phone(r.phone) if r.phone else "",
+        "id_number": mask_id_number(r.id_number) if r.id_number else "",
+        "address": r.address.label(estates.get(r.address.estate, "")),
+        "tags": r.tags, "verified": r.verified, "source": r.source,
+        "bound": r.user_id is not None,
+    }
+
+
+def _list(args: argparse.Namespace) -> int:
+    app = ready_app(args)
+    names = {e.code: e.name for e in app.config.estates}
+    with app.uow() as uow:
+        people = uow.residents.list(verified=False if args.unverified else None, limit=args.limit)
+    rows = [_row(r, names) for r in people]
+    if args.json:
+        print_json(rows)
+        return 0
+    for r in rows:
+        mark = "✓" if r["verified"] else "?"
+        print(f"{r['id']:>6} {mark} {r['name']:<8} {r['phone']:<12} {r['address']} {','.join(r['tags'])}")  # type: ignore[arg-type]
+    print(f"共{len(rows)}人")
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    app = ready_app(args)
+    address = None
+    if args.estate:
+        code = app.estate_lookup().get(args.estate)
+        if code is None:
+            raise CliError(f"没有叫“{args.estate}”的小区")
+        address = Address(code, args.building, args.unit, args.room)
+    tags = [t for t in (args.tags or "").split(",") if t] if args.tags is not None else None
+    try:
+        r = uc.verify_resident(app.uow(), args.resident_id, args.staff, address, tags)
+    except DomainError as exc:
+        raise CliError(f"无法核验：{exc}") from None
+    print(f"已核验：{r.id} {r.name}")
+    return 0
+
+
+def _delete(args: argparse.Namespace) -> int:
+    app = ready_app(args)
+    with app.uow() as uow:
+        r = uow.residents.get(args.resident_id)
+        if r is None:
+            raise CliError(f"没有编号为{args.resident_id}的居民")
+        if r.id is not None:
+            kept = uow.reports.detach_resident(r.id)
+            uow.residents.delete(r.id)
+        uow.commit()
+    print(f"已删除居民{args.resident_id}的个人信息（保留匿名工单{kept}条）")
+    return 0

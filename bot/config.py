@@ -1,0 +1,279 @@
+"""Configuration: config.yaml validated by pydantic, secrets and overrides from the environment."""
+
+from __future__ import annotations
+
+import os
+from datetime import time
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+DEFAULT_CONFIG = "config.yaml"
+StaffRole = Literal["网格员", "社工", "书记", "admin"]
+
+
+class ConfigError(Exception):
+    """A config problem, said in one line naming the key path."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class OfficeHours(_Model):
+    weekdays: list[int] = Field(default_factory=lambda: [1, 2, 3, 4, 5])
+    start: time = time(8, 30)
+    end: time = time(17, 30)
+
+    @field_validator("weekdays")
+    @classmethod
+    def _iso_weekdays(cls, v: list[int]) -> list[int]:
+        if not v or any(d < 1 or d > 7 for d in v):
+            raise ValueError("weekdays are ISO numbers 1 (Monday) to 7 (Sunday)")
+        return v
+
+    @model_validator(mode="after")
+    def _ordered(self) -> OfficeHours:
+        if self.start >= self.end:
+            raise ValueError("start must be before end")
+        return self
+
+
+class Community(_Model):
+    name: str = Field(min_length=1)
+    district: str = ""
+    timezone: str = "Asia/Shanghai"
+    staff_chat_id: int
+    office_hours: OfficeHours = OfficeHours()
+
+
+class Database(_Model):
+    url: str = "sqlite:///var/cunshe.db"
+
+
+class Webhook(_Model):
+    listen: str = "127.0.0.1"
+    port: int = Field(default=8443, ge=1, le=65535)
+    url: str | None = None
+
+
+class Telegram(_Model):
+    token: str | None = None  # only from the environment or the secrets file
+    base_url: str | None = None
+    mode: Literal["polling", "webhook"] = "polling"
+    webhook: Webhook = Webhook()
+    concurrent_updates: int = Field(default=64, ge=1, le=1024)
+    connection_pool_size: int = Field(default=64, ge=1, le=1024)
+
+
+class Nlu(_Model):
+    backend: Literal["builtin", "rasa"] = "builtin"
+    rasa_url: str | None = None
+    rasa_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
+
+
+class Dialogue(_Model):
+    form_timeout_minutes: int = Field(default=30, ge=1, le=24 * 60)
+
+
+class Sla(_Model):
+    accept_working_hours: float = Field(default=4, gt=0)
+    resolve_days: float = Field(default=3, gt=0)
+    escalate_after_reminders: int = Field(default=1, ge=0)
+
+
+class ReportCategory(_Model):
+    code: str = Field(pattern=r"^[a-z_]+$")
+    label: str = Field(min_length=1)
+    keywords: list[str] = Field(default_factory=list)
+
+
+class Reports(_Model):
+    number_prefix: str = Field(default="BS", pattern=r"^[A-Z]{1,4}$")
+    reopen_days: int = Field(default=7, ge=0)
+    duplicate_days: int = Field(default=7, ge=0)
+    sla: Sla = Sla()
+    digest_time: time = time(8, 30)
+    categories: list[ReportCategory] = Field(min_length=1)
+
+
+class Estate(_Model):
+    code: str
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list)
+    grid: str
+    buildings: int = Field(default=1, ge=1)
+
+
+class Grid(_Model):
+    code: str
+    name: str
+    chat_id: int | None = None
+
+
+class StaffEntry(_Model):
+    code: str
+    name: str
+    role: StaffRole
+    user_id: int | None = None
+    grids: list[str] = Field(default_factory=list)
+
+
+class ServiceItem(_Model):
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list)
+
+
+class ServiceGroup(_Model):
+    group: str
+    items: list[ServiceItem] = Field(min_length=1)
+
+
+class Services(_Model):
+    affairs: list[ServiceGroup] = Field(default_factory=list)
+    care: list[ServiceGroup] = Field(default_factory=list)
+
+
+class SealTemplate(_Model):
+    code: str
+    name: str
+    fields: list[str] = Field(default_factory=list)
+
+
+class Shelter(_Model):
+    code: str
+    name: str
+    address: str
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    capacity: int = Field(ge=0)
+
+
+class Policy(_Model):
+    code: str
+    title: str
+    summary: str
+    tags: list[str] = Field(default_factory=list)
+
+
+class AppConfig(_Model):
+    """The whole validated configuration; `raw` keeps the YAML mapping for NLU lexicons."""
+
+    sample: bool = False
+    community: Community
+    database: Database = Database()
+    secrets_file: str | None = None
+    secret_key: str | None = None  # only from the environment or the secrets file
+    telegram: Telegram = Telegram()
+    nlu: Nlu = Nlu()
+    dialogue: Dialogue = Dialogue()
+    reports: Reports
+    estates: list[Estate] = Field(min_length=1)
+    grids: list[Grid] = Field(min_length=1)
+    staff: list[StaffEntry] = Field(default_factory=list)
+    services: Services = Services()
+    seal_templates: list[SealTemplate] = Field(default_factory=list)
+    shelters: list[Shelter] = Field(default_factory=list)
+    policies: list[Policy] = Field(default_factory=list)
+    resident_tags: list[str] = Field(default_factory=list)
+    raw: dict[str, Any] = Field(default_factory=dict, exclude=True, repr=False)
+
+    @model_validator(mode="after")
+    def _references(self) -> AppConfig:
+        grids = {g.code for g in self.grids}
+        for i, e in enumerate(self.estates):
+            if e.grid not in grids:
+                raise ValueError(f"estates.{i}.grid: unknown grid {e.grid!r}")
+        for i, s in enumerate(self.staff):
+            for g in s.grids:
+                if g not in grids:
+                    raise ValueError(f"staff.{i}.grids: unknown grid {g!r}")
+        for name, items in (("estates", self.estates), ("grids", self.grids), ("staff", self.staff)):
+            codes = [x.code for x in items]
+            dupes = sorted({c for c in codes if codes.count(c) > 1})
+            if dupes:
+                raise ValueError(f"{name}: duplicate code {dupes[0]!r}")
+        return self
+
+    def estate_by_name(self, name: str) -> Estate | None:
+        """The estate with this name or alias."""
+        for e in self.estates:
+            if name == e.name or name in e.aliases:
+                return e
+        return None
+
+
+def config_path(explicit: str | None = None) -> Path:
+    """Which config file to read: the argument, env CUNSHE_CONFIG, else ./config.yaml."""
+    return Path(explicit or os.environ.get("CUNSHE_CONFIG") or DEFAULT_CONFIG)
+
+
+def _format_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    path = ".".join(str(p) for p in err["loc"]) or "(top level)"
+    msg = err["msg"].removeprefix("Value error, ")
+    # Cross-field errors carry their own key path in the message.
+    if path == "(top level)" and ":" in msg:
+        path, msg = (part.strip() for part in msg.split(":", 1))
+    return f"{path}: {msg}"
+
+
+def _secrets(data: dict[str, Any]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    file = os.environ.get("CUNSHE_SECRETS_FILE") or data.get("secrets_file")
+    if file:
+        p = Path(file)
+        if not p.is_file():
+            raise ConfigError(f"secrets_file: no such file {file}")
+        loaded = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+        if not isinstance(loaded, dict):
+            raise ConfigError("secrets_file: must be a mapping")
+        out.update({k: str(v) for k, v in loaded.items() if v is not None})
+    for key in ("telegram_token", "secret_key"):
+        env = os.environ.get(f"CUNSHE_{key.upper()}")
+        if env:
+            out[key] = env
+    return out
+
+
+def parse_config(data: Any, *, environ: bool = True) -> AppConfig:
+    """Validate a loaded YAML mapping (plus environment overrides) into AppConfig."""
+    if not isinstance(data, dict):
+        raise ConfigError("(top level): the config must be a YAML mapping")
+    merged: dict[str, Any] = {k: v for k, v in data.items()}
+    if environ:
+        secrets = _secrets(data)
+        tg = dict(merged.get("telegram") or {})
+        if "telegram_token" in secrets:
+            tg["token"] = secrets["telegram_token"]
+        if os.environ.get("CUNSHE_TELEGRAM_BASE_URL"):
+            tg["base_url"] = os.environ["CUNSHE_TELEGRAM_BASE_URL"]
+        merged["telegram"] = tg
+        if "secret_key" in secrets:
+            merged["secret_key"] = secrets["secret_key"]
+        if os.environ.get("CUNSHE_DATABASE_URL"):
+            merged["database"] = {**(merged.get("database") or {}),
+                                  "url": os.environ["CUNSHE_DATABASE_URL"]}
+    merged["raw"] = data
+    try:
+        return AppConfig.model_validate(merged)
+    except ValidationError as exc:
+        raise ConfigError(_format_error(exc)) from None
+
+
+def load_config(path: str | Path | None = None, *, environ: bool = True) -> AppConfig:
+    """Read and validate a config file; raise ConfigError with a one-line reason."""
+    p = config_path(str(path) if path else None)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{p}: cannot read ({exc.strerror})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{p}:{where} not valid YAML") from None
+    return parse_config(data, environ=environ)

@@ -1,0 +1,91 @@
+"""Channel-neutral inbound events and outbound replies: what the dialogue engine speaks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+InboundKind = Literal["text", "button", "contact", "location", "photo", "command"]
+RequestKind = Literal["contact", "location"]
+
+# Telegram limits callback data to 64 bytes; every button we make must fit.
+MAX_BUTTON_DATA_BYTES = 64
+
+
+@dataclass(frozen=True)
+class Button:
+    """One choice; `data` is what comes back when pressed (no secrets, <= 64 bytes)."""
+
+    text: str
+    data: str
+
+    def __post_init__(self) -> None:
+        if len(self.data.encode("utf-8")) > MAX_BUTTON_DATA_BYTES:
+            raise ValueError(f"button data too long: {self.data!r}")
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file to send (certificate PDF, export)."""
+
+    filename: str
+    content: bytes
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One thing a person did in a chat, whatever the channel."""
+
+    chat_id: int
+    user_id: int
+    kind: InboundKind
+    text: str = ""
+    data: str = ""  # button data for kind == "button"
+    phone: str | None = None  # shared contact
+    contact_user_id: int | None = None  # whose contact it is (must be the sender's own)
+    latitude: float | None = None
+    longitude: float | None = None
+    photo_id: str | None = None
+    message_id: int | None = None  # the message a pressed button belongs to
+    display_name: str = ""
+    channel: str = "terminal"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message to show. Plain text: channels escape it for their parse mode."""
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    request: RequestKind | None = None  # ask for the user's contact or location
+    document: Document | None = None
+    # When True the reply replaces the message whose button was pressed (staff cards).
+    edit: bool = False
+    # Toast shown for a button press (Telegram answerCallbackQuery); channels may ignore it.
+    notice: str = ""
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A reply addressed to a chat other than the one that spoke (staff, pushes)."""
+
+    chat_id: int
+    reply: Reply
+    key: str = field(default="")  # idempotency key of the outbox row
+
+
+class Engine(Protocol):
+    """What a channel needs from the dialogue engine."""
+
+    def handle(self, event: Inbound) -> list[Reply]:
+        """Handle one inbound event for its chat and return the replies to that chat."""
+        ...
+
+
+class Sender(Protocol):
+    """What the outbox dispatcher needs from a channel: deliver to any chat."""
+
+    async def send(self, chat_id: int, reply: Reply) -> None:
+        """Deliver one reply to a chat; raise on failure so the outbox retries."""
+        ...

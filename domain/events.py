@@ -1,0 +1,47 @@
+"""Things that happened, collected by the unit of work and turned into outbox messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Event:
+    """Base of every domain event."""
+
+
+@dataclass(frozen=True)
+class ReportFiled(Event):
+    number: str
+
+
+@dataclass(frozen=True)
+class ReportChanged(Event):
+    number: str
+    status: str
+    note: str = ""
+    by: str = ""
+
+
+@dataclass(frozen=True)
+class ReportRated(Event):
+    number: str
+    rating: int
+
+
+@dataclass(frozen=True)
+class ReportOverdue(Event):
+    number: str
+    stage: str  # accept | resolve
+    escalate: bool
+
+
+@dataclass(frozen=True)
+class ContactViewed(Event):
+    number: str
+    staff: str
+
+
+@dataclass(frozen=True)
+class ResidentVerified(Event):
+    resident_id: int

@@ -1,0 +1,160 @@
+"""Residents' use cases: import a roster, bind a chat user, verify, see and erase own data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from domain.errors import InvalidValue, NotAllowed, NotFound, RosterInvalid, RowProblem
+from domain.events import ResidentVerified
+from domain.identity import normalize_phone
+from domain.ports import UnitOfWork
+from domain.residents import Address, Resident, RosterRow, validate_roster_row
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+    skipped: list[RowProblem]
+
+
+def validate_roster(
+    rows: Iterable[dict[str, object]], estates: dict[str, str], known_tags: set[str],
+    first_row: int = 2,
+) -> tuple[list[tuple[int, RosterRow]], list[RowProblem]]:
+    """Validate every row; rows are numbered as the office sees them (header is row 1)."""
+    good: list[tuple[int, RosterRow]] = []
+    problems: list[RowProblem] = []
+    seen_phones: dict[str, int] = {}
+    for n, raw in enumerate(rows, start=first_row):
+        if not any(str(v).strip() for v in raw.values() if v is not None):
+            continue  # blank line in a spreadsheet
+        result = validate_roster_row(n, raw, estates, known_tags)
+        if isinstance(result, list):
+            problems.extend(result)
+            continue
+        if result.phone in seen_phones:
+            problems.append(RowProblem(n, "手机号", f"与第{seen_phones[result.phone]}行重复"))
+            continue
+        seen_phones[result.phone] = n
+        good.append((n, result))
+    return good, problems
+
+
+def import_roster(
+    uow: UnitOfWork,
+    rows: Iterable[dict[str, object]],
+    estates: dict[str, str],
+    known_tags: set[str],
+    *,
+    skip_invalid: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Import roster rows all-or-nothing (unless skip_invalid); re-imports update people."""
+    good, problems = validate_roster(rows, estates, known_tags)
+    if problems and not skip_invalid:
+        raise RosterInvalid(problems)
+    created = updated = 0
+    with uow:
+        for i, (_, row) in enumerate(good, start=1):
+            existing = (row.id_number and uow.residents.by_id_number(row.id_number)) or \
+                uow.residents.by_phone(row.phone)
+            if existing:
+                existing.name, existing.phone, existing.address = row.name, row.phone, row.address
+                existing.id_number = row.id_number or existing.id_number
+                existing.tags = list(row.tags)
+                existing.verified = existing.verified or existing.user_id is not None
+                existing.source = "roster"
+                uow.residents.save(existing)
+                updated += 1
+            else:
+                uow.residents.add(Resident(
+                    name=row.name, phone=row.phone, id_number=row.id_number,
+                    address=row.address, tags=list(row.tags), source="roster",
+                ))
+                created += 1
+            if progress and i % 200 == 0:
+                progress(200)
+        uow.commit()
+    if progress:
+        progress(len(good) % 200)
+    return ImportResult(created, updated, problems)
+
+
+def bind_contact(
+    uow: UnitOfWork, user_id: int, chat_id: int, phone_raw: str, contact_user_id: int | None,
+    display_name: str = "",
+) -> Resident:
+    """Bind a chat user by their shared phone: roster match → verified; else unverified."""
+    if contact_user_id is not None and contact_user_id != user_id:
+        raise NotAllowed("只能分享您自己的手机号")
+    phone = normalize_phone(phone_raw)
+    if phone is None:
+        raise InvalidValue("phone", "这个号码好像不对")
+    with uow:
+        current = uow.residents.by_user(user_id)
+        match = uow.residents.by_phone(phone)
+        if match is not None and match.user_id not in (None, user_id):
+            raise NotAllowed("这个号码已经绑定了别的账号，请联系社区工作人员")
+        if current is not None and match is not None and current.id != match.id:
+            # A chat-made record of the same person: the roster record wins.
+            uow.residents.delete(current.id)  # type: ignore[arg-type]
+            current = None
+        resident = match or current
+        if resident is None:
+            resident = uow.residents.add(Resident(
+                name=display_name or "居民", phone=phone, source="chat",
+                user_id=user_id, chat_id=chat_id, verified=False,
+            ))
+        else:
+            resident.user_id, resident.chat_id = user_id, chat_id
+            resident.phone = phone
+            resident.verified = resident.source == "roster" or resident.verified
+            uow.residents.save(resident)
+        uow.commit()
+        return resident
+
+
+def verify_resident(
+    uow: UnitOfWork, resident_id: int, staff_code: str, address: Address | None = None,
+    tags: list[str] | None = None, now: object = None,
+) -> Resident:
+    """Staff confirm an unmatched chat user by hand (optionally with address and tags)."""
+    with uow:
+        staff = uow.staff.get(staff_code)
+        if staff is None or not staff.active:
+            raise NotAllowed("只有社区工作人员可以核验")
+        resident = uow.residents.get(resident_id)
+        if resident is None:
+            raise NotFound(f"resident {resident_id}")
+        resident.verified = True
+        if address is not None:
+            resident.address = address
+        if tags is not None:
+            resident.tags = tags
+        uow.residents.save(resident)
+        uow.publish(ResidentVerified(resident_id))
+        uow.commit()
+        return resident
+
+
+def show_my_data(uow: UnitOfWork, user_id: int) -> Resident:
+    """What we hold about the asking user (only theirs)."""
+    with uow:
+        resident = uow.residents.by_user(user_id)
+        if resident is None:
+            raise NotFound("no data")
+        return resident
+
+
+def erase_my_data(uow: UnitOfWork, user_id: int) -> int:
+    """Delete the user's personal data; their reports stay, anonymised. Returns reports kept."""
+    with uow:
+        resident = uow.residents.by_user(user_id)
+        if resident is None or resident.id is None:
+            raise NotFound("no data")
+        kept = uow.reports.detach_resident(resident.id)
+        uow.residents.delete(resident.id)
+        uow.commit()
+        return kept

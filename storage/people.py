@@ -1,0 +1,150 @@
+"""Repositories of residents and staff. They never commit: the unit of work does."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from domain.residents import Address, Resident
+from domain.staff import Staff
+from storage.crypto import Crypto
+from storage.models import ResidentRow, StaffRow
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class SqlResidentRepository:
+    """Residents with names, phones, ID numbers and addresses encrypted."""
+
+    def __init__(self, session: Session, crypto: Crypto) -> None:
+        self.session = session
+        self.crypto = crypto
+
+    def _to_domain(self, row: ResidentRow) -> Resident:
+        c = self.crypto
+        place = json.loads(c.decrypt(row.address_enc) or "{}")
+        return Resident(
+            id=row.id,
+            name=c.decrypt(row.name_enc) or "",
+            phone=c.decrypt(row.phone_enc),
+            id_number=c.decrypt(row.id_enc),
+            address=Address(row.estate, place.get("b", ""), place.get("u", ""), place.get("r", "")),
+            tags=list(row.tags or []),
+            verified=row.verified,
+            source=row.source,
+            user_id=row.user_id,
+            chat_id=row.chat_id,
+            created_at=row.created_at,
+        )
+
+    def _fill(self, row: ResidentRow, r: Resident) -> None:
+        c = self.crypto
+        row.name_enc = c.encrypt(r.name) or b""
+        row.phone_enc = c.encrypt(r.phone)
+        row.phone_hash = c.lookup_hash(r.phone)
+        row.id_enc = c.encrypt(r.id_number)
+        row.id_hash = c.lookup_hash(r.id_number)
+        row.estate = r.address.estate
+        place = {"b": r.address.building, "u": r.address.unit, "r": r.address.room}
+        row.address_enc = c.encrypt(json.dumps(place, ensure_ascii=False))
+        row.tags = list(r.tags)
+        row.verified = r.verified
+        row.source = r.source
+        row.user_id = r.user_id
+        row.chat_id = r.chat_id
+        row.updated_at = _now()
+
+    def add(self, resident: Resident) -> Resident:
+        """Insert and give the resident its id."""
+        row = ResidentRow(created_at=_now())
+        self._fill(row, resident)
+        self.session.add(row)
+        self.session.flush()
+        resident.id = row.id
+        resident.created_at = row.created_at
+        return resident
+
+    def save(self, resident: Resident) -> None:
+        """Write back a changed resident."""
+        row = self.session.get(ResidentRow, resident.id)
+        if row is None:
+            raise LookupError(resident.id)
+        self._fill(row, resident)
+        self.session.flush()
+
+    def get(self, resident_id: int) -> Resident | None:
+        """One resident by id."""
+        row = self.session.get(ResidentRow, resident_id)
+        return self._to_domain(row) if row else None
+
+    def _one(self, stmt: object) -> Resident | None:
+        row = self.session.scalars(stmt).first()  # type: ignore[call-overload]
+        return self._to_domain(row) if row else None
+
+    def by_phone(self, phone: str) -> Resident | None:
+        """Find by phone through its keyed hash."""
+        return self._one(select(ResidentRow).where(ResidentRow.phone_hash == self.crypto.lookup_hash(phone)))
+
+    def by_id_number(self, id_number: str) -> Resident | None:
+        """Find by ID number through its keyed hash."""
+        h = self.crypto.lookup_hash(id_number)
+        return self._one(select(ResidentRow).where(ResidentRow.id_hash == h))
+
+    def by_user(self, user_id: int) -> Resident | None:
+        """The resident bound to a chat user."""
+        return self._one(select(ResidentRow).where(ResidentRow.user_id == user_id))
+
+    def list(self, *, verified: bool | None = None, limit: int = 100) -> list[Resident]:
+        """Residents, newest first."""
+        stmt = select(ResidentRow).order_by(ResidentRow.id.desc()).limit(limit)
+        if verified is not None:
+            stmt = stmt.where(ResidentRow.verified == verified)
+        return [self._to_domain(r) for r in self.session.scalars(stmt)]
+
+    def delete(self, resident_id: int) -> None:
+        """Remove the row and with it every personal field."""
+        self.session.execute(delete(ResidentRow).where(ResidentRow.id == resident_id))
+
+    def count(self) -> int:
+        """How many residents there are."""
+        return int(self.session.scalar(select(func.count()).select_from(ResidentRow)) or 0)
+
+
+class SqlStaffRepository:
+    """Staff accounts (no personal data beyond a work name)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    @staticmethod
+    def _to_domain(row: StaffRow) -> Staff:
+        return Staff(row.code, row.name, row.role, row.user_id, list(row.grids or []), row.active)
+
+    def get(self, code: str) -> Staff | None:
+        """One staff member by code."""
+        row = self.session.get(StaffRow, code)
+        return self._to_domain(row) if row else None
+
+    def by_user(self, user_id: int) -> Staff | None:
+        """The active staff member behind a chat user."""
+        row = self.session.scalars(
+            select(StaffRow).where(StaffRow.user_id == user_id, StaffRow.active.is_(True))
+        ).first()
+        return self._to_domain(row) if row else None
+
+    def list(self) -> list[Staff]:
+        """All staff, by code."""
+        return [self._to_domain(r) for r in self.session.scalars(select(StaffRow).order_by(StaffRow.code))]
+
+    def save(self, staff: Staff) -> None:
+        """Insert or update."""
+        row = self.session.get(StaffRow, staff.code) or StaffRow(code=staff.code)
+        row.name, row.role, row.user_id = staff.name, staff.role, staff.user_id
+        row.grids, row.active = list(staff.grids), staff.active
+        self.session.add(row)
+        self.session.flush()

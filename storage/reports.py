@@ -1,0 +1,140 @@
+"""Report repository: numbers, records, history. Descriptions and exact places are encrypted."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from domain.reports import Change, Kind, Report, Status, report_number
+from domain.residents import Address
+from storage.crypto import Crypto
+from storage.models import CounterRow, ReportChangeRow, ReportRow
+
+
+class SqlReportRepository:
+    """Reports mapped to and from domain objects."""
+
+    def __init__(self, session: Session, crypto: Crypto, zone: ZoneInfo) -> None:
+        self.session = session
+        self.crypto = crypto
+        self.zone = zone
+
+    def next_number(self, prefix: str, day: datetime) -> str:
+        """Atomically take the next number of the local day (safe under concurrent writers)."""
+        local = day.astimezone(self.zone)
+        name = f"{prefix}-{local:%Y%m%d}"
+        dialect = self.session.get_bind().dialect.name
+        ins: Any = (postgresql if dialect == "postgresql" else sqlite).insert(CounterRow)
+        stmt = ins.values(name=name, value=1).on_conflict_do_update(
+            index_elements=[CounterRow.name], set_={"value": CounterRow.value + 1}
+        ).returning(CounterRow.value)
+        seq = int(self.session.execute(stmt).scalar_one())
+        return report_number(prefix, local, seq)
+
+    def _fill(self, row: ReportRow, r: Report) -> None:
+        c = self.crypto
+        row.number, row.kind, row.category = r.number, r.kind.value, r.category
+        row.description_enc = c.encrypt(r.description) or b""
+        row.estate, row.building = r.address.estate, r.address.building
+        place = {"u": r.address.unit, "r": r.address.room, "lat": r.latitude, "lon": r.longitude}
+        row.place_enc = c.encrypt(json.dumps(place))
+        row.photos = list(r.photos)
+        row.status, row.grid, row.assignee = r.status.value, r.grid, r.assignee
+        row.resident_id, row.chat_id = r.resident_id, r.chat_id
+        row.accept_due, row.resolve_due, row.resolved_at = r.accept_due, r.resolve_due, r.resolved_at
+        row.rating, row.reminders, row.escalated = r.rating, r.reminders, r.escalated
+        row.duplicate_of = r.duplicate_of
+        row.followers = list(r.followers)
+
+    def _to_domain(self, row: ReportRow, with_history: bool = True) -> Report:
+        c = self.crypto
+        place = json.loads(c.decrypt(row.place_enc) or "{}")
+        report = Report(
+            id=row.id, number=row.number, kind=Kind(row.kind), category=row.category,
+            description=c.decrypt(row.description_enc) or "",
+            resident_id=row.resident_id, chat_id=row.chat_id, grid=row.grid,
+            address=Address(row.estate, row.building, place.get("u", ""), place.get("r", "")),
+            latitude=place.get("lat"), longitude=place.get("lon"), photos=list(row.photos or []),
+            status=Status(row.status), assignee=row.assignee, created_at=row.created_at,
+            accept_due=row.accept_due, resolve_due=row.resolve_due, resolved_at=row.resolved_at,
+            rating=row.rating, reminders=row.reminders, escalated=row.escalated,
+            duplicate_of=row.duplicate_of, followers=list(row.followers or []),
+        )
+        if with_history:
+            rows = self.session.scalars(
+                select(ReportChangeRow).where(ReportChangeRow.report_id == row.id)
+                .order_by(ReportChangeRow.id)
+            )
+            report.history = [
+                Change(ch.at, Status(ch.status), ch.by, c.decrypt(ch.note_enc) or "") for ch in rows
+            ]
+        return report
+
+    def _write_history(self, row_id: int, report: Report, known: int) -> None:
+        for ch in report.history[known:]:
+            self.session.add(ReportChangeRow(
+                report_id=row_id, at=ch.at, status=ch.status.value, by=ch.by,
+                note_enc=self.crypto.encrypt(ch.note) if ch.note else None,
+            ))
+
+    def add(self, report: Report) -> None:
+        """Insert a new report with its history."""
+        assert report.created_at is not None
+        row = ReportRow(created_at=report.created_at)
+        self._fill(row, report)
+        self.session.add(row)
+        self.session.flush()
+        report.id = row.id
+        self._write_history(row.id, report, 0)
+        self.session.flush()
+
+    def save(self, report: Report) -> None:
+        """Write back changes; history entries are append-only."""
+        row = self.session.scalars(select(ReportRow).where(ReportRow.number == report.number)).one()
+        known = len(self.session.scalars(
+            select(ReportChangeRow.id).where(ReportChangeRow.report_id == row.id)).all())
+        self._fill(row, report)
+        self._write_history(row.id, report, known)
+        self.session.flush()
+
+    def get(self, number: str) -> Report | None:
+        """One report by its number."""
+        row = self.session.scalars(select(ReportRow).where(ReportRow.number == number)).first()
+        return self._to_domain(row) if row else None
+
+    def list(
+        self,
+        *,
+        statuses: Iterable[Status] | None = None,
+        estate: str | None = None,
+        resident_id: int | None = None,
+        since: datetime | None = None,
+        limit: int = 50,
+    ) -> list[Report]:
+        """Reports filtered, newest first (without history, for lists)."""
+        stmt = select(ReportRow).order_by(ReportRow.created_at.desc(), ReportRow.id.desc())
+        if statuses is not None:
+            stmt = stmt.where(ReportRow.status.in_([s.value for s in statuses]))
+        if estate is not None:
+            stmt = stmt.where(ReportRow.estate == estate)
+        if resident_id is not None:
+            stmt = stmt.where(ReportRow.resident_id == resident_id)
+        if since is not None:
+            stmt = stmt.where(ReportRow.created_at >= since)
+        rows = self.session.scalars(stmt.limit(limit)).all()
+        return [self._to_domain(r, with_history=False) for r in rows]
+
+    def detach_resident(self, resident_id: int) -> int:
+        """Keep reports (the community's record) but cut them from a deleted resident."""
+        res = self.session.execute(
+            update(ReportRow).where(ReportRow.resident_id == resident_id)
+            .values(resident_id=None, chat_id=None)
+        )
+        return int(res.rowcount or 0)  # type: ignore[attr-defined]

@@ -1,0 +1,86 @@
+"""The SQLAlchemy unit of work: one session, one transaction, events turned into outbox rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from domain.events import Event
+from domain.ports import UnitOfWork
+from storage.crypto import Crypto
+from storage.people import SqlResidentRepository, SqlStaffRepository
+from storage.records import SqlAuditLog, SqlConversationStore, SqlOutbox
+from storage.reports import SqlReportRepository
+
+# Called with each published event inside the transaction, so that what the event owes
+# (messages to residents and staff) is in the outbox before anything commits.
+EventHandler = Callable[[Event, UnitOfWork], None]
+
+
+class SqlUnitOfWork:
+    """Rolls back unless committed; repositories share its session and never commit."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        crypto: Crypto,
+        zone: ZoneInfo,
+        on_event: EventHandler | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._crypto = crypto
+        self._zone = zone
+        self._on_event = on_event
+        self._events: list[Event] = []
+        self._depth = 0
+
+    def __enter__(self) -> SqlUnitOfWork:
+        # Re-entrant: a use case called inside a dialogue step joins the step's transaction,
+        # so the record and the conversation state are written together or not at all.
+        self._depth += 1
+        if self._depth > 1:
+            return self
+        self.session = self._sessions()
+        s, c = self.session, self._crypto
+        self.residents = SqlResidentRepository(s, c)
+        self.staff = SqlStaffRepository(s)
+        self.reports = SqlReportRepository(s, c, self._zone)
+        self.conversations = SqlConversationStore(s, c)
+        self.outbox = SqlOutbox(s, c)
+        self.audit = SqlAuditLog(s)
+        self._events = []
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._depth -= 1
+        if self._depth > 0:
+            return
+        try:
+            self.rollback()
+        finally:
+            self.session.close()
+
+    def publish(self, event: Event) -> None:
+        """Remember an event; its consequences are written at commit."""
+        self._events.append(event)
+
+    def commit(self) -> None:
+        """Run event handlers (they may queue more) and commit everything at once."""
+        while self._events:
+            event = self._events.pop(0)
+            if self._on_event is not None:
+                self._on_event(event, self)  # type: ignore[arg-type]
+        if self._depth > 1:
+            self.session.flush()  # the outermost unit of work commits
+            return
+        self.session.commit()
+
+    def rollback(self) -> None:
+        """Discard everything not committed."""
+        if self._depth > 1:
+            return  # the outermost unit of work decides
+        self._events = []
+        self.session.rollback()
