@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 
 from bot.config import AppConfig, ConfigError
 from domain.sla import OfficeHours
+from domain.usecases.reports import ReportRules
 from domain.staff import Staff
 from storage.crypto import Crypto, KeyError_, local_secret
 from storage.db import make_engine, make_sessionmaker
@@ -21,6 +22,7 @@ from storage.uow import EventHandler, SqlUnitOfWork
 
 if TYPE_CHECKING:
     from bot.dialogue.engine import DialogueEngine
+    from bot.notify import Notifier
     from nlu import Parser
 
 log = logging.getLogger(__name__)
@@ -73,8 +75,16 @@ class App:
         return make_sessionmaker(self.engine)
 
     def uow(self) -> SqlUnitOfWork:
-        """A fresh unit of work."""
-        return SqlUnitOfWork(self.sessions, self.crypto, self.zone, self.on_event)
+        """A fresh unit of work; its events become outbox messages before it commits."""
+        return SqlUnitOfWork(self.sessions, self.crypto, self.zone,
+                             self.on_event or self.notifier.handle)
+
+    @cached_property
+    def notifier(self) -> Notifier:
+        """Turns domain events into messages for residents and staff."""
+        from bot.notify import Notifier
+
+        return Notifier(self)
 
     @cached_property
     def office_hours(self) -> OfficeHours:
@@ -82,8 +92,23 @@ class App:
         oh = self.config.community.office_hours
         return OfficeHours(frozenset(oh.weekdays), oh.start, oh.end, self.zone)
 
+    @cached_property
+    def report_rules(self) -> ReportRules:
+        """Report numbering, deadlines and windows from config."""
+        r = self.config.reports
+        return ReportRules(
+            prefix=r.number_prefix, office_hours=self.office_hours,
+            accept_hours=r.sla.accept_working_hours, resolve_days=r.sla.resolve_days,
+            reopen_days=r.reopen_days, duplicate_days=r.duplicate_days,
+            grid_of_estate={e.code: e.grid for e in self.config.estates},
+        )
+
     def estate_lookup(self) -> dict[str, str]:
         """Estate names and aliases → estate code (for rosters and forms)."""
+        return self._estate_codes
+
+    @cached_property
+    def _estate_codes(self) -> dict[str, str]:
         out: dict[str, str] = {}
         for e in self.config.estates:
             out[e.name] = e.code

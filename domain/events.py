@@ -45,3 +45,10 @@ class ContactViewed(Event):
 @dataclass(frozen=True)
 class ResidentVerified(Event):
     resident_id: int
+
+
+@dataclass(frozen=True)
+class ReportAssigned(Event):
+    number: str
+    to: str
+    by: str

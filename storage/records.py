@@ -37,6 +37,12 @@ class SqlConversationStore:
         row.updated_at = at
         self.session.add(row)
 
+    def idle_since(self, before: datetime, limit: int = 500) -> list[tuple[int, dict[str, Any]]]:
+        """Chats whose state was last written before `before` (for expiring idle forms)."""
+        rows = self.session.scalars(
+            select(ConversationRow).where(ConversationRow.updated_at < before).limit(limit))
+        return [(r.chat_id, json.loads(self.crypto.decrypt(r.state_enc) or "{}")) for r in rows]
+
     def clear(self, chat_id: int) -> None:
         """Forget the chat's state."""
         self.session.execute(delete(ConversationRow).where(ConversationRow.chat_id == chat_id))

@@ -115,6 +115,7 @@ class SqlReportRepository:
         statuses: Iterable[Status] | None = None,
         estate: str | None = None,
         resident_id: int | None = None,
+        chat_id: int | None = None,
         since: datetime | None = None,
         limit: int = 50,
     ) -> list[Report]:
@@ -126,6 +127,8 @@ class SqlReportRepository:
             stmt = stmt.where(ReportRow.estate == estate)
         if resident_id is not None:
             stmt = stmt.where(ReportRow.resident_id == resident_id)
+        if chat_id is not None:
+            stmt = stmt.where(ReportRow.chat_id == chat_id)
         if since is not None:
             stmt = stmt.where(ReportRow.created_at >= since)
         rows = self.session.scalars(stmt.limit(limit)).all()

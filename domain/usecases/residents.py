@@ -27,6 +27,7 @@ def validate_roster(
     good: list[tuple[int, RosterRow]] = []
     problems: list[RowProblem] = []
     seen_phones: dict[str, int] = {}
+    seen_ids: dict[str, int] = {}
     for n, raw in enumerate(rows, start=first_row):
         if not any(str(v).strip() for v in raw.values() if v is not None):
             continue  # blank line in a spreadsheet
@@ -37,7 +38,13 @@ def validate_roster(
         if result.phone in seen_phones:
             problems.append(RowProblem(n, "手机号", f"与第{seen_phones[result.phone]}行重复"))
             continue
+        if result.id_number and result.id_number in seen_ids:
+            # Two rows with one ID number would silently merge into one person on import.
+            problems.append(RowProblem(n, "身份证号", f"与第{seen_ids[result.id_number]}行重复"))
+            continue
         seen_phones[result.phone] = n
+        if result.id_number:
+            seen_ids[result.id_number] = n
         good.append((n, result))
     return good, problems
 

@@ -1,0 +1,197 @@
+"""The dialogue engine: load a chat's state, route the event to a flow, save, answer."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from bot import texts
+from bot.dialogue.state import ChatState
+from bot.dialogue.turn import Turn, reply
+from bot.events import Inbound, Reply
+from bot.flows import identity, info, report, staff, status
+from domain.errors import DomainError
+from domain.ports import UnitOfWork
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+# Words that work everywhere, before any parsing: the way out is never in doubt.
+MENU_WORDS = frozenset({"菜单", "主菜单", "menu", "首页", "返回"})
+HELP_WORDS = frozenset({"帮助", "help", "怎么用", "?", "？"})
+STOP_WORDS = frozenset({"取消", "算了", "不办了", "退出", "不要了", "cancel", "停"})
+NUMBER = re.compile(r"\b[A-Z]{1,4}-\d{8}-\d{4}\b")
+COMMANDS = {"start": "start", "menu": "menu", "help": "help", "cancel": "cancel", "status": "status"}
+
+
+class DialogueEngine:
+    """Channel-neutral: Inbound in, Replies out; every step is one database transaction."""
+
+    def __init__(self, app: App, clock: Callable[[], datetime] | None = None) -> None:
+        self.app = app
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.timeout = timedelta(minutes=app.config.dialogue.form_timeout_minutes)
+
+    def handle(self, event: Inbound) -> list[Reply]:
+        """Answer one event; the records it makes are committed before the answer exists."""
+        now = self.clock()
+        try:
+            with self.app.uow() as uow:
+                state, expired = self._load(uow, event.chat_id, now)
+                turn = Turn(self.app, uow, event, now, state)
+                if expired:
+                    turn.say(expired)
+                try:
+                    self._route(turn)
+                except DomainError as exc:
+                    uow.rollback()
+                    return [*turn.replies[:1 if expired else 0],
+                            self._error_reply(event, exc)]
+                self._save(uow, event.chat_id, turn.state, now)
+                uow.commit()
+                return turn.replies
+        except Exception:
+            log.exception("dialogue failed for chat %s", event.chat_id)
+            return [reply(texts.SYSTEM_ERROR)]
+
+    @staticmethod
+    def _error_reply(event: Inbound, exc: DomainError) -> Reply:
+        text = texts.error_text(exc)
+        if event.kind != "button":
+            return reply(text)
+        # A pressed button gets a toast; in staff groups nothing more is posted for everyone.
+        return reply("" if event.chat_id < 0 else text, notice=text)
+
+    def _load(self, uow: UnitOfWork, chat_id: int, now: datetime) -> tuple[ChatState, str]:
+        loaded = uow.conversations.load(chat_id)
+        if loaded is None:
+            return ChatState(), ""
+        data, at = loaded
+        state = ChatState.from_dict(data)
+        if state.form and now - at > self.timeout:
+            name = texts.FORM_NAMES.get(state.slots.get("kind", ""), "登记")
+            state.end()
+            minutes = self.app.config.dialogue.form_timeout_minutes
+            return state, texts.FORM_EXPIRED.format(form=name, minutes=minutes)
+        return state, ""
+
+    @staticmethod
+    def _save(uow: UnitOfWork, chat_id: int, state: ChatState, now: datetime) -> None:
+        if state.is_empty:
+            uow.conversations.clear(chat_id)
+        else:
+            uow.conversations.store(chat_id, state.to_dict(), now)
+
+    # -- routing ---------------------------------------------------------------------
+    def _route(self, t: Turn) -> None:
+        ev = t.event
+        if ev.kind == "button":
+            return self._button(t)
+        if ev.kind == "contact":
+            return identity.on_contact(t)
+        if ev.kind == "location":
+            return report.on_location(t) if t.state.form == "report" else info.shelters(t)
+        if ev.kind == "photo":
+            return report.on_photo(t)
+        if ev.kind == "command":
+            return self._command(t, COMMANDS.get(ev.text.strip().lstrip("/").lower(), ""))
+        return self._text(t)
+
+    def _command(self, t: Turn, name: str) -> None:
+        if name == "start":
+            return identity.greet(t)
+        if name == "cancel":
+            return self._stop(t)
+        if name == "status":
+            return status.list_mine(t)
+        if name == "help":
+            t.say(texts.HELP, texts.MENU_BUTTONS)
+            return None
+        return info.menu(t)
+
+    def _text(self, t: Turn) -> None:
+        text = t.event.text.strip()
+        if staff.waiting_for_note(t):
+            return staff.on_note(t)
+        if t.is_group:
+            return None  # staff groups: speak only when a button or command asks
+        word = text.lower().strip("。.!！ ")
+        if word in STOP_WORDS:
+            return self._stop(t)
+        if word in MENU_WORDS:
+            t.state.pending = {}
+            return info.menu(t, in_form=bool(t.state.form))
+        if word in HELP_WORDS:
+            t.say(texts.HELP, texts.MENU_BUTTONS)
+            return None
+        if t.state.form == "reopen":
+            return status.on_reopen_text(t)
+        if t.state.form:
+            return report.on_text(t)
+        if (m := NUMBER.search(text.upper())) is not None:
+            return status.show(t, m.group(0))
+        return self.start_intent(t)
+
+    @staticmethod
+    def _stop(t: Turn) -> None:
+        had = bool(t.state.form)
+        t.state.end()
+        t.say(texts.STOPPED if had else texts.NOTHING_TO_STOP, texts.MENU_BUTTONS if had else ())
+
+    @staticmethod
+    def start_intent(t: Turn) -> None:
+        """Start what the parsed intent asks for."""
+        dispatch(t, t.intent)
+
+    def _button(self, t: Turn) -> None:
+        data = t.event.data
+        prefix = data.split(":", 1)[0]
+        if prefix == "s":
+            return staff.on_button(t)
+        if prefix == "f":
+            return report.on_button(t)
+        if prefix == "m":
+            return info.on_menu(t, data.split(":", 1)[1] if ":" in data else "")
+        if prefix in ("st", "rt", "ro"):
+            return status.on_button(t)
+        if prefix == "pub":
+            return info.public_list(t, data.split(":", 1)[1])
+        if prefix == "me":
+            return identity.on_button(t)
+        t.say(texts.MENU, texts.MENU_BUTTONS)
+        return None
+
+
+def dispatch(t: Turn, intent: str) -> None:
+    """Route an intent to the flow that serves it (also used after an intent switch)."""
+    if intent in ("report_issue", "suggest"):
+        return report.start(t, suggestion=intent == "suggest")
+    if intent == "check_status":
+        return status.list_mine(t)
+    if intent == "greet":
+        return identity.greet(t)
+    if intent == "help":
+        t.say(texts.HELP, texts.MENU_BUTTONS)
+        return None
+    if intent == "find_shelter":
+        return info.shelters(t)
+    if intent == "ask_policy":
+        return info.policies(t)
+    if intent == "public_info":
+        return info.public_pick(t)
+    if intent == "thank":
+        t.say(texts.THANKS_REPLY)
+        return None
+    if intent == "stop":
+        t.say(texts.NOTHING_TO_STOP)
+        return None
+    if intent in info.COMING_SOON:
+        t.say(texts.COMING_SOON.format(what=info.COMING_SOON[intent]), texts.MENU_BUTTONS)
+        return None
+    t.say(texts.NOT_UNDERSTOOD, texts.MENU_BUTTONS)
+    return None

@@ -1,0 +1,60 @@
+"""Greeting, identity binding by shared contact, and a resident's own data."""
+
+from __future__ import annotations
+
+from bot import texts
+from bot.cards import estate_name
+from bot.dialogue.turn import Turn
+from domain.errors import NotFound
+from domain.identity import mask_phone
+from domain.usecases import residents as uc
+
+
+def greet(t: Turn) -> None:
+    """Hello, the menu, and (once) an invitation to share the phone number."""
+    t.say(texts.GREETING.format(community=t.app.config.community.name), texts.MENU_BUTTONS)
+    if t.resident is None and not t.is_group and not t.state.contact_asked:
+        t.state.contact_asked = True
+        t.say(texts.ASK_CONTACT, request="contact")
+
+
+def on_contact(t: Turn) -> None:
+    """A shared contact binds the chat user to the roster (or leaves them unverified)."""
+    ev = t.event
+    resident = uc.bind_contact(t.uow, ev.user_id, ev.chat_id, ev.phone or "", ev.contact_user_id,
+                               ev.display_name)
+    t.state.contact_asked = False
+    if resident.verified:
+        name = estate_name(t.app, resident.address.estate) or t.app.config.community.name
+        t.say(texts.BOUND_VERIFIED.format(estate=name), texts.MENU_BUTTONS)
+    else:
+        t.say(texts.BOUND_UNVERIFIED, texts.MENU_BUTTONS)
+
+
+def show_mine(t: Turn) -> None:
+    """What we hold about the asker, with the choice to delete it."""
+    try:
+        r = uc.show_my_data(t.uow, t.event.user_id)
+    except NotFound:
+        t.say(texts.MY_DATA_NONE, [[(texts.SHARE_CONTACT_BUTTON, "me:share")]])
+        return
+    t.say(texts.MY_DATA.format(
+        name=r.name, phone=mask_phone(r.phone) if r.phone else "未留",
+        address=r.address.label(estate_name(t.app, r.address.estate)) or "未登记",
+        tags="、".join(r.tags) or "无", verified="已核实" if r.verified else "待社区核实",
+    ), [[("删除我的信息", "me:erase")], [("返回菜单", "m:menu")]])
+
+
+def on_button(t: Turn) -> None:
+    """me:share, me:erase (asks), me:erase:yes (deletes)."""
+    data = t.event.data
+    if data == "me:share":
+        t.state.contact_asked = True
+        t.say(texts.ASK_CONTACT, request="contact")
+    elif data == "me:erase":
+        t.say(texts.CONFIRM_ERASE, [[("确认删除", "me:erase:yes"), ("算了", "m:menu")]])
+    elif data == "me:erase:yes":
+        uc.erase_my_data(t.uow, t.event.user_id)
+        t.say(texts.ERASED, texts.MENU_BUTTONS)
+    else:
+        show_mine(t)

@@ -1,0 +1,274 @@
+"""报事报修 / 你说我做 / 群众建议: the report form, from first sentence to a written record."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot import texts
+from bot.cards import category_label, kind_label, place_label
+from bot.dialogue.turn import Turn, grid_rows
+from domain.errors import InvalidValue
+from domain.reports import STATUS_LABELS, Kind, validate_description
+from domain.residents import Address
+from domain.usecases import reports as uc
+
+# Phrases that only say "I want to report" and carry no description of the problem.
+TRIGGER = re.compile(
+    r"(你好|您好|喂|请问|麻烦|帮我|帮忙|我要|我想|想要|要|我有|有)?"
+    r"(报修|报事|报个修|修理|反映(一下)?(个|一个)?(问题|情况)?|投诉|提(个|一个)?建议|建议|你说我做|问题)"
+    r"[啊呀吧了的一下。，,!！\s]*"
+)
+REPAIR_WORDS = re.compile(r"坏|修|漏|堵|不亮|不量|断|裂|松|掉|破|不通|停电|停水|故障")
+SWITCH_INTENTS = frozenset({
+    "check_status", "book_service", "request_seal", "find_shelter", "ask_policy", "public_info",
+    "cancel_booking", "volunteer", "subscribe", "unsubscribe",
+})
+SWITCH_NAMES = {
+    "check_status": "查进度", "book_service": "预约服务", "request_seal": "开证明",
+    "find_shelter": "找避灾点", "ask_policy": "问政策", "public_info": "看公开栏",
+    "cancel_booking": "取消预约", "volunteer": "当志愿者", "subscribe": "订阅消息",
+    "unsubscribe": "退订消息",
+}
+
+
+def _has_description(text: str, t: Turn) -> bool:
+    rest = TRIGGER.sub("", text)
+    return len(rest.strip()) >= 3 or t.entity("report_category") is not None
+
+
+def _fill_place(t: Turn, slots: dict[str, Any]) -> bool:
+    """Take estate/building/unit/room entities from this turn's text; True if any."""
+    found = False
+    estate = t.entity("estate")
+    if estate:
+        code = t.app.estate_lookup().get(str(estate["value"]))
+        if code:
+            slots.update(estate=code, building="", unit="", room="", prefilled=False)
+            found = True
+    for part in ("building", "unit", "room"):
+        e = t.entity(part)
+        if e:
+            slots[part] = str(e["value"])
+            found = True
+    if found and not slots.get("estate") and t.resident and t.resident.address.estate:
+        slots["estate"] = t.resident.address.estate  # "3幢" alone: the resident's own estate
+    return found
+
+
+def start(t: Turn, *, suggestion: bool = False) -> None:
+    """Open the form with everything the first message already says."""
+    text = t.event.text.strip()
+    if suggestion:
+        kind = Kind.SUGGESTION
+    elif "你说我做" in text or not REPAIR_WORDS.search(text):
+        kind = Kind.PROBLEM
+    else:
+        kind = Kind.REPAIR
+    slots: dict[str, Any] = {"kind": kind.value, "photos": []}
+    cat = t.entity("report_category")
+    if cat:
+        slots["category"] = str(cat["value"])
+    if _has_description(text, t):
+        slots["description"] = text
+    if not _fill_place(t, slots) and t.resident and t.resident.address.estate:
+        a = t.resident.address  # pre-filled from the roster, shown and changeable at confirm
+        slots.update(estate=a.estate, building=a.building, unit=a.unit, room=a.room, prefilled=True)
+    t.state.start("report", slots)
+    _advance(t)
+
+
+def _advance(t: Turn) -> None:
+    s = t.state.slots
+    kind = s["kind"]
+    if not s.get("description"):
+        return _ask(t, "description", texts.ASK_DESCRIPTION[kind])
+    if not s.get("category"):
+        if kind == Kind.SUGGESTION:
+            s["category"] = "other"
+        else:
+            cats = [(c.label, f"f:cat:{c.code}") for c in t.app.config.reports.categories]
+            return _ask(t, "category", texts.ASK_CATEGORY, grid_rows(cats))
+    if not s.get("estate") and s.get("lat") is None and kind != Kind.SUGGESTION:
+        return _ask_place(t)
+    if not s.get("dup_checked"):
+        s["dup_checked"] = True
+        dup = uc.find_duplicate(t.uow, _draft(s), t.app.report_rules, t.now)
+        if dup is not None:
+            s["dup_of"] = dup.number
+            text = texts.DUPLICATE_HINT.format(
+                category=category_label(t.app, dup.category),
+                place=place_label(t.app, dup.address, public=True),
+                description=dup.description[:60], status=STATUS_LABELS[dup.status])
+            return _ask(t, "duplicate", text, texts.DUPLICATE_BUTTONS)
+    photos = s.get("photos") or []
+    text = texts.CONFIRM_REPORT.format(
+        category=category_label(t.app, s["category"]),
+        place=_place(t, s), description=s["description"],
+        photos=f"\n照片：{len(photos)}张" if photos else "")
+    return _ask(t, "confirm", text, texts.CONFIRM_BUTTONS)
+
+
+def _ask(t: Turn, step: str, text: str, rows: Any = ()) -> None:
+    t.state.step = step
+    t.say(text, rows)
+
+
+def _ask_place(t: Turn, prefix: str = "") -> None:
+    estates = [(e.name, f"f:est:{e.code}") for e in t.app.config.estates]
+    rows = [*grid_rows(estates), [(texts.SEND_LOCATION_BUTTON, "f:loc")]]
+    _ask(t, "place", prefix + texts.ASK_PLACE, rows)
+
+
+def _place(t: Turn, s: dict[str, Any]) -> str:
+    a = Address(s.get("estate", ""), s.get("building", ""), s.get("unit", ""), s.get("room", ""))
+    return place_label(t.app, a, s.get("lat"), s.get("lon"))
+
+
+def _draft(s: dict[str, Any]) -> uc.Draft:
+    return uc.Draft(
+        kind=Kind(s["kind"]), category=s.get("category", "other"),
+        description=s.get("description", ""),
+        address=Address(s.get("estate", ""), s.get("building", ""), s.get("unit", ""),
+                        s.get("room", "")),
+        latitude=s.get("lat"), longitude=s.get("lon"), photos=list(s.get("photos") or []))
+
+
+def on_text(t: Turn) -> None:
+    """A message while the form is open: a slot value, a stop, or a change of mind."""
+    text = t.event.text.strip()
+    step = t.state.step
+    if t.intent == "stop" and t.confidence >= 0.6:
+        t.state.end()
+        t.say(texts.STOPPED, texts.MENU_BUTTONS)
+        return
+    if t.intent in SWITCH_INTENTS and t.confidence >= 0.6:
+        t.state.pending = {"switch": t.intent, "text": text}
+        t.say(texts.SWITCH_FORM.format(current=kind_label(t.state.slots["kind"]),
+                                       target=SWITCH_NAMES[t.intent]), texts.SWITCH_BUTTONS)
+        return
+    s = t.state.slots
+    if step == "description":
+        try:
+            s["description"] = validate_description(text)
+        except InvalidValue as exc:
+            return _ask(t, "description", f"{exc.reason}。")
+        if not s.get("category") and (cat := t.entity("report_category")):
+            s["category"] = str(cat["value"])
+        _fill_place(t, s)
+    elif step == "category":
+        cat = t.entity("report_category")
+        by_label = {c.label: c.code for c in t.app.config.reports.categories}
+        code = by_label.get(text) or (str(cat["value"]) if cat else None)
+        if code is None:
+            return _ask(t, "category", "请点下面的一个类别。", grid_rows(
+                [(c.label, f"f:cat:{c.code}") for c in t.app.config.reports.categories]))
+        s["category"] = code
+    elif step == "place":
+        if not _fill_place(t, s) or not s.get("estate"):
+            return _ask_place(t, texts.PLACE_UNKNOWN + "\n")
+    elif step in ("confirm", "duplicate"):
+        if t.intent == "affirm":
+            return submit(t) if step == "confirm" else _follow(t)
+        if t.intent == "deny":
+            if step == "duplicate":
+                return _advance(t)
+            t.state.end()
+            t.say(texts.STOPPED, texts.MENU_BUTTONS)
+            return
+        if _fill_place(t, s):  # "不对，是5幢" — a correction of the place
+            s["dup_checked"] = False
+    return _advance(t)
+
+
+def on_button(t: Turn) -> None:
+    """A form button: category, estate, confirm, edit, duplicate choice, intent switch."""
+    parts = t.event.data.split(":")
+    s = t.state.slots
+    if not t.state.form and parts[1] != "switch":
+        t.say("这一步已经过去了。" + texts.MENU, texts.MENU_BUTTONS)
+        return
+    action = parts[1]
+    if action == "cat" and len(parts) == 3:
+        s["category"] = parts[2]
+    elif action == "est" and len(parts) == 3:
+        if s.get("estate") not in (None, "", parts[2]):
+            s.update(building="", unit="", room="")  # another estate: its building is unknown
+        s.update(estate=parts[2], prefilled=False, dup_checked=False)
+    elif action == "loc":
+        t.state.step = "place"
+        t.say(texts.ASK_LOCATION, request="location")
+        return
+    elif action == "yes":
+        return submit(t)
+    elif action == "no":
+        t.state.end()
+        t.say(texts.STOPPED, texts.MENU_BUTTONS)
+        return
+    elif action == "edit" and len(parts) == 3:
+        field = parts[2]
+        if field == "place":
+            return _ask_place(t)
+        s.pop(field, None)
+        s["dup_checked"] = False
+    elif action == "dup":
+        if parts[2] == "follow":
+            return _follow(t)
+    elif action == "switch":
+        return _switch(t, parts[2] == "yes")
+    return _advance(t)
+
+
+def _switch(t: Turn, yes: bool) -> None:
+    pending = t.state.pending.get("switch")
+    t.state.pending = {}
+    if not yes or not pending:
+        t.say(texts.CONTINUE_FORM)
+        return _advance(t) if t.state.form else None
+    t.state.end()
+    from bot.dialogue.engine import dispatch  # the engine owns intent routing
+
+    return dispatch(t, pending)
+
+
+def _follow(t: Turn) -> None:
+    number = t.state.slots.get("dup_of")
+    t.state.end()
+    if number:
+        uc.follow_report(t.uow, number, t.event.chat_id)
+    t.say(texts.FOLLOWING, texts.MENU_BUTTONS)
+
+
+def submit(t: Turn) -> None:
+    """Write the report, then say so with its number and when staff will act."""
+    s = t.state.slots
+    resident = t.resident
+    report = uc.file_report(t.uow, _draft(s), t.app.report_rules, t.now,
+                            resident.id if resident else None, t.event.chat_id)
+    t.state.end()
+    accept_by = texts.format_when(report.accept_due or t.now, t.app.zone, t.now)
+    template = texts.FILED_SUGGESTION if report.kind == Kind.SUGGESTION else texts.FILED
+    t.say(template.format(number=report.number, accept_by=accept_by))
+    if resident is None and not t.state.contact_asked:
+        t.state.contact_asked = True
+        t.say(texts.ASK_CONTACT, request="contact")
+
+
+def on_location(t: Turn) -> None:
+    """A shared location answers the place question."""
+    s = t.state.slots
+    s.update(lat=t.event.latitude, lon=t.event.longitude, dup_checked=False)
+    t.say(texts.LOCATION_SAVED)
+    _advance(t)
+
+
+def on_photo(t: Turn) -> None:
+    """Photos attach to the open report; outside a form they invite one."""
+    if t.state.form != "report" or not t.event.photo_id:
+        t.say(texts.PHOTO_OUTSIDE_FORM)
+        return
+    photos = t.state.slots.setdefault("photos", [])
+    photos.append(t.event.photo_id)
+    t.say(texts.PHOTO_SAVED.format(n=len(photos)))
+    if t.state.step == "confirm":
+        _advance(t)

@@ -1,0 +1,95 @@
+"""Staff actions on report cards: accept, start, resolve, reject (with a note), reassign, contact."""
+
+from __future__ import annotations
+
+from bot import texts
+from bot.cards import staff_card
+from bot.dialogue.turn import Turn, grid_rows, reply
+from domain.errors import InvalidTransition, NotAllowed
+from domain.reports import STATUS_LABELS
+from domain.usecases import reports as uc
+
+NOTE_ACTIONS = frozenset({"rej", "dup"})
+MOVE_ACTIONS = frozenset({"acc", "prog", "done"})
+
+
+def _card(t: Turn, number: str, notice: str) -> None:
+    report = t.uow.reports.get(number)
+    if report is None:
+        t.replies.append(reply("", notice=notice))
+        return
+    resident = t.uow.residents.get(report.resident_id) if report.resident_id else None
+    t.replies.append(staff_card(t.app, report, resident, t.now, edit=True, notice=notice))
+
+
+def on_button(t: Turn) -> None:
+    """s:ACTION:NUMBER[:ARG] — who pressed and whether it is still valid are checked here."""
+    parts = t.event.data.split(":")
+    if len(parts) < 3:
+        t.replies.append(reply("", notice=texts.STAFF_NOT_ALLOWED))
+        return
+    action, number = parts[1], parts[2]
+    if t.staff is None:
+        t.replies.append(reply("", notice=texts.STAFF_NOT_ALLOWED))
+        return
+    try:
+        _act(t, action, number, parts[3] if len(parts) > 3 else "")
+    except NotAllowed:
+        t.replies.append(reply("", notice=texts.STAFF_NOT_ALLOWED))
+    except InvalidTransition:
+        report = t.uow.reports.get(number)
+        status = STATUS_LABELS[report.status] if report else "已删除"
+        _card(t, number, texts.STAFF_STALE.format(status=status))
+
+
+def _act(t: Turn, action: str, number: str, arg: str) -> None:
+    user = t.event.user_id
+    if action in MOVE_ACTIONS:
+        uc.act_on_report(t.uow, number, user, action, t.now)
+        _card(t, number, texts.STAFF_DONE.format(action=texts.ACTION_LABELS[action]))
+    elif action in NOTE_ACTIONS:
+        report = t.uow.reports.get(number)
+        if report is None or not report.is_open:
+            raise InvalidTransition(number)
+        uc.check_staff(t.uow, user, report)
+        t.state.staff_pending[str(user)] = {"action": action, "number": number}
+        label = texts.ACTION_LABELS[action]
+        t.say(texts.STAFF_ASK_NOTE.format(action=label), notice=texts.STAFF_ASK_NOTE.format(action=label))
+    elif action == "asg":
+        report = t.uow.reports.get(number)
+        if report is None or not report.is_open:
+            raise InvalidTransition(number)
+        uc.check_staff(t.uow, user, report)
+        me = t.staff.code if t.staff else ""
+        people = [(f"{s.name}（{s.role}）", f"s:to:{number}:{s.code}")
+                  for s in t.uow.staff.list() if s.active and s.code != me and s.role != "admin"]
+        t.say(texts.STAFF_PICK_ASSIGNEE, grid_rows(people, 2))
+    elif action == "to" and arg:
+        _, target = uc.assign_report(t.uow, number, user, arg)
+        text = texts.STAFF_ASSIGNED.format(number=number, name=target.name)
+        t.say(text, edit=True, notice=text)
+    elif action == "ph":
+        name, phone = uc.view_contact(t.uow, number, user, t.now)
+        notice = texts.STAFF_CONTACT.format(name=name, phone=phone) if phone else texts.STAFF_NO_CONTACT
+        t.replies.append(reply("", notice=notice))
+    else:
+        t.replies.append(reply("", notice=texts.STAFF_NOT_ALLOWED))
+
+
+def waiting_for_note(t: Turn) -> bool:
+    """Whether this staff member was asked for a note in this chat."""
+    return str(t.event.user_id) in t.state.staff_pending
+
+
+def on_note(t: Turn) -> None:
+    """The reason for 不予受理/重复, typed after pressing the button."""
+    ask = t.state.staff_pending.pop(str(t.event.user_id))
+    try:
+        report = uc.act_on_report(t.uow, ask["number"], t.event.user_id, ask["action"], t.now,
+                                  note=t.event.text)
+    except InvalidTransition:
+        t.say(texts.STAFF_STALE.format(status="已变化"))
+        return
+    resident = t.uow.residents.get(report.resident_id) if report.resident_id else None
+    label = texts.ACTION_LABELS[ask["action"]]
+    t.replies.append(staff_card(t.app, report, resident, t.now, notice=texts.STAFF_DONE.format(action=label)))

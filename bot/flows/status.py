@@ -1,0 +1,75 @@
+"""check_status: a resident's own reports, their detail, rating and reopening."""
+
+from __future__ import annotations
+
+from bot import texts
+from bot.cards import category_label, kind_label, place_label
+from bot.dialogue.turn import Turn
+from domain.errors import InvalidValue
+from domain.reports import STATUS_LABELS
+from domain.usecases import reports as uc
+
+
+def list_mine(t: Turn) -> None:
+    """The asker's recent reports with a button each."""
+    mine = uc.list_my_reports(t.uow, t.event.user_id, t.event.chat_id, limit=5)
+    if not mine:
+        t.say(texts.NO_REPORTS, texts.MENU_BUTTONS)
+        return
+    lines = [texts.MY_REPORTS.format(n=len(mine))]
+    for r in mine:
+        lines.append(texts.REPORT_LINE.format(
+            number=r.number, category=category_label(t.app, r.category),
+            status=STATUS_LABELS[r.status],
+            when=texts.format_day(r.created_at or t.now, t.app.zone)))
+    rows = [[(texts.VIEW_BUTTON.format(number=r.number), f"st:{r.number}")] for r in mine]
+    t.say("\n".join(lines), rows)
+
+
+def show(t: Turn, number: str) -> None:
+    """One own report in full; someone else's number is simply not found."""
+    r = uc.show_my_report(t.uow, number, t.event.user_id, t.event.chat_id)
+    history = "\n".join(
+        f"· {texts.format_when(ch.at, t.app.zone, t.now)} {STATUS_LABELS[ch.status]}"
+        + (f"：{ch.note}" if ch.note else "")
+        for ch in r.history
+    )
+    t.say(texts.REPORT_DETAIL.format(
+        number=r.number, category=category_label(t.app, r.category),
+        place=place_label(t.app, r.address, r.latitude, r.longitude), description=r.description,
+        status=STATUS_LABELS[r.status], history=history))
+
+
+def on_button(t: Turn) -> None:
+    """st:N (detail), rt:N:stars (rating), ro:N (reopen) — ownership checked in the use case."""
+    parts = t.event.data.split(":")
+    if parts[0] == "st" and len(parts) == 2:
+        return show(t, parts[1])
+    if parts[0] == "rt" and len(parts) == 3 and parts[2].isdigit():
+        r = uc.rate_report(t.uow, parts[1], t.event.user_id, t.event.chat_id, int(parts[2]))
+        t.say(texts.RATED.format(stars=r.rating), notice=texts.RATED.format(stars=r.rating))
+        return None
+    if parts[0] == "ro" and len(parts) == 2:
+        r = uc.show_my_report(t.uow, parts[1], t.event.user_id, t.event.chat_id)
+        if not r.can_reopen(t.now, t.app.report_rules.reopen_days):
+            t.say("这件事已经超过7天，不能重新打开了。您可以重新报修，我们马上处理。")
+            return None
+        t.state.start("reopen", {"number": r.number, "kind": r.kind.value})
+        t.state.step = "reason"
+        t.say(texts.REOPEN_ASK)
+        return None
+    t.say(texts.MENU, texts.MENU_BUTTONS)
+    return None
+
+
+def on_reopen_text(t: Turn) -> None:
+    """The reason a resolved report is not solved after all."""
+    s = t.state.slots
+    try:
+        r = uc.reopen_report(t.uow, s["number"], t.event.user_id, t.event.chat_id,
+                             t.event.text, t.app.report_rules, t.now)
+    except InvalidValue as exc:
+        t.say(f"{exc.reason}。")
+        return
+    t.state.end()
+    t.say(texts.REOPENED.format(kind=kind_label(r.kind), number=r.number))

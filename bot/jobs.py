@@ -1,0 +1,94 @@
+"""Scheduled jobs (APScheduler, persistent job store): SLA checks, idle forms, daily digest."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from bot import texts
+from bot.dialogue.state import ChatState
+from bot.dialogue.turn import reply
+from bot.outbox import enqueue
+from domain.usecases.reports import check_overdue, daily_digest
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+# The persistent job store keeps textual references to these functions, so they find the
+# running App here rather than in pickled arguments.
+_APP: App | None = None
+
+
+def _app() -> App:
+    if _APP is None:
+        raise RuntimeError("jobs run only inside `cunshe run`")
+    return _APP
+
+
+def check_sla(now: datetime | None = None) -> int:
+    """Remind and escalate overdue reports; returns how many were raised."""
+    app = _app()
+    return len(check_overdue(app.uow(), app.report_rules, now or datetime.now(UTC)))
+
+
+def expire_forms(now: datetime | None = None) -> int:
+    """Close forms idle longer than the timeout and tell the resident."""
+    app = _app()
+    now = now or datetime.now(UTC)
+    minutes = app.config.dialogue.form_timeout_minutes
+    closed = 0
+    with app.uow() as uow:
+        for chat_id, data in uow.conversations.idle_since(now - timedelta(minutes=minutes)):
+            state = ChatState.from_dict(data)
+            if not state.form:
+                continue
+            name = texts.FORM_NAMES.get(state.slots.get("kind", ""), "登记")
+            state.end()
+            if state.is_empty:
+                uow.conversations.clear(chat_id)
+            else:
+                uow.conversations.store(chat_id, state.to_dict(), now)
+            enqueue(uow, chat_id, reply(texts.FORM_EXPIRED.format(form=name, minutes=minutes)),
+                    f"expired:{chat_id}:{now.timestamp():.0f}", now)
+            closed += 1
+        uow.commit()
+    return closed
+
+
+def send_digest(now: datetime | None = None) -> None:
+    """Queue the daily digest for the community's staff chat."""
+    app = _app()
+    now = now or datetime.now(UTC)
+    d = daily_digest(app.uow(), now)
+    rating = f"\n平均评分：{d.average_rating:.1f}分" if d.average_rating else ""
+    text = texts.DIGEST.format(date=texts.format_day(now, app.zone), new=d.new, pending=d.pending,
+                               open=d.open, overdue=d.overdue, resolved=d.resolved, rating=rating)
+    with app.uow() as uow:
+        enqueue(uow, app.config.community.staff_chat_id, reply(text),
+                f"digest:{now.astimezone(app.zone):%Y%m%d}", now)
+        uow.commit()
+
+
+def start_scheduler(app: App, scheduler: Any) -> Any:
+    """Register the jobs on an APScheduler scheduler with a job store in our database."""
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+
+    global _APP
+    _APP = app
+    scheduler.configure(
+        jobstores={"default": SQLAlchemyJobStore(engine=app.engine)},
+        job_defaults={"coalesce": True, "misfire_grace_time": 3600, "max_instances": 1},
+        timezone=app.zone,
+    )
+    at = app.config.reports.digest_time
+    scheduler.add_job("bot.jobs:check_sla", "interval", minutes=5, id="check_sla",
+                      replace_existing=True)
+    scheduler.add_job("bot.jobs:expire_forms", "interval", minutes=1, id="expire_forms",
+                      replace_existing=True)
+    scheduler.add_job("bot.jobs:send_digest", "cron", hour=at.hour, minute=at.minute,
+                      id="daily_digest", replace_existing=True)
+    scheduler.start()
+    log.info("scheduler started with %d jobs", len(scheduler.get_jobs()))
+    return scheduler

@@ -1,0 +1,106 @@
+"""Domain events → outbox messages for residents and staff, inside the same transaction."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from bot import texts
+from bot.cards import category_label, kind_label, place_label, rating_rows, staff_card
+from bot.dialogue.turn import reply
+from bot.outbox import enqueue
+from domain.events import (
+    Event,
+    ReportAssigned,
+    ReportChanged,
+    ReportFiled,
+    ReportOverdue,
+    ReportRated,
+)
+from domain.ports import UnitOfWork
+from domain.reports import Report, Status
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+
+class Notifier:
+    """Decides who hears of what; the dispatcher sends it later, even after a crash."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    def grid_chat(self, grid: str | None) -> int:
+        """The staff chat of a grid, else the community's staff chat."""
+        for g in self.app.config.grids:
+            if g.code == grid and g.chat_id is not None:
+                return g.chat_id
+        return self.app.config.community.staff_chat_id
+
+    def handle(self, event: Event, uow: UnitOfWork) -> None:
+        """Queue what the event owes."""
+        now = datetime.now(UTC)
+        number = getattr(event, "number", None)
+        report = uow.reports.get(number) if number else None
+        if report is None:
+            return
+        if isinstance(event, ReportFiled):
+            self._card(uow, report, self.grid_chat(report.grid), f"filed:{number}", now)
+        elif isinstance(event, ReportChanged):
+            self._tell_resident(uow, report, event, now)
+        elif isinstance(event, ReportAssigned):
+            target = uow.staff.get(event.to)
+            chat = self.grid_chat(report.grid)
+            if target and target.user_id and not target.grids:
+                chat = target.user_id  # 社工/书记 without a grid: tell them directly
+            key = f"assigned:{number}:{event.to}:{len(report.history)}:{now.timestamp():.0f}"
+            self._card(uow, report, chat, key, now)
+        elif isinstance(event, ReportOverdue):
+            self._overdue(uow, report, event, now)
+        elif isinstance(event, ReportRated):
+            text = texts.STAFF_RATED.format(number=number, stars=event.rating)
+            enqueue(uow, self.grid_chat(report.grid), reply(text), f"rated:{number}:{event.rating}", now)
+
+    def _card(self, uow: UnitOfWork, report: Report, chat: int, key: str, now: datetime) -> None:
+        resident = uow.residents.get(report.resident_id) if report.resident_id else None
+        enqueue(uow, chat, staff_card(self.app, report, resident, now), key, now)
+
+    def _tell_resident(self, uow: UnitOfWork, report: Report, event: ReportChanged,
+                       now: datetime) -> None:
+        if event.by == "resident":
+            if event.status == Status.PENDING:  # reopened: back on the staff's desk
+                self._card(uow, report, self.grid_chat(report.grid),
+                           f"reopened:{report.number}:{len(report.history)}", now)
+            return
+        template = texts.STATUS_CHANGED.get(event.status)
+        if template is None:
+            return
+        text = template.format(kind=kind_label(report.kind), number=report.number,
+                               note=event.note or "")
+        rows = rating_rows(report.number) if event.status == Status.RESOLVED else ()
+        chats = [c for c in [report.chat_id, *report.followers] if c is not None]
+        for chat in dict.fromkeys(chats):
+            key = f"status:{report.number}:{len(report.history)}:{chat}"
+            enqueue(uow, chat, reply(text, rows if chat == report.chat_id else ()), key, now)
+
+    def _overdue(self, uow: UnitOfWork, report: Report, event: ReportOverdue, now: datetime) -> None:
+        due = report.accept_due if event.stage == "accept" else report.resolve_due
+        due_text = texts.format_when(due or now, self.app.zone, now)
+        if not event.escalate:
+            template = texts.STAFF_OVERDUE_ACCEPT if event.stage == "accept" else texts.STAFF_OVERDUE_RESOLVE
+            assignee = uow.staff.get(report.assignee) if report.assignee else None
+            chat = assignee.user_id if assignee and assignee.user_id else self.grid_chat(report.grid)
+            enqueue(uow, chat, reply(template.format(number=report.number, due=due_text)),
+                    f"overdue:{report.number}:{event.stage}:{len(report.history)}", now)
+            return
+        text = texts.STAFF_ESCALATION.format(
+            number=report.number, category=category_label(self.app, report.category),
+            place=place_label(self.app, report.address, public=True),
+            stage="受理" if event.stage == "accept" else "办结", assignee=report.assignee or "未指定")
+        leads = [s for s in uow.staff.list() if s.is_lead and s.user_id and s.active]
+        for lead in leads:
+            enqueue(uow, lead.user_id or 0, reply(text),
+                    f"escalate:{report.number}:{event.stage}:{len(report.history)}:{lead.code}", now)
+        if not leads:
+            enqueue(uow, self.app.config.community.staff_chat_id, reply(text),
+                    f"escalate:{report.number}:{event.stage}:{len(report.history)}", now)

@@ -1,0 +1,94 @@
+"""The durable outbox: replies as stored payloads, and the dispatcher that delivers them."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from bot.events import Button, Reply, Sender
+from domain.ports import OutboxMessage, UnitOfWork
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+
+def to_payload(reply: Reply) -> dict[str, Any]:
+    """A reply as JSON-ready data (documents are not queued through the outbox)."""
+    return {
+        "text": reply.text,
+        "buttons": [[[b.text, b.data] for b in row] for row in reply.buttons],
+        "request": reply.request,
+    }
+
+
+def from_payload(payload: dict[str, Any]) -> Reply:
+    """The reply back from stored data."""
+    rows = tuple(tuple(Button(t, d) for t, d in row) for row in payload.get("buttons") or [])
+    return Reply(text=payload.get("text", ""), buttons=rows, request=payload.get("request"))
+
+
+def enqueue(uow: UnitOfWork, chat_id: int, reply: Reply, key: str, now: datetime) -> None:
+    """Queue a reply for a chat inside the current transaction."""
+    uow.outbox.add(OutboxMessage(chat_id=chat_id, payload=to_payload(reply), key=key,
+                                 created_at=now, not_before=now))
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait longer after each failure: 5 s, 10 s, 20 s … capped at 10 minutes."""
+    return timedelta(seconds=min(600, 5 * 2 ** max(0, attempts)))
+
+
+class Dispatcher:
+    """Delivers due outbox messages through a channel; a crash resumes with what is unsent."""
+
+    def __init__(self, app: App, sender: Sender, *, accepts: Callable[[int], bool] | None = None,
+                 interval: float = 1.0) -> None:
+        self.app = app
+        self.sender = sender
+        self.accepts = accepts or (lambda _chat: True)
+        self.interval = interval
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Deliver now rather than at the next tick (called after a turn queued something)."""
+        self._wake.set()
+
+    async def deliver_due(self) -> int:
+        """Send every due message once; returns how many were sent."""
+        now = datetime.now(UTC)
+        with self.app.uow() as uow:
+            due = [m for m in uow.outbox.due(now, limit=100) if self.accepts(m.chat_id)]
+        sent = 0
+        for msg in due:
+            assert msg.id is not None
+            try:
+                await self.sender.send(msg.chat_id, from_payload(msg.payload))
+            except Exception as exc:
+                log.warning("outbox %s to %s failed: %s", msg.id, msg.chat_id, exc)
+                with self.app.uow() as uow:
+                    uow.outbox.failed(msg.id, repr(exc), datetime.now(UTC) + backoff(msg.attempts))
+                    uow.commit()
+                continue
+            with self.app.uow() as uow:
+                uow.outbox.sent(msg.id, datetime.now(UTC))
+                uow.commit()
+            sent += 1
+        return sent
+
+    async def run(self) -> None:
+        """Deliver forever, every `interval` seconds or when woken."""
+        while True:
+            try:
+                await self.deliver_due()
+            except Exception:
+                log.exception("outbox delivery round failed")
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=self.interval)
+            except TimeoutError:
+                pass
+            self._wake.clear()

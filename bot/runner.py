@@ -1,0 +1,78 @@
+"""Starting the bot: Telegram when a token is set, otherwise the terminal chat."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from typing import TYPE_CHECKING
+
+from bot.channels.terminal import TerminalChannel, TerminalSender
+from bot.outbox import Dispatcher
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+
+def run_terminal(app: App, user_id: int, chat_id: int, *, name: str = "",
+                 scheduler: bool = True) -> int:
+    """Chat in the terminal; messages queued for this chat are shown after each turn."""
+    channel = TerminalChannel(app.dialogue, user_id, chat_id, name=name)
+    dispatcher = Dispatcher(app, TerminalSender(channel), accepts=lambda c: c == chat_id)
+    channel.after_turn = lambda: asyncio.run(dispatcher.deliver_due()) and None
+    sched = None
+    if scheduler:
+        from apscheduler.schedulers.background import BackgroundScheduler
+
+        from bot.jobs import start_scheduler
+
+        sched = start_scheduler(app, BackgroundScheduler())
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print(f"村社通 · {app.config.community.name}（终端聊天，输入 /quit 退出）")
+    _ = app.parser  # build the NLU once before the first message
+    asyncio.run(dispatcher.deliver_due())  # what was queued for this chat while away
+    try:
+        channel.loop(
+            sys.stdin, echo=not interactive,
+            prompt=(lambda: print("你：", end="", flush=True)) if interactive else None,
+        )
+    except KeyboardInterrupt:
+        print()
+    finally:
+        if sched is not None:
+            sched.shutdown(wait=False)
+    return 0
+
+
+def run_telegram(app: App) -> int:
+    """Run the real Telegram bot: polling or webhook, outbox dispatcher, scheduled jobs."""
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    from bot.channels.telegram import build_application, run_polling, run_webhook
+    from bot.jobs import start_scheduler
+
+    tg = app.config.telegram
+    assert tg.token
+    _ = app.parser  # train the classifier before the first update arrives
+    application = build_application(
+        app.dialogue, tg.token, base_url=tg.base_url, concurrent_updates=tg.concurrent_updates,
+        pool_size=tg.connection_pool_size,
+    )
+    dispatcher = Dispatcher(app, application.sender)
+
+    async def post_init(_application: object) -> None:
+        application.create_task(dispatcher.run(), name="outbox")
+        start_scheduler(app, AsyncIOScheduler())
+
+    application.post_init = post_init
+    if tg.mode == "webhook":
+        if not tg.webhook.url:
+            log.error("telegram.webhook.url is required in webhook mode")
+            return 2
+        run_webhook(application, listen=tg.webhook.listen, port=tg.webhook.port, url=tg.webhook.url)
+    else:
+        run_polling(application)
+    return 0

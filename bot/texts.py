@@ -1,0 +1,168 @@
+"""Every text a resident or staff member reads, in one place, plus how times are said."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from domain.errors import DomainError, InvalidTransition, InvalidValue, NotAllowed, NotFound
+
+WEEKDAYS = "一二三四五六日"
+
+# --- menu and small talk -------------------------------------------------------------
+GREETING = "您好！我是{community}的小助手。\n您可以直接说要办的事，比如“3幢楼道灯坏了”，或者点下面的按钮。"
+MENU = "请问要办什么？点下面的按钮，或者直接说。"
+HELP = (
+    "我可以帮您：\n"
+    "· 报修、反映问题：直接说哪里出了什么问题\n"
+    "· 提建议：说“我有个建议”\n"
+    "· 查进度：说“查进度”\n"
+    "任何时候说“菜单”回到这里，说“取消”停下正在办的事。"
+)
+ASK_CONTACT = "为了方便社区联系您，请点下面的“分享手机号”。不分享也可以先用。"
+SHARE_CONTACT_BUTTON = "分享手机号"
+NOT_UNDERSTOOD = "没听明白，您可以说“我要报修”或点下面的按钮。"
+THANKS_REPLY = "不客气！还有别的事随时找我。"
+STOPPED = "好的，已经取消了。还有别的事随时说。"
+NOTHING_TO_STOP = "好的。还有别的事随时说。"
+COMING_SOON = "“{what}”功能很快就开通。现在可以先拨打社区电话，或在工作日到社区办理。"
+SYSTEM_ERROR = "抱歉，系统出了点问题，请稍后再试。您刚才的内容没有丢失。"
+
+MENU_BUTTONS = (
+    (("我要报修", "m:report"), ("提建议", "m:suggest")),
+    (("查进度", "m:status"), ("小区公开栏", "m:public")),
+    (("避灾点", "m:shelter"), ("惠民政策", "m:policy")),
+    (("我的信息", "m:me"),),
+)
+
+# --- identity -------------------------------------------------------------------------
+BOUND_VERIFIED = "谢谢！已核实您是{estate}的居民。"
+BOUND_UNVERIFIED = "谢谢！已记下您的手机号。社区工作人员核实后，您就能用全部功能。"
+MY_DATA = "我们保存的您的信息：\n姓名：{name}\n手机：{phone}\n地址：{address}\n标签：{tags}\n状态：{verified}"
+MY_DATA_NONE = "我们还没有保存您的任何信息。"
+CONFIRM_ERASE = "确定要删除您的个人信息吗？您的报修记录会保留，但不再和您关联。"
+ERASED = "已删除您的个人信息。以后需要时，重新分享手机号就可以。"
+
+# --- reports --------------------------------------------------------------------------
+FORM_NAMES = {"repair": "报修", "problem": "问题反映", "suggestion": "建议"}
+ASK_DESCRIPTION = {
+    "repair": "请说一下哪里坏了、什么情况。",
+    "problem": "请说一下遇到了什么问题。",
+    "suggestion": "请说说您的建议。",
+}
+ASK_CATEGORY = "这属于哪一类？点一下就行。"
+ASK_PLACE = "在哪个小区？点小区名，或者直接说“翠微苑3幢2单元”。"
+PLACE_UNKNOWN = "没找到这个小区。请点下面的小区名，或者发送位置。"
+SEND_LOCATION_BUTTON = "发送我的位置"
+ASK_LOCATION = "请点下面的“发送位置”按钮。"
+ASK_REPORT_CONTACT = "社区可能需要联系您。请点“分享手机号”，不方便就点“跳过”。"
+SKIP = "跳过"
+PHOTO_SAVED = "照片收到了（共{n}张）。"
+PHOTO_OUTSIDE_FORM = "照片收到了。要报修的话，请说一下是什么问题。"
+LOCATION_SAVED = "位置收到了。"
+CONFIRM_REPORT = "请您核对一下：\n类别：{category}\n地点：{place}\n内容：{description}{photos}\n没问题就点“确认提交”。"
+CONFIRM_BUTTONS = (
+    (("确认提交", "f:yes"),),
+    (("改地点", "f:edit:place"), ("改类别", "f:edit:category"), ("改内容", "f:edit:description")),
+    (("取消", "f:no"),),
+)
+DUPLICATE_HINT = "附近已经有人反映过：\n{category} · {place}\n“{description}”\n现在是{status}。是同一件事吗？"
+DUPLICATE_BUTTONS = ((("是同一件，帮我关注进度", "f:dup:follow"),), (("不是，继续提交", "f:dup:new"),))
+FOLLOWING = "好的，已帮您关注这件事。有进展会第一时间告诉您。"
+FILED = "已登记。您的工单号是 {number}。\n社区会在{accept_by}前受理，办好后第一时间告诉您。"
+FILED_SUGGESTION = "已收到您的建议，编号 {number}。谢谢您为社区出主意！社区会在{accept_by}前回复您。"
+SWITCH_FORM = "您正在登记{current}。要先放下它，去办“{target}”吗？"
+SWITCH_BUTTONS = ((("是，去办新的", "f:switch:yes"), ("不，继续登记", "f:switch:no")),)
+CONTINUE_FORM = "好的，我们继续。"
+FORM_EXPIRED = "您刚才的{form}登记超过{minutes}分钟没有继续，已经帮您取消了。需要的话请重新说一下。"
+IN_FORM_HELP = "您正在登记{form}，请回答上面的问题；说“取消”可以停下。"
+
+STATUS_CHANGED = {
+    "accepted": "您的{kind}（{number}）社区已受理，正在安排处理。",
+    "in_progress": "您的{kind}（{number}）正在处理中。",
+    "resolved": "您的{kind}（{number}）已办结。{note}\n请给这次服务打个分：",
+    "rejected": "您的{kind}（{number}）暂不受理。原因：{note}",
+    "duplicate": "您的{kind}（{number}）和已有的事项重复，社区会一并处理。{note}",
+    "transferred": "您的{kind}（{number}）已转交相关部门办理：{note}",
+    "pending": "您的{kind}（{number}）已重新打开，社区会尽快处理。",
+}
+RATE_BUTTONS_LABELS = ("1分", "2分", "3分", "4分", "5分")
+REOPEN_BUTTON = "问题没解决，重新打开"
+RATED = "谢谢您的评价（{stars}分）！"
+REOPEN_ASK = "请说一下哪里还没解决？"
+REOPENED = "已重新打开您的{kind}（{number}），社区会尽快处理。"
+
+NO_REPORTS = "您还没有报修或建议记录。要报修的话，直接说哪里有问题就行。"
+MY_REPORTS = "您的记录（最近{n}条）："
+REPORT_LINE = "{number} · {category} · {status}（{when}提交）"
+REPORT_DETAIL = "工单号：{number}\n类别：{category}\n地点：{place}\n内容：{description}\n状态：{status}\n{history}"
+VIEW_BUTTON = "看 {number}"
+PUBLIC_PICK = "看哪个小区的“你说我做”？"
+PUBLIC_EMPTY = "{estate}最近没有事项。"
+PUBLIC_LIST = "{estate} · 你说我做（最近{n}件）："
+PUBLIC_LINE = "· {category}{building} — {status}（{when}）"
+
+# --- shelters and policies (from config until their own capabilities land) -------------
+SHELTERS = "附近的避灾点：\n{lines}\n台风、暴雨时请带好证件和常用药，听从社区安排。"
+SHELTER_LINE = "· {name}（{address}，可容纳{capacity}人）"
+POLICIES = "和您可能有关的惠民政策：\n{lines}\n想了解哪一项，直接问我。"
+POLICY_LINE = "· {title}：{summary}"
+
+# --- staff ----------------------------------------------------------------------------
+STAFF_CARD = (
+    "【{kind}】{number}\n状态：{status}{assignee}\n类别：{category}\n地点：{place}\n"
+    "内容：{description}{photos}\n居民：{resident}\n时限：{deadline}"
+)
+STAFF_NOT_ALLOWED = "只有负责这个网格的社区工作人员可以操作。"
+STAFF_STALE = "这个按钮已过期：工单现在是“{status}”。"
+STAFF_DONE = "已{action}。"
+STAFF_ASK_NOTE = "请直接回复{action}的原因（居民会看到）。"
+STAFF_PICK_ASSIGNEE = "转派给谁？"
+STAFF_ASSIGNED = "{number} 已转派给{name}。"
+STAFF_CONTACT = "{name} {phone}"
+STAFF_NO_CONTACT = "这位居民没有留电话。"
+STAFF_NEW_ASSIGNMENT = "您有一条新转派的工单："
+STAFF_OVERDUE_ACCEPT = "⏰ {number} 已超过受理时限（{due}），请尽快受理。"
+STAFF_OVERDUE_RESOLVE = "⏰ {number} 已超过办结时限（{due}），请尽快办结。"
+STAFF_ESCALATION = "⚠️ 督办：{number}（{category}·{place}）{stage}已超时，负责人：{assignee}。"
+STAFF_RATED = "{number} 居民评价：{stars}分。"
+DIGEST = (
+    "📋 每日汇总（{date}）\n新登记：{new}件\n待受理：{pending}件\n处理中：{open}件\n"
+    "已超时：{overdue}件\n昨日办结：{resolved}件{rating}"
+)
+ACTION_LABELS = {"acc": "受理", "prog": "开始处理", "done": "办结", "rej": "不予受理", "dup": "标为重复"}
+
+
+def format_when(at: datetime, zone: ZoneInfo, now: datetime | None = None) -> str:
+    """A time as people say it: 今天下午3:00, 明天上午9:30, 11月29日（周日）下午3:00."""
+    local = at.astimezone(zone)
+    h = local.hour
+    part = "凌晨" if h < 6 else "上午" if h < 12 else "中午" if h < 13 else "下午" if h < 18 else "晚上"
+    h12 = h if h <= 12 else h - 12
+    clock = f"{part}{h12}:{local.minute:02d}"
+    if now is not None:
+        today = now.astimezone(zone).date()
+        if local.date() == today:
+            return f"今天{clock}"
+        if local.date() == today + timedelta(days=1):
+            return f"明天{clock}"
+    return f"{local.month}月{local.day}日（周{WEEKDAYS[local.weekday()]}）{clock}"
+
+
+def format_day(at: datetime, zone: ZoneInfo) -> str:
+    """11月28日."""
+    local = at.astimezone(zone)
+    return f"{local.month}月{local.day}日"
+
+
+def error_text(exc: DomainError) -> str:
+    """The one Chinese sentence for a domain error."""
+    if isinstance(exc, InvalidValue):
+        return f"{exc.reason}。"
+    if isinstance(exc, NotFound):
+        return "没有找到这条记录。"
+    if isinstance(exc, NotAllowed):
+        return f"{exc}。" if str(exc) and not str(exc).isascii() else "这个操作您没有权限。"
+    if isinstance(exc, InvalidTransition):
+        return "这件事的状态已经变了，请刷新后再看。"
+    return SYSTEM_ERROR
