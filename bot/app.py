@@ -142,3 +142,22 @@ class App:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+
+
+def build_bench_engine(database_url: str) -> DialogueEngine:
+    """A fully wired engine (NLU, dialogue, migrated database) for `make bench-bot`."""
+    import os
+
+    from bot.config import load_config
+    from domain.usecases.staff import sync_staff
+    from storage import migrate
+
+    os.environ.setdefault("CUNSHE_SECRET_KEY", "bench-secret-key-0123456789abcdef")
+    config = load_config(Path(__file__).resolve().parent.parent / "config.yaml", environ=True)
+    config = config.model_copy(update={"database": config.database.model_copy(
+        update={"url": database_url})})
+    app = App(config)
+    migrate.upgrade(app.engine)
+    sync_staff(app.uow(), app.declared_staff())
+    _ = app.parser
+    return app.dialogue

@@ -15,8 +15,8 @@ from domain.usecases import reports as uc
 
 # Phrases that only say "I want to report" and carry no description of the problem.
 TRIGGER = re.compile(
-    r"(你好|您好|喂|请问|麻烦|帮我|帮忙|我要|我想|想要|要|我有|有)?"
-    r"(报修|报事|报个修|修理|反映(一下)?(个|一个)?(问题|情况)?|投诉|提(个|一个)?建议|建议|你说我做|问题)"
+    r"(你好|您好|喂|请问|麻烦|帮我|帮忙|我要|我想|想要|要|我有|有)*(个|一个|条|一条)?"
+    r"(报修|报事|报个修|修理|反映(一下)?(个|一个)?(问题|情况)?|投诉|提(个|一个|条)?建议|建议|你说我做|问题)"
     r"[啊呀吧了的一下。，,!！\s]*"
 )
 REPAIR_WORDS = re.compile(r"坏|修|漏|堵|不亮|不量|断|裂|松|掉|破|不通|停电|停水|故障")
