@@ -14,8 +14,8 @@ from sqlalchemy.engine import make_url
 
 from bot.config import AppConfig, ConfigError
 from domain.sla import OfficeHours
-from domain.usecases.reports import ReportRules
 from domain.staff import Staff
+from domain.usecases.reports import ReportRules
 from storage.crypto import Crypto, KeyError_, local_secret
 from storage.db import make_engine, make_sessionmaker
 from storage.uow import EventHandler, SqlUnitOfWork

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -47,8 +48,9 @@ class Dispatcher:
     """Delivers due outbox messages through a channel; a crash resumes with what is unsent."""
 
     def __init__(self, app: App, sender: Sender, *, accepts: Callable[[int], bool] | None = None,
-                 interval: float = 1.0) -> None:
+                 interval: float = 0.5, clock: Callable[[], datetime] | None = None) -> None:
         self.app = app
+        self.clock = clock or (lambda: datetime.now(UTC))
         self.sender = sender
         self.accepts = accepts or (lambda _chat: True)
         self.interval = interval
@@ -60,7 +62,7 @@ class Dispatcher:
 
     async def deliver_due(self) -> int:
         """Send every due message once; returns how many were sent."""
-        now = datetime.now(UTC)
+        now = self.clock()
         with self.app.uow() as uow:
             due = [m for m in uow.outbox.due(now, limit=100) if self.accepts(m.chat_id)]
         sent = 0
@@ -71,11 +73,11 @@ class Dispatcher:
             except Exception as exc:
                 log.warning("outbox %s to %s failed: %s", msg.id, msg.chat_id, exc)
                 with self.app.uow() as uow:
-                    uow.outbox.failed(msg.id, repr(exc), datetime.now(UTC) + backoff(msg.attempts))
+                    uow.outbox.failed(msg.id, repr(exc), self.clock() + backoff(msg.attempts))
                     uow.commit()
                 continue
             with self.app.uow() as uow:
-                uow.outbox.sent(msg.id, datetime.now(UTC))
+                uow.outbox.sent(msg.id, self.clock())
                 uow.commit()
             sent += 1
         return sent
@@ -87,8 +89,6 @@ class Dispatcher:
                 await self.deliver_due()
             except Exception:
                 log.exception("outbox delivery round failed")
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.interval)
-            except TimeoutError:
-                pass
             self._wake.clear()

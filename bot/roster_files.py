@@ -56,6 +56,9 @@ def read_roster(path: Path) -> tuple[int, Iterator[dict[str, object]]]:
         if first is None:
             raise RosterFileError("文件是空的")
         header = _header(list(first))
-        count = max((ws.max_row or 1) - 1, 0)
-        return count, (dict(zip(header, r, strict=False)) for r in it)
+        # The sheet's declared dimension is often missing or wrong (files not saved by
+        # Excel/WPS), so count the rows themselves, as for CSV.
+        body = list(it)
+        wb.close()
+        return len(body), (dict(zip(header, r, strict=False)) for r in body)
     raise RosterFileError("只支持 .csv 和 .xlsx 文件")

@@ -21,7 +21,10 @@ def run_terminal(app: App, user_id: int, chat_id: int, *, name: str = "",
     """Chat in the terminal; messages queued for this chat are shown after each turn."""
     channel = TerminalChannel(app.dialogue, user_id, chat_id, name=name)
     dispatcher = Dispatcher(app, TerminalSender(channel), accepts=lambda c: c == chat_id)
-    channel.after_turn = lambda: asyncio.run(dispatcher.deliver_due()) and None
+    def deliver_mine() -> None:
+        asyncio.run(dispatcher.deliver_due())
+
+    channel.after_turn = deliver_mine
     sched = None
     if scheduler:
         from apscheduler.schedulers.background import BackgroundScheduler

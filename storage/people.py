@@ -99,11 +99,15 @@ class SqlResidentRepository:
         """The resident bound to a chat user."""
         return self._one(select(ResidentRow).where(ResidentRow.user_id == user_id))
 
-    def list(self, *, verified: bool | None = None, limit: int = 100) -> list[Resident]:
-        """Residents, newest first."""
+    def list(
+        self, *, verified: bool | None = None, source: str | None = None, limit: int = 100
+    ) -> list[Resident]:
+        """Residents, newest first (optionally only verified/unverified, roster/chat)."""
         stmt = select(ResidentRow).order_by(ResidentRow.id.desc()).limit(limit)
         if verified is not None:
             stmt = stmt.where(ResidentRow.verified == verified)
+        if source is not None:
+            stmt = stmt.where(ResidentRow.source == source)
         return [self._to_domain(r) for r in self.session.scalars(stmt)]
 
     def delete(self, resident_id: int) -> None:

@@ -9,7 +9,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session, sessionmaker
 
 from domain.events import Event
-from domain.ports import UnitOfWork
+from domain.ports import (
+    AuditLog,
+    ConversationStore,
+    Outbox,
+    ReportRepository,
+    ResidentRepository,
+    StaffRepository,
+    UnitOfWork,
+)
 from storage.crypto import Crypto
 from storage.people import SqlResidentRepository, SqlStaffRepository
 from storage.records import SqlAuditLog, SqlConversationStore, SqlOutbox
@@ -22,6 +30,14 @@ EventHandler = Callable[[Event, UnitOfWork], None]
 
 class SqlUnitOfWork:
     """Rolls back unless committed; repositories share its session and never commit."""
+
+    residents: ResidentRepository
+    staff: StaffRepository
+    reports: ReportRepository
+    conversations: ConversationStore
+    outbox: Outbox
+    audit: AuditLog
+    session: Session
 
     def __init__(
         self,
@@ -72,7 +88,7 @@ class SqlUnitOfWork:
         while self._events:
             event = self._events.pop(0)
             if self._on_event is not None:
-                self._on_event(event, self)  # type: ignore[arg-type]
+                self._on_event(event, self)
         if self._depth > 1:
             self.session.flush()  # the outermost unit of work commits
             return

@@ -7,6 +7,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from sqlalchemy.exc import OperationalError
+
 from bot.cli.common import CliError
 
 # Each module exposes `register(subparsers)`; a sub-command sets `func(args) -> int`.
@@ -33,7 +35,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub)
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise  # a dependency of the module is missing: that is a real error
+            continue  # this command is not written yet; the others still work
+        module.register(sub)
     return parser
 
 
@@ -50,6 +58,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(f"cunshe: {exc}", file=sys.stderr)
         return exc.exit_code
+    except (OperationalError, OSError) as exc:
+        # An unreachable database or an unwritable path: one line, not a traceback.
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        print(f"cunshe: {reason[0] if reason else exc.__class__.__name__}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

@@ -8,7 +8,7 @@ import logging
 from bot.cli.common import ready_app
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     """Add `chat`."""
     p = sub.add_parser("chat", help="终端聊天 (terminal chat; pipe one message per line)")
     p.add_argument("--user", type=int, default=1, help="your chat user id (staff: their user_id)")

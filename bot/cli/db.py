@@ -9,7 +9,7 @@ from bot.cli.common import load_app_config
 from storage import migrate
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     """Add `db upgrade`, `db current`, `db downgrade`."""
     p = sub.add_parser("db", help="数据库迁移 (database migrations)")
     s = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")

@@ -18,7 +18,7 @@ ACTIONS = {"accept": "acc", "start": "prog", "resolve": "done", "reject": "rej",
            "duplicate": "dup", "transfer": "xfer"}
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     """Add `reports list|show|act|assign`."""
     p = sub.add_parser("reports", help="报事报修工单 (reports)")
     s = p.add_subparsers(dest="reports_command", required=True, metavar="ACTION")

@@ -14,7 +14,7 @@ from domain.residents import Address, Resident
 from domain.usecases import residents as uc
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     """Add the residents sub-commands."""
     p = sub.add_parser("residents", help="居民花名册 (resident roster)")
     s = p.add_subparsers(dest="residents_command", required=True, metavar="ACTION")
@@ -84,7 +84,9 @@ def _list(args: argparse.Namespace) -> int:
     app = ready_app(args)
     names = {e.code: e.name for e in app.config.estates}
     with app.uow() as uow:
-        people = uow.residents.list(verified=False if args.unverified else None, limit=args.limit)
+        # --unverified: chat users awaiting staff, not roster people who never opened the chat
+        people = (uow.residents.list(verified=False, source="chat", limit=args.limit)
+                  if args.unverified else uow.residents.list(limit=args.limit))
     rows = [_row(r, names) for r in people]
     if args.json:
         print_json(rows)

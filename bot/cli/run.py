@@ -8,7 +8,7 @@ import logging
 from bot.cli.common import ready_app
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     """Add `run`."""
     p = sub.add_parser("run", help="启动机器人 (Telegram if CUNSHE_TELEGRAM_TOKEN is set, else terminal)")
     p.add_argument("--user", type=int, default=1, help="terminal mode: your chat user id")

@@ -10,7 +10,7 @@ from domain.staff import ROLES, Staff
 from domain.usecases.staff import add_staff
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     """Add `staff add` and `staff list`."""
     p = sub.add_parser("staff", help="社区工作人员 (staff accounts)")
     s = p.add_subparsers(dest="staff_command", required=True, metavar="ACTION")

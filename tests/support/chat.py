@@ -13,8 +13,8 @@ import yaml
 from bot.app import App
 from bot.channels.terminal import TerminalChannel, TerminalSender
 from bot.dialogue.engine import DialogueEngine
-from bot.outbox import Dispatcher, from_payload
 from bot.events import Reply
+from bot.outbox import Dispatcher, from_payload
 from tests.fixtures import SHIPPED_CONFIG
 
 
@@ -59,7 +59,8 @@ class Chat:
         self.chat_id = chat_id if chat_id is not None else user_id
         self.channel = TerminalChannel(app.dialogue, user_id, self.chat_id, out=self.out, name=name)
         self.dispatcher = Dispatcher(app, TerminalSender(self.channel),
-                                     accepts=lambda c: c == self.chat_id)
+                                     accepts=lambda c: c == self.chat_id,
+                                     clock=lambda: max(app.dialogue.clock(), datetime.now(UTC)))
         self.replies: list[Reply] = []
 
     def say(self, line: str) -> str:
