@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -13,6 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from bot.config import AppConfig, ConfigError
+from domain.ports import UnitOfWork
 from domain.sla import OfficeHours
 from domain.staff import Staff
 from domain.usecases.reports import ReportRules
@@ -46,6 +48,8 @@ class App:
 
     config: AppConfig
     on_event: EventHandler | None = None
+    # Tests of flows swap in an in-memory unit of work here; production uses SQLAlchemy.
+    uow_factory: Callable[[], UnitOfWork] | None = None
     _engine: Engine | None = field(default=None, repr=False)
 
     @cached_property
@@ -74,8 +78,10 @@ class App:
         """The session factory."""
         return make_sessionmaker(self.engine)
 
-    def uow(self) -> SqlUnitOfWork:
+    def uow(self) -> UnitOfWork:
         """A fresh unit of work; its events become outbox messages before it commits."""
+        if self.uow_factory is not None:
+            return self.uow_factory()
         return SqlUnitOfWork(self.sessions, self.crypto, self.zone,
                              self.on_event or self.notifier.handle)
 

@@ -1,0 +1,196 @@
+"""In-memory repositories and unit of work: the domain's protocols without a database."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any, Self
+
+from domain.events import Event
+from domain.ports import OutboxMessage, UnitOfWork
+from domain.reports import Report, Status, report_number
+from domain.residents import Resident
+from domain.staff import Staff
+
+
+class FakeResidents:
+    def __init__(self) -> None:
+        self.rows: dict[int, Resident] = {}
+
+    def add(self, resident: Resident) -> Resident:
+        resident.id = max(self.rows, default=0) + 1
+        self.rows[resident.id] = copy.deepcopy(resident)
+        return resident
+
+    def save(self, resident: Resident) -> None:
+        assert resident.id in self.rows
+        self.rows[resident.id] = copy.deepcopy(resident)
+
+    def get(self, resident_id: int) -> Resident | None:
+        r = self.rows.get(resident_id)
+        return copy.deepcopy(r) if r else None
+
+    def _find(self, pred: Callable[[Resident], bool]) -> Resident | None:
+        return next((copy.deepcopy(r) for r in self.rows.values() if pred(r)), None)
+
+    def by_phone(self, phone: str) -> Resident | None:
+        return self._find(lambda r: r.phone == phone)
+
+    def by_id_number(self, id_number: str) -> Resident | None:
+        return self._find(lambda r: r.id_number == id_number)
+
+    def by_user(self, user_id: int) -> Resident | None:
+        return self._find(lambda r: r.user_id == user_id)
+
+    def list(self, *, verified: bool | None = None, limit: int = 100) -> list[Resident]:
+        rows = [r for r in self.rows.values() if verified is None or r.verified == verified]
+        return [copy.deepcopy(r) for r in rows][:limit]
+
+    def delete(self, resident_id: int) -> None:
+        self.rows.pop(resident_id, None)
+
+    def count(self) -> int:
+        return len(self.rows)
+
+
+class FakeStaff:
+    def __init__(self) -> None:
+        self.rows: dict[str, Staff] = {}
+
+    def get(self, code: str) -> Staff | None:
+        return copy.deepcopy(self.rows.get(code))
+
+    def by_user(self, user_id: int) -> Staff | None:
+        return next((copy.deepcopy(s) for s in self.rows.values() if s.user_id == user_id and s.active), None)
+
+    def list(self) -> list[Staff]:
+        return [copy.deepcopy(s) for s in sorted(self.rows.values(), key=lambda s: s.code)]
+
+    def save(self, staff: Staff) -> None:
+        self.rows[staff.code] = copy.deepcopy(staff)
+
+
+class FakeReports:
+    def __init__(self) -> None:
+        self.rows: dict[str, Report] = {}
+        self.counters: dict[str, int] = {}
+
+    def next_number(self, prefix: str, day: datetime) -> str:
+        key = f"{prefix}-{day:%Y%m%d}"
+        self.counters[key] = self.counters.get(key, 0) + 1
+        return report_number(prefix, day, self.counters[key])
+
+    def add(self, report: Report) -> None:
+        report.id = len(self.rows) + 1
+        self.rows[report.number] = copy.deepcopy(report)
+
+    def save(self, report: Report) -> None:
+        self.rows[report.number] = copy.deepcopy(report)
+
+    def get(self, number: str) -> Report | None:
+        return copy.deepcopy(self.rows.get(number))
+
+    def list(self, *, statuses: Iterable[Status] | None = None, estate: str | None = None,
+             resident_id: int | None = None, chat_id: int | None = None,
+             since: datetime | None = None, limit: int = 50) -> list[Report]:
+        wanted = set(statuses) if statuses is not None else None
+        out = [r for r in self.rows.values()
+               if (wanted is None or r.status in wanted)
+               and (estate is None or r.address.estate == estate)
+               and (resident_id is None or r.resident_id == resident_id)
+               and (chat_id is None or r.chat_id == chat_id)
+               and (since is None or (r.created_at and r.created_at >= since))]
+        out.sort(key=lambda r: r.created_at or datetime.min, reverse=True)
+        return [copy.deepcopy(r) for r in out[:limit]]
+
+    def detach_resident(self, resident_id: int) -> int:
+        n = 0
+        for r in self.rows.values():
+            if r.resident_id == resident_id:
+                r.resident_id, r.chat_id = None, None
+                n += 1
+        return n
+
+
+class FakeConversations:
+    def __init__(self) -> None:
+        self.rows: dict[int, tuple[dict[str, Any], datetime]] = {}
+
+    def load(self, chat_id: int) -> tuple[dict[str, Any], datetime] | None:
+        return copy.deepcopy(self.rows.get(chat_id))
+
+    def store(self, chat_id: int, state: dict[str, Any], at: datetime) -> None:
+        self.rows[chat_id] = (copy.deepcopy(state), at)
+
+    def idle_since(self, before: datetime, limit: int = 500) -> list[tuple[int, dict[str, Any]]]:
+        return [(c, copy.deepcopy(s)) for c, (s, at) in self.rows.items() if at < before][:limit]
+
+    def clear(self, chat_id: int) -> None:
+        self.rows.pop(chat_id, None)
+
+
+class FakeOutbox:
+    def __init__(self) -> None:
+        self.messages: list[OutboxMessage] = []
+
+    def add(self, message: OutboxMessage) -> None:
+        if message.key and any(m.key == message.key for m in self.messages):
+            return
+        message.id = len(self.messages) + 1
+        self.messages.append(message)
+
+    def due(self, now: datetime, limit: int = 50) -> list[OutboxMessage]:
+        return [m for m in self.messages if not m.meta.get("sent")][:limit]
+
+    def sent(self, message_id: int, at: datetime) -> None:
+        self.messages[message_id - 1].meta["sent"] = at
+
+    def failed(self, message_id: int, error: str, retry_at: datetime | None) -> None:
+        self.messages[message_id - 1].attempts += 1
+
+
+class FakeAudit:
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str, datetime]] = []
+
+    def record(self, actor: str, action: str, subject: str, at: datetime) -> None:
+        self.rows.append((actor, action, subject, at))
+
+    def entries(self, subject: str) -> list[tuple[str, str, datetime]]:
+        return [(a, act, at) for a, act, s, at in self.rows if s == subject]
+
+
+class FakeUnitOfWork:
+    """Keeps everything in memory; `committed` counts real commits (outermost only)."""
+
+    def __init__(self, on_event: Callable[[Event, UnitOfWork], None] | None = None) -> None:
+        self.residents = FakeResidents()
+        self.staff = FakeStaff()
+        self.reports = FakeReports()
+        self.conversations = FakeConversations()
+        self.outbox = FakeOutbox()
+        self.audit = FakeAudit()
+        self.on_event = on_event
+        self.events: list[Event] = []
+        self.committed = 0
+        self._depth = 0
+
+    def __enter__(self) -> Self:
+        self._depth += 1
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._depth -= 1
+
+    def publish(self, event: Event) -> None:
+        self.events.append(event)
+        if self.on_event:
+            self.on_event(event, self)
+
+    def commit(self) -> None:
+        if self._depth <= 1:
+            self.committed += 1
+
+    def rollback(self) -> None:
+        pass

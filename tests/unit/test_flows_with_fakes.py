@@ -1,0 +1,125 @@
+"""Dialogue flows over the in-memory unit of work: fast, no database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.app import App
+from bot.config import load_config
+from bot.dialogue.engine import DialogueEngine
+from bot.events import Inbound, Reply
+from domain.reports import Status
+from domain.residents import Address, Resident
+from tests.fixtures import SHIPPED_CONFIG
+from tests.support.chat import shared_parser
+from tests.support.fakes import FakeUnitOfWork
+
+NOW = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
+
+
+@pytest.fixture
+def world() -> tuple[App, FakeUnitOfWork, DialogueEngine]:
+    app = App(load_config(SHIPPED_CONFIG, environ=False))
+    uow = FakeUnitOfWork()
+    uow.on_event = app.notifier.handle
+    app.uow_factory = lambda: uow
+    app.__dict__["parser"] = shared_parser()
+    for s in app.declared_staff():
+        uow.staff.save(s)
+    return app, uow, DialogueEngine(app, clock=lambda: NOW)
+
+
+def text(user: int, words: str) -> Inbound:
+    return Inbound(chat_id=user, user_id=user, kind="text", text=words)
+
+
+def press(user: int, data: str, chat: int | None = None) -> Inbound:
+    return Inbound(chat_id=chat if chat is not None else user, user_id=user, kind="button", data=data)
+
+
+def joined(replies: list[Reply]) -> str:
+    """Texts and button labels, as a person sees them."""
+    return "\n".join(r.text + " " + " ".join(b.text for row in r.buttons for b in row) for r in replies)
+
+
+def test_roster_address_is_prefilled_and_can_be_changed(world: tuple[App, FakeUnitOfWork, DialogueEngine]) -> None:
+    _, uow, engine = world
+    uow.residents.add(Resident("李伯", "13900001111", Address("E4", "7", "1", "101"), verified=True,
+                               user_id=77, chat_id=77))
+    out = joined(engine.handle(text(77, "楼下的下水道堵了")))
+    assert "地点：南塘新村7幢1单元101室" in out and "类别：排水" in out
+    out = joined(engine.handle(press(77, "f:edit:place")))
+    assert "在哪个小区" in out
+    out = joined(engine.handle(press(77, "f:est:E5")))
+    assert "地点：松台家园" in out and "7幢" not in out
+    engine.handle(press(77, "f:yes"))
+    (report,) = uow.reports.list()
+    assert report.address.estate == "E5" and report.resident_id == 1 and report.grid == "G4"
+
+
+def test_photos_attach_to_the_open_report(world: tuple[App, FakeUnitOfWork, DialogueEngine]) -> None:
+    _, uow, engine = world
+    engine.handle(text(78, "翠微苑2幢路灯坏了"))
+    out = joined(engine.handle(Inbound(chat_id=78, user_id=78, kind="photo", photo_id="file-1")))
+    assert "照片收到了（共1张）" in out and "照片：1张" in out
+    engine.handle(press(78, "f:yes"))
+    assert uow.reports.list()[0].photos == ["file-1"]
+
+
+def test_a_shared_location_answers_the_place_question(world: tuple[App, FakeUnitOfWork, DialogueEngine]) -> None:
+    _, uow, engine = world
+    engine.handle(text(79, "路边的井盖松了很危险"))
+    out = joined(engine.handle(press(79, "f:loc")))
+    replies = engine.handle(Inbound(chat_id=79, user_id=79, kind="location", latitude=28.0139, longitude=120.6441))
+    assert "位置 28.01390, 120.64410" in joined(replies)
+    assert "发送位置" in out
+    engine.handle(press(79, "f:yes"))
+    report = uow.reports.list()[0]
+    assert (report.latitude, report.longitude) == (28.0139, 120.6441)
+
+
+def test_a_stale_form_button_does_not_write_anything(world: tuple[App, FakeUnitOfWork, DialogueEngine]) -> None:
+    _, uow, engine = world
+    out = joined(engine.handle(press(80, "f:yes")))
+    assert "这一步已经过去了" in out
+    assert uow.reports.list() == []
+
+
+def test_staff_group_chatter_is_ignored(world: tuple[App, FakeUnitOfWork, DialogueEngine]) -> None:
+    _, _, engine = world
+    assert engine.handle(Inbound(chat_id=-1002000000011, user_id=700000002, kind="text", text="大家好")) == []
+
+
+def test_reassign_moves_the_card_to_the_new_grid(world: tuple[App, FakeUnitOfWork, DialogueEngine]) -> None:
+    _, uow, engine = world
+    engine.handle(text(81, "翠微苑3幢楼道灯坏了"))
+    engine.handle(press(81, "f:yes"))
+    number = uow.reports.list()[0].number
+    out = joined(engine.handle(press(700000002, f"s:asg:{number}", chat=-1002000000011)))
+    assert "转派给谁" in out and "王建华" in out
+    engine.handle(press(700000002, f"s:to:{number}:S03", chat=-1002000000011))
+    report = uow.reports.get(number)
+    assert report is not None and report.assignee == "S03" and report.grid == "G2"
+    cards = [m for m in uow.outbox.messages if m.chat_id == -1002000000012]
+    assert cards and number in cards[0].payload["text"]
+    assert report.status == Status.PENDING
+
+
+def test_my_data_can_be_seen_and_erased(world: tuple[App, FakeUnitOfWork, DialogueEngine]) -> None:
+    _, uow, engine = world
+    uow.residents.add(Resident("王阿姨", "13700002222", Address("E2", "1"), tags=["独居"], verified=True,
+                               user_id=82, chat_id=82))
+    out = joined(engine.handle(press(82, "m:me")))
+    assert "王阿姨" in out and "137****2222" in out and "独居" in out
+    assert "确定要删除" in joined(engine.handle(press(82, "me:erase")))
+    assert "已删除" in joined(engine.handle(press(82, "me:erase:yes")))
+    assert uow.residents.by_user(82) is None
+
+
+def test_unbound_user_is_asked_for_contact_after_filing(world: tuple[App, FakeUnitOfWork, DialogueEngine]) -> None:
+    _, _, engine = world
+    engine.handle(text(83, "江滨花园5幢电梯坏了"))
+    replies = engine.handle(press(83, "f:yes"))
+    assert any(r.request == "contact" for r in replies)
