@@ -1,0 +1,106 @@
+"""The whole story over the real PTB Application and a local Bot API server.
+
+A resident reports in natural language, staff accept and resolve with buttons, the resident is
+told at each step and rates. Everything between is the product: NLU, dialogue, SQLite, outbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+import pytest_asyncio
+
+from bot.app import App
+from bot.channels.telegram import build_application
+from bot.outbox import Dispatcher
+from domain.reports import Status
+from domain.usecases.residents import import_roster
+from domain.usecases.staff import sync_staff
+from tests.fixtures import clean_env, sqlite_app, sqlite_config_file  # noqa: F401
+from tests.support.botapi import BotApiServer
+from tests.support.chat import Clock, wire
+from tests.support.ptb_harness import polling
+
+RESIDENT = 5001
+GRID1_CHAT = -1002000000011
+GRID1_STAFF = 700000002
+NUMBER = re.compile(r"BS-\d{8}-\d{4}")
+
+
+@pytest_asyncio.fixture
+async def live(sqlite_app: App) -> AsyncIterator[tuple[App, BotApiServer]]:  # noqa: F811
+    wire(sqlite_app, Clock(datetime.now(UTC)))
+    sync_staff(sqlite_app.uow(), sqlite_app.declared_staff())
+    import_roster(sqlite_app.uow(), [{"姓名": "张阿姨", "手机号": "13812345678", "小区": "翠微苑",
+                                      "幢": "3", "单元": "2", "室": "302", "标签": "老年人,独居"}],
+                  sqlite_app.estate_lookup(), set(sqlite_app.config.resident_tags))
+    async with BotApiServer() as server:
+        application = build_application(sqlite_app.dialogue, server.token, base_url=server.base_url,
+                                        concurrent_updates=8, rate_limit=False)
+        dispatcher = Dispatcher(sqlite_app, application.sender, interval=0.05)
+        async with polling(application):
+            task = asyncio.create_task(dispatcher.run())
+            try:
+                yield sqlite_app, server
+            finally:
+                task.cancel()
+
+
+@pytest.mark.asyncio
+async def test_report_accept_resolve_rate_over_telegram(live: tuple[App, BotApiServer]) -> None:
+    app, tg = live
+    await tg.inject_command(RESIDENT, "start")
+    greeting, ask_contact = await tg.wait_messages(RESIDENT, 2)
+    assert "小助手" in greeting.text
+    assert ask_contact.keyboard and ask_contact.keyboard[0][0].get("request_contact") is True
+
+    await tg.share_contact(RESIDENT, "+8613812345678")
+    (bound,) = await tg.wait_messages(RESIDENT)
+    assert "已核实您是翠微苑的居民" in bound.text
+
+    # Natural language, with characters that must be escaped for Telegram's HTML.
+    await tg.inject_text(RESIDENT, "楼道灯坏了好几天了 晚上黑<看不见> & 老人容易摔")
+    (confirm,) = await tg.wait_messages(RESIDENT)
+    assert "地点：翠微苑3幢2单元302室" in confirm.text and "<看不见>" in confirm.text
+    await tg.press(confirm, "确认提交", user_id=RESIDENT)
+    (filed,) = await tg.wait_messages(RESIDENT)
+    number = NUMBER.search(filed.text).group(0)  # type: ignore[union-attr]
+    assert "前受理" in filed.text
+
+    (card,) = await tg.wait_messages(GRID1_CHAT, timeout=10)
+    assert number in card.text and "138****5678" in card.text and "13812345678" not in card.text
+
+    # A resident cannot act on the staff card, even with the right button data.
+    answered = len(tg.callback_answers)
+    await tg.press_button(GRID1_CHAT, card.message_id, f"s:acc:{number}", user_id=RESIDENT)
+    await tg.wait_until(lambda: len(tg.callback_answers) > answered)
+    assert "只有负责" in (tg.callback_answers[-1]["text"] or "")
+
+    answered = len(tg.callback_answers)
+    await tg.press(card, "查看联系方式", user_id=GRID1_STAFF)
+    await tg.wait_until(lambda: len(tg.callback_answers) > answered)
+    assert tg.callback_answers[-1]["text"] == "张阿姨 13812345678"
+    assert tg.messages_in(GRID1_CHAT) == [card]  # the phone is shown to the presser only
+
+    await tg.press(card, "受理", user_id=GRID1_STAFF)
+    (accepted,) = await tg.wait_messages(RESIDENT, timeout=10)
+    assert "社区已受理" in accepted.text and number in accepted.text
+    await tg.wait_until(lambda: "已受理" in tg.messages[(GRID1_CHAT, card.message_id)].text)
+    card = tg.messages[(GRID1_CHAT, card.message_id)]  # the card was edited in place
+    assert [label for row in card.buttons for label, _ in row][:3] == ["开始处理", "办结", "转派"]
+
+    await tg.press(card, "办结", user_id=GRID1_STAFF)
+    (resolved,) = await tg.wait_messages(RESIDENT, timeout=10)
+    assert "已办结" in resolved.text
+    await tg.press(resolved, "5分", user_id=RESIDENT)
+    (thanks,) = await tg.wait_messages(RESIDENT)
+    assert "谢谢您的评价（5分）" in thanks.text
+
+    with app.uow() as uow:
+        report = uow.reports.get(number)
+    assert report is not None and report.status == Status.RESOLVED and report.rating == 5
+    assert [c.status for c in report.history] == [Status.PENDING, Status.ACCEPTED, Status.RESOLVED]
