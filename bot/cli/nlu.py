@@ -31,9 +31,7 @@ def register(subparsers: Any) -> None:
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
     ev.set_defaults(func=cmd_eval)
 
-    ex = sub.add_parser(
-        "export", help="print Rasa NLU YAML: training data + generated synonyms/lookups"
-    )
+    ex = sub.add_parser("export", help="print Rasa NLU YAML: training data + generated synonyms/lookups")
     ex.set_defaults(func=cmd_export)
 
 

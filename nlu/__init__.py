@@ -1,0 +1,42 @@
+"""Chinese NLU for 村社通: text -> intent + normalised entities, in Rasa's /model/parse shape."""
+
+from __future__ import annotations
+
+from nlu.lexicon import Lexicon
+from nlu.parser import BuiltinParser, Parser, build_parser
+
+INTENTS = (
+    "greet",
+    "help",
+    "report_issue",
+    "suggest",
+    "book_service",
+    "request_seal",
+    "check_status",
+    "cancel_booking",
+    "find_shelter",
+    "ask_policy",
+    "subscribe",
+    "unsubscribe",
+    "volunteer",
+    "public_info",
+    "affirm",
+    "deny",
+    "stop",
+    "thank",
+    "out_of_scope",
+)
+ENTITIES = (
+    "time",
+    "phone",
+    "id_number",
+    "estate",
+    "building",
+    "unit",
+    "room",
+    "service",
+    "report_category",
+    "relation",
+)
+
+__all__ = ["ENTITIES", "INTENTS", "BuiltinParser", "Lexicon", "Parser", "build_parser"]

@@ -1,0 +1,110 @@
+"""The NLU entry point: text (+ reference time) -> Rasa /model/parse-shaped dict, never raising."""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime
+from typing import Any, Protocol
+
+from nlu.classifier import IntentClassifier
+from nlu.data import load_training
+from nlu.entities import EntityExtractor
+from nlu.lexicon import Lexicon
+from nlu.normalize import clean, has_meaning
+from nlu.rules import match_rule
+
+log = logging.getLogger(__name__)
+FALLBACK_INTENT = "out_of_scope"
+FALLBACK_THRESHOLD = 0.25  # below this the top intent is replaced by out_of_scope
+RANKING_SIZE = 10
+
+
+class Parser(Protocol):
+    """Anything that turns a message into a Rasa-shaped parse result."""
+
+    def parse(self, text: str, now: datetime | None = None) -> dict[str, Any]:
+        """Parse one message."""
+        ...
+
+
+def empty_result(text: str) -> dict[str, Any]:
+    """A valid result for input with nothing to understand."""
+    return {
+        "text": text,
+        "intent": {"name": FALLBACK_INTENT, "confidence": 1.0},
+        "intent_ranking": [{"name": FALLBACK_INTENT, "confidence": 1.0}],
+        "entities": [],
+    }
+
+
+class BuiltinParser:
+    """Rules for short replies, a scikit-learn classifier, and the entity extractors."""
+
+    def __init__(self, lexicon: Lexicon, use_recognizers: bool = True) -> None:
+        started = time.perf_counter()
+        self.lexicon = lexicon
+        self.entities = EntityExtractor(lexicon, use_recognizers=use_recognizers)
+        examples = load_training() + augment(lexicon)
+        self.classifier = IntentClassifier(lexicon.user_words())
+        self.classifier.fit([clean(t) for t, _ in examples], [i for _, i in examples])
+        self.training_size = len(examples)
+        if use_recognizers:
+            from nlu.entities.timeexpr import RECOGNIZER
+
+            RECOGNIZER.model()  # build Recognizers-Text now, not on the first message
+        self.startup_seconds = time.perf_counter() - started
+        log.info("NLU trained on %d examples in %.2f s", len(examples), self.startup_seconds)
+
+    def parse(self, text: str, now: datetime | None = None) -> dict[str, Any]:
+        """Parse one message; bad input gives out_of_scope, never an exception."""
+        if not isinstance(text, str):
+            text = "" if text is None else str(text)
+        try:
+            return self._parse(text, now)
+        except Exception:  # the dialogue must always get an answer
+            log.exception("NLU failed on a message of %d characters", len(text))
+            return empty_result(text)
+
+    def _parse(self, text: str, now: datetime | None) -> dict[str, Any]:
+        cleaned = clean(text)
+        if not has_meaning(cleaned):
+            return empty_result(text)
+        entities = self.entities.extract(cleaned, now)
+        rule = match_rule(cleaned)
+        if rule is not None:
+            ranking = [(rule, 1.0)]
+        else:
+            ranking = self.classifier.rank(cleaned)
+            if not ranking or ranking[0][1] < FALLBACK_THRESHOLD:
+                top = ranking[0][1] if ranking else 0.0
+                ranking = [(FALLBACK_INTENT, 1.0 - top)] + [r for r in ranking if r[0] != FALLBACK_INTENT]
+        return {
+            "text": text,
+            "intent": {"name": ranking[0][0], "confidence": round(ranking[0][1], 4)},
+            "intent_ranking": [{"name": name, "confidence": round(conf, 4)} for name, conf in ranking[:RANKING_SIZE]],
+            "entities": entities,
+        }
+
+
+def augment(lexicon: Lexicon) -> list[tuple[str, str]]:
+    """Training examples generated from the config's catalogue (book_service, report_issue)."""
+    from nlu.augment import generate
+
+    return generate(lexicon)
+
+
+def build_parser(
+    lexicon: Lexicon, backend: str = "builtin", rasa_url: str | None = None, timeout: float = 2.0
+) -> Parser:
+    """Build the parser once at start-up: builtin, or a Rasa server with builtin fallback."""
+    if backend not in ("builtin", "rasa"):
+        raise ValueError(f"unknown nlu backend: {backend!r}")
+    if backend == "rasa" and not rasa_url:
+        raise ValueError("nlu backend 'rasa' needs rasa_url")
+    builtin = BuiltinParser(lexicon)
+    if backend == "rasa" and rasa_url:
+        from nlu.rasa import RasaParser
+
+        return RasaParser(rasa_url, builtin, timeout=timeout)
+    return builtin

@@ -1,0 +1,187 @@
+"""Exact short replies the dialogue relies on (是/不是/算了/取消…): answered before the model."""
+
+from __future__ import annotations
+
+import re
+
+RULES: dict[str, tuple[str, ...]] = {
+    "affirm": (
+        "是",
+        "是的",
+        "是滴",
+        "对",
+        "对的",
+        "对对",
+        "对对对",
+        "好",
+        "好的",
+        "好滴",
+        "嗯",
+        "嗯嗯",
+        "恩",
+        "恩恩",
+        "确认",
+        "确定",
+        "可以",
+        "行",
+        "行的",
+        "没问题",
+        "ok",
+        "okay",
+        "yes",
+        "没错",
+        "是啊",
+        "好啊",
+        "好吧",
+        "对啊",
+        "要",
+        "要的",
+        "需要",
+        "同意",
+        "确认无误",
+        "就这样",
+        "中",
+        "可以的",
+        "没错的",
+        "正确",
+        "确认提交",
+        "提交",
+        "嗯对",
+        "好嘞",
+        "好哒",
+        "妥",
+    ),
+    "deny": (
+        "不是",
+        "不对",
+        "不要",
+        "不用",
+        "不行",
+        "否",
+        "no",
+        "错了",
+        "不是的",
+        "不对的",
+        "没有",
+        "不需要",
+        "不用了",
+        "不可以",
+        "不同意",
+        "不正确",
+        "有错",
+        "错的",
+        "不是这个",
+        "不对不对",
+        "不是不是",
+        "没",
+        "不",
+        "别",
+        "不好",
+    ),
+    "stop": (
+        "取消",
+        "算了",
+        "不办了",
+        "退出",
+        "停止",
+        "不弄了",
+        "别弄了",
+        "不要了",
+        "算了吧",
+        "不搞了",
+        "结束",
+        "停",
+        "放弃",
+        "返回",
+        "退出吧",
+        "不想办了",
+        "不约了",
+        "不做了",
+        "重来",
+        "从头来",
+        "不办了谢谢",
+        "算了算了",
+        "先不办了",
+        "cancel",
+        "stop",
+        "quit",
+        "exit",
+    ),
+    "thank": (
+        "谢谢",
+        "谢谢你",
+        "谢谢您",
+        "多谢",
+        "感谢",
+        "辛苦了",
+        "谢了",
+        "谢啦",
+        "太感谢了",
+        "非常感谢",
+        "thanks",
+        "thank you",
+        "3q",
+        "感恩",
+        "麻烦了",
+        "麻烦你了",
+        "好的谢谢",
+        "谢谢了",
+    ),
+    "greet": (
+        "你好",
+        "您好",
+        "在吗",
+        "在不在",
+        "hi",
+        "hello",
+        "喂",
+        "早上好",
+        "中午好",
+        "下午好",
+        "晚上好",
+        "早",
+        "哈喽",
+        "嗨",
+        "有人吗",
+        "你好呀",
+        "您好呀",
+        "早安",
+        "/start",
+        "start",
+    ),
+    "help": (
+        "菜单",
+        "帮助",
+        "help",
+        "/help",
+        "/menu",
+        "menu",
+        "怎么用",
+        "功能",
+        "主菜单",
+        "?",
+        "？",
+    ),
+}
+_STRIP_RE = re.compile(r"[\s,.!?;:~，。！？；：、…~'\"“”‘’()（）\[\]【】]+")
+_PARTICLES = "啊呀吧呢啦哈嘛哦噢喔哟嘞了"
+LOOKUP: dict[str, str] = {form: intent for intent, forms in RULES.items() for form in forms}
+
+
+def match_rule(text: str) -> str | None:
+    """The intent of a short fixed reply (punctuation and trailing particles ignored)."""
+    if len(text) > 16:
+        return None
+    bare = _STRIP_RE.sub("", text)
+    if bare in ("?", "？") or text.strip() in ("?", "？"):
+        return "help"
+    if not bare:
+        return None
+    if bare in LOOKUP:
+        return LOOKUP[bare]
+    if bare.endswith("啦") and bare[:-1] + "了" in LOOKUP:  # 啦 = 了 + 啊: 算啦 -> 算了
+        return LOOKUP[bare[:-1] + "了"]
+    trimmed = bare.rstrip(_PARTICLES)
+    if trimmed and trimmed in LOOKUP:
+        return LOOKUP[trimmed]
+    return None
