@@ -10,7 +10,7 @@ from bot import texts
 from bot.dialogue.state import ChatState
 from bot.dialogue.turn import reply
 from bot.outbox import enqueue
-from domain.usecases.reports import check_overdue, daily_digest
+from domain.usecases.handling import check_overdue, daily_digest
 
 if TYPE_CHECKING:
     from bot.app import App

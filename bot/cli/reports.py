@@ -12,7 +12,7 @@ from bot.cli.common import CliError, add_json_flag, print_json, ready_app
 from domain.errors import DomainError
 from domain.identity import mask_phone
 from domain.reports import KIND_LABELS, STATUS_LABELS, Report, Status
-from domain.usecases import reports as uc
+from domain.usecases import handling as uc
 
 ACTIONS = {"accept": "acc", "start": "prog", "resolve": "done", "reject": "rej",
            "duplicate": "dup", "transfer": "xfer"}

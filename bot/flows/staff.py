@@ -7,7 +7,7 @@ from bot.cards import staff_card
 from bot.dialogue.turn import Turn, grid_rows, reply
 from domain.errors import InvalidTransition, NotAllowed
 from domain.reports import STATUS_LABELS
-from domain.usecases import reports as uc
+from domain.usecases import handling as uc
 
 NOTE_ACTIONS = frozenset({"rej", "dup"})
 MOVE_ACTIONS = frozenset({"acc", "prog", "done"})

@@ -248,7 +248,7 @@ def test_reopen_within_seven_days_goes_back_to_staff(bot: App, clock: Clock) -> 
 
 
 def test_overdue_reports_remind_then_escalate_to_the_secretary(bot: App, clock: Clock) -> None:
-    from domain.usecases.reports import check_overdue
+    from domain.usecases.handling import check_overdue
 
     number = report(Chat(bot, 1020))
     clock.advance(hours=5)  # Monday 10:00 + 4 working hours = 14:00
