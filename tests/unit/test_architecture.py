@@ -1,0 +1,78 @@
+"""The dependency direction of DESIGN.md, and nothing happening at import time."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures import REPO
+
+OURS = ("bot", "nlu", "domain", "storage")
+ALLOWED = {"domain": {"domain"}, "nlu": {"nlu"}, "storage": {"storage", "domain"},
+           "bot": set(OURS)}
+
+
+def imported_packages(package: str) -> dict[str, set[str]]:
+    """For each module of `package`, the top-level packages it imports (statically)."""
+    out: dict[str, set[str]] = {}
+    for path in sorted((REPO / package).rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        tops: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                tops.update(a.name.split(".")[0] for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                tops.add(node.module.split(".")[0])
+        out[str(path.relative_to(REPO))] = tops
+    return out
+
+
+@pytest.mark.parametrize("package", OURS)
+def test_dependency_direction(package: str) -> None:
+    wrong = {mod: sorted((tops & set(OURS)) - ALLOWED[package])
+             for mod, tops in imported_packages(package).items()}
+    assert {m: w for m, w in wrong.items() if w} == {}
+
+
+def test_domain_imports_only_the_standard_library() -> None:
+    stdlib = set(sys.stdlib_module_names) | {"__future__"}
+    wrong = {mod: sorted(tops - stdlib - {"domain"})
+             for mod, tops in imported_packages("domain").items()}
+    assert {m: w for m, w in wrong.items() if w} == {}
+
+
+def test_import_linter_contracts_are_kept() -> None:
+    lint = Path(sys.executable).parent / "lint-imports"
+    if not lint.exists():
+        pytest.skip("import-linter is not installed in this environment")
+    proc = subprocess.run([str(lint)], cwd=REPO, capture_output=True, text=True, check=False,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "3 kept, 0 broken" in proc.stdout
+
+
+def test_importing_the_app_opens_no_connection_and_writes_nothing(tmp_path: Path) -> None:
+    probe = textwrap.dedent("""
+        import sqlite3, sys
+        def refuse(*a, **k):
+            raise SystemExit("connection opened at import time")
+        sqlite3.connect = refuse
+        import psycopg
+        psycopg.connect = refuse
+        psycopg.Connection.connect = classmethod(refuse)
+        import bot.app, bot.cli, bot.cli.common, storage.db, storage.uow, storage.migrate
+        from bot.cli import build_parser
+        build_parser()
+        print("ok")
+    """)
+    proc = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True,
+                          text=True, check=False, timeout=120,
+                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "ok"
+    assert list(tmp_path.iterdir()) == []  # no var/, no database file, no key file
