@@ -69,13 +69,36 @@ class SqlResidentRepository:
         resident.created_at = row.created_at
         return resident
 
+    def add_many(self, residents: list[Resident]) -> None:
+        """Insert many at once (roster imports); ids are not needed back."""
+        now = _now()
+        rows = []
+        for r in residents:
+            row = ResidentRow(created_at=now)
+            self._fill(row, r)
+            rows.append(row)
+        self.session.add_all(rows)
+        self.session.flush()
+
     def save(self, resident: Resident) -> None:
-        """Write back a changed resident."""
+        """Write back a changed resident (flushed with the next query or the commit)."""
         row = self.session.get(ResidentRow, resident.id)
         if row is None:
             raise LookupError(resident.id)
         self._fill(row, resident)
-        self.session.flush()
+
+    def find_many(self, *, phones: list[str], id_numbers: list[str]) -> list[Resident]:
+        """Everyone whose phone or ID number is among these, in a few queries."""
+        c = self.crypto
+        hashes_p = [c.lookup_hash(p) for p in phones]
+        hashes_i = [c.lookup_hash(i) for i in id_numbers]
+        found: dict[int, ResidentRow] = {}
+        for column, hashes in ((ResidentRow.phone_hash, hashes_p), (ResidentRow.id_hash, hashes_i)):
+            for start in range(0, len(hashes), 500):  # stay under bind-parameter limits
+                chunk = hashes[start : start + 500]
+                for row in self.session.scalars(select(ResidentRow).where(column.in_(chunk))):
+                    found[row.id] = row
+        return [self._to_domain(r) for r in found.values()]
 
     def get(self, resident_id: int) -> Resident | None:
         """One resident by id."""

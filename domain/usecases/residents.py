@@ -64,9 +64,16 @@ def import_roster(
         raise RosterInvalid(problems)
     created = updated = 0
     with uow:
+        # One query finds everyone already known, instead of two lookups per row.
+        known = uow.residents.find_many(
+            phones=[row.phone for _, row in good],
+            id_numbers=[row.id_number for _, row in good if row.id_number],
+        )
+        by_id = {r.id_number: r for r in known if r.id_number}
+        by_phone = {r.phone: r for r in known if r.phone}
+        fresh: list[Resident] = []
         for i, (_, row) in enumerate(good, start=1):
-            existing = (row.id_number and uow.residents.by_id_number(row.id_number)) or \
-                uow.residents.by_phone(row.phone)
+            existing = (row.id_number and by_id.get(row.id_number)) or by_phone.get(row.phone)
             if existing:
                 existing.name, existing.phone, existing.address = row.name, row.phone, row.address
                 existing.id_number = row.id_number or existing.id_number
@@ -76,13 +83,14 @@ def import_roster(
                 uow.residents.save(existing)
                 updated += 1
             else:
-                uow.residents.add(Resident(
+                fresh.append(Resident(
                     name=row.name, phone=row.phone, id_number=row.id_number,
                     address=row.address, tags=list(row.tags), source="roster",
                 ))
                 created += 1
             if progress and i % 200 == 0:
                 progress(200)
+        uow.residents.add_many(fresh)
         uow.commit()
     if progress:
         progress(len(good) % 200)

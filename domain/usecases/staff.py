@@ -28,6 +28,12 @@ def sync_staff(uow: UnitOfWork, declared: list[Staff]) -> int:
     """Make config-declared staff exist as declared; returns how many were written."""
     with uow:
         for s in declared:
+            if s.user_id is not None:
+                holder = uow.staff.by_user(s.user_id)
+                if holder is not None and holder.code != s.code:
+                    # Config is the source of truth: the chat user now belongs to s.
+                    holder.user_id = None
+                    uow.staff.save(holder)
             uow.staff.save(s)
         uow.commit()
     return len(declared)

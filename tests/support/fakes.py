@@ -23,6 +23,14 @@ class FakeResidents:
         self.rows[resident.id] = copy.deepcopy(resident)
         return resident
 
+    def add_many(self, residents: list[Resident]) -> None:
+        for r in residents:
+            self.add(r)
+
+    def find_many(self, *, phones: list[str], id_numbers: list[str]) -> list[Resident]:
+        p, i = set(phones), set(id_numbers)
+        return [copy.deepcopy(r) for r in self.rows.values() if r.phone in p or r.id_number in i]
+
     def save(self, resident: Resident) -> None:
         assert resident.id in self.rows
         self.rows[resident.id] = copy.deepcopy(resident)
@@ -43,8 +51,10 @@ class FakeResidents:
     def by_user(self, user_id: int) -> Resident | None:
         return self._find(lambda r: r.user_id == user_id)
 
-    def list(self, *, verified: bool | None = None, limit: int = 100) -> list[Resident]:
-        rows = [r for r in self.rows.values() if verified is None or r.verified == verified]
+    def list(self, *, verified: bool | None = None, source: str | None = None,
+             limit: int = 100) -> list[Resident]:
+        rows = [r for r in self.rows.values() if (verified is None or r.verified == verified)
+                and (source is None or r.source == source)]
         return [copy.deepcopy(r) for r in rows][:limit]
 
     def delete(self, resident_id: int) -> None:

@@ -123,3 +123,16 @@ def test_unbound_user_is_asked_for_contact_after_filing(world: tuple[App, FakeUn
     engine.handle(text(83, "江滨花园5幢电梯坏了"))
     replies = engine.handle(press(83, "f:yes"))
     assert any(r.request == "contact" for r in replies)
+
+
+def test_config_staff_take_over_a_chat_user_added_by_hand() -> None:
+    from domain.staff import Staff
+    from domain.usecases.staff import sync_staff
+
+    uow = FakeUnitOfWork()
+    uow.staff.save(Staff("X1", "临时工作人员", "社工", user_id=700000002))
+    sync_staff(uow, [Staff("S02", "林晓燕", "网格员", 700000002, ["G1"])])
+    by_user = uow.staff.by_user(700000002)
+    old = uow.staff.get("X1")
+    assert by_user is not None and by_user.code == "S02"
+    assert old is not None and old.user_id is None
