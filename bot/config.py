@@ -64,8 +64,8 @@ class Telegram(_Model):
     base_url: str | None = None
     mode: Literal["polling", "webhook"] = "polling"
     webhook: Webhook = Webhook()
-    concurrent_updates: int = Field(default=64, ge=1, le=1024)
-    connection_pool_size: int = Field(default=64, ge=1, le=1024)
+    concurrent_updates: int = Field(default=32, ge=1, le=1024)
+    connection_pool_size: int = Field(default=40, ge=1, le=1024)
 
 
 class Nlu(_Model):

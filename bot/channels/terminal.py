@@ -58,8 +58,7 @@ class TerminalChannel:
     def to_event(self, line: str) -> Inbound | None:
         """A typed line as an inbound event (None for an empty line)."""
         text = line.strip()
-        base = {"chat_id": self.chat_id, "user_id": self.user_id, "display_name": self.name,
-                "channel": "terminal"}
+        base = {"chat_id": self.chat_id, "user_id": self.user_id, "display_name": self.name, "channel": "terminal"}
         if not text:
             return None
         if text.isdigit() and 1 <= int(text) <= len(self._buttons):

@@ -43,6 +43,7 @@ class DialogueEngine:
         try:
             with self.app.uow() as uow:
                 state, expired = self._load(uow, event.chat_id, now)
+                before = state.to_dict()
                 turn = Turn(self.app, uow, event, now, state)
                 if expired:
                     turn.say(expired)
@@ -52,7 +53,9 @@ class DialogueEngine:
                     uow.rollback()
                     return [*turn.replies[:1 if expired else 0],
                             self._error_reply(event, exc)]
-                self._save(uow, event.chat_id, turn.state, now)
+                if expired or turn.state.to_dict() != before or turn.state.form:
+                    # Unchanged idle state is not rewritten: most turns then stay read-only.
+                    self._save(uow, event.chat_id, turn.state, now)
                 uow.commit()
                 return turn.replies
         except Exception:

@@ -1,0 +1,1 @@
+"""Channels: adapters between chat platforms and the channel-neutral dialogue engine."""

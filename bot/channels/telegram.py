@@ -1,0 +1,292 @@
+"""Telegram channel over python-telegram-bot 22: Update -> engine -> rendered replies."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+from urllib.parse import urlsplit
+
+from telegram import (
+    BotCommand,
+    InputFile,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from bot.channels.telegram_convert import split_text, to_inbound
+from bot.channels.telegram_processor import ChatOrderedProcessor
+from bot.channels.telegram_transport import Transport, make_request
+from bot.events import Engine, Inbound, Reply
+
+# ---- user-facing texts (move to bot/texts.py when it exists) --------------------------
+TEXT_ENGINE_ERROR = "抱歉，系统刚才出了点问题，没能办好。请稍后再发一次，或发送“菜单”重新开始。"
+TEXT_UNSUPPORTED = "暂时看不懂这类消息。请打字告诉我，或发送“菜单”看看能办哪些事。"
+TEXT_SHARE_CONTACT = "📱 发送我的手机号"
+TEXT_SHARE_LOCATION = "📍 发送我的位置"
+TEXT_CANCEL = "取消"
+COMMANDS = (
+    ("start", "开始"),
+    ("menu", "菜单"),
+    ("help", "帮助"),
+    ("cancel", "取消"),
+    ("status", "查进度"),
+)
+# ---------------------------------------------------------------------------------------
+
+log = logging.getLogger(__name__)
+JsonDict = dict[str, Any]
+AnyApp = Application[Any, Any, Any, Any, Any, Any]
+# Document captions are limited to 1024 characters; longer texts go in their own message.
+MAX_CAPTION = 1000
+MAX_EDIT = 4000
+
+
+class TelegramSender:
+    """Renders channel-neutral replies as Telegram messages; also the outbox's Sender."""
+
+    def __init__(self, bot: Any) -> None:
+        self.bot = bot
+        # Chats currently showing a reply keyboard (contact/location request), so the
+        # next plain reply removes it. In memory: after a restart a stale one-time
+        # keyboard at worst stays until the user taps it.
+        self._keyboards: set[int] = set()
+
+    async def send(self, chat_id: int, reply: Reply) -> None:
+        """Deliver one reply to any chat; raises TelegramError on failure."""
+        await self.deliver(chat_id, reply)
+
+    async def _call(self, endpoint: str, **params: Any) -> Any:
+        """Call a Bot API method without building PTB objects for the result.
+
+        Why: under load, de-serialising every returned Message (with its keyboard) was
+        a large share of the bot's CPU, and nothing here reads those objects. Bot API
+        method names are case-insensitive; the capitalised spelling ("SendMessage") keeps
+        PTB from warning that a typed method exists for this endpoint.
+        """
+        return await self.bot.do_api_request(endpoint, api_kwargs=params)
+
+    def _markup(self, chat_id: int, reply: Reply) -> JsonDict | None:
+        """reply_markup as Bot API JSON; also tracks shown reply keyboards."""
+        if reply.request is not None:
+            label = TEXT_SHARE_CONTACT if reply.request == "contact" else TEXT_SHARE_LOCATION
+            self._keyboards.add(chat_id)
+            return {
+                # 取消 as a second button: there is always a way out without typing.
+                "keyboard": [[{"text": label, f"request_{reply.request}": True}], [{"text": TEXT_CANCEL}]],
+                "one_time_keyboard": True,
+                "resize_keyboard": True,
+            }
+        if reply.buttons:
+            rows = [[{"text": b.text, "callback_data": b.data} for b in row] for row in reply.buttons]
+            return {"inline_keyboard": rows}
+        if chat_id in self._keyboards:
+            self._keyboards.discard(chat_id)
+            return {"remove_keyboard": True}
+        return None
+
+    async def _send_text(self, chat_id: int, text: str, markup: JsonDict | None) -> None:
+        params: JsonDict = {"chat_id": chat_id, "text": html.escape(text), "parse_mode": ParseMode.HTML.value}
+        if markup is not None:
+            params["reply_markup"] = markup
+        await self._call("SendMessage", **params)
+
+    async def deliver(self, chat_id: int, reply: Reply, *, edit_message_id: int | None = None) -> None:
+        """Send (or, for edit=True with a pressed message, edit) one reply."""
+        if reply.document is not None:
+            await self._send_document(chat_id, reply)
+            return
+        if not reply.text:
+            log.warning("empty reply to chat %s skipped: %r", chat_id, reply)
+            return
+        editable = reply.edit and edit_message_id is not None and reply.request is None
+        if editable and await self._edit(chat_id, edit_message_id or 0, reply):
+            return
+        chunks = split_text(reply.text)
+        for i, chunk in enumerate(chunks):
+            await self._send_text(chat_id, chunk, self._markup(chat_id, reply) if i == len(chunks) - 1 else None)
+
+    async def _edit(self, chat_id: int, message_id: int, reply: Reply) -> bool:
+        """Edit the pressed message; False when it can't be edited and a new one is needed."""
+        params: JsonDict = {
+            "chat_id": chat_id,
+            "message_id": message_id,
+            "text": html.escape(reply.text[:MAX_EDIT]),
+            "parse_mode": ParseMode.HTML.value,
+        }
+        if reply.buttons:
+            params["reply_markup"] = self._markup(chat_id, reply)
+        try:
+            await self._call("EditMessageText", **params)
+        except BadRequest as exc:
+            if "not modified" in exc.message:
+                return True  # the message already shows this reply
+            # Too old or deleted: say it in a new message instead.
+            log.info("edit of %s/%s failed (%s); sending anew", chat_id, message_id, exc.message)
+            return False
+        return True
+
+    async def _send_document(self, chat_id: int, reply: Reply) -> None:
+        doc = reply.document
+        assert doc is not None
+        caption = doc.caption or reply.text
+        if len(caption) > MAX_CAPTION:
+            await self.deliver(chat_id, Reply(text=caption))
+            caption = ""
+        params: JsonDict = {"chat_id": chat_id, "document": InputFile(doc.content, filename=doc.filename)}
+        if caption:
+            params.update(caption=html.escape(caption), parse_mode=ParseMode.HTML.value)
+        markup = self._markup(chat_id, reply)
+        if markup is not None:
+            params["reply_markup"] = markup
+        await self._call("SendDocument", **params)
+
+
+class CunsheApplication(Application):  # type: ignore[type-arg,unused-ignore]
+    """PTB Application that also sets the command menu and owns the engine's threads."""
+
+    engine: Engine
+    sender: TelegramSender
+    engine_executor: ThreadPoolExecutor
+
+    async def initialize(self) -> None:
+        """Initialise PTB, then set the command menu (also when driven without run_*)."""
+        await super().initialize()
+        try:
+            await self.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
+        except TelegramError:
+            log.warning("could not set the command menu", exc_info=True)
+
+    async def shutdown(self) -> None:
+        """Shut PTB down and release the engine's worker threads."""
+        await super().shutdown()
+        self.engine_executor.shutdown(wait=False, cancel_futures=True)
+
+
+async def _handle_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    app: CunsheApplication = context.application  # type: ignore[assignment]
+    inbound = to_inbound(update, app.bot.username)
+    if inbound is None:
+        if update.message is not None and update.effective_chat is not None:
+            await app.sender.deliver(update.effective_chat.id, Reply(text=TEXT_UNSUPPORTED))
+        return
+    replies = await _call_engine(app, inbound)
+    if update.callback_query is not None:
+        # Always answer, or the user's button keeps spinning.
+        notice = next((r.notice for r in replies if r.notice), None)
+        try:
+            await update.callback_query.answer(text=notice)
+        except TelegramError:
+            log.info("callback answer failed for chat %s", inbound.chat_id, exc_info=True)
+    edit_id = inbound.message_id if inbound.kind == "button" else None
+    for reply in replies:
+        try:
+            await app.sender.deliver(inbound.chat_id, reply, edit_message_id=edit_id)
+        except TelegramError:
+            log.exception("could not deliver a reply to chat %s", inbound.chat_id)
+            await app.sender.deliver(inbound.chat_id, Reply(text=TEXT_ENGINE_ERROR))
+            return
+
+
+async def _call_engine(app: CunsheApplication, inbound: Inbound) -> list[Reply]:
+    """Run the synchronous engine in a worker thread so NLU and DB work don't block the loop."""
+    loop = asyncio.get_running_loop()
+    try:
+        return list(await loop.run_in_executor(app.engine_executor, app.engine.handle, inbound))
+    except Exception:
+        log.exception("engine failed on %s event of chat %s", inbound.kind, inbound.chat_id)
+        return [Reply(text=TEXT_ENGINE_ERROR)]
+
+
+def build_application(
+    engine: Engine,
+    token: str,
+    *,
+    base_url: str | None = None,
+    concurrent_updates: int = 32,
+    pool_size: int | None = None,
+    rate_limit: bool = True,
+    max_retries: int = 3,
+    overall_rate: float = 30.0,
+    group_rate: float = 20.0,
+    engine_threads: int = 2,
+    transport: Transport = "aiohttp",
+) -> CunsheApplication:
+    """Build the tuned PTB Application that feeds `engine` (call run_polling/run_webhook, or drive it)."""
+    # Every in-flight update may hold one connection, plus a few for the outbox sender.
+    pool = pool_size if pool_size is not None else concurrent_updates + 8
+    request = make_request(transport, pool_size=pool, read_timeout=15.0, pool_timeout=10.0)
+    # getUpdates has its own single connection so long polling never waits for the pool.
+    updates_request = make_request(transport, pool_size=1, read_timeout=15.0, pool_timeout=1.0)
+    builder = (
+        ApplicationBuilder()
+        .application_class(CunsheApplication)
+        .token(token)
+        .request(request)
+        .get_updates_request(updates_request)
+        .concurrent_updates(ChatOrderedProcessor(concurrent_updates))
+    )
+    if base_url:
+        builder = builder.base_url(base_url).base_file_url(_file_url(base_url))
+    if rate_limit:
+        # Typed Any: PTB's generics can't see that the limiter's rate_limit_args are unused.
+        limiter: Any = AIORateLimiter(
+            overall_max_rate=overall_rate,
+            overall_time_period=1,
+            group_max_rate=group_rate,
+            group_time_period=60,
+            max_retries=max_retries,
+        )
+        builder = builder.rate_limiter(limiter)
+    app: CunsheApplication = builder.build()  # type: ignore[assignment]
+    app.engine = engine
+    app.sender = TelegramSender(app.bot)
+    app.engine_executor = ThreadPoolExecutor(max_workers=engine_threads, thread_name_prefix="engine")
+    app.add_handler(TypeHandler(Update, _handle_update))
+    return app
+
+
+def _file_url(base_url: str) -> str:
+    # A self-hosted Bot API server serves files under /file/bot next to /bot.
+    return base_url[: -len("/bot")] + "/file/bot" if base_url.endswith("/bot") else base_url
+
+
+def _tune_gil(switch_interval: float | None) -> None:
+    # The engine's CPU-bound threads hold the GIL for up to the switch interval (5 ms by
+    # default) while the event loop waits to send replies; a shorter interval measured
+    # about 10 % more replies/s in bench_bot.
+    if switch_interval:
+        sys.setswitchinterval(switch_interval)
+
+
+def run_polling(app: AnyApp, *, switch_interval: float | None = 0.001) -> None:
+    """Run until interrupted, fetching updates by long polling."""
+    _tune_gil(switch_interval)
+    app.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+def run_webhook(
+    app: AnyApp,
+    *,
+    listen: str,
+    port: int,
+    url: str,
+    secret_token: str | None = None,
+    switch_interval: float | None = 0.001,
+) -> None:
+    """Run until interrupted, receiving updates on a webhook at `url` (served on listen:port)."""
+    _tune_gil(switch_interval)
+    path = urlsplit(url).path.lstrip("/")
+    app.run_webhook(
+        listen=listen,
+        port=port,
+        url_path=path,
+        webhook_url=url,
+        secret_token=secret_token,
+        allowed_updates=Update.ALL_TYPES,
+    )
