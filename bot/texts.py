@@ -58,7 +58,6 @@ ASK_LOCATION = "请点下面的“发送位置”按钮。"
 ASK_REPORT_CONTACT = "社区可能需要联系您。请点“分享手机号”，不方便就点“跳过”。"
 SKIP = "跳过"
 PHOTO_SAVED = "照片收到了（共{n}张）。"
-PHOTO_OUTSIDE_FORM = "照片收到了。要报修的话，请说一下是什么问题。"
 LOCATION_SAVED = "位置收到了。"
 CONFIRM_REPORT = "请您核对一下：\n类别：{category}\n地点：{place}\n内容：{description}{photos}\n没问题就点“确认提交”。"
 CONFIRM_BUTTONS = (

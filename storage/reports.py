@@ -8,14 +8,14 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from domain.reports import Change, Kind, Report, Status, report_number
 from domain.residents import Address
 from storage.crypto import Crypto
-from storage.models import CounterRow, ReportChangeRow, ReportRow
+from storage.models import CounterRow, ReportChangeRow, ReportRow, ResidentRow
 
 
 class SqlReportRepository:
@@ -108,6 +108,14 @@ class SqlReportRepository:
         """One report by its number."""
         row = self.session.scalars(select(ReportRow).where(ReportRow.number == number)).first()
         return self._to_domain(row) if row else None
+
+    def list_mine(self, user_id: int, chat_id: int, limit: int = 10) -> list[Report]:
+        """Reports filed from this chat or by the resident bound to this user, in one query."""
+        mine = select(ResidentRow.id).where(ResidentRow.user_id == user_id).scalar_subquery()
+        stmt = (select(ReportRow)
+                .where(or_(ReportRow.chat_id == chat_id, ReportRow.resident_id == mine))
+                .order_by(ReportRow.created_at.desc(), ReportRow.id.desc()).limit(limit))
+        return [self._to_domain(r, with_history=False) for r in self.session.scalars(stmt)]
 
     def list(
         self,

@@ -13,7 +13,7 @@ from domain.usecases import residents as uc
 def greet(t: Turn) -> None:
     """Hello, the menu, and (once) an invitation to share the phone number."""
     t.say(texts.GREETING.format(community=t.app.config.community.name), texts.MENU_BUTTONS)
-    if t.resident is None and not t.is_group and not t.state.contact_asked:
+    if not t.state.contact_asked and not t.is_group and t.resident is None:
         t.state.contact_asked = True
         t.say(texts.ASK_CONTACT, request="contact")
 

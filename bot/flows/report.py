@@ -56,8 +56,8 @@ def _fill_place(t: Turn, slots: dict[str, Any]) -> bool:
     return found
 
 
-def start(t: Turn, *, suggestion: bool = False) -> None:
-    """Open the form with everything the first message already says."""
+def start(t: Turn, *, suggestion: bool = False, photos: tuple[str, ...] = ()) -> None:
+    """Open the form with everything the first message (or a photo's caption) already says."""
     text = t.event.text.strip()
     if suggestion:
         kind = Kind.SUGGESTION
@@ -65,7 +65,7 @@ def start(t: Turn, *, suggestion: bool = False) -> None:
         kind = Kind.PROBLEM
     else:
         kind = Kind.REPAIR
-    slots: dict[str, Any] = {"kind": kind.value, "photos": []}
+    slots: dict[str, Any] = {"kind": kind.value, "photos": list(photos)}
     cat = t.entity("report_category")
     if cat:
         slots["category"] = str(cat["value"])
@@ -263,12 +263,18 @@ def on_location(t: Turn) -> None:
 
 
 def on_photo(t: Turn) -> None:
-    """Photos attach to the open report; outside a form they invite one."""
-    if t.state.form != "report" or not t.event.photo_id:
-        t.say(texts.PHOTO_OUTSIDE_FORM)
+    """Photos attach to the open report; outside a form a photo starts one (caption and all)."""
+    if not t.event.photo_id:
         return
-    photos = t.state.slots.setdefault("photos", [])
+    if t.state.form != "report":
+        t.state.end()
+        t.say(texts.PHOTO_SAVED.format(n=1))
+        return start(t, photos=(t.event.photo_id,))
+    s = t.state.slots
+    photos = s.setdefault("photos", [])
     photos.append(t.event.photo_id)
     t.say(texts.PHOTO_SAVED.format(n=len(photos)))
+    if t.state.step == "description" and t.event.text.strip():
+        return on_text(t)  # the caption answers the question
     if t.state.step == "confirm":
         _advance(t)

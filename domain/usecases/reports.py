@@ -96,13 +96,7 @@ def show_my_report(uow: UnitOfWork, number: str, user_id: int, chat_id: int) -> 
 def list_my_reports(uow: UnitOfWork, user_id: int, chat_id: int, limit: int = 10) -> list[Report]:
     """The asker's reports, newest first: by their resident record and by this chat."""
     with uow:
-        resident = uow.residents.by_user(user_id)
-        found = {r.number: r for r in uow.reports.list(chat_id=chat_id, limit=limit)}
-        if resident is not None and resident.id is not None:
-            for r in uow.reports.list(resident_id=resident.id, limit=limit):
-                found.setdefault(r.number, r)
-        ordered = sorted(found.values(), key=lambda r: r.created_at or datetime.min, reverse=True)
-        return ordered[:limit]
+        return uow.reports.list_mine(user_id, chat_id, limit=limit)
 
 
 def follow_report(uow: UnitOfWork, number: str, chat_id: int) -> Report:

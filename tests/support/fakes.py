@@ -114,6 +114,9 @@ class FakeReports:
         out.sort(key=lambda r: r.created_at or datetime.min, reverse=True)
         return [copy.deepcopy(r) for r in out[:limit]]
 
+    def list_mine(self, user_id: int, chat_id: int, limit: int = 10) -> list[Report]:
+        return self.list(chat_id=chat_id, limit=limit)
+
     def detach_resident(self, resident_id: int) -> int:
         n = 0
         for r in self.rows.values():

@@ -136,3 +136,14 @@ def test_config_staff_take_over_a_chat_user_added_by_hand() -> None:
     old = uow.staff.get("X1")
     assert by_user is not None and by_user.code == "S02"
     assert old is not None and old.user_id is None
+
+
+def test_a_photo_with_a_caption_starts_a_report(world: tuple[App, FakeUnitOfWork, DialogueEngine]) -> None:
+    _, uow, engine = world
+    replies = engine.handle(Inbound(chat_id=84, user_id=84, kind="photo", photo_id="file-9",
+                                    text="翠微苑5幢门口井盖松了"))
+    out = joined(replies)
+    assert "照片收到了" in out and "请您核对一下" in out and "照片：1张" in out
+    engine.handle(press(84, "f:yes"))
+    (report,) = uow.reports.list()
+    assert report.photos == ["file-9"] and report.address.building == "5"
