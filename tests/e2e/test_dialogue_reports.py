@@ -9,7 +9,7 @@ import pytest
 
 from bot.app import App
 from domain.reports import Status
-from tests.fixtures import clean_env, sqlite_app, sqlite_config_file  # noqa: F401
+from tests.fixtures import app, app_config, clean_env, config_file, database_url  # noqa: F401
 from tests.support.chat import Chat, Clock, queued, wire
 
 GRID1_CHAT = -1002000000011  # 第一网格 (翠微苑, 江滨花园)
@@ -25,12 +25,13 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def bot(sqlite_app: App, clock: Clock) -> Iterator[App]:  # noqa: F811
+def bot(app: App, clock: Clock) -> Iterator[App]:  # noqa: F811
+    """The product on a SQLite file, and on PostgreSQL when CI provides one."""
     from domain.usecases.staff import sync_staff
 
-    wire(sqlite_app, clock)
-    sync_staff(sqlite_app.uow(), sqlite_app.declared_staff())
-    yield sqlite_app
+    wire(app, clock)
+    sync_staff(app.uow(), app.declared_staff())
+    yield app
 
 
 def report(chat: Chat, text: str = "翠微苑3幢2单元楼道灯坏了好几天了") -> str:
