@@ -26,7 +26,7 @@ THANKS_REPLY = "不客气！还有别的事随时找我。"
 STOPPED = "好的，已经取消了。还有别的事随时说。"
 NOTHING_TO_STOP = "好的。还有别的事随时说。"
 COMING_SOON = "“{what}”功能很快就开通。现在可以先拨打社区电话，或在工作日到社区办理。"
-SYSTEM_ERROR = "抱歉，系统出了点问题，请稍后再试。您刚才的内容没有丢失。"
+SYSTEM_ERROR = "抱歉，系统出了点问题，刚才这句没能办好，请再发一次。之前填好的内容都还在。"
 
 MENU_BUTTONS = (
     (("我要报修", "m:report"), ("提建议", "m:suggest")),

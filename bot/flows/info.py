@@ -8,7 +8,7 @@ from dataclasses import replace
 from bot import texts
 from bot.cards import category_label, estate_name
 from bot.dialogue.turn import Turn, grid_rows
-from domain.reports import STATUS_LABELS
+from domain.reports import STATUS_LABELS, Kind
 
 COMING_SOON = {
     "book_service": "预约上门服务", "cancel_booking": "取消预约", "request_seal": "云盖章开证明",
@@ -34,7 +34,7 @@ def on_menu(t: Turn, choice: str) -> None:
         t.state.end()  # a menu press is a clear choice to leave the open form
     if choice == "report":
         t.event = replace(t.event, text="")  # a button carries no description
-        return report.start(t)
+        return report.start(t, kind=Kind.REPAIR)
     if choice == "suggest":
         t.event = replace(t.event, text="")
         return report.start(t, suggestion=True)

@@ -56,15 +56,17 @@ def _fill_place(t: Turn, slots: dict[str, Any]) -> bool:
     return found
 
 
-def start(t: Turn, *, suggestion: bool = False, photos: tuple[str, ...] = ()) -> None:
+def start(t: Turn, *, suggestion: bool = False, photos: tuple[str, ...] = (),
+          kind: Kind | None = None) -> None:
     """Open the form with everything the first message (or a photo's caption) already says."""
     text = t.event.text.strip()
-    if suggestion:
-        kind = Kind.SUGGESTION
-    elif "你说我做" in text or not REPAIR_WORDS.search(text):
-        kind = Kind.PROBLEM
-    else:
-        kind = Kind.REPAIR
+    if kind is None:
+        if suggestion:
+            kind = Kind.SUGGESTION
+        elif "你说我做" in text or not REPAIR_WORDS.search(text):
+            kind = Kind.PROBLEM
+        else:
+            kind = Kind.REPAIR
     slots: dict[str, Any] = {"kind": kind.value, "photos": list(photos)}
     cat = t.entity("report_category")
     if cat:

@@ -147,3 +147,9 @@ def test_a_photo_with_a_caption_starts_a_report(world: tuple[App, FakeUnitOfWork
     engine.handle(press(84, "f:yes"))
     (report,) = uow.reports.list()
     assert report.photos == ["file-9"] and report.address.building == "5"
+
+
+def test_the_repair_button_opens_a_repair(world: tuple[App, FakeUnitOfWork, DialogueEngine]) -> None:
+    _, _, engine = world
+    assert "哪里坏了" in joined(engine.handle(press(85, "m:report")))
+    assert "说说您的建议" in joined(engine.handle(press(86, "m:suggest")))
