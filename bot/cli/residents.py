@@ -8,7 +8,8 @@ from pathlib import Path
 
 from bot.cli.common import CliError, add_json_flag, print_json, ready_app
 from bot.roster_files import RosterFileError, read_roster
-from domain.errors import DomainError, RosterInvalid
+from bot.texts import error_text
+from domain.errors import DomainError, NotFound, RosterInvalid
 from domain.identity import mask_id_number, mask_phone
 from domain.residents import Address, Resident
 from domain.usecases import residents as uc
@@ -110,20 +111,16 @@ def _verify(args: argparse.Namespace) -> int:
     try:
         r = uc.verify_resident(app.uow(), args.resident_id, args.staff, address, tags)
     except DomainError as exc:
-        raise CliError(f"无法核验：{exc}") from None
+        raise CliError(f"无法核验：{error_text(exc)}") from None
     print(f"已核验：{r.id} {r.name}")
     return 0
 
 
 def _delete(args: argparse.Namespace) -> int:
     app = ready_app(args)
-    with app.uow() as uow:
-        r = uow.residents.get(args.resident_id)
-        if r is None:
-            raise CliError(f"没有编号为{args.resident_id}的居民")
-        if r.id is not None:
-            kept = uow.reports.detach_resident(r.id)
-            uow.residents.delete(r.id)
-        uow.commit()
+    try:
+        kept = uc.erase_resident(app.uow(), args.resident_id)
+    except NotFound:
+        raise CliError(f"没有编号为{args.resident_id}的居民") from None
     print(f"已删除居民{args.resident_id}的个人信息（保留匿名工单{kept}条）")
     return 0

@@ -27,6 +27,7 @@ HELP_WORDS = frozenset({"帮助", "help", "怎么用", "?", "？"})
 STOP_WORDS = frozenset({"取消", "算了", "不办了", "退出", "不要了", "cancel", "停"})
 NUMBER = re.compile(r"\b[A-Z]{1,4}-\d{8}-\d{4}\b")
 COMMANDS = {"start": "start", "menu": "menu", "help": "help", "cancel": "cancel", "status": "status"}
+COMMAND_INTENTS = {"start": "greet", "help": "help", "status": "check_status"}
 
 
 class DialogueEngine:
@@ -106,15 +107,10 @@ class DialogueEngine:
         return self._text(t)
 
     def _command(self, t: Turn, name: str) -> None:
-        if name == "start":
-            return identity.greet(t)
         if name == "cancel":
             return self._stop(t)
-        if name == "status":
-            return status.list_mine(t)
-        if name == "help":
-            t.say(texts.HELP, texts.MENU_BUTTONS)
-            return None
+        if name in COMMAND_INTENTS:
+            return dispatch(t, COMMAND_INTENTS[name])
         return info.menu(t)
 
     def _text(self, t: Turn) -> None:

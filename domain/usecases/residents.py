@@ -163,13 +163,23 @@ def show_my_data(uow: UnitOfWork, user_id: int) -> Resident:
         return resident
 
 
+def erase_resident(uow: UnitOfWork, resident_id: int) -> int:
+    """Delete a resident's personal data; their reports stay, anonymised. Returns reports kept."""
+    with uow:
+        if uow.residents.get(resident_id) is None:
+            raise NotFound(f"resident {resident_id}")
+        kept = uow.reports.detach_resident(resident_id)
+        uow.residents.delete(resident_id)
+        uow.commit()
+        return kept
+
+
 def erase_my_data(uow: UnitOfWork, user_id: int) -> int:
-    """Delete the user's personal data; their reports stay, anonymised. Returns reports kept."""
+    """The asking user deletes their own personal data (see erase_resident)."""
     with uow:
         resident = uow.residents.by_user(user_id)
         if resident is None or resident.id is None:
             raise NotFound("no data")
-        kept = uow.reports.detach_resident(resident.id)
-        uow.residents.delete(resident.id)
+        kept = erase_resident(uow, resident.id)
         uow.commit()
         return kept
