@@ -45,16 +45,18 @@ def place_label(app: App, address: Address, lat: float | None = None, lon: float
 def staff_buttons(report: Report) -> ButtonRows:
     """The actions that make sense in the report's current state."""
     n = report.number
-    contact = ("查看联系方式", f"s:ph:{n}")
+    contact: list[tuple[str, str]] = [("查看联系方式", f"s:ph:{n}")]
+    if report.photos:
+        contact.append((f"看照片（{len(report.photos)}张）", f"s:pic:{n}"))
     if report.status == Status.PENDING:
         return [[("受理", f"s:acc:{n}"), ("转派", f"s:asg:{n}")],
-                [("办结", f"s:done:{n}"), ("不予受理", f"s:rej:{n}")], [contact]]
+                [("办结", f"s:done:{n}"), ("不予受理", f"s:rej:{n}")], contact]
     if report.status in (Status.ACCEPTED, Status.IN_PROGRESS):
         first = [("办结", f"s:done:{n}"), ("转派", f"s:asg:{n}")]
         if report.status == Status.ACCEPTED:
             first.insert(0, ("开始处理", f"s:prog:{n}"))
-        return [first, [contact]]
-    return []
+        return [first, contact]
+    return [contact[1:]] if report.photos else []
 
 
 def staff_card(app: App, report: Report, resident: Resident | None, now: datetime,

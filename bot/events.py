@@ -60,6 +60,7 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()
     request: RequestKind | None = None  # ask for the user's contact or location
     document: Document | None = None
+    photos: tuple[str, ...] = ()  # channel file ids of photos residents sent (sent before the text)
     # When True the reply replaces the message whose button was pressed (staff cards).
     edit: bool = False
     # Toast shown for a button press (Telegram answerCallbackQuery); channels may ignore it.

@@ -24,13 +24,15 @@ def to_payload(reply: Reply) -> dict[str, Any]:
         "text": reply.text,
         "buttons": [[[b.text, b.data] for b in row] for row in reply.buttons],
         "request": reply.request,
+        "photos": list(reply.photos),
     }
 
 
 def from_payload(payload: dict[str, Any]) -> Reply:
     """The reply back from stored data."""
     rows = tuple(tuple(Button(t, d) for t, d in row) for row in payload.get("buttons") or [])
-    return Reply(text=payload.get("text", ""), buttons=rows, request=payload.get("request"))
+    return Reply(text=payload.get("text", ""), buttons=rows, request=payload.get("request"),
+                 photos=tuple(payload.get("photos") or ()))
 
 
 def enqueue(uow: UnitOfWork, chat_id: int, reply: Reply, key: str, now: datetime) -> None:

@@ -98,6 +98,8 @@ class TelegramSender:
 
     async def deliver(self, chat_id: int, reply: Reply, *, edit_message_id: int | None = None) -> None:
         """Send (or, for edit=True with a pressed message, edit) one reply."""
+        for photo in reply.photos:  # residents' photos, re-sent by file id (no download)
+            await self._call("SendPhoto", chat_id=chat_id, photo=photo)
         if reply.document is not None:
             await self._send_document(chat_id, reply)
             return

@@ -37,6 +37,8 @@ class TerminalChannel:
         w = self.out.write
         if reply.notice:
             w(f"  〔提示〕{reply.notice}\n")
+        for photo in reply.photos:
+            w(f"  〔照片〕{photo}\n")
         if reply.text:
             w(("（更新）" if reply.edit else "") + reply.text + "\n")
         if reply.buttons:

@@ -32,10 +32,11 @@ def grid_rows(items: Sequence[tuple[str, str]], per_row: int = 3) -> list[list[t
 
 def reply(
     text: str, rows: ButtonRows = (), *, request: RequestKind | None = None, edit: bool = False,
-    notice: str = "",
+    notice: str = "", photos: tuple[str, ...] = (),
 ) -> Reply:
     """Build a Reply from plain rows of (text, data)."""
-    return Reply(text=text, buttons=buttons(rows), request=request, edit=edit, notice=notice)
+    return Reply(text=text, buttons=buttons(rows), request=request, edit=edit, notice=notice,
+                 photos=photos)
 
 
 @dataclass

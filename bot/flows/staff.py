@@ -68,6 +68,13 @@ def _act(t: Turn, action: str, number: str, arg: str) -> None:
         _, target = uc.assign_report(t.uow, number, user, arg)
         text = texts.STAFF_ASSIGNED.format(number=number, name=target.name)
         t.say(text, edit=True, notice=text)
+    elif action == "pic":
+        report = t.uow.reports.get(number)
+        if report is None:
+            raise InvalidTransition(number)
+        uc.check_staff(t.uow, user, report)
+        t.replies.append(reply(texts.STAFF_PHOTOS.format(number=number, n=len(report.photos)),
+                               photos=tuple(report.photos)))
     elif action == "ph":
         name, phone = uc.view_contact(t.uow, number, user, t.now)
         notice = texts.STAFF_CONTACT.format(name=name, phone=phone) if phone else texts.STAFF_NO_CONTACT

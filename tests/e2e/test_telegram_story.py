@@ -104,3 +104,19 @@ async def test_report_accept_resolve_rate_over_telegram(live: tuple[App, BotApiS
         report = uow.reports.get(number)
     assert report is not None and report.status == Status.RESOLVED and report.rating == 5
     assert [c.status for c in report.history] == [Status.PENDING, Status.ACCEPTED, Status.RESOLVED]
+
+
+@pytest.mark.asyncio
+async def test_a_photo_report_reaches_staff_who_can_see_the_photo(live: tuple[App, BotApiServer]) -> None:
+    _, tg = live
+    await tg.send_photo(RESIDENT, "翠微苑5幢门口井盖松了 很危险")
+    got, confirm = await tg.wait_messages(RESIDENT, 2)
+    assert "照片收到了" in got.text and "照片：1张" in confirm.text and "地点：翠微苑5幢" in confirm.text
+    await tg.press(confirm, "确认提交", user_id=RESIDENT)
+    await tg.wait_messages(RESIDENT)
+    (card,) = await tg.wait_messages(GRID1_CHAT, timeout=10)
+    await tg.press(card, "看照片（1张）", user_id=GRID1_STAFF)
+    photo, caption = await tg.wait_messages(GRID1_CHAT, 2)
+    assert photo.kind == "photo" and photo.document_name and photo.document_name.endswith("-1280")
+    assert "居民发来的照片（1张）" in caption.text
+    assert tg.errors == []  # nothing the bot sent was refused as Telegram would refuse it

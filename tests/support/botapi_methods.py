@@ -120,6 +120,22 @@ async def send_document(server: BotApiServer, params: JsonDict) -> JsonDict:
     return _store(server, msg)
 
 
+@method("sendPhoto")
+async def send_photo(server: BotApiServer, params: JsonDict) -> JsonDict:
+    msg = _message(server, params)
+    msg.kind = "photo"
+    photo = params.get("photo")
+    if not isinstance(photo, str) or not photo:
+        raise ApiError("Bad Request: there is no photo in the request")
+    if not photo.startswith("photo-"):  # only file ids this server handed out exist
+        raise ApiError("Bad Request: wrong file identifier/HTTP URL specified")
+    msg.document_name = photo
+    msg.raw_text = str(params.get("caption") or "")
+    msg.text = check_text(msg.raw_text, msg.parse_mode, caption=True) if msg.raw_text else ""
+    msg.reply_markup = check_reply_markup(params)
+    return _store(server, msg)
+
+
 @method("sendLocation")
 async def send_location(server: BotApiServer, params: JsonDict) -> JsonDict:
     msg = _message(server, params)

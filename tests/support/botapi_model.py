@@ -36,7 +36,7 @@ class SentMessage:
     raw_text: str = ""  # what the bot sent
     parse_mode: str | None = None
     reply_markup: JsonDict | None = None
-    kind: str = "text"  # text | document | location
+    kind: str = "text"  # text | document | location | photo
     document_name: str | None = None
     document_bytes: bytes | None = None
     latitude: float | None = None
@@ -79,6 +79,11 @@ class SentMessage:
                 msg["caption"] = self.text
         elif self.kind == "location":
             msg["location"] = {"latitude": self.latitude, "longitude": self.longitude}
+        elif self.kind == "photo":
+            size = {"file_id": self.document_name, "file_unique_id": f"u{self.message_id}", "width": 1280, "height": 960}
+            msg["photo"] = [size]
+            if self.text:
+                msg["caption"] = self.text
         # Telegram echoes only inline keyboards in the returned Message.
         if self.reply_markup and "inline_keyboard" in self.reply_markup:
             msg["reply_markup"] = self.reply_markup
