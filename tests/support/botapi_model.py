@@ -80,7 +80,8 @@ class SentMessage:
         elif self.kind == "location":
             msg["location"] = {"latitude": self.latitude, "longitude": self.longitude}
         elif self.kind == "photo":
-            size = {"file_id": self.document_name, "file_unique_id": f"u{self.message_id}", "width": 1280, "height": 960}
+            uid = f"u{self.message_id}"
+            size = {"file_id": self.document_name, "file_unique_id": uid, "width": 1280, "height": 960}
             msg["photo"] = [size]
             if self.text:
                 msg["caption"] = self.text
