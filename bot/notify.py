@@ -16,7 +16,10 @@ from domain.events import (
     ReportFiled,
     ReportOverdue,
     ReportRated,
+    ResidentUnverified,
+    ResidentVerified,
 )
+from domain.identity import mask_phone
 from domain.ports import UnitOfWork
 from domain.reports import Report, Status
 
@@ -40,6 +43,8 @@ class Notifier:
     def handle(self, event: Event, uow: UnitOfWork) -> None:
         """Queue what the event owes."""
         now = datetime.now(UTC)
+        if isinstance(event, ResidentUnverified | ResidentVerified):
+            return self._resident(uow, event, now)
         number = getattr(event, "number", None)
         report = uow.reports.get(number) if number else None
         if report is None:
@@ -60,6 +65,21 @@ class Notifier:
         elif isinstance(event, ReportRated):
             text = texts.STAFF_RATED.format(number=number, stars=event.rating)
             enqueue(uow, self.grid_chat(report.grid), reply(text), f"rated:{number}:{event.rating}", now)
+
+    def _resident(self, uow: UnitOfWork, event: ResidentUnverified | ResidentVerified,
+                  now: datetime) -> None:
+        resident = uow.residents.get(event.resident_id)
+        if resident is None:
+            return
+        if isinstance(event, ResidentVerified):
+            if resident.chat_id is not None:
+                enqueue(uow, resident.chat_id, reply(texts.RESIDENT_VERIFIED),
+                        f"verified:{resident.id}", now)
+            return
+        text = texts.STAFF_VERIFY_CARD.format(
+            name=resident.name, phone=mask_phone(resident.phone or ""), id=resident.id)
+        enqueue(uow, self.app.config.community.staff_chat_id,
+                reply(text, [[("已核实", f"s:ver:{resident.id}")]]), f"unverified:{resident.id}", now)
 
     def _card(self, uow: UnitOfWork, report: Report, chat: int, key: str, now: datetime) -> None:
         resident = uow.residents.get(report.resident_id) if report.resident_id else None

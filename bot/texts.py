@@ -37,7 +37,8 @@ MENU_BUTTONS = (
 
 # --- identity -------------------------------------------------------------------------
 BOUND_VERIFIED = "谢谢！已核实您是{estate}的居民。"
-BOUND_UNVERIFIED = "谢谢！已记下您的手机号。社区工作人员核实后，您就能用全部功能。"
+BOUND_UNVERIFIED = "谢谢！已记下您的手机号。社区工作人员核实后会告诉您，现在就可以先用。"
+RESIDENT_VERIFIED = "社区已经核实了您的身份，谢谢配合！"
 MY_DATA = "我们保存的您的信息：\n姓名：{name}\n手机：{phone}\n地址：{address}\n标签：{tags}\n状态：{verified}"
 MY_DATA_NONE = "我们还没有保存您的任何信息。"
 CONFIRM_ERASE = "确定要删除您的个人信息吗？您的报修记录会保留，但不再和您关联。"
@@ -120,6 +121,11 @@ STAFF_PICK_ASSIGNEE = "转派给谁？"
 STAFF_ASSIGNED = "{number} 已转派给{name}。"
 STAFF_CONTACT = "{name} {phone}"
 STAFF_NO_CONTACT = "这位居民没有留电话。"
+STAFF_VERIFY_CARD = (
+    "【待核实居民】{name}（{phone}），编号{id}\n手机号不在花名册里。核实身份后点“已核实”；"
+    "要登记地址请用 cunshe residents verify {id} --estate 小区 --building 幢。"
+)
+STAFF_VERIFIED = "已核实（{staff}）：{name}"
 STAFF_PHOTOS = "{number} 居民发来的照片（{n}张）。"
 STAFF_NEW_ASSIGNMENT = "您有一条新转派的工单："
 STAFF_OVERDUE_ACCEPT = "⏰ {number} 已超过受理时限（{due}），请尽快受理。"

@@ -48,6 +48,13 @@ class ResidentVerified(Event):
 
 
 @dataclass(frozen=True)
+class ResidentUnverified(Event):
+    """A chat user whose phone is not on the roster: staff should check who they are."""
+
+    resident_id: int
+
+
+@dataclass(frozen=True)
 class ReportAssigned(Event):
     number: str
     to: str

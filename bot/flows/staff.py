@@ -8,6 +8,7 @@ from bot.dialogue.turn import Turn, grid_rows, reply
 from domain.errors import InvalidTransition, NotAllowed
 from domain.reports import STATUS_LABELS
 from domain.usecases import handling as uc
+from domain.usecases.residents import verify_resident
 
 NOTE_ACTIONS = frozenset({"rej", "dup"})
 MOVE_ACTIONS = frozenset({"acc", "prog", "done"})
@@ -67,6 +68,10 @@ def _act(t: Turn, action: str, number: str, arg: str) -> None:
     elif action == "to" and arg:
         _, target = uc.assign_report(t.uow, number, user, arg)
         text = texts.STAFF_ASSIGNED.format(number=number, name=target.name)
+        t.say(text, edit=True, notice=text)
+    elif action == "ver" and number.isdigit():
+        r = verify_resident(t.uow, int(number), t.staff.code if t.staff else "")
+        text = texts.STAFF_VERIFIED.format(staff=t.staff.name if t.staff else "", name=r.name)
         t.say(text, edit=True, notice=text)
     elif action == "pic":
         report = t.uow.reports.get(number)

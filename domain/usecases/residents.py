@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from domain.errors import InvalidValue, NotAllowed, NotFound, RosterInvalid, RowProblem
-from domain.events import ResidentVerified
+from domain.events import ResidentUnverified, ResidentVerified
 from domain.identity import normalize_phone
 from domain.ports import UnitOfWork
 from domain.residents import Address, Resident, RosterRow, validate_roster_row
@@ -122,6 +122,7 @@ def bind_contact(
                 name=display_name or "居民", phone=phone, source="chat",
                 user_id=user_id, chat_id=chat_id, verified=False,
             ))
+            uow.publish(ResidentUnverified(resident.id or 0))
         else:
             resident.user_id, resident.chat_id = user_id, chat_id
             resident.phone = phone
@@ -133,7 +134,7 @@ def bind_contact(
 
 def verify_resident(
     uow: UnitOfWork, resident_id: int, staff_code: str, address: Address | None = None,
-    tags: list[str] | None = None, now: object = None,
+    tags: list[str] | None = None,
 ) -> Resident:
     """Staff confirm an unmatched chat user by hand (optionally with address and tags)."""
     with uow:

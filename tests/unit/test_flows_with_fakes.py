@@ -153,3 +153,21 @@ def test_the_repair_button_opens_a_repair(world: tuple[App, FakeUnitOfWork, Dial
     _, _, engine = world
     assert "哪里坏了" in joined(engine.handle(press(85, "m:report")))
     assert "说说您的建议" in joined(engine.handle(press(86, "m:suggest")))
+
+
+def test_unknown_phone_asks_staff_to_verify_by_hand(world: tuple[App, FakeUnitOfWork, DialogueEngine]) -> None:
+    app, uow, engine = world
+    out = joined(engine.handle(Inbound(chat_id=87, user_id=87, kind="contact", phone="13600003333",
+                                       contact_user_id=87, display_name="赵先生")))
+    assert "核实后会告诉您" in out
+    staff_chat = app.config.community.staff_chat_id
+    (card,) = [m for m in uow.outbox.messages if m.chat_id == staff_chat]
+    assert "136****3333" in card.payload["text"] and "13600003333" not in card.payload["text"]
+    data = card.payload["buttons"][0][0][1]
+    # A resident cannot press it; the 书记 can.
+    assert any("只有负责" in r.notice for r in engine.handle(press(88, data, chat=staff_chat)))
+    replies = engine.handle(press(700000001, data, chat=staff_chat))
+    assert any("已核实" in r.text and r.edit for r in replies)
+    resident = uow.residents.by_user(87)
+    assert resident is not None and resident.verified
+    assert any(m.chat_id == 87 and "核实了您的身份" in m.payload["text"] for m in uow.outbox.messages)
