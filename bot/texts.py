@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from domain.errors import DomainError, InvalidTransition, InvalidValue, NotAllowed, NotFound
+from domain.errors import (
+    DomainError,
+    InvalidTransition,
+    InvalidValue,
+    NotAllowed,
+    NotFound,
+    NotOwnContact,
+    PhoneTaken,
+    StaffOnly,
+)
 
 WEEKDAYS = "一二三四五六日"
 
@@ -161,14 +170,37 @@ def format_day(at: datetime, zone: ZoneInfo) -> str:
     return f"{local.month}月{local.day}日"
 
 
+INVALID = {
+    ("description", "empty"): "请说一下是什么问题",
+    ("description", "too_long"): "内容太长了，请控制在{max}字以内",
+    ("note", "required"): "请写明原因",
+    ("rating", "range"): "请选1到5分",
+    ("phone", "invalid"): "这个号码好像不对，请再看一下",
+    ("role", "unknown"): "角色只能是{roles}",
+    ("grids", "unknown"): "没有网格{grid}",
+    ("user_id", "taken"): "这个用户已被{holder}使用",
+}
+NOT_ALLOWED = {
+    StaffOnly: "只有负责这个网格的社区工作人员可以操作",
+    NotOwnContact: "只能分享您自己的手机号",
+    PhoneTaken: "这个号码已经绑定了别的账号，请联系社区工作人员",
+}
+
+
+def invalid_text(exc: InvalidValue) -> str:
+    """The sentence for a broken rule, e.g. 请说一下是什么问题。"""
+    template = INVALID.get((exc.field, exc.code), "这个内容好像不对，请再说一次")
+    return template.format(**exc.params) + "。"
+
+
 def error_text(exc: DomainError) -> str:
     """The one Chinese sentence for a domain error."""
     if isinstance(exc, InvalidValue):
-        return f"{exc.reason}。"
+        return invalid_text(exc)
     if isinstance(exc, NotFound):
         return "没有找到这条记录。"
     if isinstance(exc, NotAllowed):
-        return f"{exc}。" if str(exc) and not str(exc).isascii() else "这个操作您没有权限。"
+        return NOT_ALLOWED.get(type(exc), "这个操作您没有权限") + "。"
     if isinstance(exc, InvalidTransition):
         return "这件事的状态已经变了，请刷新后再看。"
     return SYSTEM_ERROR

@@ -15,17 +15,33 @@ class NotAllowed(DomainError):
     """The person may not do this."""
 
 
+class StaffOnly(NotAllowed):
+    """Only (the right) staff may do this."""
+
+
+class NotOwnContact(NotAllowed):
+    """A shared contact that is not the sender's own."""
+
+
+class PhoneTaken(NotAllowed):
+    """The phone number is already bound to another chat user."""
+
+
 class InvalidTransition(DomainError):
     """The record is not in a state that allows this action (e.g. a stale button)."""
 
 
 class InvalidValue(DomainError):
-    """A value broke a rule; `field` names it and `reason` says why (in Chinese)."""
+    """A value broke a rule: `field` names it, `code` says which rule, `params` fill the text.
 
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
+    The words residents read live in bot/texts.py, keyed by (field, code).
+    """
+
+    def __init__(self, field: str, code: str, **params: object) -> None:
+        super().__init__(f"{field}: {code} {params or ''}".strip())
         self.field = field
-        self.reason = reason
+        self.code = code
+        self.params = params
 
 
 class RosterInvalid(DomainError):

@@ -104,7 +104,7 @@ class Report:
         if to not in _ALLOWED[self.status]:
             raise InvalidTransition(f"{self.status} -> {to}")
         if to in NOTE_REQUIRED and not note.strip():
-            raise InvalidValue("note", "请写明原因")
+            raise InvalidValue("note", "required")
         self.status = to
         if to == Status.RESOLVED:
             self.resolved_at = at
@@ -117,7 +117,7 @@ class Report:
         if self.status != Status.RESOLVED:
             raise InvalidTransition("only a resolved report can be rated")
         if not 1 <= stars <= 5:
-            raise InvalidValue("rating", "请选1到5颗星")
+            raise InvalidValue("rating", "range")
         self.rating = stars
 
     def can_reopen(self, now: datetime, within_days: int) -> bool:
@@ -133,9 +133,9 @@ def validate_description(text: str) -> str:
     """A description the staff can act on: not empty, not endless."""
     t = " ".join((text or "").split())
     if len(t) < 2:
-        raise InvalidValue("description", "请说一下是什么问题")
+        raise InvalidValue("description", "empty")
     if len(t) > MAX_DESCRIPTION:
-        raise InvalidValue("description", f"内容太长了，请控制在{MAX_DESCRIPTION}字以内")
+        raise InvalidValue("description", "too_long", max=MAX_DESCRIPTION)
     return t
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from bot.cli.common import CliError, add_json_flag, print_json, ready_app
+from bot.texts import invalid_text
 from domain.errors import InvalidValue
 from domain.staff import ROLES, Staff
 from domain.usecases.staff import add_staff
@@ -33,7 +34,7 @@ def _add(args: argparse.Namespace) -> int:
     try:
         add_staff(app.uow(), staff, {g.code for g in app.config.grids})
     except InvalidValue as exc:
-        raise CliError(f"{exc.field}: {exc.reason}") from None
+        raise CliError(f"{exc.field}: {invalid_text(exc).rstrip('。')}") from None
     print(f"已保存：{staff.code} {staff.name}（{staff.role}）")
     return 0
 

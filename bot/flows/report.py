@@ -154,7 +154,7 @@ def on_text(t: Turn) -> None:
         try:
             s["description"] = validate_description(text)
         except InvalidValue as exc:
-            return _ask(t, "description", f"{exc.reason}。")
+            return _ask(t, "description", texts.invalid_text(exc))
         if not s.get("category") and (cat := t.entity("report_category")):
             s["category"] = str(cat["value"])
         _fill_place(t, s)

@@ -69,7 +69,7 @@ def on_reopen_text(t: Turn) -> None:
         r = uc.reopen_report(t.uow, s["number"], t.event.user_id, t.event.chat_id,
                              t.event.text, t.app.report_rules, t.now)
     except InvalidValue as exc:
-        t.say(f"{exc.reason}。")
+        t.say(texts.invalid_text(exc))
         return
     t.state.end()
     t.say(texts.REOPENED.format(kind=kind_label(r.kind), number=r.number))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from domain.errors import InvalidTransition, NotAllowed, NotFound
+from domain.errors import InvalidTransition, NotFound, StaffOnly
 from domain.events import ContactViewed, ReportAssigned, ReportChanged, ReportOverdue
 from domain.ports import UnitOfWork
 from domain.reports import OPEN_STATUSES, Report, Status
@@ -24,7 +24,7 @@ def check_staff(uow: UnitOfWork, who: Actor, report: Report) -> Staff:
 def _staff_for(uow: UnitOfWork, who: Actor, report: Report) -> Staff:
     staff = uow.staff.get(who) if isinstance(who, str) else uow.staff.by_user(who)
     if staff is None or not (staff.serves(report.grid) or staff.code == report.assignee):
-        raise NotAllowed("staff only")
+        raise StaffOnly(report.number)
     return staff
 
 

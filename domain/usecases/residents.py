@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from domain.errors import InvalidValue, NotAllowed, NotFound, RosterInvalid, RowProblem
+from domain.errors import (
+    InvalidValue,
+    NotFound,
+    NotOwnContact,
+    PhoneTaken,
+    RosterInvalid,
+    RowProblem,
+    StaffOnly,
+)
 from domain.events import ResidentUnverified, ResidentVerified
 from domain.identity import normalize_phone
 from domain.ports import UnitOfWork
@@ -103,15 +111,15 @@ def bind_contact(
 ) -> Resident:
     """Bind a chat user by their shared phone: roster match → verified; else unverified."""
     if contact_user_id is not None and contact_user_id != user_id:
-        raise NotAllowed("只能分享您自己的手机号")
+        raise NotOwnContact(str(contact_user_id))
     phone = normalize_phone(phone_raw)
     if phone is None:
-        raise InvalidValue("phone", "这个号码好像不对")
+        raise InvalidValue("phone", "invalid")
     with uow:
         current = uow.residents.by_user(user_id)
         match = uow.residents.by_phone(phone)
         if match is not None and match.user_id not in (None, user_id):
-            raise NotAllowed("这个号码已经绑定了别的账号，请联系社区工作人员")
+            raise PhoneTaken(str(match.id))
         if current is not None and match is not None and current.id != match.id:
             # A chat-made record of the same person: the roster record wins.
             uow.residents.delete(current.id)  # type: ignore[arg-type]
@@ -140,7 +148,7 @@ def verify_resident(
     with uow:
         staff = uow.staff.get(staff_code)
         if staff is None or not staff.active:
-            raise NotAllowed("只有社区工作人员可以核验")
+            raise StaffOnly(staff_code)
         resident = uow.residents.get(resident_id)
         if resident is None:
             raise NotFound(f"resident {resident_id}")

@@ -10,15 +10,15 @@ from domain.staff import ROLES, Staff
 def add_staff(uow: UnitOfWork, staff: Staff, known_grids: set[str]) -> Staff:
     """Add or update one staff account after checking role and grids."""
     if staff.role not in ROLES:
-        raise InvalidValue("role", f"角色只能是{'、'.join(ROLES)}")
+        raise InvalidValue("role", "unknown", roles="、".join(ROLES))
     unknown = [g for g in staff.grids if g not in known_grids]
     if unknown:
-        raise InvalidValue("grids", f"没有网格{unknown[0]}")
+        raise InvalidValue("grids", "unknown", grid=unknown[0])
     with uow:
         if staff.user_id is not None:
             other = uow.staff.by_user(staff.user_id)
             if other is not None and other.code != staff.code:
-                raise InvalidValue("user_id", f"已被{other.code}使用")
+                raise InvalidValue("user_id", "taken", holder=other.code)
         uow.staff.save(staff)
         uow.commit()
     return staff

@@ -36,7 +36,7 @@ def test_add_staff_checks_role_grids_and_user(app: App) -> None:
     assert exc.value.field == "role"
     with pytest.raises(InvalidValue) as exc:
         add_staff(app.uow(), Staff("S10", "新人", "网格员", grids=["G9"]), GRIDS)
-    assert (exc.value.field, exc.value.reason) == ("grids", "没有网格G9")
+    assert (exc.value.field, exc.value.code, exc.value.params) == ("grids", "unknown", {"grid": "G9"})
     with pytest.raises(InvalidValue) as exc:
         add_staff(app.uow(), Staff("S10", "新人", "网格员", 700000002, ["G1"]), GRIDS)
     assert exc.value.field == "user_id"
