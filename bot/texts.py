@@ -178,7 +178,7 @@ INVALID = {
     ("phone", "invalid"): "这个号码好像不对，请再看一下",
     ("role", "unknown"): "角色只能是{roles}",
     ("grids", "unknown"): "没有网格{grid}",
-    ("user_id", "taken"): "这个用户已被{holder}使用",
+    ("user_id", "taken"): "已被{holder}使用",
 }
 NOT_ALLOWED = {
     StaffOnly: "只有负责这个网格的社区工作人员可以操作",
