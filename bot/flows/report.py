@@ -163,23 +163,23 @@ def on_text(t: Turn) -> None:
         by_label = {c.label: c.code for c in t.app.config.reports.categories}
         code = by_label.get(text) or (str(cat["value"]) if cat else None)
         if code is None:
-            return _ask(t, "category", "请点下面的一个类别。", grid_rows(
+            return _ask(t, "category", texts.CATEGORY_RETRY, grid_rows(
                 [(c.label, f"f:cat:{c.code}") for c in t.app.config.reports.categories]))
         s["category"] = code
     elif step == "place":
         if not _fill_place(t, s) or not s.get("estate"):
             return _ask_place(t, texts.PLACE_UNKNOWN + "\n")
     elif step in ("confirm", "duplicate"):
+        if _fill_place(t, s):  # "不对，是5幢" / "是望江小区的": a correction wins over a yes
+            s["dup_checked"] = False
+            return _advance(t)
         if t.intent == "affirm":
             return submit(t) if step == "confirm" else _follow(t)
         if t.intent == "deny":
             if step == "duplicate":
                 return _advance(t)
-            t.state.end()
-            t.say(texts.STOPPED, texts.MENU_BUTTONS)
-            return
-        if _fill_place(t, s):  # "不对，是5幢" — a correction of the place
-            s["dup_checked"] = False
+            # "不对" at the summary means something needs fixing, not that all is lost.
+            return _ask(t, "confirm", texts.WHAT_TO_CHANGE, texts.CONFIRM_BUTTONS[1:])
     return _advance(t)
 
 
@@ -187,13 +187,15 @@ def on_button(t: Turn) -> None:
     """A form button: category, estate, confirm, edit, duplicate choice, intent switch."""
     parts = t.event.data.split(":")
     s = t.state.slots
-    if not t.state.form and parts[1] != "switch":
-        t.say("这一步已经过去了。" + texts.MENU, texts.MENU_BUTTONS)
+    if (not t.state.form and parts[1] != "switch") or len(parts) < 2:
+        t.say(texts.STALE_STEP, texts.MENU_BUTTONS)
         return
     action = parts[1]
-    if action == "cat" and len(parts) == 3:
+    categories = {c.code for c in t.app.config.reports.categories}
+    estates = {e.code for e in t.app.config.estates}
+    if action == "cat" and len(parts) == 3 and parts[2] in categories:
         s["category"] = parts[2]
-    elif action == "est" and len(parts) == 3:
+    elif action == "est" and len(parts) == 3 and parts[2] in estates:
         if s.get("estate") not in (None, "", parts[2]):
             s.update(building="", unit="", room="")  # another estate: its building is unknown
         s.update(estate=parts[2], prefilled=False, dup_checked=False)
@@ -202,7 +204,8 @@ def on_button(t: Turn) -> None:
         t.say(texts.ASK_LOCATION, request="location")
         return
     elif action == "yes":
-        return submit(t)
+        # Only the summary's button submits; an older one just continues the form.
+        return submit(t) if t.state.step == "confirm" else _advance(t)
     elif action == "no":
         t.state.end()
         t.say(texts.STOPPED, texts.MENU_BUTTONS)

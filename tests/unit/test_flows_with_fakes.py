@@ -171,3 +171,25 @@ def test_unknown_phone_asks_staff_to_verify_by_hand(world: tuple[App, FakeUnitOf
     resident = uow.residents.by_user(87)
     assert resident is not None and resident.verified
     assert any(m.chat_id == 87 and "核实了您的身份" in m.payload["text"] for m in uow.outbox.messages)
+
+
+def test_no_at_the_summary_offers_fixes_instead_of_dropping_everything(
+        world: tuple[App, FakeUnitOfWork, DialogueEngine]) -> None:
+    _, uow, engine = world
+    engine.handle(text(89, "翠微苑3幢楼道灯坏了"))
+    out = joined(engine.handle(text(89, "不对")))
+    assert "要改哪里" in out and "改地点" in out
+    out = joined(engine.handle(text(89, "是望江小区3幢")))
+    assert "地点：望江小区3幢" in out
+    engine.handle(press(89, "f:yes"))
+    assert uow.reports.list()[0].address.estate == "E7"
+
+
+def test_forged_form_buttons_are_ignored(world: tuple[App, FakeUnitOfWork, DialogueEngine]) -> None:
+    _, uow, engine = world
+    engine.handle(text(90, "我要报修"))
+    engine.handle(press(90, "f:yes"))  # not at the summary yet: nothing is written
+    assert uow.reports.list() == []
+    engine.handle(text(90, "路灯不亮了"))
+    out = joined(engine.handle(press(90, "f:est:NOPE")))
+    assert "在哪个小区" in out
