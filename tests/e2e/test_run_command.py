@@ -1,0 +1,59 @@
+"""`cunshe run` as a real process: Telegram with a token (local Bot API server), else the terminal."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures import SECRET, make_config_file, run_cunshe
+from tests.support.botapi import BotApiServer
+
+
+def _env(config: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CUNSHE_")}
+    env.update(CUNSHE_CONFIG=str(config), CUNSHE_SECRET_KEY=SECRET, **extra)
+    return env
+
+
+def _cunshe() -> list[str]:
+    script = Path(sys.executable).parent / "cunshe"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "bot.cli"]
+
+
+@pytest.mark.asyncio
+async def test_run_with_a_token_serves_telegram_and_stops_cleanly(tmp_path: Path) -> None:
+    config = make_config_file(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}")
+    migrated = await asyncio.to_thread(run_cunshe, ["db", "upgrade"], env=_env(config))
+    assert migrated.code == 0, migrated.err
+    async with BotApiServer() as tg:
+        env = _env(config, CUNSHE_TELEGRAM_TOKEN=tg.token, CUNSHE_TELEGRAM_BASE_URL=tg.base_url)
+        proc = await asyncio.create_subprocess_exec(
+            *_cunshe(), "run", env=env, stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        try:
+            await tg.wait_polling(timeout=60)
+            assert {c["command"] for c in tg.commands} >= {"start", "menu", "help", "cancel"}
+            await tg.inject_text(777, "你好")
+            greeting, _ask_contact = await tg.wait_messages(777, 2, timeout=30)
+            assert "小助手" in greeting.text
+        finally:
+            proc.send_signal(signal.SIGINT)
+            out, _ = await asyncio.wait_for(proc.communicate(), timeout=30)
+        assert proc.returncode == 0, out.decode()[-2000:]
+        assert b"Traceback" not in out
+
+
+def test_run_without_a_token_chats_in_the_terminal(tmp_path: Path) -> None:
+    config = make_config_file(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}")
+    assert run_cunshe(["db", "upgrade"], env=_env(config)).code == 0
+    import subprocess
+
+    proc = subprocess.run([*_cunshe(), "run"], input="你好\n查进度\n", capture_output=True, text=True,
+                          env=_env(config), timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "终端聊天" in proc.stdout and "小助手" in proc.stdout and "还没有报修" in proc.stdout
