@@ -13,7 +13,7 @@ from bot.dialogue.state import ChatState
 from bot.dialogue.turn import Turn, reply
 from bot.events import Inbound, Reply
 from bot.flows import identity, info, report, staff, status
-from domain.errors import DomainError
+from domain.errors import DomainError, NotAllowed, NotFound
 from domain.ports import UnitOfWork
 
 if TYPE_CHECKING:
@@ -26,8 +26,10 @@ MENU_WORDS = frozenset({"菜单", "主菜单", "menu", "首页", "返回"})
 HELP_WORDS = frozenset({"帮助", "help", "怎么用", "?", "？"})
 STOP_WORDS = frozenset({"取消", "算了", "不办了", "退出", "不要了", "cancel", "停"})
 NUMBER = re.compile(r"\b[A-Z]{1,4}-\d{8}-\d{4}\b")
-COMMANDS = {"start": "start", "menu": "menu", "help": "help", "cancel": "cancel", "status": "status"}
+COMMANDS = {"start": "start", "menu": "menu", "help": "help", "cancel": "cancel", "status": "status",
+            "todo": "todo"}
 COMMAND_INTENTS = {"start": "greet", "help": "help", "status": "check_status"}
+TODO_WORDS = frozenset({"待办", "我的待办", "todo", "工单", "待处理"})
 
 
 class DialogueEngine:
@@ -107,6 +109,8 @@ class DialogueEngine:
         return self._text(t)
 
     def _command(self, t: Turn, name: str) -> None:
+        if name == "todo" and t.staff is not None:
+            return staff.todo(t)
         if name == "cancel":
             return self._stop(t)
         if name in COMMAND_INTENTS:
@@ -128,11 +132,18 @@ class DialogueEngine:
         if word in HELP_WORDS:
             t.say(texts.HELP, texts.MENU_BUTTONS)
             return None
+        if word in TODO_WORDS and t.staff is not None:
+            return staff.todo(t)
         if t.state.form == "reopen":
             return status.on_reopen_text(t)
         if t.state.form:
             return report.on_text(t)
         if (m := NUMBER.search(text.upper())) is not None:
+            if t.staff is not None:
+                try:
+                    return staff.show_card(t, m.group(0))
+                except (NotFound, NotAllowed):
+                    pass  # not theirs to handle: maybe their own report as a resident
             return status.show(t, m.group(0))
         return self.start_intent(t)
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from bot import texts
-from bot.cards import staff_card
+from bot.cards import category_label, staff_card
 from bot.dialogue.turn import Turn, grid_rows, reply
-from domain.errors import InvalidTransition, NotAllowed
-from domain.reports import STATUS_LABELS
+from domain.errors import InvalidTransition, NotAllowed, NotFound
+from domain.reports import STATUS_LABELS, Status
 from domain.usecases import handling as uc
 from domain.usecases.residents import verify_resident
 
@@ -73,6 +73,8 @@ def _act(t: Turn, action: str, number: str, arg: str) -> None:
         r = verify_resident(t.uow, int(number), t.staff.code if t.staff else "")
         text = texts.STAFF_VERIFIED.format(staff=t.staff.name if t.staff else "", name=r.name)
         t.say(text, edit=True, notice=text)
+    elif action == "card":
+        show_card(t, number)
     elif action == "pic":
         report = t.uow.reports.get(number)
         if report is None:
@@ -86,6 +88,33 @@ def _act(t: Turn, action: str, number: str, arg: str) -> None:
         t.replies.append(reply("", notice=notice))
     else:
         t.replies.append(reply("", notice=texts.STAFF_NOT_ALLOWED))
+
+
+def show_card(t: Turn, number: str) -> None:
+    """The card of a report this staff member may act on (raises NotFound/StaffOnly)."""
+    report = t.uow.reports.get(number)
+    if report is None:
+        raise NotFound(number)
+    uc.check_staff(t.uow, t.event.user_id, report)
+    resident = t.uow.residents.get(report.resident_id) if report.resident_id else None
+    t.replies.append(staff_card(t.app, report, resident, t.now))
+
+
+def todo(t: Turn) -> None:
+    """A staff member's open reports, most urgent first, each a button to its card."""
+    items = uc.list_open_for_staff(t.uow, t.event.user_id)
+    if not items:
+        t.say(texts.STAFF_TODO_EMPTY)
+        return
+    lines = [texts.STAFF_TODO.format(n=len(items))]
+    for r in items:
+        due = r.accept_due if r.status == Status.PENDING else r.resolve_due
+        stage = "受理" if r.status == Status.PENDING else "办结"
+        lines.append(texts.STAFF_TODO_LINE.format(
+            number=r.number, category=category_label(t.app, r.category),
+            status=STATUS_LABELS[r.status],
+            due=f"{texts.format_when(due, t.app.zone, t.now)}前{stage}" if due else ""))
+    t.say("\n".join(lines), [[(r.number, f"s:card:{r.number}")] for r in items])
 
 
 def waiting_for_note(t: Turn) -> bool:

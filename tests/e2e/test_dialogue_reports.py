@@ -284,3 +284,25 @@ def test_suggestion_needs_no_place(bot: App) -> None:
     out = chat.say("小区里能不能多装几个休息的长椅")
     assert "请您核对一下" in out
     assert "已收到您的建议" in chat.say("确认提交")
+
+
+def test_staff_todo_lists_their_grids_open_reports_most_urgent_first(bot: App, clock: Clock) -> None:
+    first = report(Chat(bot, 1030))
+    clock.advance(minutes=10)
+    other_grid = report(Chat(bot, 1031), "府前小区2幢下水道堵了")
+    clock.advance(minutes=10)
+    second = report(Chat(bot, 1032), "江滨花园1幢电梯坏了")
+    staff = Chat(bot, GRID1_STAFF)  # her private chat with the bot
+    out = staff.say("待办")
+    assert "待办（2件" in out and other_grid not in out
+    assert out.index(first) < out.index(second)
+    card = staff.say(second)  # the button labelled with the number
+    assert "【报事报修】" + second in card and "[1] 受理" in card
+    resident = Chat(bot, 1033)
+    assert "待办（" not in resident.say("待办")
+
+
+def test_staff_typing_a_number_get_its_card(bot: App) -> None:
+    number = report(Chat(bot, 1034))
+    assert "[1] 受理" in Chat(bot, GRID1_STAFF).say(number)
+    assert "没有找到" in Chat(bot, GRID2_STAFF).say(number)  # another grid's: not theirs
