@@ -57,6 +57,8 @@ class Webhook(_Model):
     listen: str = "127.0.0.1"
     port: int = Field(default=8443, ge=1, le=65535)
     url: str | None = None
+    # Telegram sends it in a header with every update, so forged posts are refused.
+    secret_token: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,256}$")
 
 
 class Telegram(_Model):
@@ -231,7 +233,7 @@ def _secrets(data: dict[str, Any]) -> dict[str, str]:
         if not isinstance(loaded, dict):
             raise ConfigError("secrets_file: must be a mapping")
         out.update({k: str(v) for k, v in loaded.items() if v is not None})
-    for key in ("telegram_token", "secret_key"):
+    for key in ("telegram_token", "secret_key", "webhook_secret"):
         env = os.environ.get(f"CUNSHE_{key.upper()}")
         if env:
             out[key] = env
@@ -250,6 +252,8 @@ def parse_config(data: Any, *, environ: bool = True) -> AppConfig:
             tg["token"] = secrets["telegram_token"]
         if os.environ.get("CUNSHE_TELEGRAM_BASE_URL"):
             tg["base_url"] = os.environ["CUNSHE_TELEGRAM_BASE_URL"]
+        if "webhook_secret" in secrets:
+            tg["webhook"] = {**(tg.get("webhook") or {}), "secret_token": secrets["webhook_secret"]}
         merged["telegram"] = tg
         if "secret_key" in secrets:
             merged["secret_key"] = secrets["secret_key"]

@@ -75,7 +75,8 @@ def run_telegram(app: App) -> int:
         if not tg.webhook.url:
             log.error("telegram.webhook.url is required in webhook mode")
             return 2
-        run_webhook(application, listen=tg.webhook.listen, port=tg.webhook.port, url=tg.webhook.url)
+        run_webhook(application, listen=tg.webhook.listen, port=tg.webhook.port, url=tg.webhook.url,
+                    secret_token=tg.webhook.secret_token)
     else:
         run_polling(application)
     return 0

@@ -178,3 +178,11 @@ def test_cli_missing_config_file_is_one_line(tmp_path: Path) -> None:
     assert res.code == 2 and len(res.err.strip().splitlines()) == 1
     assert "nope.yaml" in res.err
 
+
+
+def test_webhook_secret_comes_from_the_environment_and_is_checked(clean_env: pytest.MonkeyPatch) -> None:
+    clean_env.setenv("CUNSHE_WEBHOOK_SECRET", "s3cret_token-1")
+    assert load_config(SHIPPED_CONFIG).telegram.webhook.secret_token == "s3cret_token-1"
+    clean_env.setenv("CUNSHE_WEBHOOK_SECRET", "not allowed!")
+    with pytest.raises(ConfigError, match=r"telegram\.webhook\.secret_token"):
+        load_config(SHIPPED_CONFIG)
