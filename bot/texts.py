@@ -138,9 +138,9 @@ STAFF_VERIFY_CARD = (
     "要登记地址请用 cunshe residents verify {id} --estate 小区 --building 幢。"
 )
 STAFF_VERIFIED = "已核实（{staff}）：{name}"
-STAFF_TODO = "您负责的待办（{n}件，最急的在前）："
-STAFF_TODO_LINE = "· {number} {category} · {status} · {due}"
-STAFF_TODO_EMPTY = "您负责的工单都办完了，辛苦了！"
+STAFF_TASKS = "您负责的待办（{n}件，最急的在前）："
+STAFF_TASKS_LINE = "· {number} {category} · {status} · {due}"
+STAFF_TASKS_EMPTY = "您负责的工单都办完了，辛苦了！"
 STAFF_PHOTOS = "{number} 居民发来的照片（{n}张）。"
 STAFF_NEW_ASSIGNMENT = "您有一条新转派的工单："
 STAFF_OVERDUE_ACCEPT = "⏰ {number} 已超过受理时限（{due}），请尽快受理。"

@@ -29,7 +29,7 @@ NUMBER = re.compile(r"\b[A-Z]{1,4}-\d{8}-\d{4}\b")
 COMMANDS = {"start": "start", "menu": "menu", "help": "help", "cancel": "cancel", "status": "status",
             "todo": "todo"}
 COMMAND_INTENTS = {"start": "greet", "help": "help", "status": "check_status"}
-TODO_WORDS = frozenset({"待办", "我的待办", "todo", "工单", "待处理"})
+TASK_WORDS = frozenset({"待办", "我的待办", "todo", "工单", "待处理"})
 
 
 class DialogueEngine:
@@ -110,7 +110,7 @@ class DialogueEngine:
 
     def _command(self, t: Turn, name: str) -> None:
         if name == "todo" and t.staff is not None:
-            return staff.todo(t)
+            return staff.tasks(t)
         if name == "cancel":
             return self._stop(t)
         if name in COMMAND_INTENTS:
@@ -132,8 +132,8 @@ class DialogueEngine:
         if word in HELP_WORDS:
             t.say(texts.HELP, texts.MENU_BUTTONS)
             return None
-        if word in TODO_WORDS and t.staff is not None:
-            return staff.todo(t)
+        if word in TASK_WORDS and t.staff is not None:
+            return staff.tasks(t)
         if t.state.form == "reopen":
             return status.on_reopen_text(t)
         if t.state.form:

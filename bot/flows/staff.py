@@ -100,17 +100,17 @@ def show_card(t: Turn, number: str) -> None:
     t.replies.append(staff_card(t.app, report, resident, t.now))
 
 
-def todo(t: Turn) -> None:
+def tasks(t: Turn) -> None:
     """A staff member's open reports, most urgent first, each a button to its card."""
     items = uc.list_open_for_staff(t.uow, t.event.user_id)
     if not items:
-        t.say(texts.STAFF_TODO_EMPTY)
+        t.say(texts.STAFF_TASKS_EMPTY)
         return
-    lines = [texts.STAFF_TODO.format(n=len(items))]
+    lines = [texts.STAFF_TASKS.format(n=len(items))]
     for r in items:
         due = r.accept_due if r.status == Status.PENDING else r.resolve_due
         stage = "受理" if r.status == Status.PENDING else "办结"
-        lines.append(texts.STAFF_TODO_LINE.format(
+        lines.append(texts.STAFF_TASKS_LINE.format(
             number=r.number, category=category_label(t.app, r.category),
             status=STATUS_LABELS[r.status],
             due=f"{texts.format_when(due, t.app.zone, t.now)}前{stage}" if due else ""))
