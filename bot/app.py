@@ -143,6 +143,15 @@ class App:
 
         return DialogueEngine(self)
 
+    def check_key(self) -> None:
+        """Refuse to start with a key that cannot read this database (a lost or swapped key)."""
+        from storage.keycheck import key_matches
+
+        if not key_matches(self.sessions, self.crypto):
+            raise ConfigError(
+                "secret_key: 与数据库不匹配 (this database was written with another key; "
+                "use the key it was created with)")
+
     def close(self) -> None:
         """Release connections."""
         if self._engine is not None:

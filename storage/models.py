@@ -165,3 +165,12 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(String(64))
     subject: Mapped[str] = mapped_column(String(64), index=True)
     at: Mapped[datetime]
+
+
+class KeyCheckRow(Base):
+    """A known value encrypted with the database's key: a wrong key is caught at start."""
+
+    __tablename__ = "key_check"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    token_enc: Mapped[bytes] = mapped_column(LargeBinary)

@@ -47,6 +47,7 @@ def ready_app(args: argparse.Namespace) -> App:
     try:
         if migrate.current(app.engine) != migrate.head(app.engine):
             raise CliError("数据库未初始化或版本过旧：请先运行 `cunshe db upgrade`", exit_code=3)
+        app.check_key()
         sync_staff(app.uow(), app.declared_staff())
     except ConfigError as exc:
         raise CliError(f"config error: {exc}", exit_code=2) from None

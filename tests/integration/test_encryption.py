@@ -18,7 +18,7 @@ from domain.reports import Kind, Report
 from domain.residents import Address
 from domain.usecases.residents import bind_contact, import_roster
 from storage import migrate
-from tests.fixtures import id_number, make_config_file, roster_rows
+from tests.fixtures import id_number, make_config_file, roster_rows, run_cli
 
 NOW = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
 NAME, PHONE, ROOM = "欧阳秀英", "13957712345", "QZ97"
@@ -124,3 +124,13 @@ def test_sqlite_without_a_key_makes_a_private_key_file(
         got = uow.residents.by_user(9)
         assert got is not None and got.phone == PHONE
     second.close()
+
+
+def test_a_different_key_is_refused_at_start_with_one_line(tmp_path: Path, clean_env: pytest.MonkeyPatch) -> None:
+    config = make_config_file(tmp_path, f"sqlite:///{tmp_path / 'k.db'}")
+    assert run_cli("--config", config, "db", "upgrade").code == 0
+    assert run_cli("--config", config, "staff", "list").code == 0  # first start stores the check
+    clean_env.setenv("CUNSHE_SECRET_KEY", "another-key-0123456789abcdef")
+    refused = run_cli("--config", config, "staff", "list")
+    assert refused.code == 2
+    assert refused.err.count("\n") == 1 and "secret_key" in refused.err and "Traceback" not in refused.err
