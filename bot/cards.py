@@ -21,7 +21,7 @@ def category_label(app: App, code: str) -> str:
     for c in app.config.reports.categories:
         if c.code == code:
             return c.label
-    return "建议" if code == "suggestion" else "其他"
+    return texts.CATEGORY_SUGGESTION if code == "suggestion" else texts.CATEGORY_OTHER
 
 
 def estate_name(app: App, code: str) -> str:
@@ -38,23 +38,24 @@ def place_label(app: App, address: Address, lat: float | None = None, lon: float
     shown = Address(address.estate, address.building) if public else address
     label = shown.label(estate_name(app, address.estate))
     if not label and lat is not None and lon is not None:
-        label = "居民发送的位置" if public else f"位置 {lat:.5f}, {lon:.5f}"
-    return label or "未填写"
+        label = texts.PLACE_SHARED if public else texts.PLACE_POINT.format(lat=lat, lon=lon)
+    return label or texts.PLACE_NONE
 
 
 def staff_buttons(report: Report) -> ButtonRows:
     """The actions that make sense in the report's current state."""
     n = report.number
-    contact: list[tuple[str, str]] = [("查看联系方式", f"s:ph:{n}")]
-    if report.photos:
-        contact.append((f"看照片（{len(report.photos)}张）", f"s:pic:{n}"))
+
+    def b(action: str) -> tuple[str, str]:
+        return texts.STAFF_BUTTONS[action].format(n=len(report.photos)), f"s:{action}:{n}"
+
+    contact = [b("ph"), b("pic")] if report.photos else [b("ph")]
     if report.status == Status.PENDING:
-        return [[("受理", f"s:acc:{n}"), ("转派", f"s:asg:{n}")],
-                [("办结", f"s:done:{n}"), ("不予受理", f"s:rej:{n}")], contact]
+        return [[b("acc"), b("asg")], [b("done"), b("rej")], contact]
     if report.status in (Status.ACCEPTED, Status.IN_PROGRESS):
-        first = [("办结", f"s:done:{n}"), ("转派", f"s:asg:{n}")]
+        first = [b("done"), b("asg")]
         if report.status == Status.ACCEPTED:
-            first.insert(0, ("开始处理", f"s:prog:{n}"))
+            first.insert(0, b("prog"))
         return [first, contact]
     return [contact[1:]] if report.photos else []
 
@@ -62,23 +63,27 @@ def staff_buttons(report: Report) -> ButtonRows:
 def staff_card(app: App, report: Report, resident: Resident | None, now: datetime,
                *, edit: bool = False, notice: str = "") -> Reply:
     """The card staff act on: what the task needs, the phone masked."""
-    who = "未绑定居民"
+    who = texts.CARD_NO_RESIDENT
     if resident is not None:
-        masked = mask_phone(resident.phone) if resident.phone else "未留电话"
-        who = f"{resident.name[:1]}**（{masked}）{'' if resident.verified else ' 未核实'}"
+        who = texts.CARD_RESIDENT.format(
+            initial=resident.name[:1],
+            phone=mask_phone(resident.phone) if resident.phone else texts.CARD_NO_PHONE,
+            unverified="" if resident.verified else texts.CARD_UNVERIFIED)
     if report.status == Status.PENDING and report.accept_due:
-        deadline = f"{texts.format_when(report.accept_due, app.zone, now)}前受理"
+        deadline = texts.CARD_DUE.format(when=texts.format_when(report.accept_due, app.zone, now),
+                                         stage=texts.STAGE_ACCEPT)
     elif report.is_open and report.resolve_due:
-        deadline = f"{texts.format_when(report.resolve_due, app.zone, now)}前办结"
+        deadline = texts.CARD_DUE.format(when=texts.format_when(report.resolve_due, app.zone, now),
+                                         stage=texts.STAGE_RESOLVE)
     else:
-        deadline = "已结束"
+        deadline = texts.CARD_CLOSED
     assignee = f"（{report.assignee}）" if report.assignee else ""
     text = texts.STAFF_CARD.format(
         kind=KIND_LABELS[report.kind], number=report.number, status=STATUS_LABELS[report.status],
         assignee=assignee, category=category_label(app, report.category),
         place=place_label(app, report.address, report.latitude, report.longitude),
         description=report.description,
-        photos=f"\n照片：{len(report.photos)}张" if report.photos else "",
+        photos=texts.PHOTOS_LINE.format(n=len(report.photos)) if report.photos else "",
         resident=who, deadline=deadline,
     )
     return reply(text, staff_buttons(report), edit=edit, notice=notice)
@@ -86,7 +91,7 @@ def staff_card(app: App, report: Report, resident: Resident | None, now: datetim
 
 def kind_label(kind: Kind | str) -> str:
     """报修 / 问题反映 / 建议 as residents say it."""
-    return texts.FORM_NAMES.get(str(kind), "报修")
+    return texts.FORM_NAMES.get(str(kind), texts.FORM_NAMES["repair"])
 
 
 def rating_rows(number: str) -> ButtonRows:

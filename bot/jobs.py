@@ -44,7 +44,7 @@ def expire_forms(now: datetime | None = None) -> int:
             state = ChatState.from_dict(data)
             if not state.form:
                 continue
-            name = texts.FORM_NAMES.get(state.slots.get("kind", ""), "登记")
+            name = texts.FORM_NAMES.get(state.slots.get("kind", ""), texts.FORM_DEFAULT)
             state.end()
             if state.is_empty:
                 uow.conversations.clear(chat_id)
@@ -62,7 +62,7 @@ def send_digest(now: datetime | None = None) -> None:
     app = _app()
     now = now or datetime.now(UTC)
     d = daily_digest(app.uow(), now)
-    rating = f"\n平均评分：{d.average_rating:.1f}分" if d.average_rating else ""
+    rating = texts.DIGEST_RATING.format(rating=d.average_rating) if d.average_rating else ""
     text = texts.DIGEST.format(date=texts.format_day(now, app.zone), new=d.new, pending=d.pending,
                                open=d.open, overdue=d.overdue, resolved=d.resolved, rating=rating)
     with app.uow() as uow:

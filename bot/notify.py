@@ -79,7 +79,7 @@ class Notifier:
         text = texts.STAFF_VERIFY_CARD.format(
             name=resident.name, phone=mask_phone(resident.phone or ""), id=resident.id)
         enqueue(uow, self.app.config.community.staff_chat_id,
-                reply(text, [[("已核实", f"s:ver:{resident.id}")]]), f"unverified:{resident.id}", now)
+                reply(text, [[(texts.VERIFY_BUTTON, f"s:ver:{resident.id}")]]), f"unverified:{resident.id}", now)
 
     def _card(self, uow: UnitOfWork, report: Report, chat: int, key: str, now: datetime) -> None:
         resident = uow.residents.get(report.resident_id) if report.resident_id else None
@@ -116,7 +116,8 @@ class Notifier:
         text = texts.STAFF_ESCALATION.format(
             number=report.number, category=category_label(self.app, report.category),
             place=place_label(self.app, report.address, public=True),
-            stage="受理" if event.stage == "accept" else "办结", assignee=report.assignee or "未指定")
+            stage=texts.STAGE_ACCEPT if event.stage == "accept" else texts.STAGE_RESOLVE,
+            assignee=report.assignee or texts.NOBODY)
         leads = [s for s in uow.staff.list() if s.is_lead and s.user_id and s.active]
         for lead in leads:
             enqueue(uow, lead.user_id or 0, reply(text),

@@ -120,6 +120,51 @@ SHELTER_LINE = "· {name}（{address}，可容纳{capacity}人）"
 POLICIES = "和您可能有关的惠民政策：\n{lines}\n想了解哪一项，直接问我。"
 POLICY_LINE = "· {title}：{summary}"
 
+# --- how reports are shown (cards, lists) ----------------------------------------------
+CATEGORY_SUGGESTION = "建议"
+CATEGORY_OTHER = "其他"
+PLACE_SHARED = "居民发送的位置"
+PLACE_POINT = "位置 {lat:.5f}, {lon:.5f}"
+PLACE_NONE = "未填写"
+PHOTOS_LINE = "\n照片：{n}张"
+FORM_DEFAULT = "登记"
+STAFF_BUTTONS = {
+    "acc": "受理", "asg": "转派", "done": "办结", "rej": "不予受理", "prog": "开始处理",
+    "ph": "查看联系方式", "pic": "看照片（{n}张）",
+}
+CARD_NO_RESIDENT = "未留联系方式"
+CARD_NO_PHONE = "未留电话"
+CARD_RESIDENT = "{initial}**（{phone}）{unverified}"
+CARD_UNVERIFIED = " 未核实"
+CARD_DUE = "{when}前{stage}"
+CARD_CLOSED = "已结束"
+STAGE_ACCEPT = "受理"
+STAGE_RESOLVE = "办结"
+NOBODY = "未指定"
+REPORT_GONE = "已删除"
+REPORT_CHANGED = "已变化"
+REOPEN_TOO_LATE = "这件事已经超过{days}天，不能重新打开了。您可以重新报修，我们马上处理。"
+DIGEST_RATING = "\n平均评分：{rating:.1f}分"
+
+# --- my data --------------------------------------------------------------------------
+MY_DATA_NONE_FIELD = {"phone": "未留", "address": "未登记", "tags": "无"}
+MY_DATA_VERIFIED = {True: "已核实", False: "待社区核实"}
+MY_DATA_BUTTONS = ((("删除我的信息", "me:erase"),), (("返回菜单", "m:menu"),))
+ERASE_BUTTONS = ((("确认删除", "me:erase:yes"), ("算了", "m:menu")),)
+
+# --- names of things residents may ask for mid-form, or that are not open yet ----------
+SWITCH_NAMES = {
+    "check_status": "查进度", "book_service": "预约服务", "request_seal": "开证明",
+    "find_shelter": "找避灾点", "ask_policy": "问政策", "public_info": "看公开栏",
+    "cancel_booking": "取消预约", "volunteer": "当志愿者", "subscribe": "订阅消息",
+    "unsubscribe": "退订消息",
+}
+COMING_SOON_NAMES = {
+    "book_service": "预约上门服务", "cancel_booking": "取消预约", "request_seal": "云盖章开证明",
+    "subscribe": "订阅消息", "unsubscribe": "退订消息", "volunteer": "志愿者报名",
+}
+ASK_SHELTER_LOCATION = "发送您的位置，我帮您找最近的避灾点。"
+
 # --- staff ----------------------------------------------------------------------------
 STAFF_CARD = (
     "【{kind}】{number}\n状态：{status}{assignee}\n类别：{category}\n地点：{place}\n"
@@ -137,6 +182,7 @@ STAFF_VERIFY_CARD = (
     "【待核实居民】{name}（{phone}），编号{id}\n手机号不在花名册里。核实身份后点“已核实”；"
     "要登记地址请用 cunshe residents verify {id} --estate 小区 --building 幢。"
 )
+VERIFY_BUTTON = "已核实"
 STAFF_VERIFIED = "已核实（{staff}）：{name}"
 STAFF_TASKS = "您负责的待办（{n}件，最急的在前）："
 STAFF_TASKS_LINE = "· {number} {category} · {status} · {due}"

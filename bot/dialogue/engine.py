@@ -80,7 +80,7 @@ class DialogueEngine:
         data, at = loaded
         state = ChatState.from_dict(data)
         if state.form and now - at > self.timeout:
-            name = texts.FORM_NAMES.get(state.slots.get("kind", ""), "登记")
+            name = texts.FORM_NAMES.get(state.slots.get("kind", ""), texts.FORM_DEFAULT)
             state.end()
             minutes = self.app.config.dialogue.form_timeout_minutes
             return state, texts.FORM_EXPIRED.format(form=name, minutes=minutes)

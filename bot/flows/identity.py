@@ -38,11 +38,12 @@ def show_mine(t: Turn) -> None:
     except NotFound:
         t.say(texts.MY_DATA_NONE, [[(texts.SHARE_CONTACT_BUTTON, "me:share")]])
         return
+    none = texts.MY_DATA_NONE_FIELD
     t.say(texts.MY_DATA.format(
-        name=r.name, phone=mask_phone(r.phone) if r.phone else "未留",
-        address=r.address.label(estate_name(t.app, r.address.estate)) or "未登记",
-        tags="、".join(r.tags) or "无", verified="已核实" if r.verified else "待社区核实",
-    ), [[("删除我的信息", "me:erase")], [("返回菜单", "m:menu")]])
+        name=r.name, phone=mask_phone(r.phone) if r.phone else none["phone"],
+        address=r.address.label(estate_name(t.app, r.address.estate)) or none["address"],
+        tags="、".join(r.tags) or none["tags"], verified=texts.MY_DATA_VERIFIED[r.verified],
+    ), texts.MY_DATA_BUTTONS)
 
 
 def on_button(t: Turn) -> None:
@@ -52,7 +53,7 @@ def on_button(t: Turn) -> None:
         t.state.contact_asked = True
         t.say(texts.ASK_CONTACT, request="contact")
     elif data == "me:erase":
-        t.say(texts.CONFIRM_ERASE, [[("确认删除", "me:erase:yes"), ("算了", "m:menu")]])
+        t.say(texts.CONFIRM_ERASE, texts.ERASE_BUTTONS)
     elif data == "me:erase:yes":
         uc.erase_my_data(t.uow, t.event.user_id)
         t.say(texts.ERASED, texts.MENU_BUTTONS)

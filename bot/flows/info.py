@@ -10,16 +10,13 @@ from bot.cards import category_label, estate_name
 from bot.dialogue.turn import Turn, grid_rows
 from domain.reports import STATUS_LABELS, Kind
 
-COMING_SOON = {
-    "book_service": "预约上门服务", "cancel_booking": "取消预约", "request_seal": "云盖章开证明",
-    "subscribe": "订阅消息", "unsubscribe": "退订消息", "volunteer": "志愿者报名",
-}
+COMING_SOON = texts.COMING_SOON_NAMES
 
 
 def menu(t: Turn, in_form: bool = False) -> None:
     """The main menu; inside a form, a reminder of how to go on."""
     if in_form and t.state.form:
-        kind = texts.FORM_NAMES.get(t.state.slots.get("kind", ""), "登记")
+        kind = texts.FORM_NAMES.get(t.state.slots.get("kind", ""), texts.FORM_DEFAULT)
         t.say(texts.IN_FORM_HELP.format(form=kind))
         return
     t.say(texts.MENU, texts.MENU_BUTTONS)
@@ -93,7 +90,7 @@ def shelters(t: Turn) -> None:
                                                 capacity=s.capacity) for s in items)
     t.say(texts.SHELTERS.format(lines=lines))
     if lat is None:
-        t.say("发送您的位置，我帮您找最近的避灾点。", request="location")
+        t.say(texts.ASK_SHELTER_LOCATION, request="location")
 
 
 def policies(t: Turn) -> None:

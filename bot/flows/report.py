@@ -24,12 +24,6 @@ SWITCH_INTENTS = frozenset({
     "check_status", "book_service", "request_seal", "find_shelter", "ask_policy", "public_info",
     "cancel_booking", "volunteer", "subscribe", "unsubscribe",
 })
-SWITCH_NAMES = {
-    "check_status": "查进度", "book_service": "预约服务", "request_seal": "开证明",
-    "find_shelter": "找避灾点", "ask_policy": "问政策", "public_info": "看公开栏",
-    "cancel_booking": "取消预约", "volunteer": "当志愿者", "subscribe": "订阅消息",
-    "unsubscribe": "退订消息",
-}
 
 
 def _has_description(text: str, t: Turn) -> bool:
@@ -107,7 +101,7 @@ def _advance(t: Turn) -> None:
     text = texts.CONFIRM_REPORT.format(
         category=category_label(t.app, s["category"]),
         place=_place(t, s), description=s["description"],
-        photos=f"\n照片：{len(photos)}张" if photos else "")
+        photos=texts.PHOTOS_LINE.format(n=len(photos)) if photos else "")
     return _ask(t, "confirm", text, texts.CONFIRM_BUTTONS)
 
 
@@ -147,7 +141,7 @@ def on_text(t: Turn) -> None:
     if t.intent in SWITCH_INTENTS and t.confidence >= 0.6:
         t.state.pending = {"switch": t.intent, "text": text}
         t.say(texts.SWITCH_FORM.format(current=kind_label(t.state.slots["kind"]),
-                                       target=SWITCH_NAMES[t.intent]), texts.SWITCH_BUTTONS)
+                                       target=texts.SWITCH_NAMES[t.intent]), texts.SWITCH_BUTTONS)
         return
     s = t.state.slots
     if step == "description":

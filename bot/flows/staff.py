@@ -39,7 +39,7 @@ def on_button(t: Turn) -> None:
         t.replies.append(reply("", notice=texts.STAFF_NOT_ALLOWED))
     except InvalidTransition:
         report = t.uow.reports.get(number)
-        status = STATUS_LABELS[report.status] if report else "已删除"
+        status = STATUS_LABELS[report.status] if report else texts.REPORT_GONE
         _card(t, number, texts.STAFF_STALE.format(status=status))
 
 
@@ -109,11 +109,12 @@ def tasks(t: Turn) -> None:
     lines = [texts.STAFF_TASKS.format(n=len(items))]
     for r in items:
         due = r.accept_due if r.status == Status.PENDING else r.resolve_due
-        stage = "受理" if r.status == Status.PENDING else "办结"
+        stage = texts.STAGE_ACCEPT if r.status == Status.PENDING else texts.STAGE_RESOLVE
         lines.append(texts.STAFF_TASKS_LINE.format(
             number=r.number, category=category_label(t.app, r.category),
             status=STATUS_LABELS[r.status],
-            due=f"{texts.format_when(due, t.app.zone, t.now)}前{stage}" if due else ""))
+            due=texts.CARD_DUE.format(when=texts.format_when(due, t.app.zone, t.now), stage=stage)
+            if due else ""))
     t.say("\n".join(lines), [[(r.number, f"s:card:{r.number}")] for r in items])
 
 
@@ -129,7 +130,7 @@ def on_note(t: Turn) -> None:
         report = uc.act_on_report(t.uow, ask["number"], t.event.user_id, ask["action"], t.now,
                                   note=t.event.text)
     except InvalidTransition:
-        t.say(texts.STAFF_STALE.format(status="已变化"))
+        t.say(texts.STAFF_STALE.format(status=texts.REPORT_CHANGED))
         return
     resident = t.uow.residents.get(report.resident_id) if report.resident_id else None
     label = texts.ACTION_LABELS[ask["action"]]

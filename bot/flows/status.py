@@ -52,7 +52,7 @@ def on_button(t: Turn) -> None:
     if parts[0] == "ro" and len(parts) == 2:
         r = uc.show_my_report(t.uow, parts[1], t.event.user_id, t.event.chat_id)
         if not r.can_reopen(t.now, t.app.report_rules.reopen_days):
-            t.say("这件事已经超过7天，不能重新打开了。您可以重新报修，我们马上处理。")
+            t.say(texts.REOPEN_TOO_LATE.format(days=t.app.report_rules.reopen_days))
             return None
         t.state.start("reopen", {"number": r.number, "kind": r.kind.value})
         t.state.step = "reason"
