@@ -70,6 +70,12 @@ SKIP = "跳过"
 PHOTO_SAVED = "照片收到了（共{n}张）。"
 LOCATION_SAVED = "位置收到了。"
 CONFIRM_REPORT = "请您核对一下：\n类别：{category}\n地点：{place}\n内容：{description}{photos}\n没问题就点“确认提交”。"
+CONFIRM_BUTTONS_SUGGESTION = (
+    (("确认提交", "f:yes"),),
+    (("改地点", "f:edit:place"), ("改内容", "f:edit:description")),
+    (("取消", "f:no"),),
+)
+PLACE_WHOLE_COMMUNITY = "全社区"
 WHAT_TO_CHANGE = "要改哪里？点一下就行。"
 CATEGORY_RETRY = "请点下面的一个类别。"
 STALE_STEP = "这一步已经过去了。请问要办什么？"

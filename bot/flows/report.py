@@ -81,7 +81,7 @@ def _advance(t: Turn) -> None:
         return _ask(t, "description", texts.ASK_DESCRIPTION[kind])
     if not s.get("category"):
         if kind == Kind.SUGGESTION:
-            s["category"] = "other"
+            s["category"] = "suggestion"  # suggestions are not sorted into repair categories
         else:
             cats = [(c.label, f"f:cat:{c.code}") for c in t.app.config.reports.categories]
             return _ask(t, "category", texts.ASK_CATEGORY, grid_rows(cats))
@@ -102,7 +102,8 @@ def _advance(t: Turn) -> None:
         category=category_label(t.app, s["category"]),
         place=_place(t, s), description=s["description"],
         photos=texts.PHOTOS_LINE.format(n=len(photos)) if photos else "")
-    return _ask(t, "confirm", text, texts.CONFIRM_BUTTONS)
+    rows = texts.CONFIRM_BUTTONS_SUGGESTION if kind == Kind.SUGGESTION else texts.CONFIRM_BUTTONS
+    return _ask(t, "confirm", text, rows)
 
 
 def _ask(t: Turn, step: str, text: str, rows: Any = ()) -> None:
@@ -118,6 +119,8 @@ def _ask_place(t: Turn, prefix: str = "") -> None:
 
 def _place(t: Turn, s: dict[str, Any]) -> str:
     a = Address(s.get("estate", ""), s.get("building", ""), s.get("unit", ""), s.get("room", ""))
+    if s["kind"] == Kind.SUGGESTION and not a.estate and s.get("lat") is None:
+        return texts.PLACE_WHOLE_COMMUNITY
     return place_label(t.app, a, s.get("lat"), s.get("lon"))
 
 
@@ -173,7 +176,8 @@ def on_text(t: Turn) -> None:
             if step == "duplicate":
                 return _advance(t)
             # "不对" at the summary means something needs fixing, not that all is lost.
-            return _ask(t, "confirm", texts.WHAT_TO_CHANGE, texts.CONFIRM_BUTTONS[1:])
+            rows = texts.CONFIRM_BUTTONS_SUGGESTION if s["kind"] == Kind.SUGGESTION else texts.CONFIRM_BUTTONS
+            return _ask(t, "confirm", texts.WHAT_TO_CHANGE, rows[1:])
     return _advance(t)
 
 

@@ -282,7 +282,7 @@ def test_suggestion_needs_no_place(bot: App) -> None:
     out = chat.say("我有个建议")
     assert "说说您的建议" in out
     out = chat.say("小区里能不能多装几个休息的长椅")
-    assert "请您核对一下" in out
+    assert "请您核对一下" in out and "类别：建议" in out and "地点：全社区" in out and "改类别" not in out
     assert "已收到您的建议" in chat.say("确认提交")
 
 
