@@ -158,6 +158,7 @@ class Policy(_Model):
     title: str
     summary: str
     tags: list[str] = Field(default_factory=list)
+    keywords: list[str] = Field(default_factory=list)  # how residents name it (低保, 高龄)
 
 
 class AppConfig(_Model):

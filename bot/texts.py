@@ -124,6 +124,7 @@ PUBLIC_LINE = "· {category}{building} — {status}（{when}）"
 SHELTERS = "附近的避灾点：\n{lines}\n台风、暴雨时请带好证件和常用药，听从社区安排。"
 SHELTER_LINE = "· {name}（{address}，可容纳{capacity}人）"
 POLICIES = "和您可能有关的惠民政策：\n{lines}\n想了解哪一项，直接问我。"
+POLICY_NAMED = "{lines}\n具体怎么申请，可以带上身份证到社区服务中心，或说“菜单”看看别的。"
 POLICY_LINE = "· {title}：{summary}"
 
 # --- how reports are shown (cards, lists) ----------------------------------------------

@@ -94,7 +94,14 @@ def shelters(t: Turn) -> None:
 
 
 def policies(t: Turn) -> None:
-    """Policies from config, those matching the resident's tags first."""
+    """The policy asked about by name; else all, those matching the resident's tags first."""
+    text = t.event.text
+    named = [p for p in t.app.config.policies
+             if p.title in text or any(k in text for k in p.keywords)]
+    if named:
+        lines = "\n".join(texts.POLICY_LINE.format(title=p.title, summary=p.summary) for p in named)
+        t.say(texts.POLICY_NAMED.format(lines=lines))
+        return
     tags = set(t.resident.tags) if t.resident else set()
     items = sorted(t.app.config.policies, key=lambda p: not (tags & set(p.tags)))
     lines = "\n".join(texts.POLICY_LINE.format(title=p.title, summary=p.summary) for p in items[:5])
