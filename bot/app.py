@@ -69,7 +69,8 @@ class App:
     def engine(self) -> Engine:
         """The database engine (created on first use)."""
         if self._engine is None:
-            self._engine = make_engine(self.config.database.url,
+            db = self.config.database
+            self._engine = make_engine(db.url, sqlite_synchronous=db.sqlite_synchronous,
                                        pool_size=max(5, min(32, self.config.telegram.concurrent_updates)))
         return self._engine
 

@@ -51,6 +51,7 @@ class Community(_Model):
 
 class Database(_Model):
     url: str = "sqlite:///var/cunshe.db"
+    sqlite_synchronous: Literal["NORMAL", "FULL"] = "NORMAL"
 
 
 class Webhook(_Model):
