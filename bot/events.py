@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal, Protocol
 
 InboundKind = Literal["text", "button", "contact", "location", "photo", "command"]
@@ -65,15 +65,6 @@ class Reply:
     edit: bool = False
     # Toast shown for a button press (Telegram answerCallbackQuery); channels may ignore it.
     notice: str = ""
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    """A reply addressed to a chat other than the one that spoke (staff, pushes)."""
-
-    chat_id: int
-    reply: Reply
-    key: str = field(default="")  # idempotency key of the outbox row
 
 
 class Engine(Protocol):

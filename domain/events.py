@@ -37,12 +37,6 @@ class ReportOverdue(Event):
 
 
 @dataclass(frozen=True)
-class ContactViewed(Event):
-    number: str
-    staff: str
-
-
-@dataclass(frozen=True)
 class ResidentVerified(Event):
     resident_id: int
 

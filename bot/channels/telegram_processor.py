@@ -36,11 +36,6 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         super().__init__(max_concurrent_updates)
         self._queues: dict[int, deque[Awaitable[Any]]] = {}
 
-    @property
-    def busy_chats(self) -> int:
-        """How many chats currently have a worker."""
-        return len(self._queues)
-
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Run the update now, or queue it behind the running update of its chat."""
         key = chat_key(update)

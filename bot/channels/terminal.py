@@ -6,7 +6,6 @@ Type a message; choose a button by its number or its text. Special lines:
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -123,9 +122,3 @@ class TerminalSender:
         """Print a message addressed to the terminal's chat."""
         self.channel.show(reply)
 
-
-def drain(dispatcher_round: Callable[[], object]) -> None:
-    """Run one async outbox round from synchronous terminal code."""
-    result = dispatcher_round()
-    if asyncio.iscoroutine(result):
-        asyncio.run(result)

@@ -145,18 +145,13 @@ class DialogueEngine:
                 except (NotFound, NotAllowed):
                     pass  # not theirs to handle: maybe their own report as a resident
             return status.show(t, m.group(0))
-        return self.start_intent(t)
+        return dispatch(t, t.intent)
 
     @staticmethod
     def _stop(t: Turn) -> None:
         had = bool(t.state.form)
         t.state.end()
         t.say(texts.STOPPED if had else texts.NOTHING_TO_STOP, texts.MENU_BUTTONS if had else ())
-
-    @staticmethod
-    def start_intent(t: Turn) -> None:
-        """Start what the parsed intent asks for."""
-        dispatch(t, t.intent)
 
     def _button(self, t: Turn) -> None:
         data = t.event.data

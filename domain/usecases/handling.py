@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from domain.errors import InvalidTransition, NotFound, StaffOnly
-from domain.events import ContactViewed, ReportAssigned, ReportChanged, ReportOverdue
+from domain.events import ReportAssigned, ReportChanged, ReportOverdue
 from domain.ports import UnitOfWork
 from domain.reports import OPEN_STATUSES, Report, Status
 from domain.staff import Staff
@@ -84,7 +84,6 @@ def view_contact(uow: UnitOfWork, number: str, user_id: Actor, now: datetime) ->
         staff = _staff_for(uow, user_id, report)
         resident = uow.residents.get(report.resident_id) if report.resident_id else None
         uow.audit.record(staff.code, "view_contact", number, now)
-        uow.publish(ContactViewed(number, staff.code))
         uow.commit()
         if resident is None:
             return "", None
