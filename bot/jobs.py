@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot import texts
-from bot.dialogue.state import ChatState
+from bot.dialogue.state import ChatState, close_idle_form, save_state
 from bot.dialogue.turn import reply
 from bot.outbox import enqueue
 from domain.usecases.handling import check_overdue, daily_digest
@@ -44,14 +44,9 @@ def expire_forms(now: datetime | None = None) -> int:
             state = ChatState.from_dict(data)
             if not state.form:
                 continue
-            name = texts.FORM_NAMES.get(state.slots.get("kind", ""), texts.FORM_DEFAULT)
-            state.end()
-            if state.is_empty:
-                uow.conversations.clear(chat_id)
-            else:
-                uow.conversations.store(chat_id, state.to_dict(), now)
-            enqueue(uow, chat_id, reply(texts.FORM_EXPIRED.format(form=name, minutes=minutes)),
-                    f"expired:{chat_id}:{now.timestamp():.0f}", now)
+            notice = close_idle_form(state, minutes)
+            save_state(uow, chat_id, state, now)
+            enqueue(uow, chat_id, reply(notice), f"expired:{chat_id}:{now.timestamp():.0f}", now)
             closed += 1
         uow.commit()
     return closed

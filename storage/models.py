@@ -139,6 +139,8 @@ class ConversationRow(Base):
 
     chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     state_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    # The open form's name (not personal) in clear, so idle forms are found without decrypting.
+    form: Mapped[str | None] = mapped_column(String(32), index=True)
     updated_at: Mapped[datetime]
 
 

@@ -34,13 +34,16 @@ class SqlConversationStore:
         """Replace the chat's state."""
         row = self.session.get(ConversationRow, chat_id) or ConversationRow(chat_id=chat_id)
         row.state_enc = self.crypto.encrypt(json.dumps(state, ensure_ascii=False)) or b""
+        row.form = state.get("form") or None
         row.updated_at = at
         self.session.add(row)
 
     def idle_since(self, before: datetime, limit: int = 500) -> list[tuple[int, dict[str, Any]]]:
-        """Chats whose state was last written before `before` (for expiring idle forms)."""
+        """Chats with a form open and untouched since `before` (for expiring idle forms)."""
         rows = self.session.scalars(
-            select(ConversationRow).where(ConversationRow.updated_at < before).limit(limit))
+            select(ConversationRow)
+            .where(ConversationRow.form.is_not(None), ConversationRow.updated_at < before)
+            .limit(limit))
         return [(r.chat_id, json.loads(self.crypto.decrypt(r.state_enc) or "{}")) for r in rows]
 
     def clear(self, chat_id: int) -> None:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot import texts
-from bot.dialogue.state import ChatState
+from bot.dialogue.state import ChatState, close_idle_form, save_state
 from bot.dialogue.turn import Turn, reply
 from bot.events import Inbound, Reply
 from bot.flows import identity, info, report, staff, status
@@ -58,7 +58,7 @@ class DialogueEngine:
                             self._error_reply(event, exc)]
                 if expired or turn.state.to_dict() != before or turn.state.form:
                     # Unchanged idle state is not rewritten: most turns then stay read-only.
-                    self._save(uow, event.chat_id, turn.state, now)
+                    save_state(uow, event.chat_id, turn.state, now)
                 uow.commit()
                 return turn.replies
         except Exception:
@@ -80,18 +80,8 @@ class DialogueEngine:
         data, at = loaded
         state = ChatState.from_dict(data)
         if state.form and now - at > self.timeout:
-            name = texts.FORM_NAMES.get(state.slots.get("kind", ""), texts.FORM_DEFAULT)
-            state.end()
-            minutes = self.app.config.dialogue.form_timeout_minutes
-            return state, texts.FORM_EXPIRED.format(form=name, minutes=minutes)
+            return state, close_idle_form(state, self.app.config.dialogue.form_timeout_minutes)
         return state, ""
-
-    @staticmethod
-    def _save(uow: UnitOfWork, chat_id: int, state: ChatState, now: datetime) -> None:
-        if state.is_empty:
-            uow.conversations.clear(chat_id)
-        else:
-            uow.conversations.store(chat_id, state.to_dict(), now)
 
     # -- routing ---------------------------------------------------------------------
     def _route(self, t: Turn) -> None:

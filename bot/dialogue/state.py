@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any
+
+from bot import texts
+from domain.ports import UnitOfWork
 
 
 @dataclass
@@ -39,3 +43,18 @@ class ChatState:
     def is_empty(self) -> bool:
         """Nothing worth storing."""
         return not (self.form or self.pending or self.staff_pending or self.contact_asked)
+
+
+def close_idle_form(state: ChatState, minutes: int) -> str:
+    """End the open form and return what to tell the resident about it."""
+    name = texts.FORM_NAMES.get(state.slots.get("kind", ""), texts.FORM_DEFAULT)
+    state.end()
+    return texts.FORM_EXPIRED.format(form=name, minutes=minutes)
+
+
+def save_state(uow: UnitOfWork, chat_id: int, state: ChatState, now: datetime) -> None:
+    """Store the chat's state, or forget it when nothing is left worth keeping."""
+    if state.is_empty:
+        uow.conversations.clear(chat_id)
+    else:
+        uow.conversations.store(chat_id, state.to_dict(), now)

@@ -74,6 +74,7 @@ def test_a_failed_send_stays_in_the_outbox_and_is_retried(bot: App) -> None:
 
 def test_idle_forms_are_closed_by_the_job_and_the_resident_is_told(bot: App, clock: Clock) -> None:
     chat = Chat(bot, 2001)
+    Chat(bot, 2003).say("你好")  # an idle chat without a form is left alone
     chat.say("我要报修")
     clock.advance(minutes=29)
     assert jobs.expire_forms(clock.now) == 0  # not idle long enough yet
@@ -83,6 +84,7 @@ def test_idle_forms_are_closed_by_the_job_and_the_resident_is_told(bot: App, clo
     assert "超过30分钟没有继续" in chat.inbox()
     with bot.uow() as uow:
         assert uow.conversations.load(2001) is None
+        assert uow.conversations.load(2003) is not None
 
 
 def test_daily_digest_counts_what_staff_owe(bot: App, clock: Clock) -> None:

@@ -137,7 +137,8 @@ class FakeConversations:
         self.rows[chat_id] = (copy.deepcopy(state), at)
 
     def idle_since(self, before: datetime, limit: int = 500) -> list[tuple[int, dict[str, Any]]]:
-        return [(c, copy.deepcopy(s)) for c, (s, at) in self.rows.items() if at < before][:limit]
+        return [(c, copy.deepcopy(s)) for c, (s, at) in self.rows.items()
+                if s.get("form") and at < before][:limit]
 
     def clear(self, chat_id: int) -> None:
         self.rows.pop(chat_id, None)
