@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 from bot.app import App
@@ -52,3 +54,15 @@ def ready_app(args: argparse.Namespace) -> App:
     except ConfigError as exc:
         raise CliError(f"config error: {exc}", exit_code=2) from None
     return app
+
+
+@contextlib.contextmanager
+def refused_as(what: str) -> Iterator[None]:
+    """Turn a domain error into one CLI line: `无法操作：这件事的状态已经变了…`."""
+    from bot.texts import error_text
+    from domain.errors import DomainError
+
+    try:
+        yield
+    except DomainError as exc:
+        raise CliError(f"{what}：{error_text(exc)}") from None

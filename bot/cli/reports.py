@@ -8,8 +8,7 @@ from typing import Any
 
 from bot import texts
 from bot.cards import category_label, place_label
-from bot.cli.common import CliError, add_json_flag, print_json, ready_app
-from domain.errors import DomainError
+from bot.cli.common import CliError, add_json_flag, print_json, ready_app, refused_as
 from domain.identity import mask_phone
 from domain.reports import KIND_LABELS, STATUS_LABELS, Report, Status
 from domain.usecases import handling as uc
@@ -105,20 +104,16 @@ def _show(args: argparse.Namespace) -> int:
 
 def _act(args: argparse.Namespace) -> int:
     app = ready_app(args)
-    try:
+    with refused_as("无法操作"):
         r = uc.act_on_report(app.uow(), args.number, args.staff, ACTIONS[args.action],
                              datetime.now(UTC), note=args.note)
-    except DomainError as exc:
-        raise CliError(f"无法操作：{texts.error_text(exc)}") from None
     print(f"{r.number} → {STATUS_LABELS[r.status]}")
     return 0
 
 
 def _assign(args: argparse.Namespace) -> int:
     app = ready_app(args)
-    try:
+    with refused_as("无法转派"):
         r, target = uc.assign_report(app.uow(), args.number, args.staff, args.to)
-    except DomainError as exc:
-        raise CliError(f"无法转派：{texts.error_text(exc)}") from None
     print(f"{r.number} 已转派给 {target.name}")
     return 0

@@ -6,10 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.cli.common import CliError, add_json_flag, print_json, ready_app
+from bot.cli.common import CliError, add_json_flag, print_json, ready_app, refused_as
 from bot.roster_files import RosterFileError, read_roster
-from bot.texts import error_text
-from domain.errors import DomainError, NotFound, RosterInvalid
+from domain.errors import NotFound, RosterInvalid
 from domain.identity import mask_id_number, mask_phone
 from domain.residents import Address, Resident
 from domain.usecases import residents as uc
@@ -108,10 +107,8 @@ def _verify(args: argparse.Namespace) -> int:
             raise CliError(f"没有叫“{args.estate}”的小区")
         address = Address(code, args.building, args.unit, args.room)
     tags = [t for t in (args.tags or "").split(",") if t] if args.tags is not None else None
-    try:
+    with refused_as("无法核验"):
         r = uc.verify_resident(app.uow(), args.resident_id, args.staff, address, tags)
-    except DomainError as exc:
-        raise CliError(f"无法核验：{error_text(exc)}") from None
     print(f"已核验：{r.id} {r.name}")
     return 0
 

@@ -10,7 +10,7 @@ import pytest
 from bot.app import App
 from domain.reports import Status
 from tests.fixtures import app, app_config, clean_env, config_file, database_url  # noqa: F401
-from tests.support.chat import Chat, Clock, queued, wire
+from tests.support.chat import Chat, Clock, queued, staffed, wire
 
 GRID1_CHAT = -1002000000011  # 第一网格 (翠微苑, 江滨花园)
 GRID1_STAFF = 700000002  # 林晓燕, 网格员 of G1
@@ -27,11 +27,7 @@ def clock() -> Clock:
 @pytest.fixture
 def bot(app: App, clock: Clock) -> Iterator[App]:  # noqa: F811
     """The product on a SQLite file, and on PostgreSQL when CI provides one."""
-    from domain.usecases.staff import sync_staff
-
-    wire(app, clock)
-    sync_staff(app.uow(), app.declared_staff())
-    yield app
+    yield staffed(app, clock)
 
 
 def report(chat: Chat, text: str = "翠微苑3幢2单元楼道灯坏了好几天了") -> str:

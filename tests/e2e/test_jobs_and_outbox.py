@@ -14,7 +14,7 @@ from bot.dialogue.turn import reply
 from bot.events import Reply
 from bot.outbox import Dispatcher, enqueue
 from tests.fixtures import clean_env, sqlite_app, sqlite_config_file  # noqa: F401
-from tests.support.chat import Chat, Clock, queued, wire
+from tests.support.chat import Chat, Clock, queued, staffed
 
 
 @pytest.fixture
@@ -24,11 +24,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def bot(sqlite_app: App, clock: Clock) -> Iterator[App]:  # noqa: F811
-    from domain.usecases.staff import sync_staff
-
-    wire(sqlite_app, clock)
-    sync_staff(sqlite_app.uow(), sqlite_app.declared_staff())
-    jobs._APP = sqlite_app
+    jobs._APP = staffed(sqlite_app, clock)
     yield sqlite_app
     jobs._APP = None
 

@@ -19,10 +19,9 @@ from bot.channels.telegram import build_application
 from bot.outbox import Dispatcher
 from domain.reports import Status
 from domain.usecases.residents import import_roster
-from domain.usecases.staff import sync_staff
 from tests.fixtures import clean_env, sqlite_app, sqlite_config_file  # noqa: F401
 from tests.support.botapi import BotApiServer
-from tests.support.chat import Clock, wire
+from tests.support.chat import Clock, staffed
 from tests.support.ptb_harness import polling
 
 RESIDENT = 5001
@@ -33,8 +32,7 @@ NUMBER = re.compile(r"BS-\d{8}-\d{4}")
 
 @pytest_asyncio.fixture
 async def live(sqlite_app: App) -> AsyncIterator[tuple[App, BotApiServer]]:  # noqa: F811
-    wire(sqlite_app, Clock(datetime.now(UTC)))
-    sync_staff(sqlite_app.uow(), sqlite_app.declared_staff())
+    staffed(sqlite_app, Clock(datetime.now(UTC)))
     import_roster(sqlite_app.uow(), [{"姓名": "张阿姨", "手机号": "13812345678", "小区": "翠微苑",
                                       "幢": "3", "单元": "2", "室": "302", "标签": "老年人,独居"}],
                   sqlite_app.estate_lookup(), set(sqlite_app.config.resident_tags))

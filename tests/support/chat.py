@@ -50,6 +50,15 @@ def wire(app: App, clock: Clock) -> DialogueEngine:
     return engine
 
 
+def staffed(app: App, clock: Clock) -> App:
+    """A migrated app wired for tests, with the sample community's staff in place."""
+    from domain.usecases.staff import sync_staff
+
+    wire(app, clock)
+    sync_staff(app.uow(), app.declared_staff())
+    return app
+
+
 class Chat:
     """One person in one chat, typing lines into the terminal channel."""
 
