@@ -57,3 +57,43 @@ def test_run_without_a_token_chats_in_the_terminal(tmp_path: Path) -> None:
                           env=_env(config), timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr
     assert "终端聊天" in proc.stdout and "小助手" in proc.stdout and "还没有报修" in proc.stdout
+
+
+@pytest.mark.asyncio
+async def test_run_in_webhook_mode_accepts_only_updates_with_the_secret(tmp_path: Path) -> None:
+    import socket
+
+    import aiohttp
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/telegram/hook"
+    config = make_config_file(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", changes={
+        "telegram.mode": "webhook",
+        "telegram.webhook": {"listen": "127.0.0.1", "port": port, "url": url}})
+    assert (await asyncio.to_thread(run_cunshe, ["db", "upgrade"], env=_env(config))).code == 0
+    async with BotApiServer() as tg:
+        env = _env(config, CUNSHE_TELEGRAM_TOKEN=tg.token, CUNSHE_TELEGRAM_BASE_URL=tg.base_url,
+                   CUNSHE_WEBHOOK_SECRET="hook-secret_1")
+        proc = await asyncio.create_subprocess_exec(
+            *_cunshe(), "run", env=env, stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        try:
+            await tg.wait_until(lambda: bool(tg.webhook), timeout=60)
+            assert tg.webhook == {"url": url, "secret_token": "hook-secret_1"}
+            update = {"update_id": 1, "message": {
+                "message_id": 1, "date": 1, "text": "你好",
+                "chat": {"id": 778, "type": "private"}, "from": {"id": 778, "is_bot": False, "first_name": "居民"}}}
+            async with aiohttp.ClientSession() as http:
+                forged = await http.post(url, json=update)
+                assert forged.status == 403  # no secret: refused before it reaches the bot
+                sent = await http.post(url, json=update,
+                                       headers={"X-Telegram-Bot-Api-Secret-Token": "hook-secret_1"})
+                assert sent.status == 200
+            greeting, _ = await tg.wait_messages(778, 2, timeout=30)
+            assert "小助手" in greeting.text
+        finally:
+            proc.send_signal(signal.SIGINT)
+            out, _ = await asyncio.wait_for(proc.communicate(), timeout=30)
+        assert proc.returncode == 0, out.decode()[-2000:]

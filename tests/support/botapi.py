@@ -48,6 +48,7 @@ class BotApiServer:
         self.edited: list[SentMessage] = []
         self.callback_answers: list[JsonDict] = []
         self.commands: list[JsonDict] = []
+        self.webhook: JsonDict = {}  # what setWebhook registered
         self.chat_actions: list[JsonDict] = []
         self.errors: list[tuple[str, str]] = []  # (method, description) of every 4xx we returned
         self.calls: defaultdict[str, int] = defaultdict(int)

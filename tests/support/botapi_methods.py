@@ -42,15 +42,32 @@ async def get_me(server: BotApiServer, params: JsonDict) -> JsonDict:
 
 @method("close")
 @method("logOut")
-@method("deleteWebhook")
 @method("deleteMyCommands")
 async def ok_true(server: BotApiServer, params: JsonDict) -> bool:
     return True
 
 
+@method("deleteWebhook")
+async def delete_webhook(server: BotApiServer, params: JsonDict) -> bool:
+    server.webhook = {}
+    return True
+
+
+@method("setWebhook")
+async def set_webhook(server: BotApiServer, params: JsonDict) -> bool:
+    # Real Telegram wants https on ports 443/80/88/8443; a local test server accepts loopback http.
+    url = str(params.get("url") or "")
+    if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+        raise ApiError("Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
+    server.webhook = {"url": url, "secret_token": params.get("secret_token")}
+    server.wake()
+    return True
+
+
 @method("getWebhookInfo")
 async def get_webhook_info(server: BotApiServer, params: JsonDict) -> JsonDict:
-    return {"url": "", "has_custom_certificate": False, "pending_update_count": len(server.take_updates(0, 10_000))}
+    url = server.webhook.get("url", "") if server.webhook else ""
+    return {"url": url, "has_custom_certificate": False, "pending_update_count": len(server.take_updates(0, 10_000))}
 
 
 @method("setMyCommands")
