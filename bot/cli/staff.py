@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli.common import CliError, add_json_flag, print_json, ready_app
+from bot.cli.common import CliError, add_json_flag, print_json, ready_app, refused_as
 from bot.texts import invalid_text
 from domain.errors import InvalidValue
 from domain.staff import ROLES, Staff
-from domain.usecases.staff import add_staff
+from domain.usecases.staff import add_staff, deactivate_staff
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -22,6 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--user-id", type=int, help="their Telegram user id")
     add.add_argument("--grids", default="", help="comma-separated grid codes (网格员)")
     add.set_defaults(func=_add)
+    off = s.add_parser("deactivate", help="a staff member leaves (remove them from config.yaml too)")
+    off.add_argument("code")
+    off.set_defaults(func=_deactivate)
     ls = s.add_parser("list", help="list staff")
     add_json_flag(ls)
     ls.set_defaults(func=_list)
@@ -50,4 +53,15 @@ def _list(args: argparse.Namespace) -> int:
         return 0
     for r in rows:
         print(f"{r['code']:<6} {r['name']:<8} {r['role']:<4} {','.join(r['grids'])}")  # type: ignore[arg-type]
+    return 0
+
+
+def _deactivate(args: argparse.Namespace) -> int:
+    app = ready_app(args)
+    declared = {s.code for s in app.config.staff}
+    if args.code in declared:
+        raise CliError(f"{args.code} 仍在 config.yaml 的 staff 中：请先从配置里删除，再停用")
+    with refused_as("无法停用"):
+        staff = deactivate_staff(app.uow(), args.code)
+    print(f"已停用：{staff.code} {staff.name}")
     return 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.errors import InvalidValue
+from domain.errors import InvalidValue, NotFound
 from domain.ports import UnitOfWork
 from domain.staff import ROLES, Staff
 
@@ -37,3 +37,15 @@ def sync_staff(uow: UnitOfWork, declared: list[Staff]) -> int:
             uow.staff.save(s)
         uow.commit()
     return len(declared)
+
+
+def deactivate_staff(uow: UnitOfWork, code: str) -> Staff:
+    """A staff member leaves: their buttons and chat stop working; their history stays."""
+    with uow:
+        staff = uow.staff.get(code)
+        if staff is None:
+            raise NotFound(code)
+        staff.active = False
+        uow.staff.save(staff)
+        uow.commit()
+        return staff

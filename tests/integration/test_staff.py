@@ -70,3 +70,19 @@ def test_cli_staff_add_and_list(app: App, config_file: Path) -> None:
     assert [r["code"] for r in rows][-1] == "S10" and rows[-1]["grids"] == ["G2", "G3"]
     table = run_cli(*cfg, "staff", "list")
     assert table.code == 0 and "刘芳" in table.out and "G2,G3" in table.out
+
+
+def test_a_staff_member_who_leaves_can_no_longer_act(app: App, config_file: Path) -> None:
+    added = run_cli("--config", config_file, "staff", "add", "--code", "S20", "--name", "临时社工",
+                    "--role", "社工", "--user-id", "700000020")
+    assert added.code == 0, added.err
+    declared = run_cli("--config", config_file, "staff", "deactivate", "S02")
+    assert declared.code == 1 and "config.yaml" in declared.err  # config is the truth for S02
+    gone = run_cli("--config", config_file, "staff", "deactivate", "S20")
+    assert gone.code == 0 and "已停用" in gone.out
+    with app.uow() as uow:
+        assert uow.staff.by_user(700000020) is None  # their chat user is no longer staff
+        left = uow.staff.get("S20")
+    assert left is not None and not left.active
+    missing = run_cli("--config", config_file, "staff", "deactivate", "S99")
+    assert missing.code == 1 and missing.err.count("\n") == 1
