@@ -66,3 +66,11 @@ def refused_as(what: str) -> Iterator[None]:
         yield
     except DomainError as exc:
         raise CliError(f"{what}：{error_text(exc)}") from None
+
+
+def estate_code(app: App, name: str) -> str:
+    """The estate code for a name, alias or code typed on the command line."""
+    code = app.estate_lookup().get(name)
+    if code is None:
+        raise CliError(f"没有叫“{name}”的小区")
+    return code

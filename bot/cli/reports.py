@@ -8,7 +8,7 @@ from typing import Any
 
 from bot import texts
 from bot.cards import category_label, place_label
-from bot.cli.common import CliError, add_json_flag, print_json, ready_app, refused_as
+from bot.cli.common import CliError, add_json_flag, estate_code, print_json, ready_app, refused_as
 from domain.identity import mask_phone
 from domain.reports import KIND_LABELS, STATUS_LABELS, Report, Status
 from domain.usecases import handling as uc
@@ -60,11 +60,7 @@ def _summary(app: Any, r: Report) -> dict[str, Any]:
 
 def _list(args: argparse.Namespace) -> int:
     app = ready_app(args)
-    estate = None
-    if args.estate:
-        estate = app.estate_lookup().get(args.estate)
-        if estate is None:
-            raise CliError(f"没有叫“{args.estate}”的小区")
+    estate = estate_code(app, args.estate) if args.estate else None
     with app.uow() as uow:
         items = uow.reports.list(statuses=[Status(args.status)] if args.status else None,
                                  estate=estate, limit=args.limit)

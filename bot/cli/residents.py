@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.cli.common import CliError, add_json_flag, print_json, ready_app, refused_as
+from bot.cli.common import CliError, add_json_flag, estate_code, print_json, ready_app, refused_as
 from bot.roster_files import RosterFileError, read_roster
 from domain.errors import NotFound, RosterInvalid
 from domain.identity import mask_id_number, mask_phone
@@ -102,10 +102,7 @@ def _verify(args: argparse.Namespace) -> int:
     app = ready_app(args)
     address = None
     if args.estate:
-        code = app.estate_lookup().get(args.estate)
-        if code is None:
-            raise CliError(f"没有叫“{args.estate}”的小区")
-        address = Address(code, args.building, args.unit, args.room)
+        address = Address(estate_code(app, args.estate), args.building, args.unit, args.room)
     tags = [t for t in (args.tags or "").split(",") if t] if args.tags is not None else None
     with refused_as("无法核验"):
         r = uc.verify_resident(app.uow(), args.resident_id, args.staff, address, tags)
