@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,21 @@ def _cunshe() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "bot.cli"]
 
 
+@contextlib.asynccontextmanager
+async def _running(env: dict[str, str]) -> AsyncIterator[None]:
+    """`cunshe run` as a real process; stopped with Ctrl-C, which must end it cleanly."""
+    proc = await asyncio.create_subprocess_exec(
+        *_cunshe(), "run", env=env, stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+    try:
+        yield
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, _ = await asyncio.wait_for(proc.communicate(), timeout=30)
+    assert proc.returncode == 0, out.decode()[-2000:]
+    assert b"Traceback" not in out
+
+
 @pytest.mark.asyncio
 async def test_run_with_a_token_serves_telegram_and_stops_cleanly(tmp_path: Path) -> None:
     config = make_config_file(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}")
@@ -32,20 +49,12 @@ async def test_run_with_a_token_serves_telegram_and_stops_cleanly(tmp_path: Path
     assert migrated.code == 0, migrated.err
     async with BotApiServer() as tg:
         env = _env(config, CUNSHE_TELEGRAM_TOKEN=tg.token, CUNSHE_TELEGRAM_BASE_URL=tg.base_url)
-        proc = await asyncio.create_subprocess_exec(
-            *_cunshe(), "run", env=env, stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
-        try:
+        async with _running(env):
             await tg.wait_polling(timeout=60)
             assert {c["command"] for c in tg.commands} >= {"start", "menu", "help", "cancel"}
             await tg.inject_text(777, "你好")
             greeting, _ask_contact = await tg.wait_messages(777, 2, timeout=30)
             assert "小助手" in greeting.text
-        finally:
-            proc.send_signal(signal.SIGINT)
-            out, _ = await asyncio.wait_for(proc.communicate(), timeout=30)
-        assert proc.returncode == 0, out.decode()[-2000:]
-        assert b"Traceback" not in out
 
 
 def test_run_without_a_token_chats_in_the_terminal(tmp_path: Path) -> None:
@@ -76,10 +85,7 @@ async def test_run_in_webhook_mode_accepts_only_updates_with_the_secret(tmp_path
     async with BotApiServer() as tg:
         env = _env(config, CUNSHE_TELEGRAM_TOKEN=tg.token, CUNSHE_TELEGRAM_BASE_URL=tg.base_url,
                    CUNSHE_WEBHOOK_SECRET="hook-secret_1")
-        proc = await asyncio.create_subprocess_exec(
-            *_cunshe(), "run", env=env, stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
-        try:
+        async with _running(env):
             await tg.wait_until(lambda: bool(tg.webhook), timeout=60)
             assert tg.webhook == {"url": url, "secret_token": "hook-secret_1"}
             update = {"update_id": 1, "message": {
@@ -93,7 +99,3 @@ async def test_run_in_webhook_mode_accepts_only_updates_with_the_secret(tmp_path
                 assert sent.status == 200
             greeting, _ = await tg.wait_messages(778, 2, timeout=30)
             assert "小助手" in greeting.text
-        finally:
-            proc.send_signal(signal.SIGINT)
-            out, _ = await asyncio.wait_for(proc.communicate(), timeout=30)
-        assert proc.returncode == 0, out.decode()[-2000:]

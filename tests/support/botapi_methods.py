@@ -131,8 +131,13 @@ async def send_document(server: BotApiServer, params: JsonDict) -> JsonDict:
         msg.document_bytes = doc.file.read()
         if not msg.document_bytes:
             raise ApiError("Bad Request: file must be non-empty")
+    return _store_media(server, msg, params)
+
+
+def _store_media(server: BotApiServer, msg: SentMessage, params: JsonDict) -> JsonDict:
+    """Caption (optional, checked like Telegram), keyboard, then store a media message."""
     msg.raw_text = str(params.get("caption") or "")
-    msg.text = check_text(msg.raw_text, msg.parse_mode, caption=True)
+    msg.text = check_text(msg.raw_text, msg.parse_mode, caption=True) if msg.raw_text else ""
     msg.reply_markup = check_reply_markup(params)
     return _store(server, msg)
 
@@ -147,10 +152,7 @@ async def send_photo(server: BotApiServer, params: JsonDict) -> JsonDict:
     if not photo.startswith("photo-"):  # only file ids this server handed out exist
         raise ApiError("Bad Request: wrong file identifier/HTTP URL specified")
     msg.document_name = photo
-    msg.raw_text = str(params.get("caption") or "")
-    msg.text = check_text(msg.raw_text, msg.parse_mode, caption=True) if msg.raw_text else ""
-    msg.reply_markup = check_reply_markup(params)
-    return _store(server, msg)
+    return _store_media(server, msg, params)
 
 
 @method("sendLocation")
