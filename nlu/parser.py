@@ -13,6 +13,7 @@ from nlu.entities import EntityExtractor
 from nlu.lexicon import Lexicon
 from nlu.normalize import clean, has_meaning
 from nlu.rules import match_rule
+from nlu.urgent import mark as mark_urgent
 
 log = logging.getLogger(__name__)
 FALLBACK_INTENT = "out_of_scope"
@@ -79,12 +80,12 @@ class BuiltinParser:
             if not ranking or ranking[0][1] < FALLBACK_THRESHOLD:
                 top = ranking[0][1] if ranking else 0.0
                 ranking = [(FALLBACK_INTENT, 1.0 - top)] + [r for r in ranking if r[0] != FALLBACK_INTENT]
-        return {
+        return mark_urgent({
             "text": text,
             "intent": {"name": ranking[0][0], "confidence": round(ranking[0][1], 4)},
             "intent_ranking": [{"name": name, "confidence": round(conf, 4)} for name, conf in ranking[:RANKING_SIZE]],
             "entities": entities,
-        }
+        }, cleaned)  # emergencies are always reports, whatever the classifier thought
 
 
 def augment(lexicon: Lexicon) -> list[tuple[str, str]]:
