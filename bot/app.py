@@ -108,6 +108,7 @@ class App:
             accept_hours=r.sla.accept_working_hours, resolve_days=r.sla.resolve_days,
             reopen_days=r.reopen_days, duplicate_days=r.duplicate_days,
             grid_of_estate={e.code: e.grid for e in self.config.estates},
+            urgent_accept_minutes=r.sla.urgent_accept_minutes,
         )
 
     def estate_lookup(self) -> dict[str, str]:

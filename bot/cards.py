@@ -16,11 +16,16 @@ if TYPE_CHECKING:
     from bot.app import App
 
 
+RELAY_CATEGORY = "relay"  # a request passed to staff until its own capability exists
+
+
 def category_label(app: App, code: str) -> str:
     """The Chinese label of a category code."""
     for c in app.config.reports.categories:
         if c.code == code:
             return c.label
+    if code == RELAY_CATEGORY:
+        return texts.RELAY_CATEGORY
     return texts.CATEGORY_SUGGESTION if code == "suggestion" else texts.CATEGORY_OTHER
 
 
@@ -86,6 +91,8 @@ def staff_card(app: App, report: Report, resident: Resident | None, now: datetim
         photos=texts.PHOTOS_LINE.format(n=len(report.photos)) if report.photos else "",
         resident=who, deadline=deadline,
     )
+    if report.urgent:
+        text = texts.CARD_URGENT + text
     return reply(text, staff_buttons(report), edit=edit, notice=notice)
 
 

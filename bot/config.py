@@ -41,12 +41,21 @@ class OfficeHours(_Model):
         return self
 
 
+class Office(_Model):
+    """The community office residents can call or visit."""
+
+    phone: str = Field(min_length=3)
+    address: str = ""
+    hours: str = ""  # as residents read it: 工作日 8:30–17:30
+
+
 class Community(_Model):
     name: str = Field(min_length=1)
     district: str = ""
     timezone: str = "Asia/Shanghai"
     staff_chat_id: int
     office_hours: OfficeHours = OfficeHours()
+    office: Office | None = None
 
 
 class Database(_Model):
@@ -85,6 +94,7 @@ class Sla(_Model):
     accept_working_hours: float = Field(default=4, gt=0)
     resolve_days: float = Field(default=3, gt=0)
     escalate_after_reminders: int = Field(default=1, ge=0)
+    urgent_accept_minutes: float = Field(default=30, gt=0)  # emergencies: real minutes, any day
 
 
 class ReportCategory(_Model):
@@ -108,6 +118,8 @@ class Estate(_Model):
     aliases: list[str] = Field(default_factory=list)
     grid: str
     buildings: int = Field(default=1, ge=1)
+    lat: float | None = Field(default=None, ge=-90, le=90)  # WGS-84, for the nearest shelters
+    lon: float | None = Field(default=None, ge=-180, le=180)
 
 
 class Grid(_Model):
@@ -152,6 +164,28 @@ class Shelter(_Model):
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
     capacity: int = Field(ge=0)
+    open: bool = True  # closed shelters are never offered
+
+
+class EmergencyNumber(_Model):
+    name: str = Field(min_length=1)  # 火警, 急救, 燃气抢修 …
+    number: str = Field(pattern=r"^[0-9][0-9-]{2,15}$")
+
+
+def _numbers(*pairs: tuple[str, str]) -> Any:
+    return Field(default_factory=lambda: [EmergencyNumber(name=n, number=x) for n, x in pairs],
+                 min_length=1)
+
+
+class Emergency(_Model):
+    """Per emergency kind (as the NLU names them): the numbers to call, first the main one."""
+
+    gas: list[EmergencyNumber] = _numbers(("燃气抢修", "96777"), ("火警", "119"))
+    fire: list[EmergencyNumber] = _numbers(("火警", "119"))
+    smoke: list[EmergencyNumber] = _numbers(("火警", "119"))
+    lift_trapped: list[EmergencyNumber] = _numbers(("电梯困人", "96333"), ("火警", "119"))
+    injury: list[EmergencyNumber] = _numbers(("急救", "120"))
+    flooding: list[EmergencyNumber] = _numbers(("报警求助", "110"))
 
 
 class Policy(_Model):
@@ -180,6 +214,7 @@ class AppConfig(_Model):
     services: Services = Services()
     seal_templates: list[SealTemplate] = Field(default_factory=list)
     shelters: list[Shelter] = Field(default_factory=list)
+    emergency: Emergency = Emergency()
     policies: list[Policy] = Field(default_factory=list)
     resident_tags: list[str] = Field(default_factory=list)
     raw: dict[str, Any] = Field(default_factory=dict, exclude=True, repr=False)

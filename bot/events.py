@@ -34,6 +34,15 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Location:
+    """A point to show on a map (a shelter): Telegram sends a pin, the terminal a line."""
+
+    latitude: float
+    longitude: float
+    title: str = ""
+
+
+@dataclass(frozen=True)
 class Inbound:
     """One thing a person did in a chat, whatever the channel."""
 
@@ -65,6 +74,7 @@ class Reply:
     edit: bool = False
     # Toast shown for a button press (Telegram answerCallbackQuery); channels may ignore it.
     notice: str = ""
+    location: Location | None = None  # a map pin sent after the text
 
 
 class Engine(Protocol):

@@ -22,6 +22,7 @@ from domain.events import (
 from domain.identity import mask_phone
 from domain.ports import UnitOfWork
 from domain.reports import Report, Status
+from domain.staff import Staff
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -51,6 +52,9 @@ class Notifier:
             return
         if isinstance(event, ReportFiled):
             self._card(uow, report, self.grid_chat(report.grid), f"filed:{number}", now)
+            if report.urgent:  # an emergency reaches the 书记 at once, not after an overdue SLA
+                for lead in self._leads(uow):
+                    self._card(uow, report, lead.user_id or 0, f"filed:{number}:{lead.code}", now)
         elif isinstance(event, ReportChanged):
             self._tell_resident(uow, report, event, now)
         elif isinstance(event, ReportAssigned):
@@ -80,6 +84,11 @@ class Notifier:
             name=resident.name, phone=mask_phone(resident.phone or ""), id=resident.id)
         enqueue(uow, self.app.config.community.staff_chat_id,
                 reply(text, [[(texts.VERIFY_BUTTON, f"s:ver:{resident.id}")]]), f"unverified:{resident.id}", now)
+
+    @staticmethod
+    def _leads(uow: UnitOfWork) -> list[Staff]:
+        """Active 书记 who can be messaged directly."""
+        return [s for s in uow.staff.list() if s.is_lead and s.user_id and s.active]
 
     def _card(self, uow: UnitOfWork, report: Report, chat: int, key: str, now: datetime) -> None:
         resident = uow.residents.get(report.resident_id) if report.resident_id else None
@@ -118,7 +127,7 @@ class Notifier:
             place=place_label(self.app, report.address, public=True),
             stage=texts.STAGE_ACCEPT if event.stage == "accept" else texts.STAGE_RESOLVE,
             assignee=report.assignee or texts.NOBODY)
-        leads = [s for s in uow.staff.list() if s.is_lead and s.user_id and s.active]
+        leads = self._leads(uow)
         for lead in leads:
             enqueue(uow, lead.user_id or 0, reply(text),
                     f"escalate:{report.number}:{event.stage}:{len(report.history)}:{lead.code}", now)

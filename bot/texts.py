@@ -34,7 +34,6 @@ NOT_UNDERSTOOD = "没听明白，您可以说“我要报修”或点下面的�
 THANKS_REPLY = "不客气！还有别的事随时找我。"
 STOPPED = "好的，已经取消了。还有别的事随时说。"
 NOTHING_TO_STOP = "好的。还有别的事随时说。"
-COMING_SOON = "“{what}”功能很快就开通。现在可以先拨打社区电话，或在工作日到社区办理。"
 SYSTEM_ERROR = "抱歉，系统出了点问题，刚才这句没能办好，请再发一次。之前填好的内容都还在。"
 
 MENU_BUTTONS = (
@@ -121,11 +120,46 @@ PUBLIC_LIST = "{estate} · 你说我做（最近{n}件）："
 PUBLIC_LINE = "· {category}{building} — {status}（{when}）"
 
 # --- shelters and policies (from config until their own capabilities land) -------------
-SHELTERS = "附近的避灾点：\n{lines}\n台风、暴雨时请带好证件和常用药，听从社区安排。"
-SHELTER_LINE = "· {name}（{address}，可容纳{capacity}人）"
 POLICIES = "和您可能有关的惠民政策：\n{lines}\n想了解哪一项，直接问我。"
 POLICY_NAMED = "{lines}\n具体怎么申请，可以带上身份证到社区服务中心，或说“菜单”看看别的。"
 POLICY_LINE = "· {title}：{summary}"
+
+# --- care workstream -------------------------------------------------------------------
+# Emergencies: the first reply is these two lines (what to do now, the number to call).
+EMERGENCY_ADVICE = {
+    "gas": "⚠️ 闻到燃气味：不要开关电器、不要点火、不要在屋里打电话，马上开窗通风，关掉燃气总阀，人先到室外。",
+    "fire": "⚠️ 着火了：先保护自己，弯腰捂住口鼻，走楼梯下楼，不要坐电梯，不要回去拿东西。",
+    "smoke": "⚠️ 有烟：先弯腰捂住口鼻离开，走楼梯不坐电梯；能看到火就马上报火警。",
+    "lift_trapped": "⚠️ 被困电梯：请保持冷静，按电梯里的警铃，不要扒门、不要自己爬出来。",
+    "injury": "⚠️ 有人摔伤：不要急着扶起来或挪动，先看清醒不清醒、有没有流血，给他保暖。",
+    "flooding": "⚠️ 家里进水：先关总水阀；脚下有水时不要碰电闸和电器，人先到高处或屋外。",
+}
+EMERGENCY_CALL = "到安全的地方马上拨打：{numbers}。社区这边我马上帮您登记。"
+EMERGENCY_NUMBER = "{name} {number}"
+EMERGENCY_JOIN = "，"
+FILED_URGENT = "已按紧急情况登记，工单号 {number}。\n社区已经通知网格员和书记，会在{accept_by}前联系您。"
+CARD_URGENT = "【紧急】"
+
+# The community office, and the requests the bot cannot take yet.
+OFFICE = "{community}居委会\n电话：{phone}\n地址：{address}\n办公时间：{hours}"
+OFFICE_CALL = "可以打社区电话 {phone}（{hours}）。"
+OFFICE_UNKNOWN = "可以在工作日到社区办理。"
+COMING_SOON_RELAY = "“{what}”很快就能在这里办。现在{call}\n也可以把您的需求转给社区工作人员，他们会联系您。"
+RELAY_BUTTONS = ((("转给工作人员", "m:relay"),), (("回到菜单", "m:menu"),))
+RELAY_DONE = "已经转给社区工作人员了，编号 {number}。\n他们会在{accept_by}前联系您。"
+RELAY_NOTHING = "这个需求已经转过了，或者时间太久了。请直接说一下您要办的事。"
+RELAY_CATEGORY = "居民需求"
+RELAY_DESCRIPTION = "【{what}】{text}"
+
+# Shelters: the three nearest open ones, with distance.
+SHELTERS_NEAR = "离{where}最近的避灾点：\n{lines}\n台风、暴雨时请带好证件和常用药，听从社区安排。"
+SHELTER_NEAR_LINE = "· {name}：{distance}，{address}，可容纳{capacity}人"
+SHELTER_WHERE_POINT = "您的位置"
+SHELTER_WHERE_HOME = "您家（{estate}）"
+SHELTER_NONE_OPEN = "现在没有开放的避灾点。{call}"
+ASK_SHELTER_WHERE = "请点下面的“发送我的位置”，我帮您找最近的避灾点。\n也可以直接说小区名，比如“翠微苑附近的避灾点”。"
+DISTANCE_METRES = "约{n}米"
+DISTANCE_KM = "约{n}公里"
 
 # --- how reports are shown (cards, lists) ----------------------------------------------
 CATEGORY_SUGGESTION = "建议"
@@ -170,7 +204,6 @@ COMING_SOON_NAMES = {
     "book_service": "预约上门服务", "cancel_booking": "取消预约", "request_seal": "云盖章开证明",
     "subscribe": "订阅消息", "unsubscribe": "退订消息", "volunteer": "志愿者报名",
 }
-ASK_SHELTER_LOCATION = "发送您的位置，我帮您找最近的避灾点。"
 
 # --- staff ----------------------------------------------------------------------------
 STAFF_CARD = (

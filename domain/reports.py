@@ -91,6 +91,7 @@ class Report:
     escalated: bool = False
     duplicate_of: str | None = None
     followers: list[int] = field(default_factory=list)  # other chats told of every change
+    urgent: bool = False  # an emergency (gas, fire, trapped, injury …): shorter SLA, 书记 told
     history: list[Change] = field(default_factory=list)
     id: int | None = None
 

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -121,6 +122,7 @@ class ReportRow(Base):
     escalated: Mapped[bool] = mapped_column(Boolean, default=False)
     duplicate_of: Mapped[str | None] = mapped_column(String(32))
     followers: Mapped[list[int]] = mapped_column(JSON, default=list)  # chats following it
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ReportChangeRow(Base):

@@ -52,6 +52,7 @@ class SqlReportRepository:
         row.rating, row.reminders, row.escalated = r.rating, r.reminders, r.escalated
         row.duplicate_of = r.duplicate_of
         row.followers = list(r.followers)
+        row.urgent = r.urgent
 
     def _to_domain(self, row: ReportRow, with_history: bool = True) -> Report:
         c = self.crypto
@@ -66,6 +67,7 @@ class SqlReportRepository:
             accept_due=row.accept_due, resolve_due=row.resolve_due, resolved_at=row.resolved_at,
             rating=row.rating, reminders=row.reminders, escalated=row.escalated,
             duplicate_of=row.duplicate_of, followers=list(row.followers or []),
+            urgent=bool(row.urgent),
         )
         if with_history:
             rows = self.session.scalars(

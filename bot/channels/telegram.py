@@ -112,6 +112,9 @@ class TelegramSender:
         chunks = split_text(reply.text)
         for i, chunk in enumerate(chunks):
             await self._send_text(chat_id, chunk, self._markup(chat_id, reply) if i == len(chunks) - 1 else None)
+        if reply.location is not None:  # the pin follows the text it belongs to
+            await self._call("SendLocation", chat_id=chat_id, latitude=reply.location.latitude,
+                             longitude=reply.location.longitude)
 
     async def _edit(self, chat_id: int, message_id: int, reply: Reply) -> bool:
         """Edit the pressed message; False when it can't be edited and a new one is needed."""

@@ -185,8 +185,9 @@ def dispatch(t: Turn, intent: str) -> None:
     if intent == "stop":
         t.say(texts.NOTHING_TO_STOP)
         return None
+    if intent == "contact_office":
+        return info.contact_office(t)
     if intent in info.COMING_SOON:
-        t.say(texts.COMING_SOON.format(what=info.COMING_SOON[intent]), texts.MENU_BUTTONS)
-        return None
+        return info.coming_soon(t, intent)
     t.say(texts.NOT_UNDERSTOOD, texts.MENU_BUTTONS)
     return None

@@ -9,7 +9,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from bot.dialogue.state import ChatState
-from bot.events import Button, Inbound, Reply, RequestKind
+from bot.events import Button, Inbound, Location, Reply, RequestKind
 from domain.ports import UnitOfWork
 from domain.residents import Resident
 from domain.staff import Staff
@@ -32,11 +32,11 @@ def grid_rows(items: Sequence[tuple[str, str]], per_row: int = 3) -> list[list[t
 
 def reply(
     text: str, rows: ButtonRows = (), *, request: RequestKind | None = None, edit: bool = False,
-    notice: str = "", photos: tuple[str, ...] = (),
+    notice: str = "", photos: tuple[str, ...] = (), location: Location | None = None,
 ) -> Reply:
     """Build a Reply from plain rows of (text, data)."""
     return Reply(text=text, buttons=buttons(rows), request=request, edit=edit, notice=notice,
-                 photos=photos)
+                 photos=photos, location=location)
 
 
 @dataclass

@@ -1,14 +1,17 @@
-"""Menu, the public 你说我做 list, shelters and policies from config."""
+"""Menu, the public 你说我做 list, shelters, the office, policies, and requests passed to staff."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 
 from bot import texts
-from bot.cards import category_label, estate_name
+from bot.cards import RELAY_CATEGORY, category_label, estate_name
 from bot.dialogue.turn import Turn, grid_rows
+from bot.events import Location
+from bot.geo import index_of
 from domain.reports import STATUS_LABELS, Kind
+from domain.residents import Address
+from domain.usecases import reports as uc
 
 COMING_SOON = texts.COMING_SOON_NAMES
 
@@ -45,6 +48,8 @@ def on_menu(t: Turn, choice: str) -> None:
         return policies(t)
     if choice == "me":
         return identity.show_mine(t)
+    if choice == "relay":
+        return relay(t)
     return menu(t)
 
 
@@ -72,25 +77,95 @@ def public_list(t: Turn, estate: str) -> None:
     t.say("\n".join(lines))
 
 
-def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p = math.pi / 180
-    a = (math.sin((lat2 - lat1) * p / 2) ** 2
-         + math.cos(lat1 * p) * math.cos(lat2 * p) * math.sin((lon2 - lon1) * p / 2) ** 2)
-    return 12742 * math.asin(math.sqrt(a))
+def format_distance(metres: float) -> str:
+    """约600米 / 约1.2公里, as people say it."""
+    n = max(50, round(metres / 50) * 50)
+    if n < 1000:
+        return texts.DISTANCE_METRES.format(n=n)
+    km = metres / 1000
+    return texts.DISTANCE_KM.format(n=f"{km:.0f}" if km >= 10 else f"{km:.1f}".removesuffix(".0"))
+
+
+def _shelter_origin(t: Turn) -> tuple[float, float, str] | None:
+    """Where to measure from: a shared location, an estate named, else the resident's home."""
+    ev = t.event
+    if ev.latitude is not None and ev.longitude is not None:
+        return ev.latitude, ev.longitude, texts.SHELTER_WHERE_POINT
+    named = t.entity("estate") if ev.text else None
+    code = t.app.estate_lookup().get(str(named["value"])) if named else None
+    if code is None and t.resident and t.resident.address.estate:
+        code = t.resident.address.estate
+    estate = next((e for e in t.app.config.estates if e.code == code), None)
+    if estate is None or estate.lat is None or estate.lon is None:
+        return None
+    where = estate.name if named else texts.SHELTER_WHERE_HOME.format(estate=estate.name)
+    return estate.lat, estate.lon, where
 
 
 def shelters(t: Turn) -> None:
-    """Shelters from config, nearest first when the resident shared a location."""
-    items = list(t.app.config.shelters)
-    lat, lon = t.event.latitude, t.event.longitude
-    if lat is not None and lon is not None:
-        items.sort(key=lambda s: _distance_km(lat, lon, s.lat, s.lon))
-        items = items[:3]
-    lines = "\n".join(texts.SHELTER_LINE.format(name=s.name, address=s.address,
-                                                capacity=s.capacity) for s in items)
-    t.say(texts.SHELTERS.format(lines=lines))
-    if lat is None:
-        t.say(texts.ASK_SHELTER_LOCATION, request="location")
+    """The three nearest open shelters with distance and a map pin; without a place, ask for one."""
+    origin = _shelter_origin(t)
+    if origin is None:
+        t.say(texts.ASK_SHELTER_WHERE, request="location")
+        return
+    lat, lon, where = origin
+    near = index_of(tuple(s for s in t.app.config.shelters if s.open)).nearest(lat, lon, k=3)
+    if not near:
+        t.say(texts.SHELTER_NONE_OPEN.format(call=office_call(t)))
+        return
+    lines = "\n".join(texts.SHELTER_NEAR_LINE.format(
+        name=s.name, distance=format_distance(d), address=s.address, capacity=s.capacity)
+        for s, d in near)
+    first = near[0][0]
+    t.say(texts.SHELTERS_NEAR.format(where=where, lines=lines),
+          location=Location(first.lat, first.lon, first.name))
+
+
+def office_call(t: Turn) -> str:
+    """可以打社区电话 …（hours）: every "please call" names the number."""
+    office = t.app.config.community.office
+    if office is None:
+        return texts.OFFICE_UNKNOWN
+    return texts.OFFICE_CALL.format(phone=office.phone, hours=office.hours)
+
+
+def contact_office(t: Turn) -> None:
+    """社区电话 / 居委会在哪 / 几点上班: the office's phone, address and hours from config."""
+    office = t.app.config.community.office
+    if office is None:
+        t.say(texts.OFFICE_UNKNOWN, texts.MENU_BUTTONS)
+        return
+    t.say(texts.OFFICE.format(community=t.app.config.community.name, phone=office.phone,
+                              address=office.address, hours=office.hours), texts.MENU_BUTTONS)
+
+
+def coming_soon(t: Turn, intent: str) -> None:
+    """Not open yet: the number and hours, and an offer to pass the request to staff."""
+    what = COMING_SOON[intent]
+    text = t.event.text.strip()
+    t.state.pending = {"relay": intent, "text": text} if text else {}
+    rows = texts.RELAY_BUTTONS if text else texts.MENU_BUTTONS
+    t.say(texts.COMING_SOON_RELAY.format(what=what, call=office_call(t)), rows)
+
+
+def relay(t: Turn) -> None:
+    """Pass the resident's own request to staff as a report they can act on, with a number."""
+    intent, text = t.state.pending.get("relay"), t.state.pending.get("text")
+    if intent not in COMING_SOON or not text:
+        t.say(texts.RELAY_NOTHING, texts.MENU_BUTTONS)
+        return
+    t.state.pending = {}
+    resident = t.resident
+    address = resident.address if resident else Address()
+    draft = uc.Draft(kind=Kind.PROBLEM, category=RELAY_CATEGORY, address=address,
+                     description=texts.RELAY_DESCRIPTION.format(what=COMING_SOON[intent], text=text))
+    report = uc.file_report(t.uow, draft, t.app.report_rules, t.now,
+                            resident.id if resident else None, t.event.chat_id)
+    accept_by = texts.format_when(report.accept_due or t.now, t.app.zone, t.now)
+    t.say(texts.RELAY_DONE.format(number=report.number, accept_by=accept_by), texts.MENU_BUTTONS)
+    if resident is None and not t.state.contact_asked:
+        t.state.contact_asked = True
+        t.say(texts.ASK_CONTACT, request="contact")
 
 
 def policies(t: Turn) -> None:

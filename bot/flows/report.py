@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from bot import texts
 from bot.cards import category_label, kind_label, place_label
 from bot.dialogue.turn import Turn, grid_rows
+from bot.flows import emergency
 from domain.errors import InvalidValue
 from domain.reports import STATUS_LABELS, Kind, validate_description
 from domain.residents import Address
@@ -67,6 +69,8 @@ def start(t: Turn, *, suggestion: bool = False, photos: tuple[str, ...] = (),
         slots["category"] = str(cat["value"])
     if _has_description(text, t):
         slots["description"] = text
+    if (urgent := emergency.kind_of(t)) is not None:
+        emergency.advise(t, urgent, slots)  # the first reply: what to do now, whom to call
     if not _fill_place(t, slots) and t.resident and t.resident.address.estate:
         a = t.resident.address  # pre-filled from the roster, shown and changeable at confirm
         slots.update(estate=a.estate, building=a.building, unit=a.unit, room=a.room, prefilled=True)
@@ -130,7 +134,8 @@ def _draft(s: dict[str, Any]) -> uc.Draft:
         description=s.get("description", ""),
         address=Address(s.get("estate", ""), s.get("building", ""), s.get("unit", ""),
                         s.get("room", "")),
-        latitude=s.get("lat"), longitude=s.get("lon"), photos=list(s.get("photos") or []))
+        latitude=s.get("lat"), longitude=s.get("lon"), photos=list(s.get("photos") or []),
+        urgent=bool(s.get("urgent")))
 
 
 def on_text(t: Turn) -> None:
@@ -224,6 +229,7 @@ def on_button(t: Turn) -> None:
 
 def _switch(t: Turn, yes: bool) -> None:
     pending = t.state.pending.get("switch")
+    said = str(t.state.pending.get("text") or "")
     t.state.pending = {}
     if not yes or not pending:
         t.say(texts.CONTINUE_FORM)
@@ -231,6 +237,8 @@ def _switch(t: Turn, yes: bool) -> None:
     t.state.end()
     from bot.dialogue.engine import dispatch  # the engine owns intent routing
 
+    t.event = replace(t.event, text=said)  # the new request is what they typed, not the button
+    t.__dict__.pop("parse", None)  # parse that text, not the button's
     return dispatch(t, pending)
 
 
@@ -251,6 +259,7 @@ def submit(t: Turn) -> None:
     t.state.end()
     accept_by = texts.format_when(report.accept_due or t.now, t.app.zone, t.now)
     template = texts.FILED_SUGGESTION if report.kind == Kind.SUGGESTION else texts.FILED
+    template = texts.FILED_URGENT if report.urgent else template
     t.say(template.format(number=report.number, accept_by=accept_by))
     if resident is None and not t.state.contact_asked:
         t.state.contact_asked = True

@@ -25,6 +25,7 @@ class ReportRules:
     reopen_days: int
     duplicate_days: int
     grid_of_estate: dict[str, str] = field(default_factory=dict)
+    urgent_accept_minutes: float = 30  # emergencies: real minutes, not office hours
 
 
 @dataclass
@@ -38,6 +39,14 @@ class Draft:
     latitude: float | None = None
     longitude: float | None = None
     photos: list[str] = field(default_factory=list)
+    urgent: bool = False
+
+
+def accept_due(rules: ReportRules, now: datetime, urgent: bool) -> datetime:
+    """When staff must accept: office hours normally; an emergency counts real minutes."""
+    if urgent:
+        return now + timedelta(minutes=rules.urgent_accept_minutes)
+    return rules.office_hours.add_working_hours(now, rules.accept_hours)
 
 
 def find_duplicate(uow: UnitOfWork, draft: Draft, rules: ReportRules, now: datetime) -> Report | None:
@@ -65,9 +74,9 @@ def file_report(
             grid=rules.grid_of_estate.get(draft.address.estate), address=draft.address,
             latitude=draft.latitude, longitude=draft.longitude, photos=list(draft.photos),
             created_at=now,
-            accept_due=rules.office_hours.add_working_hours(now, rules.accept_hours),
+            accept_due=accept_due(rules, now, draft.urgent),
             resolve_due=now + timedelta(days=rules.resolve_days),
-            history=[Change(now, Status.PENDING, "resident")],
+            history=[Change(now, Status.PENDING, "resident")], urgent=draft.urgent,
         )
         uow.reports.add(report)
         uow.publish(ReportFiled(number))
@@ -135,7 +144,7 @@ def reopen_report(
         report.move(Status.PENDING, "resident", now, validate_description(reason))
         report.rating = None
         report.reminders, report.escalated = 0, False
-        report.accept_due = rules.office_hours.add_working_hours(now, rules.accept_hours)
+        report.accept_due = accept_due(rules, now, report.urgent)
         report.resolve_due = now + timedelta(days=rules.resolve_days)
         uow.reports.save(report)
         uow.publish(ReportChanged(number, Status.PENDING.value, report.history[-1].note, "resident"))

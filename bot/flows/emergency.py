@@ -1,0 +1,37 @@
+"""Emergencies first: safety advice and the number to call, before anything is asked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import texts
+from bot.dialogue.turn import Turn
+
+# The report category an emergency is filed under, when config has it and the text named none.
+CATEGORY = {"gas": "safety", "fire": "safety", "smoke": "safety", "injury": "safety",
+            "lift_trapped": "facilities", "flooding": "drainage"}
+
+
+def kind_of(t: Turn) -> str | None:
+    """The emergency this turn's text describes (the NLU's urgent_kind), or None."""
+    if not t.event.text.strip() or not t.parse.get("urgent"):
+        return None
+    kind = t.parse.get("urgent_kind")
+    return kind if kind in texts.EMERGENCY_ADVICE else None
+
+
+def numbers(t: Turn, kind: str) -> str:
+    """火警 119，燃气抢修 96777: the numbers config gives for this kind."""
+    entries = getattr(t.app.config.emergency, kind)
+    return texts.EMERGENCY_JOIN.join(
+        texts.EMERGENCY_NUMBER.format(name=e.name, number=e.number) for e in entries)
+
+
+def advise(t: Turn, kind: str, slots: dict[str, Any]) -> None:
+    """Say what to do now and whom to call; mark the form's report urgent."""
+    t.say(texts.EMERGENCY_ADVICE[kind] + "\n" + texts.EMERGENCY_CALL.format(numbers=numbers(t, kind)))
+    slots.update(urgent=kind, dup_checked=True)  # no "是同一件事吗" in an emergency
+    slots["description"] = t.event.text.strip()
+    codes = {c.code for c in t.app.config.reports.categories}
+    if not slots.get("category") and CATEGORY.get(kind) in codes:
+        slots["category"] = CATEGORY[kind]
