@@ -20,6 +20,7 @@ INTENTS = (
     "unsubscribe",
     "volunteer",
     "public_info",
+    "contact_office",
     "affirm",
     "deny",
     "stop",

@@ -8,6 +8,8 @@ from typing import Any
 
 import httpx
 
+from nlu.urgent import mark as mark_urgent
+
 log = logging.getLogger(__name__)
 
 
@@ -45,6 +47,8 @@ class RasaParser:
         kinds = {e.get("entity") for e in result["entities"]}
         result["entities"] += [e for e in local["entities"] if e["entity"] not in kinds]
         result["entities"].sort(key=lambda e: (e.get("start", 0), e.get("end", 0)))
+        if local.get("urgent"):  # an emergency stays one whatever the remote model thought
+            result = mark_urgent(result, text)
         return result
 
     def close(self) -> None:

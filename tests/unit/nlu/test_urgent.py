@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+from http.server import ThreadingHTTPServer
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nlu.parser import BuiltinParser
+from nlu.rasa import RasaParser
 from nlu.urgent import KINDS, detect
 
 POSITIVE = {
@@ -178,3 +182,19 @@ def test_parse_never_raises_and_urgent_is_consistent(parser: BuiltinParser, text
     assert isinstance(result["intent"]["name"], str)
     if result.get("urgent"):
         assert result["urgent_kind"] in KINDS and result["intent"]["name"] == "report_issue"
+
+
+def test_an_emergency_stays_urgent_behind_a_rasa_server(parser: BuiltinParser) -> None:
+    from tests.unit.nlu.test_rasa_backend import FakeRasa  # answers book_service to everything
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeRasa)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    rasa = RasaParser(f"http://127.0.0.1:{server.server_address[1]}", parser, timeout=2.0)
+    try:
+        urgent, calm = rasa.parse("楼下着火了快来人"), rasa.parse("我想约个助浴")
+    finally:
+        rasa.close()
+        server.shutdown()
+        server.server_close()
+    assert urgent["urgent_kind"] == "fire" and urgent["intent"]["name"] == "report_issue"
+    assert "urgent" not in calm and calm["intent"]["name"] == "book_service"
