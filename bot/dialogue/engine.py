@@ -12,7 +12,7 @@ from bot import texts
 from bot.dialogue.state import ChatState, close_idle_form, save_state
 from bot.dialogue.turn import Turn, reply
 from bot.events import Inbound, Reply
-from bot.flows import identity, info, report, staff, status
+from bot.flows import emergency, identity, info, report, staff, status
 from domain.errors import DomainError, NotAllowed, NotFound
 from domain.ports import UnitOfWork
 
@@ -124,6 +124,9 @@ class DialogueEngine:
             return None
         if word in TASK_WORDS and t.staff is not None:
             return staff.tasks(t)
+        if t.state.form == "report" and not t.state.slots.get("urgent") and emergency.kind_of(t):
+            t.state.end()  # an emergency mid-form: advice first, then its own urgent report
+            return report.start(t)
         if t.state.form == "reopen":
             return status.on_reopen_text(t)
         if t.state.form:

@@ -201,3 +201,14 @@ def test_a_closed_shelter_is_never_offered(tmp_path: Path, clean_env: object, cl
     for closed in _migrated(load_config(path)):
         out = Chat(staffed(closed, clock), 3024).say("翠微苑附近的避灾点")
         assert "松台小学体育馆" not in out and out.count("可容纳") == 3
+
+
+def test_an_emergency_in_the_middle_of_another_report_comes_first(bot: App) -> None:
+    chat = Chat(bot, 3006)
+    chat.say("楼道灯不亮了")
+    assert "在哪个小区" in chat.replies[-1].text
+    chat.say("哎呀不好了家里着火了")
+    assert "走楼梯下楼" in chat.replies[0].text and "火警 119" in chat.replies[0].text
+    out = chat.say("江滨花园2幢")
+    assert "内容：哎呀不好了家里着火了" in out
+    assert "紧急" in chat.say("确认提交")
