@@ -121,7 +121,7 @@ PUBLIC_LINE = "· {category}{building} — {status}（{when}）"
 
 # --- shelters and policies (from config until their own capabilities land) -------------
 POLICIES = "和您可能有关的惠民政策：\n{lines}\n想了解哪一项，直接问我。"
-POLICY_NAMED = "{lines}\n具体怎么申请，可以带上身份证到社区服务中心，或说“菜单”看看别的。"
+POLICY_NAMED = "{lines}\n具体怎么申请，可以带上身份证到社区服务中心，或者{call}。"
 POLICY_LINE = "· {title}：{summary}"
 
 # --- care workstream -------------------------------------------------------------------
@@ -142,9 +142,10 @@ CARD_URGENT = "【紧急】"
 
 # The community office, and the requests the bot cannot take yet.
 OFFICE = "{community}居委会\n电话：{phone}\n地址：{address}\n办公时间：{hours}"
-OFFICE_CALL = "可以打社区电话 {phone}（{hours}）。"
-OFFICE_UNKNOWN = "可以在工作日到社区办理。"
-COMING_SOON_RELAY = "“{what}”很快就能在这里办。现在{call}\n也可以把您的需求转给社区工作人员，他们会联系您。"
+OFFICE_CALL = "打社区电话 {phone}（{hours}）"
+OFFICE_UNKNOWN = "在工作日到社区办理"
+OFFICE_NONE = "社区的电话和地址还没有登记，请在工作日到社区办理。"
+COMING_SOON_RELAY = "“{what}”很快就能在这里办。现在可以{call}。\n也可以把您的需求转给社区工作人员，他们会联系您。"
 RELAY_BUTTONS = ((("转给工作人员", "m:relay"),), (("回到菜单", "m:menu"),))
 RELAY_DONE = "已经转给社区工作人员了，编号 {number}。\n他们会在{accept_by}前联系您。"
 RELAY_NOTHING = "这个需求已经转过了，或者时间太久了。请直接说一下您要办的事。"
@@ -156,7 +157,7 @@ SHELTERS_NEAR = "离{where}最近的避灾点：\n{lines}\n台风、暴雨时请
 SHELTER_NEAR_LINE = "· {name}：{distance}，{address}，可容纳{capacity}人"
 SHELTER_WHERE_POINT = "您的位置"
 SHELTER_WHERE_HOME = "您家（{estate}）"
-SHELTER_NONE_OPEN = "现在没有开放的避灾点。{call}"
+SHELTER_NONE_OPEN = "现在没有开放的避灾点，请{call}。"
 ASK_SHELTER_WHERE = "请点下面的“发送我的位置”，我帮您找最近的避灾点。\n也可以直接说小区名，比如“翠微苑附近的避灾点”。"
 DISTANCE_METRES = "约{n}米"
 DISTANCE_KM = "约{n}公里"

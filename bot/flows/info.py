@@ -122,7 +122,7 @@ def shelters(t: Turn) -> None:
 
 
 def office_call(t: Turn) -> str:
-    """可以打社区电话 …（hours）: every "please call" names the number."""
+    """打社区电话 …（hours）: every "please call" names the number and when someone answers."""
     office = t.app.config.community.office
     if office is None:
         return texts.OFFICE_UNKNOWN
@@ -133,7 +133,7 @@ def contact_office(t: Turn) -> None:
     """社区电话 / 居委会在哪 / 几点上班: the office's phone, address and hours from config."""
     office = t.app.config.community.office
     if office is None:
-        t.say(texts.OFFICE_UNKNOWN, texts.MENU_BUTTONS)
+        t.say(texts.OFFICE_NONE, texts.MENU_BUTTONS)
         return
     t.say(texts.OFFICE.format(community=t.app.config.community.name, phone=office.phone,
                               address=office.address, hours=office.hours), texts.MENU_BUTTONS)
@@ -175,7 +175,7 @@ def policies(t: Turn) -> None:
              if p.title in text or any(k in text for k in p.keywords)]
     if named:
         lines = "\n".join(texts.POLICY_LINE.format(title=p.title, summary=p.summary) for p in named)
-        t.say(texts.POLICY_NAMED.format(lines=lines))
+        t.say(texts.POLICY_NAMED.format(lines=lines, call=office_call(t)))
         return
     tags = set(t.resident.tags) if t.resident else set()
     items = sorted(t.app.config.policies, key=lambda p: not (tags & set(p.tags)))

@@ -212,3 +212,17 @@ def test_an_emergency_in_the_middle_of_another_report_comes_first(bot: App) -> N
     out = chat.say("江滨花园2幢")
     assert "内容：哎呀不好了家里着火了" in out
     assert "紧急" in chat.say("确认提交")
+
+
+def test_a_policy_answer_says_which_number_to_call(bot: App) -> None:
+    out = Chat(bot, 3013).say("高龄津贴怎么领")
+    assert "高龄津贴" in out and "打社区电话 0577-88001234" in out
+
+
+def test_with_every_shelter_closed_the_bot_gives_the_number(tmp_path: Path, clean_env: object,  # noqa: F811
+                                                            clock: Clock) -> None:
+    closed = {f"shelters.{i}.open": False for i in range(6)}
+    path = make_config_file(tmp_path, f"sqlite:///{tmp_path / 'c.db'}", changes=closed)
+    for app_ in _migrated(load_config(path)):
+        out = Chat(staffed(app_, clock), 3025).say("/location 28.0139 120.6441")
+        assert "没有开放的避灾点" in out and "0577-88001234" in out
