@@ -55,7 +55,7 @@ def test_gas_smell_gets_advice_and_number_first_then_an_urgent_report(bot: App, 
     chat = Chat(bot, 3001)
     chat.say("楼道里好大一股煤气味 快来人啊")
     first = chat.replies[0].text
-    assert "不要开关电器" in first and "燃气抢修 96777" in first
+    assert "别开关电器" in first and "燃气抢修 96777" in first
     assert len(first.splitlines()) == 2  # two short lines, before any question
     assert "在哪个小区" in chat.replies[-1].text  # then the form goes on for the place
     out = chat.say("翠微苑5幢")
