@@ -15,6 +15,7 @@ import pytest
 import pytest_asyncio
 
 from bot.app import App
+from bot.callbacks import STAFF
 from bot.channels.telegram import build_application
 from bot.outbox import Dispatcher
 from domain.reports import Status
@@ -74,7 +75,7 @@ async def test_report_accept_resolve_rate_over_telegram(live: tuple[App, BotApiS
 
     # A resident cannot act on the staff card, even with the right button data.
     answered = len(tg.callback_answers)
-    await tg.press_button(GRID1_CHAT, card.message_id, f"s:acc:{number}", user_id=RESIDENT)
+    await tg.press_button(GRID1_CHAT, card.message_id, STAFF.data("acc", number), user_id=RESIDENT)
     await tg.wait_until(lambda: len(tg.callback_answers) > answered)
     assert "只有负责" in (tg.callback_answers[-1]["text"] or "")
 
