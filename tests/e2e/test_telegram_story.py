@@ -93,8 +93,13 @@ async def test_report_accept_resolve_rate_over_telegram(live: tuple[App, BotApiS
     assert [label for row in card.buttons for label, _ in row][:3] == ["开始处理", "办结", "转派"]
 
     await tg.press(card, "办结", user_id=GRID1_STAFF)
+    (ask,) = await tg.wait_messages(GRID1_CHAT)
+    assert "办了什么" in ask.text
+    await tg.inject_text(GRID1_CHAT, "已更换灯泡", user_id=GRID1_STAFF)
+    (confirm_note,) = await tg.wait_messages(GRID1_CHAT)
+    await tg.press(confirm_note, "发给居民", user_id=GRID1_STAFF)
     (resolved,) = await tg.wait_messages(RESIDENT, timeout=10)
-    assert "已办结" in resolved.text
+    assert "已办结" in resolved.text and "办理情况：已更换灯泡" in resolved.text
     await tg.press(resolved, "5分", user_id=RESIDENT)
     (thanks,) = await tg.wait_messages(RESIDENT)
     assert "谢谢您的评价（5分）" in thanks.text
