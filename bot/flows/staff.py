@@ -139,6 +139,9 @@ def _pending(t: Turn) -> dict[str, Any] | None:
     ask = t.state.staff_pending.get(key)
     if ask is None:
         return None
+    if "at" not in ask or "version" not in ask:
+        del t.state.staff_pending[key]  # a prompt from before this version: ask again
+        return None
     if t.now - datetime.fromisoformat(ask["at"]) > timedelta(minutes=NOTE_MINUTES):
         del t.state.staff_pending[key]
         t.say(texts.STAFF_NOTE_EXPIRED.format(number=ask["number"], minutes=NOTE_MINUTES,

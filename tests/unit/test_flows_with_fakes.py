@@ -202,3 +202,16 @@ def test_a_named_policy_is_answered_alone(world: tuple[App, FakeUnitOfWork, Dial
     assert "高龄津贴：80周岁以上" in out and "临时救助" not in out
     out = joined(engine.handle(text(92, "有哪些惠民政策")))
     assert "临时救助" in out and "高龄津贴" in out
+
+
+def test_a_reason_prompt_saved_by_the_old_version_is_not_taken_as_the_reason(
+        world: tuple[App, FakeUnitOfWork, DialogueEngine]) -> None:
+    _, uow, engine = world
+    engine.handle(text(92, "翠微苑3幢楼道灯坏了"))
+    engine.handle(press(92, FORM.data("yes")))
+    number = uow.reports.list()[0].number
+    uow.conversations.store(-1002000000011, {"staff_pending": {"700000002": {
+        "action": "rej", "number": number}}}, NOW)
+    replies = engine.handle(Inbound(chat_id=-1002000000011, user_id=700000002, kind="text", text="取消"))
+    assert all("系统出了点问题" not in r.text for r in replies)
+    assert uow.reports.get(number).status == Status.PENDING  # type: ignore[union-attr]
