@@ -203,19 +203,22 @@ def on_staff_text(t: Turn) -> bool:
     if ask is not None:
         _on_note_text(t, ask)
         return True
-    if t.staff is None:
-        return False
+    # Cheap tests first: most text comes from residents, who need no staff lookup or parse here.
     text = t.event.text.strip()
     if (m := NUMBER.search(re.sub(r"\s+", "", text.upper()))) is not None:
+        if t.staff is None:
+            return False
         try:
             show_card(t, m.group(0))
             return True
         except (NotFound, NotAllowed):
             return False  # not theirs to handle: maybe their own report as a resident
     if text.lower().strip("。.!！ ") in TASK_WORDS:
+        if t.staff is None:
+            return False
         tasks(t)
         return True
-    if t.is_group or t.state.form or SAYS_REPORT.search(text):
+    if t.is_group or t.state.form or SAYS_REPORT.search(text) or t.staff is None:
         return False
     if t.intent in ("report_issue", "suggest"):
         t.say(texts.STAFF_NOT_A_REPORT, texts.MENU_BUTTONS)
