@@ -11,7 +11,7 @@ from bot.callbacks import STAFF, Callback
 from bot.cards import category_label, staff_card
 from bot.dialogue.turn import Turn, grid_rows, reply
 from domain.errors import InvalidTransition, NotAllowed, NotFound
-from domain.reports import STATUS_LABELS, Status
+from domain.reports import STATUS_LABELS, Report, Status
 from domain.usecases import handling as uc
 from domain.usecases.residents import verify_resident
 
@@ -63,7 +63,7 @@ def _card(t: Turn, number: str, notice: str) -> None:
     t.replies.append(staff_card(t.app, report, resident, t.now, edit=True, notice=notice))
 
 
-def _open_report(t: Turn, number: str) -> Any:
+def _open_report(t: Turn, number: str) -> Report:
     """The report, checked: it exists, this staff member may act on it, and it is open."""
     report = t.uow.reports.get(number)
     if report is None:
@@ -116,7 +116,7 @@ def _act(t: Turn, cb: Callback) -> None:
 
 
 # -- notes: asked, typed, confirmed (or cancelled, or expired) ---------------------------
-def _ask_note(t: Turn, report: Any, action: str) -> None:
+def _ask_note(t: Turn, report: Report, action: str) -> None:
     if not report.can_move(uc.STAFF_ACTIONS[action]):
         raise InvalidTransition(report.number)
     t.state.staff_pending[str(t.event.user_id)] = {
