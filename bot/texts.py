@@ -209,7 +209,7 @@ DIGEST = (
 # --- staff workstream ---
 STALE_BUTTON = "这个按钮已经过期了。请看最新的消息，或者说“菜单”。"
 STAFF_ACTED_BY = "{name}已经把这件事改成“{status}”了，这是最新的工单。"
-STAFF_ASK_REASON = "请回复{action}的原因。发出前会请您确认；说“取消”就不办，10分钟内有效。"
+STAFF_ASK_REASON = "请回复{action}的原因。发出前会请您确认；说“取消”就不办，{minutes}分钟内有效。"
 STAFF_ASK_RESOLUTION = "请简单写一下办了什么，比如“已更换灯泡”。不写就点“跳过”；说“取消”就不办。"
 STAFF_NOTE_CONFIRM = "{number} {action}，说明是：\n“{note}”\n要让居民看到这段说明吗？"
 STAFF_NOTE_PUBLIC = "发给居民"

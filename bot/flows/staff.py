@@ -129,7 +129,8 @@ def _ask_note(t: Turn, report: Report, action: str) -> None:
         rows = [[STAFF.button(texts.STAFF_NOTE_SKIP, "nskip", n), cancel]]
         ask = texts.STAFF_ASK_RESOLUTION
     else:
-        rows, ask = [[cancel]], texts.STAFF_ASK_REASON.format(action=texts.ACTION_LABELS[action])
+        rows, ask = [[cancel]], texts.STAFF_ASK_REASON.format(
+            action=texts.ACTION_LABELS[action], minutes=NOTE_MINUTES)
     t.say(ask, rows, notice=ask)
 
 
