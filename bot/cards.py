@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot import texts
+from bot.callbacks import STAFF, STATUS
 from bot.dialogue.turn import ButtonRows, reply
 from bot.events import Reply
 from domain.identity import mask_phone
@@ -52,7 +53,7 @@ def staff_buttons(report: Report) -> ButtonRows:
     n = report.number
 
     def b(action: str) -> tuple[str, str]:
-        return texts.STAFF_BUTTONS[action].format(n=len(report.photos)), f"s:{action}:{n}"
+        return STAFF.button(texts.STAFF_BUTTONS[action].format(n=len(report.photos)), action, n)
 
     contact = [b("ph"), b("pic")] if report.photos else [b("ph")]
     if report.status == Status.PENDING:
@@ -101,7 +102,8 @@ def kind_label(kind: Kind | str) -> str:
     return texts.FORM_NAMES.get(str(kind), texts.FORM_NAMES["repair"])
 
 
-def rating_rows(number: str) -> ButtonRows:
-    """1–5 buttons and the reopen choice after 已办结."""
-    stars = [(label, f"rt:{number}:{i}") for i, label in enumerate(texts.RATE_BUTTONS_LABELS, 1)]
-    return [stars, [(texts.REOPEN_BUTTON, f"ro:{number}")]]
+def rating_rows(number: str, *, reopen: bool = True) -> ButtonRows:
+    """1–5 buttons, and for the reporter the reopen choice, after 已办结."""
+    stars = [STATUS.button(label, "rate", number, i)
+             for i, label in enumerate(texts.RATE_BUTTONS_LABELS, 1)]
+    return [stars, [STATUS.button(texts.REOPEN_BUTTON, "reopen", number)]] if reopen else [stars]

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from bot import texts
+from bot.callbacks import STAFF
 from bot.cards import category_label, kind_label, place_label, rating_rows, staff_card
 from bot.dialogue.turn import reply
 from bot.outbox import enqueue
@@ -67,8 +68,10 @@ class Notifier:
         elif isinstance(event, ReportOverdue):
             self._overdue(uow, report, event, now)
         elif isinstance(event, ReportRated):
-            text = texts.STAFF_RATED.format(number=number, stars=event.rating)
-            enqueue(uow, self.grid_chat(report.grid), reply(text), f"rated:{number}:{event.rating}", now)
+            template = texts.STAFF_RATED_FOLLOWER if event.follower else texts.STAFF_RATED
+            text = template.format(number=number, stars=event.rating)
+            key = f"rated:{number}:{event.rating}:{len(report.follower_ratings) if event.follower else 0}"
+            enqueue(uow, self.grid_chat(report.grid), reply(text), key, now)
 
     def _resident(self, uow: UnitOfWork, event: ResidentUnverified | ResidentVerified,
                   now: datetime) -> None:
@@ -83,7 +86,8 @@ class Notifier:
         text = texts.STAFF_VERIFY_CARD.format(
             name=resident.name, phone=mask_phone(resident.phone or ""), id=resident.id)
         enqueue(uow, self.app.config.community.staff_chat_id,
-                reply(text, [[(texts.VERIFY_BUTTON, f"s:ver:{resident.id}")]]), f"unverified:{resident.id}", now)
+                reply(text, [[STAFF.button(texts.VERIFY_BUTTON, "ver", resident.id)]]),
+                f"unverified:{resident.id}", now)
 
     @staticmethod
     def _leads(uow: UnitOfWork) -> list[Staff]:
@@ -104,13 +108,25 @@ class Notifier:
         template = texts.STATUS_CHANGED.get(event.status)
         if template is None:
             return
-        text = template.format(kind=kind_label(report.kind), number=report.number,
-                               note=event.note or "")
-        rows = rating_rows(report.number) if event.status == Status.RESOLVED else ()
-        chats = [c for c in [report.chat_id, *report.followers] if c is not None]
-        for chat in dict.fromkeys(chats):
-            key = f"status:{report.number}:{len(report.history)}:{chat}"
-            enqueue(uow, chat, reply(text, rows if chat == report.chat_id else ()), key, now)
+        kind, resolved = kind_label(report.kind), event.status == Status.RESOLVED
+        # The note goes to the reporter only, and only when staff chose 发给居民.
+        if event.note and event.public:
+            note = texts.STATUS_NOTE.get(event.status, "{note}").format(note=event.note)
+        else:
+            note = texts.STATUS_NO_NOTE.get(event.status, "")
+        if report.chat_id is not None:
+            enqueue(uow, report.chat_id,
+                    reply(template.format(kind=kind, number=report.number, note=note),
+                          rating_rows(report.number) if resolved else ()),
+                    f"status:{report.number}:{len(report.history)}:{report.chat_id}", now)
+        # Followers hear it in their own words, never the reporter's note; they rate for themselves.
+        follower_text = texts.FOLLOWER_CHANGED[event.status].format(kind=kind, number=report.number)
+        for chat in dict.fromkeys(report.followers):
+            if chat == report.chat_id:
+                continue
+            enqueue(uow, chat, reply(follower_text,
+                                     rating_rows(report.number, reopen=False) if resolved else ()),
+                    f"status:{report.number}:{len(report.history)}:{chat}", now)
 
     def _overdue(self, uow: UnitOfWork, report: Report, event: ReportOverdue, now: datetime) -> None:
         due = report.accept_due if event.stage == "accept" else report.resolve_due

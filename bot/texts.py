@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot import callbacks as _cb  # button data is built by the codec; texts keep the labels
 from domain.errors import (
     DomainError,
     InvalidTransition,
@@ -36,12 +37,12 @@ STOPPED = "好的，已经取消了。还有别的事随时说。"
 NOTHING_TO_STOP = "好的。还有别的事随时说。"
 SYSTEM_ERROR = "抱歉，系统出了点问题，刚才这句没能办好，请再发一次。之前填好的内容都还在。"
 
-MENU_BUTTONS = (
-    (("我要报修", "m:report"), ("提建议", "m:suggest")),
-    (("查进度", "m:status"), ("小区公开栏", "m:public")),
-    (("避灾点", "m:shelter"), ("惠民政策", "m:policy")),
-    (("我的信息", "m:me"),),
-)
+MENU_BUTTONS = _cb.MENU.rows((
+    (("我要报修", "report"), ("提建议", "suggest")),
+    (("查进度", "status"), ("小区公开栏", "public")),
+    (("避灾点", "shelter"), ("惠民政策", "policy")),
+    (("我的信息", "me"),),
+))
 
 # --- identity -------------------------------------------------------------------------
 BOUND_VERIFIED = "谢谢！已核实您是{estate}的居民。"
@@ -70,26 +71,28 @@ PHOTO_SAVED = "照片收到了（共{n}张）。"
 LOCATION_SAVED = "位置收到了。"
 CONFIRM_REPORT = "请您核对一下：\n类别：{category}\n地点：{place}\n内容：{description}{photos}\n没问题就点“确认提交”。"
 CONFIRM_BUTTONS_SUGGESTION = (
-    (("确认提交", "f:yes"),),
-    (("改地点", "f:edit:place"), ("改内容", "f:edit:description")),
-    (("取消", "f:no"),),
+    (_cb.FORM.button("确认提交", "yes"),),
+    (_cb.FORM.button("改地点", "edit", "place"), _cb.FORM.button("改内容", "edit", "description")),
+    (_cb.FORM.button("取消", "no"),),
 )
 PLACE_WHOLE_COMMUNITY = "全社区"
 WHAT_TO_CHANGE = "要改哪里？点一下就行。"
 CATEGORY_RETRY = "请点下面的一个类别。"
 STALE_STEP = "这一步已经过去了。请问要办什么？"
 CONFIRM_BUTTONS = (
-    (("确认提交", "f:yes"),),
-    (("改地点", "f:edit:place"), ("改类别", "f:edit:category"), ("改内容", "f:edit:description")),
-    (("取消", "f:no"),),
+    (_cb.FORM.button("确认提交", "yes"),),
+    (_cb.FORM.button("改地点", "edit", "place"), _cb.FORM.button("改类别", "edit", "category"),
+     _cb.FORM.button("改内容", "edit", "description")),
+    (_cb.FORM.button("取消", "no"),),
 )
 DUPLICATE_HINT = "附近已经有人反映过：\n{category} · {place}\n“{description}”\n现在是{status}。是同一件事吗？"
-DUPLICATE_BUTTONS = ((("是同一件，帮我关注进度", "f:dup:follow"),), (("不是，继续提交", "f:dup:new"),))
+DUPLICATE_BUTTONS = ((_cb.FORM.button("是同一件，帮我关注进度", "dup", "follow"),),
+                     (_cb.FORM.button("不是，继续提交", "dup", "new"),))
 FOLLOWING = "好的，已帮您关注这件事。有进展会第一时间告诉您。"
 FILED = "已登记。您的工单号是 {number}。\n社区会在{accept_by}前受理，办好后第一时间告诉您。"
 FILED_SUGGESTION = "已收到您的建议，编号 {number}。谢谢您为社区出主意！社区会在{accept_by}前回复您。"
 SWITCH_FORM = "您正在登记{current}。要先放下它，去办“{target}”吗？"
-SWITCH_BUTTONS = ((("是，去办新的", "f:switch:yes"), ("不，继续登记", "f:switch:no")),)
+SWITCH_BUTTONS = ((_cb.FORM.button("是，去办新的", "switch", "yes"), _cb.FORM.button("不，继续登记", "switch", "no")),)
 CONTINUE_FORM = "好的，我们继续。"
 FORM_EXPIRED = "您刚才的{form}登记超过{minutes}分钟没有继续，已经帮您取消了。需要的话请重新说一下。"
 IN_FORM_HELP = "您正在登记{form}，请回答上面的问题；说“取消”可以停下。"
@@ -98,7 +101,7 @@ STATUS_CHANGED = {
     "accepted": "您的{kind}（{number}）社区已受理，正在安排处理。",
     "in_progress": "您的{kind}（{number}）正在处理中。",
     "resolved": "您的{kind}（{number}）已办结。{note}\n请给这次服务打个分：",
-    "rejected": "您的{kind}（{number}）暂不受理。原因：{note}",
+    "rejected": "您的{kind}（{number}）暂不受理。{note}",
     "duplicate": "您的{kind}（{number}）和已有的事项重复，社区会一并处理。{note}",
     "transferred": "您的{kind}（{number}）已转交相关部门办理：{note}",
     "pending": "您的{kind}（{number}）已重新打开，社区会尽快处理。",
@@ -146,7 +149,7 @@ OFFICE_CALL = "打社区电话 {phone}（{hours}）"
 OFFICE_UNKNOWN = "在工作日到社区办理"
 OFFICE_NONE = "社区的电话和地址还没有登记，请在工作日到社区办理。"
 COMING_SOON_RELAY = "“{what}”很快就能在这里办。现在可以{call}。\n也可以把您的需求转给社区工作人员，他们会联系您。"
-RELAY_BUTTONS = ((("转给工作人员", "m:relay"),), (("回到菜单", "m:menu"),))
+RELAY_BUTTONS = _cb.MENU.rows(((("转给工作人员", "relay"),), (("回到菜单", "menu"),)))
 RELAY_DONE = "已经转给社区工作人员了，编号 {number}。\n他们会在{accept_by}前联系您。"
 RELAY_NOTHING = "这个需求已经转过了，或者时间太久了。请直接说一下您要办的事。"
 RELAY_CATEGORY = "居民需求"
@@ -191,8 +194,8 @@ DIGEST_RATING = "\n平均评分：{rating:.1f}分"
 # --- my data --------------------------------------------------------------------------
 MY_DATA_NONE_FIELD = {"phone": "未留", "address": "未登记", "tags": "无"}
 MY_DATA_VERIFIED = {True: "已核实", False: "待社区核实"}
-MY_DATA_BUTTONS = ((("删除我的信息", "me:erase"),), (("返回菜单", "m:menu"),))
-ERASE_BUTTONS = ((("确认删除", "me:erase:yes"), ("算了", "m:menu")),)
+MY_DATA_BUTTONS = ((_cb.MY_DATA.button("删除我的信息", "erase"),), (_cb.MENU.button("返回菜单", "menu"),))
+ERASE_BUTTONS = ((_cb.MY_DATA.button("确认删除", "erase_yes"), _cb.MENU.button("算了", "menu")),)
 
 # --- names of things residents may ask for mid-form, or that are not open yet ----------
 SWITCH_NAMES = {
@@ -214,7 +217,6 @@ STAFF_CARD = (
 STAFF_NOT_ALLOWED = "只有负责这个网格的社区工作人员可以操作。"
 STAFF_STALE = "这个按钮已过期：工单现在是“{status}”。"
 STAFF_DONE = "已{action}。"
-STAFF_ASK_NOTE = "请直接回复{action}的原因（居民会看到）。"
 STAFF_PICK_ASSIGNEE = "转派给谁？"
 STAFF_ASSIGNED = "{number} 已转派给{name}。"
 STAFF_CONTACT = "{name} {phone}"
@@ -238,6 +240,38 @@ DIGEST = (
     "📋 每日汇总（{date}）\n新登记：{new}件\n待受理：{pending}件\n处理中：{open}件\n"
     "已超时：{overdue}件\n昨日办结：{resolved}件{rating}"
 )
+# --- staff workstream ---
+STALE_BUTTON = "这个按钮已经过期了。请看最新的消息，或者说“菜单”。"
+STAFF_ACTED_BY = "{name}已经把这件事改成“{status}”了，这是最新的工单。"
+STAFF_ASK_REASON = "请回复{action}的原因。发出前会请您确认；说“取消”就不办，{minutes}分钟内有效。"
+STAFF_ASK_RESOLUTION = "请简单写一下办了什么，比如“已更换灯泡”。不写就点“跳过”；说“取消”就不办。"
+STAFF_NOTE_CONFIRM = "{number} {action}，说明是：\n“{note}”\n要让居民看到这段说明吗？"
+STAFF_NOTE_PUBLIC = "发给居民"
+STAFF_NOTE_INTERNAL = "仅内部记录"
+STAFF_NOTE_SKIP = "跳过"
+STAFF_NOTE_CANCEL = "取消"
+STAFF_NOTE_CANCELLED = "好的，{number} 没有改动。"
+STAFF_NOTE_EXPIRED = "刚才{number}的{action}超过{minutes}分钟没有写说明，已经取消，工单没有改动。"
+STAFF_NOTE_EMPTY = "说明不能是空的，请再写一下；说“取消”就不办。"
+STAFF_VERIFIED_ALREADY = "这位居民已经核实过了。"
+STAFF_NOT_A_REPORT = (
+    "您是社区工作人员，这句话我没有当成报修。\n"
+    "替居民登记请说“我要报修”；看您的待办请说“待办”；也可以直接发工单号。"
+)
+STATUS_NOTE = {"resolved": "办理情况：{note}", "rejected": "原因：{note}"}
+STATUS_NO_NOTE = {"rejected": "有疑问可以联系社区工作人员。"}
+FOLLOWER_CHANGED = {
+    "accepted": "您关注的{kind}（{number}）社区已受理，正在安排处理。",
+    "in_progress": "您关注的{kind}（{number}）正在处理中。",
+    "resolved": "您关注的{kind}（{number}）已办结。\n请给这次服务打个分：",
+    "rejected": "您关注的{kind}（{number}）社区暂不受理。",
+    "duplicate": "您关注的{kind}（{number}）和已有的事项重复，社区会一并处理。",
+    "transferred": "您关注的{kind}（{number}）已转交相关部门办理。",
+    "pending": "您关注的{kind}（{number}）已重新打开，社区会尽快处理。",
+}
+FOLLOWED_LINE = "{number} · {category} · {status}（您关注的）"
+FOLLOWED_DETAIL = "您关注的事项：{number}\n类别：{category}\n地点：{place}\n状态：{status}\n{history}"
+STAFF_RATED_FOLLOWER = "{number} 关注这件事的居民评价：{stars}分。"
 ACTION_LABELS = {"acc": "受理", "prog": "开始处理", "done": "办结", "rej": "不予受理", "dup": "标为重复"}
 
 

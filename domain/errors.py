@@ -31,6 +31,10 @@ class InvalidTransition(DomainError):
     """The record is not in a state that allows this action (e.g. a stale button)."""
 
 
+class Conflict(InvalidTransition):
+    """Someone else changed the record between reading and writing it (optimistic locking)."""
+
+
 class InvalidValue(DomainError):
     """A value broke a rule: `field` names it, `code` says which rule, `params` fill the text.
 

@@ -21,12 +21,14 @@ class ReportChanged(Event):
     status: str
     note: str = ""
     by: str = ""
+    public: bool = True  # whether the reporter reads the note (staff choose)
 
 
 @dataclass(frozen=True)
 class ReportRated(Event):
     number: str
     rating: int
+    follower: bool = False  # rated by someone following the report, not its reporter
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,7 @@ class Change:
     status: Status
     by: str  # staff code, "resident" or "system"
     note: str = ""
+    public: bool = True  # the reporter may read the note; False: an internal record
 
 
 @dataclass
@@ -92,15 +93,25 @@ class Report:
     duplicate_of: str | None = None
     followers: list[int] = field(default_factory=list)  # other chats told of every change
     urgent: bool = False  # an emergency (gas, fire, trapped, injury …): shorter SLA, 书记 told
+    follower_ratings: dict[int, int] = field(default_factory=dict)  # follower chat → stars
     history: list[Change] = field(default_factory=list)
     id: int | None = None
+    version: int = 0  # optimistic lock: a save of an older version is refused
+
+    def last_actor(self) -> str | None:
+        """Who made the latest change (staff code, "resident" or "system")."""
+        return self.history[-1].by if self.history else None
 
     @property
     def is_open(self) -> bool:
         """Whether staff still owe the resident something."""
         return self.status in OPEN_STATUSES
 
-    def move(self, to: Status, by: str, at: datetime, note: str = "") -> Change:
+    def can_move(self, to: Status) -> bool:
+        """Whether the lifecycle allows this change now."""
+        return to in _ALLOWED[self.status]
+
+    def move(self, to: Status, by: str, at: datetime, note: str = "", *, public: bool = True) -> Change:
         """Change state if the lifecycle allows it; record who, when and why."""
         if to not in _ALLOWED[self.status]:
             raise InvalidTransition(f"{self.status} -> {to}")
@@ -109,17 +120,20 @@ class Report:
         self.status = to
         if to == Status.RESOLVED:
             self.resolved_at = at
-        change = Change(at=at, status=to, by=by, note=note.strip())
+        change = Change(at=at, status=to, by=by, note=note.strip(), public=public)
         self.history.append(change)
         return change
 
-    def rate(self, stars: int) -> None:
-        """The resident's 1–5 rating after 已办结."""
+    def rate(self, stars: int, follower: int | None = None) -> None:
+        """The 1–5 rating after 已办结: the reporter's, or a follower's (kept apart)."""
         if self.status != Status.RESOLVED:
             raise InvalidTransition("only a resolved report can be rated")
         if not 1 <= stars <= 5:
             raise InvalidValue("rating", "range")
-        self.rating = stars
+        if follower is None:
+            self.rating = stars
+        else:
+            self.follower_ratings[follower] = stars
 
     def can_reopen(self, now: datetime, within_days: int) -> bool:
         """A resolved report can be reopened within the configured days."""

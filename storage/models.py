@@ -19,6 +19,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -123,6 +124,10 @@ class ReportRow(Base):
     duplicate_of: Mapped[str | None] = mapped_column(String(32))
     followers: Mapped[list[int]] = mapped_column(JSON, default=list)  # chats following it
     urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Followers' own ratings, {"chat id": stars}: never over the reporter's.
+    follower_ratings: Mapped[dict[str, int] | None] = mapped_column(JSON, default=dict)
+    # Optimistic lock: every save is `UPDATE … WHERE version = <the version read>`.
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ReportChangeRow(Base):
@@ -134,6 +139,8 @@ class ReportChangeRow(Base):
     status: Mapped[str] = mapped_column(String(16))
     by: Mapped[str] = mapped_column(String(32))
     note_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Whether the reporter may read the note (staff choose 发给居民 / 仅内部记录).
+    note_public: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class ConversationRow(Base):

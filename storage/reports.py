@@ -8,10 +8,11 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from domain.errors import Conflict
 from domain.reports import Change, Kind, Report, Status, report_number
 from domain.residents import Address
 from storage.crypto import Crypto
@@ -53,6 +54,7 @@ class SqlReportRepository:
         row.duplicate_of = r.duplicate_of
         row.followers = list(r.followers)
         row.urgent = r.urgent
+        row.follower_ratings = {str(k): v for k, v in r.follower_ratings.items()}
 
     def _to_domain(self, row: ReportRow, with_history: bool = True) -> Report:
         c = self.crypto
@@ -68,6 +70,8 @@ class SqlReportRepository:
             rating=row.rating, reminders=row.reminders, escalated=row.escalated,
             duplicate_of=row.duplicate_of, followers=list(row.followers or []),
             urgent=bool(row.urgent),
+            follower_ratings={int(k): int(v) for k, v in (row.follower_ratings or {}).items()},
+            version=row.version or 0,
         )
         if with_history:
             rows = self.session.scalars(
@@ -75,7 +79,9 @@ class SqlReportRepository:
                 .order_by(ReportChangeRow.id)
             )
             report.history = [
-                Change(ch.at, Status(ch.status), ch.by, c.decrypt(ch.note_enc) or "") for ch in rows
+                Change(ch.at, Status(ch.status), ch.by, c.decrypt(ch.note_enc) or "",
+                       ch.note_public is not False)
+                for ch in rows
             ]
         return report
 
@@ -83,7 +89,7 @@ class SqlReportRepository:
         for ch in report.history[known:]:
             self.session.add(ReportChangeRow(
                 report_id=row_id, at=ch.at, status=ch.status.value, by=ch.by,
-                note_enc=self.crypto.encrypt(ch.note) if ch.note else None,
+                note_enc=self.crypto.encrypt(ch.note) if ch.note else None, note_public=ch.public,
             ))
 
     def add(self, report: Report) -> None:
@@ -98,8 +104,22 @@ class SqlReportRepository:
         self.session.flush()
 
     def save(self, report: Report) -> None:
-        """Write back changes; history entries are append-only."""
-        row = self.session.scalars(select(ReportRow).where(ReportRow.number == report.number)).one()
+        """Write back changes if nobody saved the report since it was read (else Conflict).
+
+        The version check is one `UPDATE … WHERE version = …`: of two staff pressing at the
+        same moment, the second waits for the first's row lock and then matches no row.
+        """
+        taken = self.session.execute(
+            update(ReportRow)
+            .where(ReportRow.number == report.number, ReportRow.version == report.version)
+            .values(version=report.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if taken.rowcount != 1:  # type: ignore[attr-defined]
+            raise Conflict(report.number)
+        report.version += 1
+        row = self.session.scalars(select(ReportRow).where(ReportRow.number == report.number)
+                                   .execution_options(populate_existing=True)).one()
         known = len(self.session.scalars(
             select(ReportChangeRow.id).where(ReportChangeRow.report_id == row.id)).all())
         self._fill(row, report)
@@ -107,8 +127,9 @@ class SqlReportRepository:
         self.session.flush()
 
     def get(self, number: str) -> Report | None:
-        """One report by its number."""
-        row = self.session.scalars(select(ReportRow).where(ReportRow.number == number)).first()
+        """One report by its number, as it is now in the database."""
+        row = self.session.scalars(select(ReportRow).where(ReportRow.number == number)
+                                   .execution_options(populate_existing=True)).first()
         return self._to_domain(row) if row else None
 
     def list_mine(self, user_id: int, chat_id: int, limit: int = 10) -> list[Report]:
@@ -116,6 +137,18 @@ class SqlReportRepository:
         mine = select(ResidentRow.id).where(ResidentRow.user_id == user_id).scalar_subquery()
         stmt = (select(ReportRow)
                 .where(or_(ReportRow.chat_id == chat_id, ReportRow.resident_id == mine))
+                .order_by(ReportRow.created_at.desc(), ReportRow.id.desc()).limit(limit))
+        return [self._to_domain(r, with_history=False) for r in self.session.scalars(stmt)]
+
+    def list_followed(self, chat_id: int, limit: int = 10) -> list[Report]:
+        """Reports whose followers include this chat, newest first."""
+        dialect = self.session.get_bind().dialect.name
+        if dialect == "postgresql":
+            follows = ReportRow.followers.cast(postgresql.JSONB).contains([chat_id])
+        else:
+            member = func.json_each(ReportRow.followers).table_valued("value")
+            follows = select(member.c.value).where(member.c.value == chat_id).exists()
+        stmt = (select(ReportRow).where(follows)
                 .order_by(ReportRow.created_at.desc(), ReportRow.id.desc()).limit(limit))
         return [self._to_domain(r, with_history=False) for r in self.session.scalars(stmt)]
 

@@ -45,6 +45,8 @@ AnyApp = Application[Any, Any, Any, Any, Any, Any]
 # Document captions are limited to 1024 characters; longer texts go in their own message.
 MAX_CAPTION = 1000
 MAX_EDIT = 4000
+# A pressed button is answered within this many seconds even if the engine is still busy.
+ANSWER_WITHIN = 1.0
 
 
 class TelegramSender:
@@ -180,14 +182,10 @@ async def _handle_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         if update.message is not None and update.effective_chat is not None:
             await app.sender.deliver(update.effective_chat.id, Reply(text=TEXT_UNSUPPORTED))
         return
-    replies = await _call_engine(app, inbound)
-    if update.callback_query is not None:
-        # Always answer, or the user's button keeps spinning.
-        notice = next((r.notice for r in replies if r.notice), None)
-        try:
-            await update.callback_query.answer(text=notice)
-        except TelegramError:
-            log.info("callback answer failed for chat %s", inbound.chat_id, exc_info=True)
+    if update.callback_query is None:
+        replies = await _call_engine(app, inbound)
+    else:
+        replies = await _answered(app, update, inbound)
     edit_id = inbound.message_id if inbound.kind == "button" else None
     for reply in replies:
         try:
@@ -196,6 +194,40 @@ async def _handle_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             log.exception("could not deliver a reply to chat %s", inbound.chat_id)
             await app.sender.deliver(inbound.chat_id, Reply(text=TEXT_ENGINE_ERROR))
             return
+
+
+async def _answered(app: CunsheApplication, update: Update, inbound: Inbound) -> list[Reply]:
+    """Run the engine for a button press and answer the query promptly, so it never spins.
+
+    The answer carries the engine's toast when the engine is done within ANSWER_WITHIN
+    seconds; otherwise it is sent empty at once, and a toast that came later is sent to a
+    private chat as a message (in a staff group it stays with the presser, so it is dropped).
+    """
+    task = asyncio.ensure_future(_call_engine(app, inbound))
+    done, _ = await asyncio.wait({task}, timeout=ANSWER_WITHIN)
+    if done:
+        replies = task.result()
+        await _answer(update, inbound, next((r.notice for r in replies if r.notice), None))
+        return replies
+    await _answer(update, inbound, None)
+    replies = await task
+    if inbound.chat_id > 0:
+        replies = [Reply(text=r.notice) if not r.text and r.notice else r for r in replies]
+    return replies
+
+
+async def _answer(update: Update, inbound: Inbound, notice: str | None) -> None:
+    query = update.callback_query
+    assert query is not None
+    try:
+        await query.answer(text=notice)
+    except BadRequest as exc:
+        if "too old" in exc.message or "query id is invalid" in exc.message.lower():
+            log.info("callback query in chat %s expired before it was answered", inbound.chat_id)
+        else:
+            log.warning("callback answer refused for chat %s: %s", inbound.chat_id, exc.message)
+    except TelegramError as exc:
+        log.warning("callback answer failed for chat %s: %s", inbound.chat_id, type(exc).__name__)
 
 
 async def _call_engine(app: CunsheApplication, inbound: Inbound) -> list[Reply]:

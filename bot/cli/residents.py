@@ -105,7 +105,8 @@ def _verify(args: argparse.Namespace) -> int:
         address = Address(estate_code(app, args.estate), args.building, args.unit, args.room)
     tags = [t for t in (args.tags or "").split(",") if t] if args.tags is not None else None
     with refused_as("无法核验"):
-        r = uc.verify_resident(app.uow(), args.resident_id, args.staff, address, tags)
+        r = uc.verify_resident(app.uow(), args.resident_id, args.staff, address, tags,
+                               grid_of_estate=app.report_rules.grid_of_estate)
     print(f"已核验：{r.id} {r.name}")
     return 0
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot import texts
+from bot import callbacks, texts
 from bot.dialogue.state import ChatState, close_idle_form, save_state
 from bot.dialogue.turn import Turn, reply
 from bot.events import Inbound, Reply
@@ -30,6 +30,9 @@ COMMANDS = {"start": "start", "menu": "menu", "help": "help", "cancel": "cancel"
             "todo": "todo"}
 COMMAND_INTENTS = {"start": "greet", "help": "help", "status": "check_status"}
 TASK_WORDS = frozenset({"待办", "我的待办", "todo", "工单", "待处理"})
+# Buttons are routed by the namespace each flow declares (bot/callbacks.py encodes the data).
+BUTTON_FLOWS = (staff, report, info, status, identity)
+BUTTON_ROUTES = {ns.name: flow for flow in BUTTON_FLOWS for ns in flow.BUTTONS}
 
 
 class DialogueEngine:
@@ -109,8 +112,8 @@ class DialogueEngine:
 
     def _text(self, t: Turn) -> None:
         text = t.event.text.strip()
-        if staff.waiting_for_note(t):
-            return staff.on_note(t)
+        if staff.on_staff_text(t):  # staff talk as staff; a note they were asked for
+            return None
         if t.is_group:
             return None  # staff groups: speak only when a button or command asks
         word = text.lower().strip("。.!！ ")
@@ -147,22 +150,16 @@ class DialogueEngine:
         t.say(texts.STOPPED if had else texts.NOTHING_TO_STOP, texts.MENU_BUTTONS if had else ())
 
     def _button(self, t: Turn) -> None:
-        data = t.event.data
-        prefix = data.split(":", 1)[0]
-        if prefix == "s":
-            return staff.on_button(t)
-        if prefix == "f":
-            return report.on_button(t)
-        if prefix == "m":
-            return info.on_menu(t, data.split(":", 1)[1] if ":" in data else "")
-        if prefix in ("st", "rt", "ro"):
-            return status.on_button(t)
-        if prefix == "pub":
-            return info.public_list(t, data.split(":", 1)[1])
-        if prefix == "me":
-            return identity.on_button(t)
-        t.say(texts.MENU, texts.MENU_BUTTONS)
-        return None
+        cb = callbacks.decode(t.event.data)
+        flow = BUTTON_ROUTES.get(cb.ns) if cb is not None else None
+        if cb is None or flow is None:
+            # Old, forged or broken data: a toast, and in a private chat the way on.
+            if t.is_group:
+                t.replies.append(reply("", notice=texts.STALE_BUTTON))
+            else:
+                t.say(texts.STALE_BUTTON, texts.MENU_BUTTONS, notice=texts.STALE_BUTTON)
+            return None
+        return flow.on_button(t, cb)
 
 
 def dispatch(t: Turn, intent: str) -> None:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from bot import texts
+from bot.callbacks import MY_DATA, Callback
 from bot.cards import estate_name
 from bot.dialogue.turn import Turn
 from domain.errors import NotFound
 from domain.identity import mask_phone
 from domain.usecases import residents as uc
+
+BUTTONS = (MY_DATA,)  # this flow's button namespace
 
 
 def greet(t: Turn) -> None:
@@ -36,7 +39,7 @@ def show_mine(t: Turn) -> None:
     try:
         r = uc.show_my_data(t.uow, t.event.user_id)
     except NotFound:
-        t.say(texts.MY_DATA_NONE, [[(texts.SHARE_CONTACT_BUTTON, "me:share")]])
+        t.say(texts.MY_DATA_NONE, [[MY_DATA.button(texts.SHARE_CONTACT_BUTTON, "share")]])
         return
     none = texts.MY_DATA_NONE_FIELD
     t.say(texts.MY_DATA.format(
@@ -46,15 +49,14 @@ def show_mine(t: Turn) -> None:
     ), texts.MY_DATA_BUTTONS)
 
 
-def on_button(t: Turn) -> None:
-    """me:share, me:erase (asks), me:erase:yes (deletes)."""
-    data = t.event.data
-    if data == "me:share":
+def on_button(t: Turn, cb: Callback) -> None:
+    """Share the phone, erase (asks), erase_yes (deletes)."""
+    if cb.action == "share":
         t.state.contact_asked = True
         t.say(texts.ASK_CONTACT, request="contact")
-    elif data == "me:erase":
+    elif cb.action == "erase":
         t.say(texts.CONFIRM_ERASE, texts.ERASE_BUTTONS)
-    elif data == "me:erase:yes":
+    elif cb.action == "erase_yes":
         uc.erase_my_data(t.uow, t.event.user_id)
         t.say(texts.ERASED, texts.MENU_BUTTONS)
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot import texts
+from bot.callbacks import MENU, PUBLIC, Callback
 from bot.cards import RELAY_CATEGORY, category_label, estate_name
 from bot.dialogue.turn import Turn, grid_rows
 from bot.events import Location
@@ -13,6 +14,7 @@ from domain.reports import STATUS_LABELS, Kind
 from domain.residents import Address
 from domain.usecases import reports as uc
 
+BUTTONS = (MENU, PUBLIC)  # this flow's button namespaces
 COMING_SOON = texts.COMING_SOON_NAMES
 
 
@@ -23,6 +25,13 @@ def menu(t: Turn, in_form: bool = False) -> None:
         t.say(texts.IN_FORM_HELP.format(form=kind))
         return
     t.say(texts.MENU, texts.MENU_BUTTONS)
+
+
+def on_button(t: Turn, cb: Callback) -> None:
+    """A main-menu button, or an estate of the public list."""
+    if cb.ns == PUBLIC.name:
+        return public_list(t, cb.arg())
+    return on_menu(t, cb.action)
 
 
 def on_menu(t: Turn, choice: str) -> None:
@@ -55,7 +64,8 @@ def on_menu(t: Turn, choice: str) -> None:
 
 def public_pick(t: Turn) -> None:
     """Choose an estate to see its public list."""
-    t.say(texts.PUBLIC_PICK, grid_rows([(e.name, f"pub:{e.code}") for e in t.app.config.estates]))
+    t.say(texts.PUBLIC_PICK, grid_rows([PUBLIC.button(e.name, "estate", e.code)
+                                        for e in t.app.config.estates]))
 
 
 def public_list(t: Turn, estate: str) -> None:

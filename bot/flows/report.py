@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot import texts
+from bot.callbacks import FORM, Callback
 from bot.cards import category_label, kind_label, place_label
 from bot.dialogue.turn import Turn, grid_rows
 from bot.flows import emergency
@@ -22,6 +23,7 @@ TRIGGER = re.compile(
     r"[啊呀吧了的一下。，,!！\s]*"
 )
 REPAIR_WORDS = re.compile(r"坏|修|漏|堵|不亮|不量|断|裂|松|掉|破|不通|停电|停水|故障")
+BUTTONS = (FORM,)  # this flow's button namespace
 SWITCH_INTENTS = frozenset({
     "check_status", "book_service", "request_seal", "find_shelter", "ask_policy", "public_info",
     "cancel_booking", "volunteer", "subscribe", "unsubscribe",
@@ -87,7 +89,7 @@ def _advance(t: Turn) -> None:
         if kind == Kind.SUGGESTION:
             s["category"] = "suggestion"  # suggestions are not sorted into repair categories
         else:
-            cats = [(c.label, f"f:cat:{c.code}") for c in t.app.config.reports.categories]
+            cats = [FORM.button(c.label, "cat", c.code) for c in t.app.config.reports.categories]
             return _ask(t, "category", texts.ASK_CATEGORY, grid_rows(cats))
     if not s.get("estate") and s.get("lat") is None and kind != Kind.SUGGESTION:
         return _ask_place(t)
@@ -116,8 +118,8 @@ def _ask(t: Turn, step: str, text: str, rows: Any = ()) -> None:
 
 
 def _ask_place(t: Turn, prefix: str = "") -> None:
-    estates = [(e.name, f"f:est:{e.code}") for e in t.app.config.estates]
-    rows = [*grid_rows(estates), [(texts.SEND_LOCATION_BUTTON, "f:loc")]]
+    estates = [FORM.button(e.name, "est", e.code) for e in t.app.config.estates]
+    rows = [*grid_rows(estates), [FORM.button(texts.SEND_LOCATION_BUTTON, "loc")]]
     _ask(t, "place", prefix + texts.ASK_PLACE, rows)
 
 
@@ -166,7 +168,7 @@ def on_text(t: Turn) -> None:
         code = by_label.get(text) or (str(cat["value"]) if cat else None)
         if code is None:
             return _ask(t, "category", texts.CATEGORY_RETRY, grid_rows(
-                [(c.label, f"f:cat:{c.code}") for c in t.app.config.reports.categories]))
+                [FORM.button(c.label, "cat", c.code) for c in t.app.config.reports.categories]))
         s["category"] = code
     elif step == "place":
         if not _fill_place(t, s) or not s.get("estate"):
@@ -186,22 +188,21 @@ def on_text(t: Turn) -> None:
     return _advance(t)
 
 
-def on_button(t: Turn) -> None:
+def on_button(t: Turn, cb: Callback) -> None:
     """A form button: category, estate, confirm, edit, duplicate choice, intent switch."""
-    parts = t.event.data.split(":")
     s = t.state.slots
-    if (not t.state.form and parts[1] != "switch") or len(parts) < 2:
+    action, arg = cb.action, (cb.args or ("",))[0]
+    if not t.state.form and action != "switch":
         t.say(texts.STALE_STEP, texts.MENU_BUTTONS)
         return
-    action = parts[1]
     categories = {c.code for c in t.app.config.reports.categories}
     estates = {e.code for e in t.app.config.estates}
-    if action == "cat" and len(parts) == 3 and parts[2] in categories:
-        s["category"] = parts[2]
-    elif action == "est" and len(parts) == 3 and parts[2] in estates:
-        if s.get("estate") not in (None, "", parts[2]):
+    if action == "cat" and arg in categories:
+        s["category"] = arg
+    elif action == "est" and arg in estates:
+        if s.get("estate") not in (None, "", arg):
             s.update(building="", unit="", room="")  # another estate: its building is unknown
-        s.update(estate=parts[2], prefilled=False, dup_checked=False)
+        s.update(estate=arg, prefilled=False, dup_checked=False)
     elif action == "loc":
         t.state.step = "place"
         t.say(texts.ASK_LOCATION, request="location")
@@ -213,17 +214,16 @@ def on_button(t: Turn) -> None:
         t.state.end()
         t.say(texts.STOPPED, texts.MENU_BUTTONS)
         return
-    elif action == "edit" and len(parts) == 3:
-        field = parts[2]
-        if field == "place":
+    elif action == "edit" and arg in ("place", "category", "description"):
+        if arg == "place":
             return _ask_place(t)
-        s.pop(field, None)
+        s.pop(arg, None)
         s["dup_checked"] = False
     elif action == "dup":
-        if parts[2] == "follow":
+        if arg == "follow":
             return _follow(t)
     elif action == "switch":
-        return _switch(t, parts[2] == "yes")
+        return _switch(t, arg == "yes")
     return _advance(t)
 
 

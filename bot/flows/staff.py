@@ -1,17 +1,57 @@
-"""Staff actions on report cards: accept, start, resolve, reject (with a note), reassign, contact."""
+"""Staff actions on report cards (buttons and notes) and staff talking to the bot as staff."""
 
 from __future__ import annotations
 
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
 from bot import texts
+from bot.callbacks import STAFF, Callback
 from bot.cards import category_label, staff_card
 from bot.dialogue.turn import Turn, grid_rows, reply
 from domain.errors import InvalidTransition, NotAllowed, NotFound
-from domain.reports import STATUS_LABELS, Status
+from domain.reports import STATUS_LABELS, Report, Status
 from domain.usecases import handling as uc
 from domain.usecases.residents import verify_resident
 
-NOTE_ACTIONS = frozenset({"rej", "dup"})
-MOVE_ACTIONS = frozenset({"acc", "prog", "done"})
+BUTTONS = (STAFF,)  # this flow's button namespace
+NOTE_MINUTES = 10  # a note prompt left longer than this is dropped, the report untouched
+MAX_NOTE = 500
+NOTE_ACTIONS = frozenset({"rej", "dup", "done"})  # asked for a note before acting
+MOVE_ACTIONS = frozenset({"acc", "prog"})
+NOTE_ANSWERS = frozenset({"npub", "nint", "nskip", "nx"})
+# Only these make a staff member's private text a resident's report.
+SAYS_REPORT = re.compile(r"(我要|我想|帮居民|替居民|帮忙)(报修|报事|反映|提建议|提个建议)|我有个建议")
+
+
+def on_button(t: Turn, cb: Callback) -> None:
+    """Every staff button: who pressed, their role and grid, and the report's state are checked."""
+    if t.staff is None:
+        t.replies.append(reply("", notice=texts.STAFF_NOT_ALLOWED))
+        return
+    try:
+        _act(t, cb)
+    except NotAllowed:
+        t.replies.append(reply("", notice=texts.STAFF_NOT_ALLOWED))
+    except InvalidTransition:  # also Conflict: someone else acted first
+        if cb.action == "ver":
+            t.replies.append(reply("", notice=texts.STAFF_VERIFIED_ALREADY))
+        else:
+            refresh(t, cb.arg())
+
+
+def refresh(t: Turn, number: str) -> None:
+    """The card as it is now, and who changed it, for a staff member whose press came too late."""
+    report = t.uow.reports.get(number)
+    if report is None:
+        t.replies.append(reply("", notice=texts.STAFF_STALE.format(status=texts.REPORT_GONE)))
+        return
+    status = STATUS_LABELS[report.status]
+    name = uc.who_acted(t.uow, report)
+    notice = (texts.STAFF_ACTED_BY.format(name=name, status=status) if name
+              else texts.STAFF_STALE.format(status=status))
+    _card(t, number, notice)
 
 
 def _card(t: Turn, number: str, notice: str) -> None:
@@ -23,62 +63,49 @@ def _card(t: Turn, number: str, notice: str) -> None:
     t.replies.append(staff_card(t.app, report, resident, t.now, edit=True, notice=notice))
 
 
-def on_button(t: Turn) -> None:
-    """s:ACTION:NUMBER[:ARG] — who pressed and whether it is still valid are checked here."""
-    parts = t.event.data.split(":")
-    if len(parts) < 3:
-        t.replies.append(reply("", notice=texts.STAFF_NOT_ALLOWED))
-        return
-    action, number = parts[1], parts[2]
-    if t.staff is None:
-        t.replies.append(reply("", notice=texts.STAFF_NOT_ALLOWED))
-        return
-    try:
-        _act(t, action, number, parts[3] if len(parts) > 3 else "")
-    except NotAllowed:
-        t.replies.append(reply("", notice=texts.STAFF_NOT_ALLOWED))
-    except InvalidTransition:
-        report = t.uow.reports.get(number)
-        status = STATUS_LABELS[report.status] if report else texts.REPORT_GONE
-        _card(t, number, texts.STAFF_STALE.format(status=status))
+def _open_report(t: Turn, number: str) -> Report:
+    """The report, checked: it exists, this staff member may act on it, and it is open."""
+    report = t.uow.reports.get(number)
+    if report is None:
+        raise NotFound(number)
+    uc.check_staff(t.uow, t.event.user_id, report)
+    if not report.is_open:
+        raise InvalidTransition(number)
+    return report
 
 
-def _act(t: Turn, action: str, number: str, arg: str) -> None:
-    user = t.event.user_id
+def _act(t: Turn, cb: Callback) -> None:
+    user, action = t.event.user_id, cb.action
+    if action == "ver":
+        r = verify_resident(t.uow, int(cb.arg()), user,
+                            grid_of_estate=t.app.report_rules.grid_of_estate)
+        text = texts.STAFF_VERIFIED.format(staff=t.staff.name if t.staff else "", name=r.name)
+        t.say(text, edit=True, notice=text)
+        return
+    number = cb.arg()
     if action in MOVE_ACTIONS:
         uc.act_on_report(t.uow, number, user, action, t.now)
         _card(t, number, texts.STAFF_DONE.format(action=texts.ACTION_LABELS[action]))
     elif action in NOTE_ACTIONS:
-        report = t.uow.reports.get(number)
-        if report is None or not report.is_open:
-            raise InvalidTransition(number)
-        uc.check_staff(t.uow, user, report)
-        t.state.staff_pending[str(user)] = {"action": action, "number": number}
-        label = texts.ACTION_LABELS[action]
-        t.say(texts.STAFF_ASK_NOTE.format(action=label), notice=texts.STAFF_ASK_NOTE.format(action=label))
+        _ask_note(t, _open_report(t, number), action)
+    elif action in NOTE_ANSWERS:
+        _answer_note(t, number, action)
     elif action == "asg":
-        report = t.uow.reports.get(number)
-        if report is None or not report.is_open:
-            raise InvalidTransition(number)
-        uc.check_staff(t.uow, user, report)
+        _open_report(t, number)
         me = t.staff.code if t.staff else ""
-        people = [(f"{s.name}（{s.role}）", f"s:to:{number}:{s.code}")
+        people = [STAFF.button(f"{s.name}（{s.role}）", "to", number, s.code)
                   for s in t.uow.staff.list() if s.active and s.code != me and s.role != "admin"]
         t.say(texts.STAFF_PICK_ASSIGNEE, grid_rows(people, 2))
-    elif action == "to" and arg:
-        _, target = uc.assign_report(t.uow, number, user, arg)
+    elif action == "to":
+        _, target = uc.assign_report(t.uow, number, user, cb.arg(1))
         text = texts.STAFF_ASSIGNED.format(number=number, name=target.name)
-        t.say(text, edit=True, notice=text)
-    elif action == "ver" and number.isdigit():
-        r = verify_resident(t.uow, int(number), t.staff.code if t.staff else "")
-        text = texts.STAFF_VERIFIED.format(staff=t.staff.name if t.staff else "", name=r.name)
         t.say(text, edit=True, notice=text)
     elif action == "card":
         show_card(t, number)
     elif action == "pic":
         report = t.uow.reports.get(number)
         if report is None:
-            raise InvalidTransition(number)
+            raise NotFound(number)
         uc.check_staff(t.uow, user, report)
         t.replies.append(reply(texts.STAFF_PHOTOS.format(number=number, n=len(report.photos)),
                                photos=tuple(report.photos)))
@@ -86,8 +113,118 @@ def _act(t: Turn, action: str, number: str, arg: str) -> None:
         name, phone = uc.view_contact(t.uow, number, user, t.now)
         notice = texts.STAFF_CONTACT.format(name=name, phone=phone) if phone else texts.STAFF_NO_CONTACT
         t.replies.append(reply("", notice=notice))
+
+
+# -- notes: asked, typed, confirmed (or cancelled, or expired) ---------------------------
+def _ask_note(t: Turn, report: Report, action: str) -> None:
+    if not report.can_move(uc.STAFF_ACTIONS[action]):
+        raise InvalidTransition(report.number)
+    t.state.staff_pending[str(t.event.user_id)] = {
+        "action": action, "number": report.number, "at": t.now.isoformat(),
+        "version": report.version, "note": None,
+    }
+    n = report.number
+    cancel = STAFF.button(texts.STAFF_NOTE_CANCEL, "nx", n)
+    if action == "done":
+        rows = [[STAFF.button(texts.STAFF_NOTE_SKIP, "nskip", n), cancel]]
+        ask = texts.STAFF_ASK_RESOLUTION
     else:
-        t.replies.append(reply("", notice=texts.STAFF_NOT_ALLOWED))
+        rows, ask = [[cancel]], texts.STAFF_ASK_REASON.format(
+            action=texts.ACTION_LABELS[action], minutes=NOTE_MINUTES)
+    t.say(ask, rows, notice=ask)
+
+
+def _pending(t: Turn) -> dict[str, Any] | None:
+    """This staff member's open note prompt in this chat; an expired one is dropped with a word."""
+    key = str(t.event.user_id)
+    ask = t.state.staff_pending.get(key)
+    if ask is None:
+        return None
+    if "at" not in ask or "version" not in ask:
+        del t.state.staff_pending[key]  # a prompt from before this version: ask again
+        return None
+    if t.now - datetime.fromisoformat(ask["at"]) > timedelta(minutes=NOTE_MINUTES):
+        del t.state.staff_pending[key]
+        t.say(texts.STAFF_NOTE_EXPIRED.format(number=ask["number"], minutes=NOTE_MINUTES,
+                                              action=texts.ACTION_LABELS[ask["action"]]))
+        return None
+    return dict(ask)
+
+
+def _answer_note(t: Turn, number: str, action: str) -> None:
+    ask = _pending(t)
+    if ask is None or ask["number"] != number:
+        t.replies.append(reply("", notice=texts.STALE_BUTTON))
+        return
+    if action == "nx":
+        del t.state.staff_pending[str(t.event.user_id)]
+        text = texts.STAFF_NOTE_CANCELLED.format(number=number)
+        t.say(text, edit=True, notice=text)
+        return
+    if action == "nskip" and ask["action"] != "done":
+        t.replies.append(reply("", notice=texts.STALE_BUTTON))
+        return
+    if action != "nskip" and ask["note"] is None:
+        t.replies.append(reply("", notice=texts.STALE_BUTTON))  # nothing written to confirm yet
+        return
+    del t.state.staff_pending[str(t.event.user_id)]
+    note = "" if action == "nskip" else ask["note"]
+    uc.act_on_report(t.uow, number, t.event.user_id, ask["action"], t.now, note=note,
+                     public=action != "nint", version=ask["version"])
+    _card(t, number, texts.STAFF_DONE.format(action=texts.ACTION_LABELS[ask["action"]]))
+
+
+def _on_note_text(t: Turn, ask: dict[str, Any]) -> None:
+    from bot.dialogue.engine import STOP_WORDS  # the engine owns the words that work everywhere
+
+    text = " ".join(t.event.text.split())
+    number, key = ask["number"], str(t.event.user_id)
+    if text.lower().strip("。.!！ ") in STOP_WORDS:
+        del t.state.staff_pending[key]
+        t.say(texts.STAFF_NOTE_CANCELLED.format(number=number))
+        return
+    if not text:
+        t.say(texts.STAFF_NOTE_EMPTY)
+        return
+    t.state.staff_pending[key] = {**ask, "note": text[:MAX_NOTE]}  # typing again rewrites it
+    label = texts.ACTION_LABELS[ask["action"]]
+    t.say(texts.STAFF_NOTE_CONFIRM.format(number=number, action=label, note=text[:MAX_NOTE]), [
+        [STAFF.button(texts.STAFF_NOTE_PUBLIC, "npub", number),
+         STAFF.button(texts.STAFF_NOTE_INTERNAL, "nint", number)],
+        [STAFF.button(texts.STAFF_NOTE_CANCEL, "nx", number)],
+    ])
+
+
+# -- staff typing -------------------------------------------------------------------------
+def on_staff_text(t: Turn) -> bool:
+    """Text from staff (or a note they were asked for); True when it was handled here."""
+    from bot.dialogue.engine import NUMBER, TASK_WORDS
+
+    ask = _pending(t)
+    if ask is not None:
+        _on_note_text(t, ask)
+        return True
+    # Cheap tests first: most text comes from residents, who need no staff lookup or parse here.
+    text = t.event.text.strip()
+    if (m := NUMBER.search(re.sub(r"\s+", "", text.upper()))) is not None:
+        if t.staff is None:
+            return False
+        try:
+            show_card(t, m.group(0))
+            return True
+        except (NotFound, NotAllowed):
+            return False  # not theirs to handle: maybe their own report as a resident
+    if text.lower().strip("。.!！ ") in TASK_WORDS:
+        if t.staff is None:
+            return False
+        tasks(t)
+        return True
+    if t.is_group or t.state.form or SAYS_REPORT.search(text) or t.staff is None:
+        return False
+    if t.intent in ("report_issue", "suggest"):
+        t.say(texts.STAFF_NOT_A_REPORT, texts.MENU_BUTTONS)
+        return True
+    return False
 
 
 def show_card(t: Turn, number: str) -> None:
@@ -115,23 +252,4 @@ def tasks(t: Turn) -> None:
             status=STATUS_LABELS[r.status],
             due=texts.CARD_DUE.format(when=texts.format_when(due, t.app.zone, t.now), stage=stage)
             if due else ""))
-    t.say("\n".join(lines), [[(r.number, f"s:card:{r.number}")] for r in items])
-
-
-def waiting_for_note(t: Turn) -> bool:
-    """Whether this staff member was asked for a note in this chat."""
-    return str(t.event.user_id) in t.state.staff_pending
-
-
-def on_note(t: Turn) -> None:
-    """The reason for 不予受理/重复, typed after pressing the button."""
-    ask = t.state.staff_pending.pop(str(t.event.user_id))
-    try:
-        report = uc.act_on_report(t.uow, ask["number"], t.event.user_id, ask["action"], t.now,
-                                  note=t.event.text)
-    except InvalidTransition:
-        t.say(texts.STAFF_STALE.format(status=texts.REPORT_CHANGED))
-        return
-    resident = t.uow.residents.get(report.resident_id) if report.resident_id else None
-    label = texts.ACTION_LABELS[ask["action"]]
-    t.replies.append(staff_card(t.app, report, resident, t.now, notice=texts.STAFF_DONE.format(action=label)))
+    t.say("\n".join(lines), [[STAFF.button(r.number, "card", r.number)] for r in items])

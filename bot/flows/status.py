@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from bot import texts
+from bot.callbacks import STATUS, Callback
 from bot.cards import category_label, kind_label, place_label
 from bot.dialogue.turn import Turn
-from domain.errors import InvalidValue
-from domain.reports import STATUS_LABELS
+from domain.errors import InvalidValue, NotFound
+from domain.reports import STATUS_LABELS, Report
 from domain.usecases import reports as uc
+
+BUTTONS = (STATUS,)  # this flow's button namespace
 
 
 def list_mine(t: Turn) -> None:
@@ -17,40 +20,55 @@ def list_mine(t: Turn) -> None:
         t.say(texts.NO_REPORTS, texts.MENU_BUTTONS)
         return
     lines = [texts.MY_REPORTS.format(n=len(mine))]
+    me = t.resident.id if t.resident else None
     for r in mine:
-        lines.append(texts.REPORT_LINE.format(
+        template = texts.REPORT_LINE if uc.is_mine(r, me, t.event.chat_id) else texts.FOLLOWED_LINE
+        lines.append(template.format(
             number=r.number, category=category_label(t.app, r.category),
             status=STATUS_LABELS[r.status],
             when=texts.format_day(r.created_at or t.now, t.app.zone)))
-    rows = [[(texts.VIEW_BUTTON.format(number=r.number), f"st:{r.number}")] for r in mine]
+    rows = [[STATUS.button(texts.VIEW_BUTTON.format(number=r.number), "show", r.number)] for r in mine]
     t.say("\n".join(lines), rows)
 
 
-def show(t: Turn, number: str) -> None:
-    """One own report in full; someone else's number is simply not found."""
-    r = uc.show_my_report(t.uow, number, t.event.user_id, t.event.chat_id)
-    history = "\n".join(
+def _history(t: Turn, r: Report, *, notes: bool) -> str:
+    # Internal notes (仅内部记录) are never shown; followers see no notes at all.
+    return "\n".join(
         f"· {texts.format_when(ch.at, t.app.zone, t.now)} {STATUS_LABELS[ch.status]}"
-        + (f"：{ch.note}" if ch.note else "")
+        + (f"：{ch.note}" if notes and ch.note and ch.public else "")
         for ch in r.history
     )
+
+
+def show(t: Turn, number: str) -> None:
+    """One own report in full, or a followed one without the reporter's words; else not found."""
+    try:
+        r = uc.show_my_report(t.uow, number, t.event.user_id, t.event.chat_id)
+    except NotFound:
+        f = uc.show_followed_report(t.uow, number, t.event.chat_id)
+        t.say(texts.FOLLOWED_DETAIL.format(
+            number=f.number, category=category_label(t.app, f.category),
+            place=place_label(t.app, f.address, public=True), status=STATUS_LABELS[f.status],
+            history=_history(t, f, notes=False)))
+        return
+    history = _history(t, r, notes=True)
     t.say(texts.REPORT_DETAIL.format(
         number=r.number, category=category_label(t.app, r.category),
         place=place_label(t.app, r.address, r.latitude, r.longitude), description=r.description,
         status=STATUS_LABELS[r.status], history=history))
 
 
-def on_button(t: Turn) -> None:
-    """st:N (detail), rt:N:stars (rating), ro:N (reopen) — ownership checked in the use case."""
-    parts = t.event.data.split(":")
-    if parts[0] == "st" and len(parts) == 2:
-        return show(t, parts[1])
-    if parts[0] == "rt" and len(parts) == 3 and parts[2].isdigit():
-        r = uc.rate_report(t.uow, parts[1], t.event.user_id, t.event.chat_id, int(parts[2]))
-        t.say(texts.RATED.format(stars=r.rating), notice=texts.RATED.format(stars=r.rating))
+def on_button(t: Turn, cb: Callback) -> None:
+    """Detail, rating (reporter or follower), reopen (reporter) — checked in the use cases."""
+    if cb.action == "show":
+        return show(t, cb.arg())
+    if cb.action == "rate":
+        stars = int(cb.arg(1))
+        uc.rate_report(t.uow, cb.arg(), t.event.user_id, t.event.chat_id, stars)
+        t.say(texts.RATED.format(stars=stars), notice=texts.RATED.format(stars=stars))
         return None
-    if parts[0] == "ro" and len(parts) == 2:
-        r = uc.show_my_report(t.uow, parts[1], t.event.user_id, t.event.chat_id)
+    if cb.action == "reopen":
+        r = uc.show_my_report(t.uow, cb.arg(), t.event.user_id, t.event.chat_id)
         if not r.can_reopen(t.now, t.app.report_rules.reopen_days):
             t.say(texts.REOPEN_TOO_LATE.format(days=t.app.report_rules.reopen_days))
             return None

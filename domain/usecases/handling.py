@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from domain.errors import InvalidTransition, NotFound, StaffOnly
+from domain.errors import Conflict, InvalidTransition, NotFound, StaffOnly
 from domain.events import ReportAssigned, ReportChanged, ReportOverdue
 from domain.ports import UnitOfWork
 from domain.reports import OPEN_STATUSES, Report, Status
-from domain.staff import Staff
+from domain.staff import ROLES, Staff
 from domain.usecases.reports import ReportRules
 
 # Staff are named by their chat user id (buttons) or by their staff code (CLI).
@@ -23,9 +23,20 @@ def check_staff(uow: UnitOfWork, who: Actor, report: Report) -> Staff:
 
 def _staff_for(uow: UnitOfWork, who: Actor, report: Report) -> Staff:
     staff = uow.staff.get(who) if isinstance(who, str) else uow.staff.by_user(who)
-    if staff is None or not (staff.serves(report.grid) or staff.code == report.assignee):
+    # Role, then grid: an active staff member of a known role who serves the report's grid
+    # (书记/社工 serve all) or to whom it was handed.
+    if staff is None or not staff.active or staff.role not in ROLES:
+        raise StaffOnly(report.number)
+    if not (staff.serves(report.grid) or staff.code == report.assignee):
         raise StaffOnly(report.number)
     return staff
+
+
+def who_acted(uow: UnitOfWork, report: Report) -> str:
+    """The name of the staff member behind the report's latest change ("" if not staff)."""
+    code = report.last_actor()
+    staff = uow.staff.get(code) if code else None
+    return staff.name if staff else ""
 
 
 STAFF_ACTIONS = {
@@ -36,20 +47,27 @@ STAFF_ACTIONS = {
 
 def act_on_report(
     uow: UnitOfWork, number: str, user_id: Actor, action: str, now: datetime, note: str = "",
+    *, public: bool = True, version: int | None = None,
 ) -> Report:
-    """A staff member moves a report along its lifecycle (checked: who, and is it still valid)."""
+    """A staff member moves a report along its lifecycle (checked: who, and is it still valid).
+
+    `version` is the one the staff member saw on the card; if the report has changed since,
+    Conflict is raised (the storage also refuses a save over a newer version).
+    """
     with uow:
         report = uow.reports.get(number)
         if report is None:
             raise NotFound(number)
         staff = _staff_for(uow, user_id, report)
+        if version is not None and version != report.version:
+            raise Conflict(number)
         to = STAFF_ACTIONS[action]
-        report.move(to, staff.code, now, note)
+        report.move(to, staff.code, now, note, public=public)
         if to == Status.ACCEPTED:
             report.assignee = report.assignee or staff.code
             report.reminders, report.escalated = 0, False
         uow.reports.save(report)
-        uow.publish(ReportChanged(number, to.value, note, staff.code))
+        uow.publish(ReportChanged(number, to.value, note.strip(), staff.code, public))
         uow.commit()
         return report
 
@@ -64,7 +82,7 @@ def assign_report(uow: UnitOfWork, number: str, user_id: Actor, to_code: str) ->
         if not report.is_open:
             raise InvalidTransition("closed")
         target = uow.staff.get(to_code)
-        if target is None or not target.active:
+        if target is None or not target.active or target.role == "admin":
             raise NotFound(to_code)
         report.assignee = target.code
         if target.grids and report.grid not in target.grids:

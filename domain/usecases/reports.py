@@ -103,9 +103,27 @@ def show_my_report(uow: UnitOfWork, number: str, user_id: int, chat_id: int) -> 
 
 
 def list_my_reports(uow: UnitOfWork, user_id: int, chat_id: int, limit: int = 10) -> list[Report]:
-    """The asker's reports, newest first: by their resident record and by this chat."""
+    """The asker's reports and those this chat follows, newest first."""
     with uow:
-        return uow.reports.list_mine(user_id, chat_id, limit=limit)
+        mine = uow.reports.list_mine(user_id, chat_id, limit=limit)
+        known = {r.number for r in mine}
+        followed = [r for r in uow.reports.list_followed(chat_id, limit=limit) if r.number not in known]
+    both = sorted([*mine, *followed], key=lambda r: (r.created_at is not None, r.created_at), reverse=True)
+    return both[:limit]
+
+
+def is_mine(report: Report, resident_id: int | None, chat_id: int) -> bool:
+    """Whether the asker filed this report (a follower did not)."""
+    return report.chat_id == chat_id or (resident_id is not None and report.resident_id == resident_id)
+
+
+def show_followed_report(uow: UnitOfWork, number: str, chat_id: int) -> Report:
+    """A report this chat follows (shown without the reporter's words or data)."""
+    with uow:
+        report = uow.reports.get(number)
+        if report is None or chat_id not in report.followers:
+            raise NotFound(number)
+        return report
 
 
 def follow_report(uow: UnitOfWork, number: str, chat_id: int) -> Report:
@@ -122,12 +140,17 @@ def follow_report(uow: UnitOfWork, number: str, chat_id: int) -> Report:
 
 
 def rate_report(uow: UnitOfWork, number: str, user_id: int, chat_id: int, stars: int) -> Report:
-    """The resident's 1–5 rating of a resolved report."""
+    """A 1–5 rating of a resolved report: the reporter's, or a follower's kept as theirs."""
     with uow:
-        report = _owned(uow, number, user_id, chat_id)
-        report.rate(stars)
+        try:
+            report = _owned(uow, number, user_id, chat_id)
+            follower = None
+        except NotFound:
+            report = show_followed_report(uow, number, chat_id)
+            follower = chat_id
+        report.rate(stars, follower)
         uow.reports.save(report)
-        uow.publish(ReportRated(number, stars))
+        uow.publish(ReportRated(number, stars, follower is not None))
         uow.commit()
         return report
 

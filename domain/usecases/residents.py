@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from domain.errors import (
+    InvalidTransition,
     InvalidValue,
     NotFound,
     NotOwnContact,
@@ -18,6 +19,9 @@ from domain.events import ResidentUnverified, ResidentVerified
 from domain.identity import normalize_phone
 from domain.ports import UnitOfWork
 from domain.residents import Address, Resident, RosterRow, validate_roster_row
+
+# Who may verify anyone, whatever their grid (a chat-made resident has no estate yet).
+VERIFY_ANY_ROLES = frozenset({"书记", "社工"})
 
 
 @dataclass(frozen=True)
@@ -141,17 +145,28 @@ def bind_contact(
 
 
 def verify_resident(
-    uow: UnitOfWork, resident_id: int, staff_code: str, address: Address | None = None,
-    tags: list[str] | None = None,
+    uow: UnitOfWork, resident_id: int, staff: str | int, address: Address | None = None,
+    tags: list[str] | None = None, *, grid_of_estate: Mapping[str, str] | None = None,
 ) -> Resident:
-    """Staff confirm an unmatched chat user by hand (optionally with address and tags)."""
+    """Staff confirm an unverified chat user by hand (optionally with address and tags).
+
+    `staff` is a staff code (CLI) or chat user id (button). Allowed: 书记/社工, or staff serving
+    the grid of the person's estate (the address given here, else the one on record); a person
+    with no estate can be verified only by 书记/社工. Only while the person is unverified.
+    """
     with uow:
-        staff = uow.staff.get(staff_code)
-        if staff is None or not staff.active:
-            raise StaffOnly(staff_code)
+        who = uow.staff.get(staff) if isinstance(staff, str) else uow.staff.by_user(staff)
+        if who is None or not who.active:
+            raise StaffOnly(str(staff))
         resident = uow.residents.get(resident_id)
         if resident is None:
             raise NotFound(f"resident {resident_id}")
+        estate = (address or resident.address).estate
+        grid = (grid_of_estate or {}).get(estate) if estate else None
+        if who.role not in VERIFY_ANY_ROLES and not (grid and grid in who.grids):
+            raise StaffOnly(str(staff))
+        if resident.verified:
+            raise InvalidTransition(f"resident {resident_id} already verified")
         resident.verified = True
         if address is not None:
             resident.address = address

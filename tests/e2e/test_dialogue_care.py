@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import App
+from bot.callbacks import MENU
 from bot.config import load_config
 from bot.events import Inbound
 from domain.usecases.residents import import_roster
@@ -156,7 +157,7 @@ def test_a_request_is_passed_to_staff_as_a_record_with_a_number(bot: App) -> Non
     [card] = queued(bot, STAFF_CHAT)
     assert number in card.text and "居民需求" in card.text and "受理" in card.buttons[0][0].text
     # The same button pressed again (an old message) files nothing more.
-    again = bot.dialogue.handle(Inbound(chat_id=3012, user_id=3012, kind="button", data="m:relay"))
+    again = bot.dialogue.handle(Inbound(chat_id=3012, user_id=3012, kind="button", data=MENU.data("relay")))
     assert "已经转过了" in again[0].text
     with bot.uow() as uow:
         assert len(uow.reports.list()) == 1

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.app import App
+from bot.callbacks import PUBLIC, STAFF, STATUS
 from domain.reports import Status
 from tests.fixtures import app, app_config, clean_env, config_file, database_url  # noqa: F401
 from tests.support.chat import Chat, Clock, queued, staffed, wire
@@ -131,10 +132,12 @@ def test_staff_accept_and_resolve_resident_told_and_rates(bot: App) -> None:
     out = staff.say("受理")
     assert "已受理" in out and "（更新）" in out
     assert "社区已受理" in resident.inbox()
-    out = staff.say("办结")
+    assert "办了什么" in staff.say("办结")
+    assert "要让居民看到" in staff.say("换了新灯泡")
+    out = staff.say("发给居民")
     assert "已办结" in out
     told = resident.inbox()
-    assert "已办结" in told and "5分" in told
+    assert "已办结" in told and "办理情况：换了新灯泡" in told and "5分" in told
     assert "谢谢您的评价（5分）" in resident.say("5分")
     with bot.uow() as uow:
         r = uow.reports.get(number)
@@ -148,8 +151,9 @@ def test_reject_needs_a_reason_which_the_resident_reads(bot: App) -> None:
     report(resident)
     staff = Chat(bot, GRID1_STAFF, GRID1_CHAT)
     staff.inbox()
-    assert "请直接回复不予受理的原因" in staff.say("不予受理")
-    out = staff.say("这是物业公司的责任，请联系物业")
+    assert "请回复不予受理的原因" in staff.say("不予受理")
+    assert "要让居民看到" in staff.say("这是物业公司的责任，请联系物业")
+    out = staff.say("发给居民")
     assert "不予受理" in out
     assert "原因：这是物业公司的责任" in resident.inbox()
 
@@ -161,18 +165,18 @@ def test_only_staff_of_the_grid_may_act_and_stale_buttons_say_so(bot: App) -> No
     out = outsider.channel.turn  # a forged staff button from a resident's chat
     from bot.events import Inbound
 
-    forged = Inbound(chat_id=1013, user_id=1013, kind="button", data=f"s:acc:{number}")
+    forged = Inbound(chat_id=1013, user_id=1013, kind="button", data=STAFF.data("acc", number))
     replies = bot.dialogue.handle(forged)
     assert any("只有负责这个网格" in r.notice for r in replies)
     other_grid = bot.dialogue.handle(Inbound(chat_id=GRID2_STAFF, user_id=GRID2_STAFF,
-                                             kind="button", data=f"s:acc:{number}"))
+                                             kind="button", data=STAFF.data("acc", number)))
     assert any("只有负责这个网格" in r.notice for r in other_grid)
     staff = Chat(bot, GRID1_STAFF, GRID1_CHAT)
     staff.inbox()
     staff.say("受理")
     again = bot.dialogue.handle(Inbound(chat_id=GRID1_CHAT, user_id=GRID1_STAFF, kind="button",
-                                        data=f"s:acc:{number}"))
-    assert any("按钮已过期" in r.notice for r in again)
+                                        data=STAFF.data("acc", number)))
+    assert any("林晓燕已经把这件事改成“已受理”" in r.notice for r in again)
     assert out is not None
     with bot.uow() as uow:
         assert uow.reports.get(number).status == Status.ACCEPTED  # type: ignore[union-attr]
@@ -208,9 +212,9 @@ def test_status_shows_own_reports_only_also_by_number_or_forged_button(bot: App)
     assert "没有找到" in out and "楼道灯" not in out
     from bot.events import Inbound
 
-    replies = bot.dialogue.handle(Inbound(chat_id=1016, user_id=1016, kind="button", data=f"st:{number}"))
+    replies = bot.dialogue.handle(Inbound(chat_id=1016, user_id=1016, kind="button", data=STATUS.data("show", number)))
     assert all("楼道灯" not in r.text for r in replies)
-    rate = bot.dialogue.handle(Inbound(chat_id=1016, user_id=1016, kind="button", data=f"rt:{number}:1"))
+    rate = bot.dialogue.handle(Inbound(chat_id=1016, user_id=1016, kind="button", data=STATUS.data("rate", number, 1)))
     assert any("没有找到" in r.text for r in rate)
 
 
@@ -235,6 +239,7 @@ def test_reopen_within_seven_days_goes_back_to_staff(bot: App, clock: Clock) -> 
     staff = Chat(bot, GRID1_STAFF, GRID1_CHAT)
     staff.inbox()
     staff.say("办结")
+    assert "已办结" in staff.say("跳过")
     resident.inbox()
     clock.advance(days=2)
     assert "哪里还没解决" in resident.say("问题没解决，重新打开")
@@ -267,7 +272,7 @@ def test_public_list_shows_status_and_no_personal_data(bot: App) -> None:
     assert "照明" in listing or "公开栏" in listing
     from bot.events import Inbound
 
-    replies = bot.dialogue.handle(Inbound(chat_id=1022, user_id=1022, kind="button", data="pub:E1"))
+    replies = bot.dialogue.handle(Inbound(chat_id=1022, user_id=1022, kind="button", data=PUBLIC.data("estate", "E1")))
     text = "\n".join(r.text for r in replies)
     assert "照明（3幢）" in text and "待受理" in text
     assert "楼道灯坏了好几天" not in text and "2单元" not in text

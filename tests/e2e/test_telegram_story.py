@@ -15,6 +15,7 @@ import pytest
 import pytest_asyncio
 
 from bot.app import App
+from bot.callbacks import STAFF
 from bot.channels.telegram import build_application
 from bot.outbox import Dispatcher
 from domain.reports import Status
@@ -74,7 +75,7 @@ async def test_report_accept_resolve_rate_over_telegram(live: tuple[App, BotApiS
 
     # A resident cannot act on the staff card, even with the right button data.
     answered = len(tg.callback_answers)
-    await tg.press_button(GRID1_CHAT, card.message_id, f"s:acc:{number}", user_id=RESIDENT)
+    await tg.press_button(GRID1_CHAT, card.message_id, STAFF.data("acc", number), user_id=RESIDENT)
     await tg.wait_until(lambda: len(tg.callback_answers) > answered)
     assert "只有负责" in (tg.callback_answers[-1]["text"] or "")
 
@@ -92,8 +93,13 @@ async def test_report_accept_resolve_rate_over_telegram(live: tuple[App, BotApiS
     assert [label for row in card.buttons for label, _ in row][:3] == ["开始处理", "办结", "转派"]
 
     await tg.press(card, "办结", user_id=GRID1_STAFF)
+    (ask,) = await tg.wait_messages(GRID1_CHAT)
+    assert "办了什么" in ask.text
+    await tg.inject_text(GRID1_CHAT, "已更换灯泡", user_id=GRID1_STAFF)
+    (confirm_note,) = await tg.wait_messages(GRID1_CHAT)
+    await tg.press(confirm_note, "发给居民", user_id=GRID1_STAFF)
     (resolved,) = await tg.wait_messages(RESIDENT, timeout=10)
-    assert "已办结" in resolved.text
+    assert "已办结" in resolved.text and "办理情况：已更换灯泡" in resolved.text
     await tg.press(resolved, "5分", user_id=RESIDENT)
     (thanks,) = await tg.wait_messages(RESIDENT)
     assert "谢谢您的评价（5分）" in thanks.text

@@ -38,6 +38,7 @@ def test_sqlite_runs_in_wal_with_foreign_keys_and_the_configured_sync(
 CHILD = textwrap.dedent("""
     import os, signal, sys
     from bot.app import App
+    from bot.callbacks import FORM
     from bot.config import load_config
     from bot.events import Inbound
     from storage import migrate
@@ -46,7 +47,7 @@ CHILD = textwrap.dedent("""
     migrate.upgrade(app.engine)
     engine = app.dialogue  # the real engine, NLU and all
     engine.handle(Inbound(chat_id=7, user_id=7, kind="text", text="翠微苑楼道灯坏了"))
-    replies = engine.handle(Inbound(chat_id=7, user_id=7, kind="button", data="f:yes"))
+    replies = engine.handle(Inbound(chat_id=7, user_id=7, kind="button", data=FORM.data("yes")))
     print(replies[0].text, flush=True)
     os.kill(os.getpid(), signal.SIGKILL)  # no clean shutdown, no close(), no checkpoint
 """)

@@ -84,7 +84,7 @@ def test_staff_verify_by_hand(roster_app: App) -> None:
     with pytest.raises(NotFound):
         uc.verify_resident(roster_app.uow(), 99999, "S02")
     done = uc.verify_resident(roster_app.uow(), r.id, "S02", Address("E2", "5", "1", "501"),
-                              ["老年人"])
+                              ["老年人"], grid_of_estate=roster_app.report_rules.grid_of_estate)
     assert done.verified
     with roster_app.uow() as uow:
         got = uow.residents.by_user(2002)

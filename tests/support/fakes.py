@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, Self
 
+from domain.errors import Conflict
 from domain.events import Event
 from domain.ports import OutboxMessage, UnitOfWork
 from domain.reports import Report, Status, report_number
@@ -96,6 +97,10 @@ class FakeReports:
         self.rows[report.number] = copy.deepcopy(report)
 
     def save(self, report: Report) -> None:
+        stored = self.rows.get(report.number)
+        if stored is not None and stored.version != report.version:
+            raise Conflict(report.number)
+        report.version += 1
         self.rows[report.number] = copy.deepcopy(report)
 
     def get(self, number: str) -> Report | None:
@@ -116,6 +121,9 @@ class FakeReports:
 
     def list_mine(self, user_id: int, chat_id: int, limit: int = 10) -> list[Report]:
         return self.list(chat_id=chat_id, limit=limit)
+
+    def list_followed(self, chat_id: int, limit: int = 10) -> list[Report]:
+        return [r for r in self.list(limit=10_000) if chat_id in r.followers][:limit]
 
     def detach_resident(self, resident_id: int) -> int:
         n = 0

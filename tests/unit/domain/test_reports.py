@@ -108,3 +108,24 @@ def test_description_is_cleaned_and_bounded() -> None:
 
 def test_report_number_uses_the_local_day() -> None:
     assert report_number("BS", datetime(2026, 11, 28), 7) == "BS-20261128-0007"
+
+
+def test_can_move_agrees_with_move_for_every_pair() -> None:
+    for a in Status:
+        for b in Status:
+            r = report(a)
+            assert r.can_move(b) == ((a, b) in ALLOWED)
+
+
+def test_a_followers_rating_is_theirs_and_never_the_reporters() -> None:
+    r = report(Status.RESOLVED)
+    r.rate(2, follower=77)
+    assert r.rating is None and r.follower_ratings == {77: 2}
+    r.rate(5)
+    assert r.rating == 5 and r.follower_ratings == {77: 2}
+
+
+def test_an_internal_note_is_recorded_as_such() -> None:
+    r = report()
+    change = r.move(Status.REJECTED, "S02", T0, "内部：重复报", public=False)
+    assert change.note == "内部：重复报" and change.public is False and r.last_actor() == "S02"

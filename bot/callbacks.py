@@ -1,0 +1,106 @@
+"""Button data: one typed, versioned codec for every inline button the bot makes.
+
+Data looks like ``1:s:acc:BS-20261128-0001``: the codec version, the namespace of the flow
+that owns the button, the action, then the action's arguments, each checked against its kind.
+Anything else (older formats, forged or truncated data) decodes to None: a stale button.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+VERSION = "1"
+SEP = ":"
+MAX_BYTES = 64  # Telegram's limit for callback data
+
+# Argument kinds: what each position of an action may hold.
+KINDS: Mapping[str, re.Pattern[str]] = {
+    "number": re.compile(r"[A-Z]{1,4}-\d{8}-\d{4}", re.ASCII),  # a report number
+    "code": re.compile(r"[A-Za-z0-9_]{1,16}", re.ASCII),  # estate, category, staff or grid code
+    "id": re.compile(r"[1-9]\d{0,11}", re.ASCII),  # a record id
+    "stars": re.compile(r"[1-5]", re.ASCII),
+}
+
+
+@dataclass(frozen=True)
+class Callback:
+    """Decoded button data: namespace, action and checked arguments."""
+
+    ns: str
+    action: str
+    args: tuple[str, ...] = ()
+
+    def arg(self, i: int = 0) -> str:
+        """The i-th argument (present: the codec checked the count)."""
+        return self.args[i]
+
+
+@dataclass(frozen=True)
+class Namespace:
+    """A flow's buttons: each action with the kinds of its arguments."""
+
+    name: str
+    actions: Mapping[str, Sequence[str]]
+
+    def data(self, action: str, *args: object) -> str:
+        """Encode a press of `action`; a wrong argument is a programming error."""
+        kinds = self.actions[action]
+        parts = [str(a) for a in args]
+        if len(parts) != len(kinds) or not all(
+                KINDS[k].fullmatch(p) for k, p in zip(kinds, parts, strict=True)):
+            raise ValueError(f"bad arguments for {self.name}:{action}")
+        data = SEP.join([VERSION, self.name, action, *parts])
+        if len(data.encode("utf-8")) > MAX_BYTES:
+            raise ValueError(f"button data too long for {self.name}:{action}")
+        return data
+
+    def button(self, label: str, action: str, *args: object) -> tuple[str, str]:
+        """(label, data) for a button row."""
+        return label, self.data(action, *args)
+
+    def rows(self, rows: Sequence[Sequence[tuple[str, str]]]) -> tuple[tuple[tuple[str, str], ...], ...]:
+        """Rows of (label, action) without arguments → rows of (label, data)."""
+        return tuple(tuple(self.button(label, action) for label, action in row) for row in rows)
+
+
+STAFF = Namespace("s", {
+    "acc": ("number",), "prog": ("number",), "done": ("number",), "rej": ("number",),
+    "dup": ("number",), "asg": ("number",), "to": ("number", "code"), "card": ("number",),
+    "pic": ("number",), "ph": ("number",), "ver": ("id",),
+    # the note confirmation: send to the resident, keep internal, skip the note, cancel
+    "npub": ("number",), "nint": ("number",), "nskip": ("number",), "nx": ("number",),
+})
+FORM = Namespace("f", {
+    "cat": ("code",), "est": ("code",), "loc": (), "yes": (), "no": (),
+    "edit": ("code",), "dup": ("code",), "switch": ("code",),
+})
+MENU = Namespace("m", {a: () for a in (
+    "report", "suggest", "status", "public", "shelter", "policy", "me", "menu", "relay")})
+STATUS = Namespace("st", {"show": ("number",), "rate": ("number", "stars"), "reopen": ("number",)})
+PUBLIC = Namespace("pub", {"estate": ("code",)})
+MY_DATA = Namespace("me", {"share": (), "erase": (), "erase_yes": ()})
+
+NAMESPACES: Mapping[str, Namespace] = {
+    ns.name: ns for ns in (STAFF, FORM, MENU, STATUS, PUBLIC, MY_DATA)}
+
+
+def decode(data: str | None) -> Callback | None:
+    """The checked meaning of button data, or None for anything stale, unknown or malformed."""
+    if not data or len(data.encode("utf-8", "replace")) > MAX_BYTES:
+        return None
+    version, _, rest = data.partition(SEP)
+    if version != VERSION:
+        return None
+    name, _, rest = rest.partition(SEP)
+    ns = NAMESPACES.get(name)
+    if ns is None:
+        return None
+    action, *args = rest.split(SEP)
+    kinds = ns.actions.get(action)
+    if kinds is None or len(args) != len(kinds):
+        return None
+    if not all(KINDS[k].fullmatch(a) for k, a in zip(kinds, args, strict=True)):
+        return None
+    return Callback(name, action, tuple(args))
