@@ -154,7 +154,7 @@ def on_text(t: Turn) -> None:
     more = story.adds_to_story(t.event.text, t.parse)
     if more:
         try:
-            _add_to_story(s, text)
+            story.add(s, text)
         except InvalidValue as exc:
             return t.say(texts.invalid_text(exc))
     if not s.get("category") and (cat := t.entity("report_category")):
@@ -164,20 +164,20 @@ def on_text(t: Turn) -> None:
         if text in by_label:
             s["category"] = by_label[text]
         elif more or placed:
-            return _noted(t)
+            return story.noted(t)
         else:
             return _ask(t, "category", texts.CATEGORY_RETRY, grid_rows(
                 [(c.label, f"f:cat:{c.code}") for c in t.app.config.reports.categories]))
     elif step == "place" and not (placed and s.get("estate")):
         if more or placed:
-            return _noted(t)
+            return story.noted(t)
         return _ask_place(t, texts.PLACE_UNKNOWN + "\n")
     elif step in ("confirm", "duplicate"):
         if placed:  # "不对，是5幢" / "是望江小区的": a correction wins over a yes
             s["dup_checked"] = False
             return _advance(t)
         if more:
-            return _noted(t)
+            return story.noted(t)
         if step == "duplicate" and "提交" in text:
             return submit(t)  # "确认提交": a new report, not the old one
         if t.intent == "affirm":
@@ -197,7 +197,7 @@ def _on_description(t: Turn, s: dict[str, Any], text: str) -> None:
     if not said:
         # Only a place, a greeting or "我要报修" again: keep it and ask for the problem once more.
         if placed:
-            return _noted(t)
+            return story.noted(t)
         return _ask(t, "description", texts.ASK_DESCRIPTION[s["kind"]])
     try:
         s["description"] = validate_description(said)
@@ -206,32 +206,6 @@ def _on_description(t: Turn, s: dict[str, Any], text: str) -> None:
     if not s.get("category") and (cat := t.entity("report_category")):
         s["category"] = str(cat["value"])
     return _advance(t)
-
-
-def _add_to_story(s: dict[str, Any], text: str) -> None:
-    """Append a line that tells more of the problem to the description."""
-    said = story.description(text)
-    if not s.get("description"):
-        s["description"] = validate_description(said)
-        return
-    joined = story.description(s["description"] + "\n" + said)
-    s["description"] = validate_description(joined)
-
-
-def _noted(t: Turn) -> None:
-    """"已记下", and a short reminder of the one open question (never its full list again)."""
-    step = t.state.step or "description"
-    s = t.state.slots
-    if step == "description" or not s.get("description"):
-        reminder, rows = texts.ASK_DESCRIPTION[s["kind"]], ()
-    elif step == "confirm":
-        reminder = texts.NOTED_CONFIRM
-        rows = (texts.CONFIRM_BUTTONS[0], texts.CONFIRM_BUTTONS[-1])  # submit, or the way out
-    elif step == "duplicate":
-        reminder, rows = texts.NOTED_DUPLICATE, texts.DUPLICATE_BUTTONS
-    else:
-        reminder, rows = texts.NOTED_REMINDERS.get(step, ""), ()
-    t.say(texts.NOTED + reminder, rows)
 
 
 def on_button(t: Turn) -> None:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from bot import texts
+from domain.reports import validate_description
+
+if TYPE_CHECKING:
+    from bot.dialogue.turn import ButtonRows, Turn
 
 # A greeting (or a call for attention) at the start of a message: "你好 我家楼道灯坏了".
 GREETING = re.compile(
@@ -86,3 +92,27 @@ def adds_to_story(text: str, parse: Mapping[str, Any]) -> bool:
 def looks_like_place(text: str) -> bool:
     """A short answer shaped like a place name."""
     return bool(PLACE_NAME.match(PUNCTUATION.sub("", text)))
+
+
+def add(slots: dict[str, Any], text: str) -> None:
+    """Append a message that tells more of the problem to the description."""
+    said = description(text)
+    before = slots.get("description")
+    slots["description"] = validate_description(description(f"{before}\n{said}") if before else said)
+
+
+def noted(t: Turn) -> None:
+    """"已记下", and a short reminder of the one open question (never its full list again)."""
+    step = t.state.step or "description"
+    s = t.state.slots
+    rows: ButtonRows = ()
+    if step == "description" or not s.get("description"):
+        reminder = texts.ASK_DESCRIPTION[s["kind"]]
+    elif step == "confirm":
+        reminder = texts.NOTED_CONFIRM
+        rows = (texts.CONFIRM_BUTTONS[0], texts.CONFIRM_BUTTONS[-1])  # submit, or the way out
+    elif step == "duplicate":
+        reminder, rows = texts.NOTED_DUPLICATE, texts.DUPLICATE_BUTTONS
+    else:
+        reminder = texts.NOTED_REMINDERS.get(step, "")
+    t.say(texts.NOTED + reminder, rows)
