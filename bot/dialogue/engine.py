@@ -117,9 +117,11 @@ class DialogueEngine:
             return None  # staff groups: speak only when a button or command asks
         text = _without_greeting(t, text)
         word = text.lower().strip("。.!！ ")
-        if word in STOP_WORDS:
+        # Several lines sent as one burst: "…算了" at the end still stops, "…菜单" still leads out.
+        last = text.splitlines()[-1].lower().strip("。.!！ ") if "\n" in text else word
+        if word in STOP_WORDS or last in STOP_WORDS:
             return self._stop(t)
-        if word in MENU_WORDS:
+        if word in MENU_WORDS or last in MENU_WORDS:
             t.state.pending = {}
             return info.menu(t, in_form=bool(t.state.form))
         if word in HELP_WORDS:

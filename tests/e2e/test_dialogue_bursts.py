@@ -29,6 +29,12 @@ def talk(chat: Chat, lines: list[str]) -> list[str]:
     return [chat.say(line) for line in lines]
 
 
+def typed(bot: App, chat_id: int, text: str) -> str:
+    """A typed message (not a button press, even when it reads like a button's label)."""
+    replies = bot.dialogue.handle(Inbound(chat_id=chat_id, user_id=chat_id, kind="text", text=text))
+    return "\n".join(r.text for r in replies)
+
+
 def only_report(bot: App) -> Report:
     with bot.uow() as uow:
         [saved] = uow.reports.list()
@@ -119,6 +125,12 @@ def test_typing_confirm_on_the_duplicate_question_files_a_new_report(bot: App) -
     assert len(reports) == 2 and all(r.followers == [] for r in reports)
 
 
+def test_a_burst_that_ends_in_a_stop_word_stops(bot: App) -> None:
+    assert "好的" in typed(bot, 2013, "我要报修\n楼道灯坏了\n算了")
+    with bot.uow() as uow:
+        assert uow.conversations.load(2013) is None  # no form left open
+
+
 def resolved(bot: App, chat: Chat, text: str) -> str:
     """File a report, have staff resolve it, and read the resident's rating request."""
     chat.say(text)
@@ -130,14 +142,9 @@ def resolved(bot: App, chat: Chat, text: str) -> str:
     return number
 
 
-def typed(bot: App, chat_id: int, text: str) -> str:
-    """A typed message (not a button press, even when it reads like a button's label)."""
-    replies = bot.dialogue.handle(Inbound(chat_id=chat_id, user_id=chat_id, kind="text", text=text))
-    return "\n".join(r.text for r in replies)
-
-
 @pytest.mark.parametrize(("said", "stars"), [
     ("5分", 5), ("五星", 5), ("满意", 4), ("非常满意", 5), ("一般", 3), ("不满意", 2),
+    ("非常满意\n谢谢你们", 5),
 ])
 def test_a_typed_rating_rates_the_resolved_report(bot: App, said: str, stars: int) -> None:
     chat = Chat(bot, 2010)
