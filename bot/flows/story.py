@@ -13,12 +13,12 @@ if TYPE_CHECKING:
     from bot.dialogue.turn import ButtonRows, Turn
 
 # A greeting (or a call for attention) at the start of a message: "你好 我家楼道灯坏了".
+# Words that can also begin a sentence ("喂猫", "早上好冷") count only before a pause.
+_SAFE = r"你们好|你好|您好|大家好|哈喽|(?:hello|hi)(?![a-z])|在吗|在不在|早安|请问"
+_LOOSE = r"喂|嗨|早上好|上午好|中午好|下午好|晚上好|师傅|同志|小助手|领导|小姑娘|小伙子"
+_PAUSE = r"[呀啊吗呢哈嘛哇哦～~!！?？,，。.、\s]"
 GREETING = re.compile(
-    r"^(?:(?:你们好|你好|您好|大家好|早上好|上午好|中午好|下午好|晚上好|早安|哈喽|嗨|(?:hello|hi)(?![a-z])|喂|"
-    r"在吗|在不在|请问|师傅|同志|小助手|领导|小姑娘|小伙子)"
-    r"[呀啊吗呢哈嘛哇哦～~!！?？,，。.、\s]*)+",
-    re.IGNORECASE,
-)
+    rf"^(?:(?:{_SAFE}){_PAUSE}*|(?:{_LOOSE})(?:{_PAUSE}+|(?=你|您)|$))+", re.IGNORECASE)
 # Phrases that only say "I want to report" and carry no description of the problem.
 TRIGGER = re.compile(
     r"(你好|您好|喂|请问|麻烦|帮我|帮忙|我要|我想|想要|要|我有|有)*(个|一个|条|一条)?"
