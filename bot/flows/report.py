@@ -15,6 +15,9 @@ from domain.residents import Address
 from domain.usecases import reports as uc
 
 REPAIR_WORDS = re.compile(r"坏|修|漏|堵|不亮|不量|断|裂|松|掉|破|不通|停电|停水|故障")
+# "确认提交" typed on the duplicate question: file a new report ("不要提交" does not).
+SUBMIT = re.compile(r"(确认|继续|重新|直接|还是)提交|^提交")
+NOT_SUBMIT = re.compile(r"不要|不用|别|先不")
 SWITCH_INTENTS = frozenset({
     "check_status", "book_service", "request_seal", "find_shelter", "ask_policy", "public_info",
     "cancel_booking", "volunteer", "subscribe", "unsubscribe",
@@ -151,7 +154,9 @@ def on_text(t: Turn) -> None:
     if step == "description":
         return _on_description(t, s, text)
     placed = _fill_place(t, s)  # a place named anywhere is used, whatever the question was
-    more = story.adds_to_story(t.event.text, t.parse)
+    labels = {c.label: c.code for c in t.app.config.reports.categories}
+    answers = frozenset({"report_category"}) if step == "category" else frozenset()
+    more = text not in labels and story.adds_to_story(t.event.text, t.parse, answers)
     if more:
         try:
             story.add(s, text)
@@ -160,9 +165,8 @@ def on_text(t: Turn) -> None:
     if not s.get("category") and (cat := t.entity("report_category")):
         s["category"] = str(cat["value"])
     if step == "category" and not s.get("category"):
-        by_label = {c.label: c.code for c in t.app.config.reports.categories}
-        if text in by_label:
-            s["category"] = by_label[text]
+        if text in labels:
+            s["category"] = labels[text]
         elif more or placed:
             return story.noted(t)
         else:
@@ -178,7 +182,7 @@ def on_text(t: Turn) -> None:
             return _advance(t)
         if more:
             return story.noted(t)
-        if step == "duplicate" and "提交" in text:
+        if step == "duplicate" and SUBMIT.search(text) and not NOT_SUBMIT.search(text):
             return submit(t)  # "确认提交": a new report, not the old one
         if t.intent == "affirm":
             return submit(t) if step == "confirm" else _follow(t)

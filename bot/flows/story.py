@@ -62,11 +62,12 @@ def description(text: str) -> str:
     return out
 
 
-def residue(text: str, entities: Iterable[Mapping[str, Any]] = ()) -> str:
+def residue(text: str, entities: Iterable[Mapping[str, Any]] = (),
+            kinds: frozenset[str] = PLACE_ENTITIES) -> str:
     """What is left of a message once places, greetings, "I want to report" and filler are gone."""
     chars = list(text)
     for e in entities:
-        if e.get("entity") in PLACE_ENTITIES:
+        if e.get("entity") in kinds:
             for i in range(int(e["start"]), min(int(e["end"]), len(chars))):
                 chars[i] = " "
     rest = "".join(chars)
@@ -76,10 +77,13 @@ def residue(text: str, entities: Iterable[Mapping[str, Any]] = ()) -> str:
     return rest
 
 
-def adds_to_story(text: str, parse: Mapping[str, Any]) -> bool:
-    """True when a message inside a form tells more of the problem (not an answer or small talk)."""
+def adds_to_story(text: str, parse: Mapping[str, Any], answers: frozenset[str] = frozenset()) -> bool:
+    """True when a message inside a form tells more of the problem (not an answer or small talk).
+
+    `answers`: entity kinds that answer the open question ("照明的" to "which kind?").
+    """
     entities = parse.get("entities", [])
-    rest = residue(text, entities)
+    rest = residue(text, entities, PLACE_ENTITIES | answers)
     intent = str(parse.get("intent", {}).get("name") or "")
     if intent in ANSWER_INTENTS and len(rest) < 5:
         return False
