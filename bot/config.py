@@ -88,6 +88,8 @@ class Nlu(_Model):
 
 class Dialogue(_Model):
     form_timeout_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    # Telegram: texts of one chat closer together than this are one message (0 = off).
+    burst_gap_seconds: float = Field(default=2.0, ge=0, le=30)
 
 
 class Sla(_Model):

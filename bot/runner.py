@@ -62,7 +62,7 @@ def run_telegram(app: App) -> int:
     _ = app.parser  # train the classifier before the first update arrives
     application = build_application(
         app.dialogue, tg.token, base_url=tg.base_url, concurrent_updates=tg.concurrent_updates,
-        pool_size=tg.connection_pool_size,
+        pool_size=tg.connection_pool_size, burst_gap=app.config.dialogue.burst_gap_seconds,
     )
     dispatcher = Dispatcher(app, application.sender)
 

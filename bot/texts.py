@@ -85,7 +85,7 @@ CONFIRM_BUTTONS = (
      _cb.FORM.button("改内容", "edit", "description")),
     (_cb.FORM.button("取消", "no"),),
 )
-DUPLICATE_HINT = "附近已经有人反映过：\n{category} · {place}\n“{description}”\n现在是{status}。是同一件事吗？"
+DUPLICATE_HINT = "附近已经有人反映过：\n{category} · {place}\n现在是{status}。是同一件事吗？"
 DUPLICATE_BUTTONS = ((_cb.FORM.button("是同一件，帮我关注进度", "dup", "follow"),),
                      (_cb.FORM.button("不是，继续提交", "dup", "new"),))
 FOLLOWING = "好的，已帮您关注这件事。有进展会第一时间告诉您。"
@@ -96,6 +96,18 @@ SWITCH_BUTTONS = ((_cb.FORM.button("是，去办新的", "switch", "yes"), _cb.F
 CONTINUE_FORM = "好的，我们继续。"
 FORM_EXPIRED = "您刚才的{form}登记超过{minutes}分钟没有继续，已经帮您取消了。需要的话请重新说一下。"
 IN_FORM_HELP = "您正在登记{form}，请回答上面的问题；说“取消”可以停下。"
+
+# --- dialogue workstream ---
+# More of the story inside a form: noted, and at most a short reminder of the open question.
+NOTED = "已记下。"
+NOTED_REMINDERS = {
+    "category": "这属于哪一类？点上面的类别就行。",
+    "place": "在哪个小区？直接说小区名就行。",
+}
+NOTED_CONFIRM = "说完了就点“确认提交”。"
+NOTED_DUPLICATE = "上面那件和您说的是同一件事吗？"
+# A rating typed instead of pressed: say which report it went to.
+RATED_TYPED = "谢谢您的评价！您的{kind}（{number}）：{stars}分。"
 
 STATUS_CHANGED = {
     "accepted": "您的{kind}（{number}）社区已受理，正在安排处理。",

@@ -19,6 +19,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
+from bot.channels.burst import Bursts
 from bot.channels.telegram_convert import split_text, to_inbound
 from bot.channels.telegram_processor import ChatOrderedProcessor
 from bot.channels.telegram_transport import Transport, make_request
@@ -160,6 +161,7 @@ class CunsheApplication(Application):  # type: ignore[type-arg,unused-ignore]
     engine: Engine
     sender: TelegramSender
     engine_executor: ThreadPoolExecutor
+    bursts: Bursts
 
     async def initialize(self) -> None:
         """Initialise PTB, then set the command menu (also when driven without run_*)."""
@@ -168,6 +170,11 @@ class CunsheApplication(Application):  # type: ignore[type-arg,unused-ignore]
             await self.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
         except TelegramError:
             log.warning("could not set the command menu", exc_info=True)
+
+    async def stop(self) -> None:
+        """Stop taking updates, then answer the texts still held in a burst."""
+        await super().stop()
+        await self.bursts.flush_all()
 
     async def shutdown(self) -> None:
         """Shut PTB down and release the engine's worker threads."""
@@ -178,11 +185,22 @@ class CunsheApplication(Application):  # type: ignore[type-arg,unused-ignore]
 async def _handle_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     app: CunsheApplication = context.application  # type: ignore[assignment]
     inbound = to_inbound(update, app.bot.username)
+    if app.bursts.enabled:
+        if inbound is not None and inbound.kind == "text":
+            await app.bursts.add(inbound)  # short lines sent together are one message
+            return
+        if update.effective_chat is not None:
+            await app.bursts.flush(update.effective_chat.id)  # what was typed before comes first
     if inbound is None:
         if update.message is not None and update.effective_chat is not None:
             await app.sender.deliver(update.effective_chat.id, Reply(text=TEXT_UNSUPPORTED))
         return
-    if update.callback_query is None:
+    await _respond(app, inbound, update)
+
+
+async def _respond(app: CunsheApplication, inbound: Inbound, update: Update | None = None) -> None:
+    """Run the engine on one inbound event and deliver its replies."""
+    if update is None or update.callback_query is None:
         replies = await _call_engine(app, inbound)
     else:
         replies = await _answered(app, update, inbound)
@@ -253,6 +271,7 @@ def build_application(
     group_rate: float = 20.0,
     engine_threads: int = 2,
     transport: Transport = "aiohttp",
+    burst_gap: float = 0.0,
 ) -> CunsheApplication:
     """Build the tuned PTB Application that feeds `engine` (call run_polling/run_webhook, or drive it)."""
     # Every in-flight update may hold one connection, plus a few for the outbox sender.
@@ -284,6 +303,7 @@ def build_application(
     app.engine = engine
     app.sender = TelegramSender(app.bot)
     app.engine_executor = ThreadPoolExecutor(max_workers=engine_threads, thread_name_prefix="engine")
+    app.bursts = Bursts(burst_gap, lambda inbound: _respond(app, inbound))
     app.add_handler(TypeHandler(Update, _handle_update))
     return app
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -12,7 +13,7 @@ from bot import callbacks, texts
 from bot.dialogue.state import ChatState, close_idle_form, save_state
 from bot.dialogue.turn import Turn, reply
 from bot.events import Inbound, Reply
-from bot.flows import emergency, identity, info, report, staff, status
+from bot.flows import emergency, identity, info, report, staff, status, story
 from domain.errors import DomainError, NotAllowed, NotFound
 from domain.ports import UnitOfWork
 
@@ -25,7 +26,8 @@ log = logging.getLogger(__name__)
 MENU_WORDS = frozenset({"菜单", "主菜单", "menu", "首页", "返回"})
 HELP_WORDS = frozenset({"帮助", "help", "怎么用", "?", "？"})
 STOP_WORDS = frozenset({"取消", "算了", "不办了", "退出", "不要了", "cancel", "停"})
-NUMBER = re.compile(r"\b[A-Z]{1,4}-\d{8}-\d{4}\b")
+# A report number however it is typed: BS-20261202-0001, bs202612020001, BS 20261202 0001.
+NUMBER = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{1,4})[\s-]*(20\d{6})[\s-]*(\d{4})(?![0-9])")
 COMMANDS = {"start": "start", "menu": "menu", "help": "help", "cancel": "cancel", "status": "status",
             "todo": "todo"}
 COMMAND_INTENTS = {"start": "greet", "help": "help", "status": "check_status"}
@@ -116,10 +118,13 @@ class DialogueEngine:
             return None
         if t.is_group:
             return None  # staff groups: speak only when a button or command asks
+        text = _without_greeting(t, text)
         word = text.lower().strip("。.!！ ")
-        if word in STOP_WORDS:
+        # Several lines sent as one burst: "…算了" at the end still stops, "…菜单" still leads out.
+        last = text.splitlines()[-1].lower().strip("。.!！ ") if "\n" in text else word
+        if word in STOP_WORDS or last in STOP_WORDS:
             return self._stop(t)
-        if word in MENU_WORDS:
+        if word in MENU_WORDS or last in MENU_WORDS:
             t.state.pending = {}
             return info.menu(t, in_form=bool(t.state.form))
         if word in HELP_WORDS:
@@ -134,13 +139,15 @@ class DialogueEngine:
             return status.on_reopen_text(t)
         if t.state.form:
             return report.on_text(t)
-        if (m := NUMBER.search(text.upper())) is not None:
+        if (number := find_number(text)) is not None:
             if t.staff is not None:
                 try:
-                    return staff.show_card(t, m.group(0))
+                    return staff.show_card(t, number)
                 except (NotFound, NotAllowed):
                     pass  # not theirs to handle: maybe their own report as a resident
-            return status.show(t, m.group(0))
+            return status.show(t, number)
+        if status.rate_typed(t):
+            return None
         return dispatch(t, t.intent)
 
     @staticmethod
@@ -160,6 +167,22 @@ class DialogueEngine:
                 t.say(texts.STALE_BUTTON, texts.MENU_BUTTONS, notice=texts.STALE_BUTTON)
             return None
         return flow.on_button(t, cb)
+
+
+def find_number(text: str) -> str | None:
+    """The report number in a text, in its canonical form (BS-20261202-0001)."""
+    m = NUMBER.search(text)
+    return f"{m.group(1).upper()}-{m.group(2)}-{m.group(3)}" if m else None
+
+
+def _without_greeting(t: Turn, text: str) -> str:
+    """ "你好 我家楼道灯坏了" is the request: the rest of the message is what gets understood."""
+    rest = story.strip_greeting(text)
+    if rest and rest != text:
+        t.event = replace(t.event, text=rest)
+        t.__dict__.pop("parse", None)  # parse the request, not the greeting
+        return rest
+    return text
 
 
 def dispatch(t: Turn, intent: str) -> None:

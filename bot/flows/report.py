@@ -10,29 +10,27 @@ from bot import texts
 from bot.callbacks import FORM, Callback
 from bot.cards import category_label, kind_label, place_label
 from bot.dialogue.turn import Turn, grid_rows
-from bot.flows import emergency
+from bot.flows import emergency, story
 from domain.errors import InvalidValue
 from domain.reports import STATUS_LABELS, Kind, validate_description
 from domain.residents import Address
 from domain.usecases import reports as uc
 
-# Phrases that only say "I want to report" and carry no description of the problem.
-TRIGGER = re.compile(
-    r"(你好|您好|喂|请问|麻烦|帮我|帮忙|我要|我想|想要|要|我有|有)*(个|一个|条|一条)?"
-    r"(报修|报事|报个修|修理|反映(一下)?(个|一个)?(问题|情况)?|投诉|提(个|一个|条)?建议|建议|你说我做|问题)"
-    r"[啊呀吧了的一下。，,!！\s]*"
-)
 REPAIR_WORDS = re.compile(r"坏|修|漏|堵|不亮|不量|断|裂|松|掉|破|不通|停电|停水|故障")
 BUTTONS = (FORM,)  # this flow's button namespace
+# "确认提交" typed on the duplicate question: file a new report ("不要提交" does not).
+SUBMIT = re.compile(r"(确认|继续|重新|直接|还是)提交|^提交")
+NOT_SUBMIT = re.compile(r"不要|不用|别|先不")
 SWITCH_INTENTS = frozenset({
     "check_status", "book_service", "request_seal", "find_shelter", "ask_policy", "public_info",
     "cancel_booking", "volunteer", "subscribe", "unsubscribe",
 })
 
 
-def _has_description(text: str, t: Turn) -> bool:
-    rest = TRIGGER.sub("", text)
-    return len(rest.strip()) >= 3 or t.entity("report_category") is not None
+def _has_description(t: Turn) -> bool:
+    # A place ("我是南塘新村5幢的住户") or "我要报修" alone does not say what is wrong.
+    rest = story.residue(t.event.text, t.parse.get("entities", []))
+    return len(rest) >= 2 or t.entity("report_category") is not None
 
 
 def _fill_place(t: Turn, slots: dict[str, Any]) -> bool:
@@ -42,7 +40,11 @@ def _fill_place(t: Turn, slots: dict[str, Any]) -> bool:
     if estate:
         code = t.app.estate_lookup().get(str(estate["value"]))
         if code:
-            slots.update(estate=code, building="", unit="", room="", prefilled=False)
+            # Parts add up ("3幢2单元…" then "翠微苑"); another estate, or one replacing the
+            # roster's guess, makes the building said before meaningless.
+            if slots.get("prefilled") or slots.get("estate") not in (None, "", code):
+                slots.update(building="", unit="", room="")
+            slots.update(estate=code, prefilled=False)
             found = True
     for part in ("building", "unit", "room"):
         e = t.entity(part)
@@ -69,8 +71,8 @@ def start(t: Turn, *, suggestion: bool = False, photos: tuple[str, ...] = (),
     cat = t.entity("report_category")
     if cat:
         slots["category"] = str(cat["value"])
-    if _has_description(text, t):
-        slots["description"] = text
+    if _has_description(t) and (said := story.description(text)):
+        slots["description"] = said
     if (urgent := emergency.kind_of(t)) is not None:
         emergency.advise(t, urgent, slots)  # the first reply: what to do now, whom to call
     if not _fill_place(t, slots) and t.resident and t.resident.address.estate:
@@ -98,10 +100,11 @@ def _advance(t: Turn) -> None:
         dup = uc.find_duplicate(t.uow, _draft(s), t.app.report_rules, t.now)
         if dup is not None:
             s["dup_of"] = dup.number
+            # Never the other report's words: they may hold a stranger's name or phone.
             text = texts.DUPLICATE_HINT.format(
                 category=category_label(t.app, dup.category),
                 place=place_label(t.app, dup.address, public=True),
-                description=dup.description[:60], status=STATUS_LABELS[dup.status])
+                status=STATUS_LABELS[dup.status])
             return _ask(t, "duplicate", text, texts.DUPLICATE_BUTTONS)
     photos = s.get("photos") or []
     text = texts.CONFIRM_REPORT.format(
@@ -141,7 +144,7 @@ def _draft(s: dict[str, Any]) -> uc.Draft:
 
 
 def on_text(t: Turn) -> None:
-    """A message while the form is open: a slot value, a stop, or a change of mind."""
+    """A message while the form is open: a slot value, more of the story, a stop, or a change of mind."""
     text = t.event.text.strip()
     step = t.state.step
     if t.intent == "stop" and t.confidence >= 0.6:
@@ -155,28 +158,38 @@ def on_text(t: Turn) -> None:
         return
     s = t.state.slots
     if step == "description":
+        return _on_description(t, s, text)
+    placed = _fill_place(t, s)  # a place named anywhere is used, whatever the question was
+    labels = {c.label: c.code for c in t.app.config.reports.categories}
+    answers = frozenset({"report_category"}) if step == "category" else frozenset()
+    more = text not in labels and story.adds_to_story(t.event.text, t.parse, answers)
+    if more:
         try:
-            s["description"] = validate_description(text)
+            story.add(s, text)
         except InvalidValue as exc:
-            return _ask(t, "description", texts.invalid_text(exc))
-        if not s.get("category") and (cat := t.entity("report_category")):
-            s["category"] = str(cat["value"])
-        _fill_place(t, s)
-    elif step == "category":
-        cat = t.entity("report_category")
-        by_label = {c.label: c.code for c in t.app.config.reports.categories}
-        code = by_label.get(text) or (str(cat["value"]) if cat else None)
-        if code is None:
+            return t.say(texts.invalid_text(exc))
+    if not s.get("category") and (cat := t.entity("report_category")):
+        s["category"] = str(cat["value"])
+    if step == "category" and not s.get("category"):
+        if text in labels:
+            s["category"] = labels[text]
+        elif more or placed:
+            return story.noted(t)
+        else:
             return _ask(t, "category", texts.CATEGORY_RETRY, grid_rows(
                 [FORM.button(c.label, "cat", c.code) for c in t.app.config.reports.categories]))
-        s["category"] = code
-    elif step == "place":
-        if not _fill_place(t, s) or not s.get("estate"):
-            return _ask_place(t, texts.PLACE_UNKNOWN + "\n")
+    elif step == "place" and not (placed and s.get("estate")):
+        if more or placed:
+            return story.noted(t)
+        return _ask_place(t, texts.PLACE_UNKNOWN + "\n")
     elif step in ("confirm", "duplicate"):
-        if _fill_place(t, s):  # "不对，是5幢" / "是望江小区的": a correction wins over a yes
+        if placed:  # "不对，是5幢" / "是望江小区的": a correction wins over a yes
             s["dup_checked"] = False
             return _advance(t)
+        if more:
+            return story.noted(t)
+        if step == "duplicate" and SUBMIT.search(text) and not NOT_SUBMIT.search(text):
+            return submit(t)  # "确认提交": a new report, not the old one
         if t.intent == "affirm":
             return submit(t) if step == "confirm" else _follow(t)
         if t.intent == "deny":
@@ -185,6 +198,23 @@ def on_text(t: Turn) -> None:
             # "不对" at the summary means something needs fixing, not that all is lost.
             rows = texts.CONFIRM_BUTTONS_SUGGESTION if s["kind"] == Kind.SUGGESTION else texts.CONFIRM_BUTTONS
             return _ask(t, "confirm", texts.WHAT_TO_CHANGE, rows[1:])
+    return _advance(t)
+
+
+def _on_description(t: Turn, s: dict[str, Any], text: str) -> None:
+    placed = _fill_place(t, s)
+    said = story.description(text) if _has_description(t) else ""
+    if not said:
+        # Only a place, a greeting or "我要报修" again: keep it and ask for the problem once more.
+        if placed:
+            return story.noted(t)
+        return _ask(t, "description", texts.ASK_DESCRIPTION[s["kind"]])
+    try:
+        s["description"] = validate_description(said)
+    except InvalidValue as exc:
+        return _ask(t, "description", texts.invalid_text(exc))
+    if not s.get("category") and (cat := t.entity("report_category")):
+        s["category"] = str(cat["value"])
     return _advance(t)
 
 

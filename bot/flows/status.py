@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from bot import texts
 from bot.callbacks import STATUS, Callback
 from bot.cards import category_label, kind_label, place_label
 from bot.dialogue.turn import Turn
 from domain.errors import InvalidValue, NotFound
-from domain.reports import STATUS_LABELS, Report
+from domain.reports import STATUS_LABELS, Report, Status
 from domain.usecases import reports as uc
 
 BUTTONS = (STATUS,)  # this flow's button namespace
@@ -91,3 +93,42 @@ def on_reopen_text(t: Turn) -> None:
         return
     t.state.end()
     t.say(texts.REOPENED.format(kind=kind_label(r.kind), number=r.number))
+
+
+# Typed ratings, as residents say them, on the 1–5 scale of the rating buttons.
+RATING_WORDS = {
+    "非常满意": 5, "很满意": 5, "特别满意": 5, "十分满意": 5, "太满意": 5, "五星好评": 5, "好评": 5,
+    "很好": 5, "满意": 4, "比较满意": 4, "挺满意": 4, "还不错": 4, "不错": 4, "挺好": 4,
+    "一般": 3, "一般般": 3, "还行": 3, "还可以": 3, "凑合": 3,
+    "不满意": 2, "不太满意": 2, "不大满意": 2,
+    "非常不满意": 1, "很不满意": 1, "特别不满意": 1, "太差": 1, "很差": 1,
+}
+STARS = re.compile(r"^([1-5一二两三四五])(分|星|颗星)$")
+STAR_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+NOISE = re.compile(r"[\s。，,.!！~～]+|((谢谢|辛苦)(你们|您们|大家|你|您)?了?)$|[的了啊呀哈吧]+$")
+
+
+def typed_stars(text: str) -> int | None:
+    """ "5分", "五星", "满意", "一般", "不满意" as 1–5; None when the text is not a rating."""
+    word = NOISE.sub("", text)
+    if word in RATING_WORDS:
+        return RATING_WORDS[word]
+    m = STARS.match(word)
+    if m is None:
+        return None
+    return int(m.group(1)) if m.group(1).isdigit() else STAR_DIGITS[m.group(1)]
+
+
+def rate_typed(t: Turn) -> bool:
+    """Rate the last resolved report awaiting a rating from a typed answer; False if none is."""
+    stars = typed_stars(t.event.text)
+    if stars is None:
+        return False
+    mine = uc.list_my_reports(t.uow, t.event.user_id, t.event.chat_id, limit=20)
+    waiting = [r for r in mine if r.status == Status.RESOLVED and r.rating is None]
+    if not waiting:
+        return False
+    last = max(waiting, key=lambda r: (r.resolved_at or r.created_at or t.now, r.id or 0))
+    r = uc.rate_report(t.uow, last.number, t.event.user_id, t.event.chat_id, stars)
+    t.say(texts.RATED_TYPED.format(kind=kind_label(r.kind), number=r.number, stars=r.rating))
+    return True
