@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
@@ -48,16 +49,18 @@ class _Recognizer:
 
     def __init__(self) -> None:
         self._model: Any = None
+        self._lock = threading.Lock()
         self.calls = 0
 
     def model(self) -> Any:
-        """Build the model once (about 0.4 s)."""
-        if self._model is None:
-            from ms_recognizers_date_time import DateTimeRecognizer
-            from ms_recognizers_text import Culture
+        """Import and build the model on first use only (about 1.5 s): most messages never need it."""
+        with self._lock:  # two chats at once must not build it twice
+            if self._model is None:
+                from ms_recognizers_date_time import DateTimeRecognizer
+                from ms_recognizers_text import Culture
 
-            self._model = DateTimeRecognizer(Culture.Chinese).get_datetime_model(Culture.Chinese)
-        return self._model
+                self._model = DateTimeRecognizer(Culture.Chinese).get_datetime_model(Culture.Chinese)
+            return self._model
 
     def parse(self, text: str, reference: datetime) -> tuple[tuple[int, int, str, tuple[Any, ...]], ...]:
         """(start, end_exclusive, type, values) candidates; empty on any library failure."""
