@@ -8,7 +8,7 @@ STAMP := $(VENV)/.setup-stamp
 
 # The intent classifier is trained once into its artefact (seconds); later starts load it.
 setup: $(STAMP)
-	$(VENV)/bin/cunshe nlu build
+	@$(VENV)/bin/cunshe nlu build
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,9 +16,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Quiet: in terminal mode the screen is the chat (log lines go to var/cunshe.log).
 run: setup
-	$(VENV)/bin/cunshe db upgrade
-	$(VENV)/bin/cunshe run
+	@$(VENV)/bin/cunshe db upgrade --quiet
+	@$(VENV)/bin/cunshe run
 
 test: setup
 	$(PY) -m pytest -q
