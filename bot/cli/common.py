@@ -7,6 +7,7 @@ import contextlib
 import json
 import logging
 import sys
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,19 @@ def load_app_config(args: argparse.Namespace) -> AppConfig:
         return load_config(getattr(args, "config", None))
     except ConfigError as exc:
         raise CliError(f"config error: {exc}", exit_code=2) from None
+
+
+def _width(text: str) -> int:
+    """Columns a string takes on a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def print_table(headers: list[str], rows: list[list[str]]) -> None:
+    """A plain table with a header label over every column, aligned for Chinese text."""
+    widths = [max(_width(str(cell)) for cell in col) for col in zip(headers, *rows, strict=True)]
+    for row in [headers, *rows]:
+        cells = [str(c) + " " * (w - _width(str(c))) for c, w in zip(row, widths, strict=True)]
+        print("  ".join(cells).rstrip())
 
 
 def print_json(data: Any) -> None:
