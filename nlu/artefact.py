@@ -94,7 +94,18 @@ def save(clf: IntentClassifier, path: Path, key: str, examples: int) -> None:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-    for old in sorted(path.parent.glob("intents-*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)[KEEP:]:
+    _prune(path.parent)
+
+
+def _prune(folder: Path) -> None:
+    """Keep the newest KEEP artefacts; another process may be pruning at the same time."""
+    aged = []
+    for p in folder.glob("intents-*.npz"):
+        try:
+            aged.append((p.stat().st_mtime, p))
+        except FileNotFoundError:
+            continue
+    for _, old in sorted(aged, reverse=True)[KEEP:]:
         old.unlink(missing_ok=True)
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from nlu import Lexicon
-from nlu.artefact import load, load_or_train, path_for, save, training_key
+from nlu.artefact import KEEP, load, load_or_train, path_for, save, training_key
 from nlu.augment import generate
 from nlu.classifier import IntentClassifier
 from nlu.data import DATA_DIR, heldout_file, load_nlu_file, training_files
@@ -137,3 +137,15 @@ def test_starting_the_parser_from_its_artefact_imports_neither_sklearn_nor_recog
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True,
                          cwd=ROOT, timeout=120)
     assert json.loads(out.stdout.splitlines()[-1]) == ["artefact", "report_issue", []]
+
+
+def test_only_the_newest_artefacts_are_kept(tmp_path: Path, saved: Path, lexicon: Lexicon,
+                                            trained: IntentClassifier) -> None:
+    for i in range(KEEP + 3):
+        old = tmp_path / f"intents-{i:032d}.npz"
+        old.write_bytes(b"old")
+        os.utime(old, (1_000_000 + i, 1_000_000 + i))
+    save(trained, path_for(tmp_path, key_of(lexicon)), key_of(lexicon), 1)
+    kept = sorted(p.name for p in tmp_path.glob("intents-*.npz"))
+    assert len(kept) == KEEP and path_for(tmp_path, key_of(lexicon)).name in kept
+    assert f"intents-{0:032d}.npz" not in kept  # the oldest went first
