@@ -4,9 +4,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.setup-stamp
 
-.PHONY: setup run test lint typecheck bench-nlu bench-bot bench-import clean
+.PHONY: setup run test lint typecheck bench-nlu bench-bot bench-import bench-start clean
 
+# The intent classifier is trained once into its artefact (seconds); later starts load it.
 setup: $(STAMP)
+	@$(VENV)/bin/cunshe nlu build
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,9 +16,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Quiet: in terminal mode the screen is the chat (log lines go to var/cunshe.log).
 run: setup
-	$(VENV)/bin/cunshe db upgrade
-	$(VENV)/bin/cunshe run
+	@$(VENV)/bin/cunshe db upgrade --quiet
+	@$(VENV)/bin/cunshe run
 
 test: setup
 	$(PY) -m pytest -q
@@ -30,6 +33,9 @@ bench-nlu: setup
 
 bench-bot: setup
 	$(PY) tests/benchmarks/bench_bot.py
+
+bench-start: setup
+	$(PY) tests/benchmarks/bench_start.py
 
 bench-import: setup
 	$(PY) tests/benchmarks/bench_import.py

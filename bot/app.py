@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import sys
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -37,7 +40,12 @@ def resolve_secret(config: AppConfig) -> str:
     url = make_url(config.database.url)
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
         path = Path(url.database).parent / "secret.key"
-        log.warning("CUNSHE_SECRET_KEY not set: using the local key file %s", path)
+        if not path.is_file():
+            # Once, when the key is made: one Chinese line for whoever started the bot.
+            from bot.texts import local_key_created
+
+            log.info("secret key: created the local key file")
+            print(local_key_created(str(path)), file=sys.stderr, flush=True)
         return local_secret(path)
     raise ConfigError("secret_key: set CUNSHE_SECRET_KEY (or secrets_file) for this database")
 
@@ -51,6 +59,7 @@ class App:
     # Tests of flows swap in an in-memory unit of work here; production uses SQLAlchemy.
     uow_factory: Callable[[], UnitOfWork] | None = None
     _engine: Engine | None = field(default=None, repr=False)
+    _parser_ready: Future[Parser] | None = field(default=None, repr=False)
 
     @cached_property
     def zone(self) -> ZoneInfo:
@@ -131,12 +140,32 @@ class App:
 
     @cached_property
     def parser(self) -> Parser:
-        """The NLU parser, built once (it trains its classifier at start)."""
+        """The NLU parser, built once (from its artefact: a fraction of a second after `make setup`)."""
+        if self._parser_ready is not None:
+            return self._parser_ready.result()
+        return self._new_parser()
+
+    def _new_parser(self) -> Parser:
         from nlu import Lexicon, build_parser
 
         n = self.config.nlu
         return build_parser(Lexicon.from_config(self.config.raw), backend=n.backend,
                             rasa_url=n.rasa_url, timeout=n.rasa_timeout_seconds)
+
+    def start_parser(self) -> None:
+        """Build the parser in a background thread: a prompt can show first; `parser` waits for it."""
+        if "parser" in self.__dict__ or self._parser_ready is not None:
+            return
+        ready: Future[Parser] = Future()
+
+        def build() -> None:
+            try:
+                ready.set_result(self._new_parser())
+            except BaseException as exc:  # handed to whoever asks for the parser
+                ready.set_exception(exc)
+
+        self._parser_ready = ready
+        threading.Thread(target=build, name="nlu-start", daemon=True).start()
 
     @cached_property
     def dialogue(self) -> DialogueEngine:

@@ -25,6 +25,7 @@ def run_terminal(app: App, user_id: int, chat_id: int, *, name: str = "",
         asyncio.run(dispatcher.deliver_due())
 
     channel.after_turn = deliver_mine
+    app.start_parser()  # the NLU loads in the background while the prompt shows
     sched = None
     if scheduler:
         from apscheduler.schedulers.background import BackgroundScheduler
@@ -35,7 +36,6 @@ def run_terminal(app: App, user_id: int, chat_id: int, *, name: str = "",
     interactive = sys.stdin.isatty()
     if interactive:
         print(f"村社通 · {app.config.community.name}（终端聊天，输入 /quit 退出）")
-    _ = app.parser  # build the NLU once before the first message
     asyncio.run(dispatcher.deliver_due())  # what was queued for this chat while away
     try:
         channel.loop(

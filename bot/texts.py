@@ -287,6 +287,15 @@ STAFF_RATED_FOLLOWER = "{number} 关注这件事的居民评价：{stars}分。"
 ACTION_LABELS = {"acc": "受理", "prog": "开始处理", "done": "办结", "rej": "不予受理", "dup": "标为重复"}
 
 
+# --- nlu workstream ---
+LOCAL_KEY_CREATED = "已在本机生成加密密钥（{path}），请妥善保管：丢失后已存的个人信息将无法读取。"
+
+
+def local_key_created(path: str) -> str:
+    """The one line shown when the local key file is first made."""
+    return LOCAL_KEY_CREATED.format(path=path)
+
+
 def format_when(at: datetime, zone: ZoneInfo, now: datetime | None = None) -> str:
     """A time as people say it: 今天下午3:00, 明天上午9:30, 11月29日（周日）下午3:00."""
     local = at.astimezone(zone)

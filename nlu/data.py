@@ -58,6 +58,11 @@ def heldout_file(data_dir: Path = DATA_DIR) -> Path:
     return data_dir / "test" / "heldout.yml"
 
 
+def times_file(data_dir: Path = DATA_DIR) -> Path:
+    """The labelled time test set (text, reference now, expected value)."""
+    return data_dir / "test" / "times.yml"
+
+
 def dump_rasa(
     intents: Mapping[str, Iterable[str]],
     synonyms: dict[str, list[str]] | None = None,

@@ -70,3 +70,22 @@ def format_report(report: dict[str, Any]) -> str:
         lines += ["", "errors:"]
         lines += [f"  {e['text']}  [{e['intent']} -> {e['predicted']}]" for e in report["errors"]]
     return "\n".join(lines)
+
+
+def evaluate_times(parser: Parser, path: str | Path) -> dict[str, Any]:
+    """Accuracy of the first `time` entity (or none) against a labelled file like nlu/data/test/times.yml."""
+    from datetime import datetime
+
+    import yaml
+
+    doc: Any = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    now = datetime.fromisoformat(str(doc["now"]))
+    errors = []
+    for item in doc["times"]:
+        found = [e["value"] for e in parser.parse(str(item["text"]), now)["entities"] if e["entity"] == "time"]
+        got = found[0] if found else None
+        if got != item["value"]:
+            errors.append({"text": item["text"], "expected": item["value"], "got": got})
+    total = len(doc["times"])
+    return {"total": total, "accuracy": round((total - len(errors)) / total, 4) if total else 0.0,
+            "errors": errors}

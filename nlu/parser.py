@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 import time
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Protocol
 
+from nlu.artefact import Loaded, default_cache_dir, load_or_train, training_key
 from nlu.classifier import IntentClassifier
-from nlu.data import load_training
+from nlu.data import DATA_DIR, load_training, training_files
 from nlu.entities import EntityExtractor
 from nlu.lexicon import Lexicon
 from nlu.normalize import clean, has_meaning
@@ -19,6 +21,7 @@ log = logging.getLogger(__name__)
 FALLBACK_INTENT = "out_of_scope"
 FALLBACK_THRESHOLD = 0.25  # below this the top intent is replaced by out_of_scope
 RANKING_SIZE = 10
+REGULARISATION = 20.0  # logistic regression C
 
 
 class Parser(Protocol):
@@ -42,20 +45,18 @@ def empty_result(text: str) -> dict[str, Any]:
 class BuiltinParser:
     """Rules for short replies, a scikit-learn classifier, and the entity extractors."""
 
-    def __init__(self, lexicon: Lexicon, use_recognizers: bool = True) -> None:
+    def __init__(self, lexicon: Lexicon, use_recognizers: bool = True, *, cache_dir: Path | None = None,
+                 use_cache: bool = True) -> None:
         started = time.perf_counter()
         self.lexicon = lexicon
+        # Recognizers-Text is built on the first message that needs it, not here (about 1.5 s).
         self.entities = EntityExtractor(lexicon, use_recognizers=use_recognizers)
-        examples = load_training() + augment(lexicon)
-        self.classifier = IntentClassifier(lexicon.user_words())
-        self.classifier.fit([clean(t) for t, _ in examples], [i for _, i in examples])
-        self.training_size = len(examples)
-        if use_recognizers:
-            from nlu.entities.timeexpr import RECOGNIZER
-
-            RECOGNIZER.model()  # build Recognizers-Text now, not on the first message
+        model = intent_model(lexicon, cache_dir=(cache_dir or default_cache_dir()) if use_cache else None)
+        self.classifier = model.classifier
+        self.training_size = model.examples
+        self.model_source = model.source
         self.startup_seconds = time.perf_counter() - started
-        log.info("NLU trained on %d examples in %.2f s", len(examples), self.startup_seconds)
+        log.info("NLU ready (%s, %d examples) in %.2f s", model.source, model.examples, self.startup_seconds)
 
     def parse(self, text: str, now: datetime | None = None) -> dict[str, Any]:
         """Parse one message; bad input gives out_of_scope, never an exception."""
@@ -86,6 +87,21 @@ class BuiltinParser:
             "intent_ranking": [{"name": name, "confidence": round(conf, 4)} for name, conf in ranking[:RANKING_SIZE]],
             "entities": entities,
         }, cleaned)  # emergencies are always reports, whatever the classifier thought
+
+
+def intent_model(lexicon: Lexicon, *, data_dir: Path = DATA_DIR, cache_dir: Path | None) -> Loaded:
+    """The intent classifier: from its artefact when one matches, else trained (and saved)."""
+    generated = augment(lexicon)
+    words = lexicon.user_words()
+    files = training_files(data_dir)
+
+    def train() -> tuple[IntentClassifier, int]:
+        examples = load_training(data_dir) + generated
+        clf = IntentClassifier(words, c=REGULARISATION)
+        clf.fit([clean(t) for t, _ in examples], [i for _, i in examples])
+        return clf, len(examples)
+
+    return load_or_train(training_key(files, generated, words, REGULARISATION), train, cache_dir)
 
 
 def augment(lexicon: Lexicon) -> list[tuple[str, str]]:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import logging
 
-from bot.cli.common import ready_app
+from bot.cli.common import load_app_config, log_to_file, ready_app
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,8 +18,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _chat(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.WARNING)
-    app = ready_app(args)
+    config = load_app_config(args)
+    log_to_file(config)  # the terminal is the chat: log lines go to the file
+    app = ready_app(args, config)
     from bot.runner import run_terminal
 
     chat = args.chat if args.chat is not None else args.user

@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import sys
+import unicodedata
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from bot.app import App
@@ -29,6 +32,19 @@ def load_app_config(args: argparse.Namespace) -> AppConfig:
         raise CliError(f"config error: {exc}", exit_code=2) from None
 
 
+def _width(text: str) -> int:
+    """Columns a string takes on a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def print_table(headers: list[str], rows: list[list[str]]) -> None:
+    """A plain table with a header label over every column, aligned for Chinese text."""
+    widths = [max(_width(str(cell)) for cell in col) for col in zip(headers, *rows, strict=True)]
+    for row in [headers, *rows]:
+        cells = [str(c) + " " * (w - _width(str(c))) for c, w in zip(row, widths, strict=True)]
+        print("  ".join(cells).rstrip())
+
+
 def print_json(data: Any) -> None:
     """Print JSON the way every --json flag does: UTF-8, no ASCII escapes."""
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
@@ -40,12 +56,37 @@ def add_json_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
 
-def ready_app(args: argparse.Namespace) -> App:
+def terminal_log_file(config: AppConfig) -> Path:
+    """Where a terminal chat logs: beside a SQLite database file, else var/ in the current folder."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(config.database.url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).parent / "cunshe.log"
+    return Path("var") / "cunshe.log"
+
+
+def log_to_file(config: AppConfig) -> Path:
+    """Send every log line (Alembic's INFO too) and Python warning to the log file, none to the chat."""
+    path = terminal_log_file(config)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    logging.captureWarnings(True)
+    return path
+
+
+def ready_app(args: argparse.Namespace, config: AppConfig | None = None) -> App:
     """Config loaded, database at the newest schema, declared staff in place."""
     from domain.usecases.staff import sync_staff
     from storage import migrate
 
-    app = App(load_app_config(args))
+    app = App(config if config is not None else load_app_config(args))
     try:
         if migrate.current(app.engine) != migrate.head(app.engine):
             raise CliError("数据库未初始化或版本过旧：请先运行 `cunshe db upgrade`", exit_code=3)

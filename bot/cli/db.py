@@ -15,6 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     s = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     up = s.add_parser("upgrade", help="apply migrations up to head")
     up.add_argument("revision", nargs="?", default="head")
+    up.add_argument("--quiet", "-q", action="store_true", help="print nothing on success (make run)")
     up.set_defaults(func=_upgrade)
     s.add_parser("current", help="show the database revision").set_defaults(func=_current)
     down = s.add_parser("downgrade", help="revert migrations to a revision ('base' for empty)")
@@ -25,7 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _upgrade(args: argparse.Namespace) -> int:
     app = App(load_app_config(args))
     migrate.upgrade(app.engine, args.revision)
-    print(f"database at {migrate.current(app.engine)}")
+    if not args.quiet:
+        print(f"database at {migrate.current(app.engine)}")
     return 0
 
 

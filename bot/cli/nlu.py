@@ -17,7 +17,7 @@ from bot.cli.common import CliError, load_app_config
 
 def register(subparsers: Any) -> None:
     """Add the `nlu` command and its sub-commands."""
-    nlu = subparsers.add_parser("nlu", help="中文理解: parse / eval / export")
+    nlu = subparsers.add_parser("nlu", help="中文理解: parse / eval / build / export")
     sub = nlu.add_subparsers(dest="nlu_command", metavar="SUBCOMMAND")
     nlu.set_defaults(func=lambda args: _usage(nlu))
 
@@ -30,6 +30,9 @@ def register(subparsers: Any) -> None:
     ev.add_argument("file", help="Rasa NLU YAML, e.g. nlu/data/test/heldout.yml")
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
     ev.set_defaults(func=cmd_eval)
+
+    build = sub.add_parser("build", help="train the intent classifier once into its cached artefact")
+    build.set_defaults(func=cmd_build)
 
     ex = sub.add_parser("export", help="print Rasa NLU YAML: training data + generated synonyms/lookups")
     ex.set_defaults(func=cmd_export)
@@ -98,6 +101,20 @@ def cmd_eval(args: argparse.Namespace) -> int:
         raise CliError(f"{path} is not Rasa NLU YAML: {exc}", 2) from exc
     report["seconds"] = round(time.perf_counter() - started, 3)
     print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else format_report(report))
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Load or train the classifier artefact for this config (`make setup` runs it)."""
+    from nlu import Lexicon
+    from nlu.artefact import default_cache_dir
+    from nlu.parser import intent_model
+
+    started = time.perf_counter()
+    model = intent_model(Lexicon.from_config(_raw_config(args)), cache_dir=default_cache_dir())
+    state = "已是最新" if model.source == "artefact" else "已训练"
+    where = model.path if model.path is not None else "（缓存目录不可写，下次启动再训练）"
+    print(f"意图模型{state}：{model.examples}条样例，{time.perf_counter() - started:.1f}秒，{where}")
     return 0
 
 

@@ -8,10 +8,23 @@ from typing import Any
 
 from bot import texts
 from bot.cards import category_label, place_label
-from bot.cli.common import CliError, add_json_flag, estate_code, print_json, ready_app, refused_as
+from bot.cli.common import CliError, add_json_flag, estate_code, print_json, print_table, ready_app, refused_as
 from domain.identity import mask_phone
 from domain.reports import KIND_LABELS, STATUS_LABELS, Report, Status
 from domain.usecases import handling as uc
+
+REPORT_COLUMNS = ["工单号", "状态", "类别", "地点"]
+BY_LABELS = {"resident": "居民", "system": "系统"}
+
+
+def status_arg(text: str) -> Status:
+    """--status by its label (待受理) or its code (pending)."""
+    for status, label in STATUS_LABELS.items():
+        if text.strip() in (label, status.value):
+            return status
+    choices = "、".join(f"{label}（{status.value}）" for status, label in STATUS_LABELS.items())
+    raise argparse.ArgumentTypeError(f"没有“{text}”这个状态，可选：{choices}")
+
 
 ACTIONS = {"accept": "acc", "start": "prog", "resolve": "done", "reject": "rej",
            "duplicate": "dup", "transfer": "xfer"}
@@ -22,7 +35,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("reports", help="报事报修工单 (reports)")
     s = p.add_subparsers(dest="reports_command", required=True, metavar="ACTION")
     ls = s.add_parser("list", help="list reports, newest first")
-    ls.add_argument("--status", choices=[x.value for x in Status])
+    ls.add_argument("--status", type=status_arg, metavar="STATUS",
+                    help="状态：" + " / ".join(f"{label}|{st.value}" for st, label in STATUS_LABELS.items()))
     ls.add_argument("--estate", help="小区 name or code")
     ls.add_argument("--limit", type=int, default=50)
     add_json_flag(ls)
@@ -62,14 +76,13 @@ def _list(args: argparse.Namespace) -> int:
     app = ready_app(args)
     estate = estate_code(app, args.estate) if args.estate else None
     with app.uow() as uow:
-        items = uow.reports.list(statuses=[Status(args.status)] if args.status else None,
+        items = uow.reports.list(statuses=[args.status] if args.status else None,
                                  estate=estate, limit=args.limit)
     rows = [_summary(app, r) for r in items]
     if args.json:
         print_json(rows)
         return 0
-    for r in rows:
-        print(f"{r['number']}  {r['status_label']:<4} {r['category_label']:<4} {r['place']}")
+    print_table(REPORT_COLUMNS, [[r["number"], r["status_label"], r["category_label"], r["place"]] for r in rows])
     print(f"共{len(rows)}条")
     return 0
 
@@ -90,11 +103,18 @@ def _show(args: argparse.Namespace) -> int:
     if args.json:
         print_json(data)
         return 0
+    staff = {s.code: s.name for s in app.declared_staff()}
     print(f"{r.number} {KIND_LABELS[r.kind]} · {data['category_label']} · {data['status_label']}")
     print(f"地点：{data['place']}\n内容：{r.description}")
+    if resident is not None:
+        print(f"居民：{resident.name} {data['resident']['phone']}".rstrip())
+    if r.assignee:
+        print(f"负责人：{staff.get(r.assignee, r.assignee)}")
+    print("经过：")
     for ch in r.history:
         note = f"：{ch.note}" if ch.note else ""
-        print(f"  {texts.format_when(ch.at, app.zone)} {STATUS_LABELS[ch.status]}（{ch.by}）{note}")
+        who = BY_LABELS.get(ch.by) or staff.get(ch.by) or "工作人员"
+        print(f"  {texts.format_when(ch.at, app.zone)} {STATUS_LABELS[ch.status]}（{who}）{note}")
     return 0
 
 

@@ -6,12 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.cli.common import CliError, add_json_flag, estate_code, print_json, ready_app, refused_as
+from bot.cli.common import CliError, add_json_flag, estate_code, print_json, print_table, ready_app, refused_as
 from bot.roster_files import RosterFileError, read_roster
 from domain.errors import NotFound, RosterInvalid
 from domain.identity import mask_id_number, mask_phone
 from domain.residents import Address, Resident
 from domain.usecases import residents as uc
+
+RESIDENT_COLUMNS = ["编号", "核实", "姓名", "手机号", "住址", "标签"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -91,9 +93,9 @@ def _list(args: argparse.Namespace) -> int:
     if args.json:
         print_json(rows)
         return 0
-    for r in rows:
-        mark = "✓" if r["verified"] else "?"
-        print(f"{r['id']:>6} {mark} {r['name']:<8} {r['phone']:<12} {r['address']} {','.join(r['tags'])}")  # type: ignore[arg-type]
+    print_table(RESIDENT_COLUMNS, [[str(r["id"]), "已核实" if r["verified"] else "未核实", str(r["name"]),
+                                    str(r["phone"]), str(r["address"]), "、".join(r["tags"])]  # type: ignore[arg-type]
+                                   for r in rows])
     print(f"共{len(rows)}人")
     return 0
 

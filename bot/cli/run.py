@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 
-from bot.cli.common import ready_app
+from bot.cli.common import load_app_config, log_to_file, ready_app
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -16,12 +16,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = ready_app(args)
+    config = load_app_config(args)
+    if config.telegram.token:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    else:
+        log_to_file(config)  # the terminal is the chat: log lines (Alembic's INFO too) go to the file
+    app = ready_app(args, config)
     from bot import runner
 
-    if app.config.telegram.token:
+    if config.telegram.token:
         return runner.run_telegram(app)
-    logging.getLogger().setLevel(logging.WARNING)  # keep the terminal chat readable
     print("未设置 CUNSHE_TELEGRAM_TOKEN，使用终端聊天。")
     return runner.run_terminal(app, args.user, args.user)

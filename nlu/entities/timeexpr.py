@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any
 
 from nlu.entities.base import Entity, Taken, make_entity
-from nlu.entities.timefast import FastTime, false_bare_hour, fast_times
+from nlu.entities.timefast import VAGUE_GRAIN, FastTime, false_bare_hour, fast_times
 
 log = logging.getLogger(__name__)
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")  # no DST in China since 1991
@@ -48,16 +49,18 @@ class _Recognizer:
 
     def __init__(self) -> None:
         self._model: Any = None
+        self._lock = threading.Lock()
         self.calls = 0
 
     def model(self) -> Any:
-        """Build the model once (about 0.4 s)."""
-        if self._model is None:
-            from ms_recognizers_date_time import DateTimeRecognizer
-            from ms_recognizers_text import Culture
+        """Import and build the model on first use only (about 1.5 s): most messages never need it."""
+        with self._lock:  # two chats at once must not build it twice
+            if self._model is None:
+                from ms_recognizers_date_time import DateTimeRecognizer
+                from ms_recognizers_text import Culture
 
-            self._model = DateTimeRecognizer(Culture.Chinese).get_datetime_model(Culture.Chinese)
-        return self._model
+                self._model = DateTimeRecognizer(Culture.Chinese).get_datetime_model(Culture.Chinese)
+            return self._model
 
     def parse(self, text: str, reference: datetime) -> tuple[tuple[int, int, str, tuple[Any, ...]], ...]:
         """(start, end_exclusive, type, values) candidates; empty on any library failure."""
@@ -124,8 +127,10 @@ def extract_time(text: str, now: datetime | None, taken: Taken, use_recognizers:
     """`time` entities in text, normalised against now in Asia/Shanghai."""
     ref = to_shanghai(now)
     found: list[FastTime] = [f for f in fast_times(text, ref) if taken.free(f.start, f.end)]
-    out = [make_entity("time", _value(f.begin, f.until), f.start, f.end, "TimeFastPath", grain=f.grain) for f in found]
-    if not out and use_recognizers and GATE_RE.search(text):
+    vague = any(f.grain == VAGUE_GRAIN for f in found)  # 过几天: named, not exact; nobody guesses
+    out = [make_entity("time", _value(f.begin, f.until), f.start, f.end, "TimeFastPath", grain=f.grain)
+           for f in found if f.grain != VAGUE_GRAIN]
+    if not out and not vague and use_recognizers and GATE_RE.search(text):
         minute = ref.replace(second=0, microsecond=0, tzinfo=None)
         for start, end, kind, values in _recognize_cached(text, minute):
             chosen = _choose(list(_candidates(kind, values, ref)), ref)

@@ -6,9 +6,11 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from nlu.entities.timerel import GUO, MONTH_END, OFFSET, UNREAD_BEFORE, VAGUE, WEEK, Relative, is_relative, relative
 from nlu.numerals import cn_to_int
 
 CN = "[0-9零〇一二两三四五六七八九十]"
+VAGUE_GRAIN = "vague"  # a time was named but not exactly (过几天): no value, and no guess either
 REL_DAYS = {
     "今天": 0,
     "今日": 0,
@@ -60,8 +62,11 @@ def _hour(n: str) -> str:
 TIME_RE = re.compile(
     rf"(?:(?P<rel>{_REL})"
     rf"|(?P<wp>下下个?|下个?|这个?|本)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天末1-7])"
+    rf"|{OFFSET}|{GUO}|{WEEK}"
     rf"|(?P<nm>下个?月)(?P<nmd>{CN}{{1,3}})(?:日|号)"
+    rf"|{MONTH_END}"
     rf"|(?:(?P<mon>{CN}{{1,2}})月份?)?(?P<day>{CN}{{1,3}})(?:日|号)(?![楼院房门线床机幢栋室码])"
+    rf"|{VAGUE}"
     rf")?\s*的?\s*(?P<part>{_PART})?\s*{_hour('1')}?"
     rf"(?:\s*(?:到|至|-|~|—)\s*(?P<part2>{_PART})?\s*{_hour('2')})?"
 )
@@ -127,7 +132,7 @@ def _date(m: re.Match[str], today: date) -> date | None:
             return monday + timedelta(days=14 + wd - 1)
         if prefix.startswith("下"):
             return monday + timedelta(days=7 + wd - 1)
-        if prefix:
+        if prefix or m.group("wd") == "末":  # 周末: this week's, rolled on once it is over
             return monday + timedelta(days=wd - 1)
         return today + timedelta(days=(wd - 1 - today.weekday()) % 7)
     try:
@@ -162,17 +167,28 @@ def fast_times(text: str, now: datetime) -> list[FastTime]:
 
 def _resolve(m: re.Match[str], now: datetime) -> FastTime | None:
     """Turn one match into a FastTime, or None for a false alarm (快一点, 有两点)."""
-    has_date = any(m.group(g) for g in ("rel", "wd", "nm", "day"))
+    has_date = any(m.group(g) for g in ("rel", "wd", "nm", "day")) or is_relative(m)
     part = m.group("part") or REL_PART.get(m.group("rel") or "")
     hm1, hm2 = _hm(m, "1"), _hm(m, "2")
     if not has_date and part is None and hm1 is None:
         return None
     if not has_date and part is None and not hm2 and false_bare_hour(m.string, m.start(), m.end()):
         return None
-    day = _date(m, now.date()) if has_date else now.date()
+    start, end = m.start(), m.end()
+    vague = FastTime(start, end, now, None, VAGUE_GRAIN)
+    if not has_date and UNREAD_BEFORE.search(m.string, 0, start):
+        return vague  # 三天半后下午: a date the fast path cannot read; not today's afternoon
+    rel = relative(m, now.date()) if is_relative(m) else None
+    if is_relative(m) and rel is None:
+        return vague
+    if rel is not None and rel.minutes is not None:  # 两个小时后: a moment from now
+        return FastTime(start, m.end("offd"), now + timedelta(minutes=rel.minutes), None, "minute")
+    span = rel.days if rel is not None else 2 if m.group("wd") == "末" else 1
+    if span > 1 and (part is not None or hm1 is not None):
+        return vague  # 下周上午: which day?
+    day = rel.day if isinstance(rel, Relative) else _date(m, now.date()) if has_date else now.date()
     if day is None:
         return None
-    start, end = m.start(), m.end()
     if hm1 is None and m.group("h2"):  # "到" without a first hour: cut the range off
         end = m.start("part2") if m.group("part2") else m.start("h2") - 1
         hm2 = None
@@ -195,7 +211,7 @@ def _resolve(m: re.Match[str], now: datetime) -> FastTime | None:
         if part is not None:
             lo, hi = PARTS[part]
             return at(d, lo, 0), at(d, hi, 0), "part_of_day"
-        return at(d, 0, 0), at(d, 24, 0), "day"
+        return at(d, 0, 0), at(d + timedelta(days=span), 0, 0), "day" if span == 1 else "range"
 
     begin, until, grain = build(day)
     rolls = not has_date or (m.group("wd") and not m.group("wp"))

@@ -64,9 +64,9 @@ def main() -> int:
     rss0 = rss_mb()
     t0 = time.perf_counter()
     from nlu import Lexicon, build_parser
-    from nlu.data import heldout_file, load_nlu_file, load_training
+    from nlu.data import heldout_file, load_nlu_file, load_training, times_file
     from nlu.entities.timeexpr import RECOGNIZER, _recognize_cached
-    from nlu.evaluate import evaluate_file
+    from nlu.evaluate import evaluate_file, evaluate_times
 
     t_import = time.perf_counter() - t0
     raw = yaml.safe_load(Path(args.config).read_text(encoding="utf-8"))
@@ -74,8 +74,9 @@ def main() -> int:
     t_start = time.perf_counter() - t0
     rss1 = rss_mb()
     print(
-        f"start-up: {t_start:.2f} s (imports {t_import:.2f} s, training on "
-        f"{getattr(parser, 'training_size', '?')} examples + Recognizers-Text build), "
+        f"start-up: {t_start:.2f} s (imports {t_import:.2f} s, classifier "
+        f"{getattr(parser, 'model_source', '?')} for {getattr(parser, 'training_size', '?')} examples; "
+        "Recognizers-Text is built on the first message that needs it), "
         f"memory +{rss1 - rss0:.0f} MB (RSS {rss1:.0f} MB)"
     )
 
@@ -117,6 +118,9 @@ def main() -> int:
     )
     for c in report["confused"][:5]:
         print(f"  confused {c['intent']} -> {c['predicted']}: {c['count']}")
+    times = evaluate_times(parser, times_file())
+    wrong = sum(1 for e in times["errors"] if e["got"] is not None)
+    print(f"times ({times['total']} labelled): accuracy {times['accuracy']:.4f}, wrong values {wrong}")
     return 0
 
 

@@ -68,6 +68,20 @@ def test_run_without_a_token_chats_in_the_terminal(tmp_path: Path) -> None:
     assert "终端聊天" in proc.stdout and "小助手" in proc.stdout and "还没有报修" in proc.stdout
 
 
+async def _accepting(port: int, timeout: float = 30) -> None:
+    """Wait until the bot's webhook server accepts connections (PTB sets the webhook just before it listens)."""
+    async with asyncio.timeout(timeout):
+        while True:
+            try:
+                _reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            except OSError:
+                await asyncio.sleep(0.05)  # readiness poll: the port is not bound yet
+                continue
+            writer.close()
+            await writer.wait_closed()
+            return
+
+
 @pytest.mark.asyncio
 async def test_run_in_webhook_mode_accepts_only_updates_with_the_secret(tmp_path: Path) -> None:
     import socket
@@ -88,6 +102,7 @@ async def test_run_in_webhook_mode_accepts_only_updates_with_the_secret(tmp_path
         async with _running(env):
             await tg.wait_until(lambda: bool(tg.webhook), timeout=60)
             assert tg.webhook == {"url": url, "secret_token": "hook-secret_1"}
+            await _accepting(port)
             update = {"update_id": 1, "message": {
                 "message_id": 1, "date": 1, "text": "你好",
                 "chat": {"id": 778, "type": "private"}, "from": {"id": 778, "is_bot": False, "first_name": "居民"}}}

@@ -10,7 +10,8 @@ import pytest
 import yaml
 
 from nlu import Lexicon, build_parser
-from nlu.parser import BuiltinParser
+from nlu.classifier import IntentClassifier
+from nlu.parser import BuiltinParser, intent_model
 
 ROOT = Path(__file__).resolve().parents[3]
 SHANGHAI = timezone(timedelta(hours=8))
@@ -33,10 +34,18 @@ def lexicon(raw_config: dict[str, Any]) -> Lexicon:
 
 @pytest.fixture(scope="session")
 def parser(lexicon: Lexicon) -> BuiltinParser:
-    """One builtin parser for the whole session (training takes ~2 s)."""
+    """One builtin parser for the whole session, as the bot starts it (from the artefact when built)."""
     built = build_parser(lexicon)
     assert isinstance(built, BuiltinParser)
     return built
+
+
+@pytest.fixture(scope="session")
+def trained(lexicon: Lexicon) -> IntentClassifier:
+    """A classifier trained now with scikit-learn, never read from or written to a cache."""
+    model = intent_model(lexicon, cache_dir=None)
+    assert model.source == "trained"
+    return model.classifier
 
 
 def entities_of(result: dict[str, Any], kind: str) -> list[dict[str, Any]]:

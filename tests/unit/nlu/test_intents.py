@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nlu import INTENTS
+from nlu.classifier import IntentClassifier
 from nlu.parser import BuiltinParser
 
 SENTENCES: dict[str, list[str]] = {
@@ -97,11 +98,10 @@ def test_result_shape(parser: BuiltinParser) -> None:
         assert 0 <= ent["start"] < ent["end"] <= len(result["text"])
 
 
-def test_fast_scores_match_scikit_learn(parser: BuiltinParser) -> None:
+def test_fast_scores_match_scikit_learn(trained: IntentClassifier) -> None:
     import numpy as np
 
-    clf = parser.classifier
     for text in ["楼道灯不亮了", "帮我妈约明天的助浴", "zzz", "台风来了去哪"]:
-        ours = clf.scores(text)
-        theirs = clf.model.decision_function(clf.vectorizer.transform([clf.prepare(text)]))[0]
+        ours = trained.scores(text)
+        theirs = trained.model.decision_function(trained.vectorizer.transform([trained.prepare(text)]))[0]
         assert np.allclose(ours, theirs)

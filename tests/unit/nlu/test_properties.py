@@ -108,6 +108,42 @@ def test_relative_day_and_hour(now: datetime, days: tuple[str, int], hour: int, 
 @settings(max_examples=60)
 @given(
     now=st.datetimes(datetime(2024, 1, 1), datetime(2030, 12, 31)),
+    n=st.integers(1, 99),
+    after=st.sampled_from(["后", "以后", "之后"]),
+    chinese=st.booleans(),
+    part=st.sampled_from(["", "上午", "下午", "晚上"]),
+)
+def test_n_days_later_is_that_day(now: datetime, n: int, after: str, chinese: bool, part: str) -> None:
+    text = f"{to_chinese(n) if chinese else n}天{after}{part}"
+    [ent] = extract_time(text, now, Taken(), use_recognizers=False)
+    value = ent["value"]
+    got = datetime.fromisoformat(value["from"] if isinstance(value, dict) else value)
+    assert got.date() == now.date() + timedelta(days=n)
+
+
+@settings(max_examples=40)
+@given(
+    now=st.datetimes(datetime(2024, 1, 1), datetime(2030, 12, 31)),
+    n=st.integers(1, 12),
+    unit=st.sampled_from(["周", "个星期", "个礼拜"]),
+    hour=st.integers(8, 11),
+)
+def test_weeks_later_and_a_morning_hour(now: datetime, n: int, unit: str, hour: int) -> None:
+    [ent] = extract_time(f"{to_chinese(n)}{unit}后上午{to_chinese(hour)}点", now, Taken(), use_recognizers=False)
+    got = datetime.fromisoformat(ent["value"])
+    assert (got.date(), got.hour) == (now.date() + timedelta(days=7 * n), hour)
+
+
+@settings(max_examples=40)
+@given(now=st.datetimes(datetime(2024, 1, 1), datetime(2030, 12, 31)), n=st.integers(1, 30))
+def test_guo_n_days_is_n_days_later(now: datetime, n: int) -> None:
+    [ent] = extract_time(f"过{to_chinese(n)}天再来", now, Taken(), use_recognizers=False)
+    assert datetime.fromisoformat(ent["value"]["from"]).date() == now.date() + timedelta(days=n)
+
+
+@settings(max_examples=60)
+@given(
+    now=st.datetimes(datetime(2024, 1, 1), datetime(2030, 12, 31)),
     hour=st.integers(1, 12),
     text_before=filler,
 )
@@ -115,7 +151,8 @@ def test_bare_hours_are_future_and_in_service_hours(now: datetime, hour: int, te
     ents = extract_time(f"{text_before}约{hour}点", now, Taken(), use_recognizers=False)
     [ent] = ents
     got = datetime.fromisoformat(ent["value"])
-    assert got > now.replace(tzinfo=SHANGHAI)
+    # Future, but "8点" said within 8:00's own minute still means 8:00 (a one-minute grace).
+    assert got > now.replace(tzinfo=SHANGHAI) - timedelta(minutes=1)
     assert 8 <= got.hour <= 19
 
 
