@@ -97,6 +97,12 @@ def _live(text: str, m: re.Match[str]) -> bool:
     return not (_NEG_BEFORE.search(before) or _OVER_AFTER.search(after))
 
 
+# Events that are over once told in the past tense ("昨天王阿姨摔了一跤"); a gas smell or water
+# "since yesterday" may still be there, so those kinds are not excused by a past day.
+_PAST = re.compile(r"(昨天|前天|昨晚|昨儿|前两天|那天|之前|以前|上礼拜|上星期|早些时候)")
+_OVER_WHEN_PAST = frozenset({"fire", "injury"})
+
+
 def detect(text: str) -> str | None:
     """The emergency this message describes (a KINDS name), or None."""
     if not isinstance(text, str) or not text:
@@ -104,7 +110,10 @@ def detect(text: str) -> str | None:
     text = re.sub(r"\s+", " ", text[:1000])
     if _WHOLE.search(text):
         return None
+    past = _PAST.search(text) is not None
     for kind in KINDS:
+        if past and kind in _OVER_WHEN_PAST:
+            continue
         for pattern in _COMPILED[kind]:
             if any(_live(text, m) for m in pattern.finditer(text)):
                 return kind

@@ -132,9 +132,9 @@ class DialogueEngine:
             return None
         if word in TASK_WORDS and t.staff is not None:
             return staff.tasks(t)
-        if t.state.form == "report" and not t.state.slots.get("urgent") and emergency.kind_of(t):
-            t.state.end()  # an emergency mid-form: advice first, then its own urgent report
-            return report.start(t)
+        if t.state.form == "report" and not t.state.slots.get("urgent") and (
+                kind := emergency.kind_mid_form(t)):
+            return report.on_emergency(t, kind)  # advice first; nothing said before is lost
         if t.state.form == "reopen":
             return status.on_reopen_text(t)
         if t.state.form:

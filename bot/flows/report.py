@@ -82,6 +82,14 @@ def start(t: Turn, *, suggestion: bool = False, photos: tuple[str, ...] = (),
     _advance(t)
 
 
+def on_emergency(t: Turn, kind: str) -> None:
+    """An emergency told mid-form: advice first, then the same report, now urgent, goes on."""
+    s = t.state.slots
+    emergency.advise(t, kind, s)
+    _fill_place(t, s)
+    _advance(t)
+
+
 def _advance(t: Turn) -> None:
     s = t.state.slots
     kind = s["kind"]
@@ -181,7 +189,8 @@ def on_text(t: Turn) -> None:
     elif step == "place" and not (placed and s.get("estate")):
         if more or placed:
             return story.noted(t)
-        return _ask_place(t, texts.PLACE_UNKNOWN + "\n")
+        # "没找到这个小区" only for what was meant as a place; anything else just asks again.
+        return _ask_place(t, texts.PLACE_UNKNOWN + "\n" if story.looks_like_place(text) else "")
     elif step in ("confirm", "duplicate"):
         if placed:  # "不对，是5幢" / "是望江小区的": a correction wins over a yes
             s["dup_checked"] = False

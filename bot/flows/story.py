@@ -85,7 +85,9 @@ def adds_to_story(text: str, parse: Mapping[str, Any], answers: frozenset[str] =
     entities = parse.get("entities", [])
     rest = residue(text, entities, PLACE_ENTITIES | answers)
     intent = str(parse.get("intent", {}).get("name") or "")
-    if intent in ANSWER_INTENTS and len(rest) < 5:
+    sure = float(parse.get("intent", {}).get("confidence") or 0.0) >= 0.9
+    # Only a clear short answer ("好的", "谢谢") is not story; "好几辆" merely starts like one.
+    if intent in ANSWER_INTENTS and sure and len(rest) < 5:
         return False
     if PLACE_NAME.match(PUNCTUATION.sub("", text)) and not any(
             e.get("entity") in PLACE_ENTITIES for e in entities):

@@ -211,7 +211,8 @@ def test_an_emergency_in_the_middle_of_another_report_comes_first(bot: App) -> N
     chat.say("哎呀不好了家里着火了")
     assert "走楼梯下楼" in chat.replies[0].text and "火警 119" in chat.replies[0].text
     out = chat.say("江滨花园2幢")
-    assert "内容：哎呀不好了家里着火了" in out
+    # Nothing said before is lost: the lamp and the fire are in the one urgent report.
+    assert "内容：楼道灯不亮了，哎呀不好了家里着火了" in out and "类别：安全隐患" in out
     assert "紧急" in chat.say("确认提交")
 
 
