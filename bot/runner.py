@@ -12,6 +12,7 @@ from bot.outbox import Dispatcher
 
 if TYPE_CHECKING:
     from bot.app import App
+    from bot.config import Telegram
 
 log = logging.getLogger(__name__)
 
@@ -50,9 +51,22 @@ def run_terminal(app: App, user_id: int, chat_id: int, *, name: str = "",
     return 0
 
 
+def telegram_problem(tg: Telegram) -> str | None:
+    """Why this Telegram setup must not start (one line), or None when it can."""
+    if not tg.token or tg.mode != "webhook":
+        return None  # terminal chat, or polling: nothing more is needed
+    if not tg.webhook.url:
+        return "webhook mode needs telegram.webhook.url"
+    if not tg.webhook.secret_token:
+        # Without it anyone who finds the URL can post forged updates as any resident.
+        return "webhook mode needs a secret token: set CUNSHE_WEBHOOK_SECRET (or webhook_secret in the secrets file)"
+    return None
+
+
 def run_telegram(app: App) -> int:
     """Run the real Telegram bot: polling or webhook, outbox dispatcher, scheduled jobs."""
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
+    from telegram.error import InvalidToken
 
     from bot.channels.telegram import build_application, run_polling, run_webhook
     from bot.jobs import start_scheduler
@@ -71,12 +85,19 @@ def run_telegram(app: App) -> int:
         start_scheduler(app, AsyncIOScheduler())
 
     application.post_init = post_init
-    if tg.mode == "webhook":
-        if not tg.webhook.url:
-            log.error("telegram.webhook.url is required in webhook mode")
-            return 2
-        run_webhook(application, listen=tg.webhook.listen, port=tg.webhook.port, url=tg.webhook.url,
-                    secret_token=tg.webhook.secret_token)
-    else:
-        run_polling(application)
+    problem = telegram_problem(tg)
+    if problem:
+        log.error("%s", problem)
+        return 2
+    try:
+        if tg.mode == "webhook":
+            assert tg.webhook.url
+            run_webhook(application, listen=tg.webhook.listen, port=tg.webhook.port,
+                        url=tg.webhook.url, secret_token=tg.webhook.secret_token)
+        else:
+            run_polling(application)
+    except InvalidToken:
+        # Retrying cannot help: the token was revoked or mistyped. One line, not a traceback.
+        log.error("Telegram refused the bot token (check CUNSHE_TELEGRAM_TOKEN)")
+        return 1
     return 0

@@ -16,7 +16,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.channels.telegram_convert import split_text, to_inbound
@@ -104,7 +104,8 @@ class TelegramSender:
             await self._send_document(chat_id, reply)
             return
         if not reply.text:
-            log.warning("empty reply to chat %s skipped: %r", chat_id, reply)
+            # Ids only: a reply (and its notice) holds what residents and staff read.
+            log.debug("reply without text to chat %s: nothing to send", chat_id)
             return
         editable = reply.edit and edit_message_id is not None and reply.request is None
         if editable and await self._edit(chat_id, edit_message_id or 0, reply):
@@ -155,14 +156,32 @@ class CunsheApplication(Application):  # type: ignore[type-arg,unused-ignore]
     engine: Engine
     sender: TelegramSender
     engine_executor: ThreadPoolExecutor
+    # Waits between tries to reach the Bot API at start: 1 s, 2 s, 4 s … at most a minute.
+    startup_retry_first: float = 1.0
+    startup_retry_max: float = 60.0
 
     async def initialize(self) -> None:
-        """Initialise PTB, then set the command menu (also when driven without run_*)."""
-        await super().initialize()
+        """Initialise PTB (waiting for the Bot API to be reachable), then set the command menu."""
+        await self._initialize_with_retries()
         try:
             await self.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
-        except TelegramError:
-            log.warning("could not set the command menu", exc_info=True)
+        except TelegramError as exc:
+            log.warning("could not set the command menu: %s", exc.message)
+
+    async def _initialize_with_retries(self) -> None:
+        # A network outage or a Bot API server still starting must not end the bot: try
+        # again with a growing wait, one log line per try. A refused token is not retried.
+        delay, tries = self.startup_retry_first, 0
+        while True:
+            try:
+                await super().initialize()
+                return
+            except NetworkError as exc:  # TimedOut included
+                tries += 1
+                log.warning("Bot API not reachable (%s); try %d failed, next in %.0f s",
+                            _scrub(exc.message, self.bot.token), tries, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, self.startup_retry_max)
 
     async def shutdown(self) -> None:
         """Shut PTB down and release the engine's worker threads."""
@@ -251,6 +270,11 @@ def build_application(
     app.engine_executor = ThreadPoolExecutor(max_workers=engine_threads, thread_name_prefix="engine")
     app.add_handler(TypeHandler(Update, _handle_update))
     return app
+
+
+def _scrub(text: str, token: str) -> str:
+    """An error message without the bot token (URLs in errors may carry it)."""
+    return text.replace(token, "<token>") if token else text
 
 
 def _file_url(base_url: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot import texts
 from bot.cards import estate_name
 from bot.dialogue.turn import Turn
-from domain.errors import NotFound
+from domain.errors import NotFound, NotOwnContact
 from domain.identity import mask_phone
 from domain.usecases import residents as uc
 
@@ -21,8 +21,13 @@ def greet(t: Turn) -> None:
 def on_contact(t: Turn) -> None:
     """A shared contact binds the chat user to the roster (or leaves them unverified)."""
     ev = t.event
-    resident = uc.bind_contact(t.uow, ev.user_id, ev.chat_id, ev.phone or "", ev.contact_user_id,
-                               ev.display_name)
+    try:
+        resident = uc.bind_contact(t.uow, ev.user_id, ev.chat_id, ev.phone or "",
+                                   ev.contact_user_id, ev.display_name)
+    except NotOwnContact:
+        # A phone-book card or someone else's contact: nothing is bound, ask for their own.
+        t.say(texts.CONTACT_NOT_OWN, request="contact")
+        return
     t.state.contact_asked = False
     if resident.verified:
         name = estate_name(t.app, resident.address.estate) or t.app.config.community.name

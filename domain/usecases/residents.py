@@ -109,9 +109,13 @@ def bind_contact(
     uow: UnitOfWork, user_id: int, chat_id: int, phone_raw: str, contact_user_id: int | None,
     display_name: str = "",
 ) -> Resident:
-    """Bind a chat user by their shared phone: roster match → verified; else unverified."""
-    if contact_user_id is not None and contact_user_id != user_id:
-        raise NotOwnContact(str(contact_user_id))
+    """Bind a chat user by their own shared phone: roster match → verified; else unverified.
+
+    Only the sender's own contact binds (Telegram sets `user_id` on it). A phone-book card
+    carries no user_id and anyone can send one: it would make them someone else.
+    """
+    if contact_user_id is None or contact_user_id != user_id:
+        raise NotOwnContact(str(contact_user_id or "card"))
     phone = normalize_phone(phone_raw)
     if phone is None:
         raise InvalidValue("phone", "invalid")

@@ -267,6 +267,16 @@ class BotApiServer:
         }
         return self._user_message(chat_id, uid, contact=contact)
 
+    async def share_card(
+        self, chat_id: int, phone: str, *, card_user_id: int | None = None, user_id: int | None = None
+    ) -> JsonDict:
+        """Someone forwards a contact card: from the phone book (no user_id, as Telegram sends
+        it for people who are not on Telegram or not in one's contacts), or another user's."""
+        contact: JsonDict = {"phone_number": phone, "first_name": "王", "last_name": "秀英"}
+        if card_user_id is not None:
+            contact["user_id"] = card_user_id
+        return self._user_message(chat_id, user_id, contact=contact)
+
     async def share_location(
         self, chat_id: int, latitude: float, longitude: float, *, user_id: int | None = None
     ) -> JsonDict:
