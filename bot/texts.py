@@ -55,6 +55,9 @@ ERASED = "已删除您的个人信息。以后需要时，重新分享手机号�
 
 # --- ops workstream ------------------------------------------------------------------
 CONTACT_NOT_OWN = "为保护您的信息，只能用您本人的手机号登记，请点下面的“分享手机号”。"
+CARD_UNREACHABLE = "\n居民已停用机器人，请电话联系"
+DIGEST_UNDELIVERED = "\n有{n}条消息没能送达，请运行 cunshe outbox failed 查看并重发"
+OUTBOX_STATUS = {"failed": "发送失败", "blocked": "已被屏蔽"}
 
 # --- reports --------------------------------------------------------------------------
 FORM_NAMES = {"repair": "报修", "problem": "问题反映", "suggestion": "建议"}

@@ -22,7 +22,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from bot.channels.telegram_convert import split_text, to_inbound
 from bot.channels.telegram_processor import ChatOrderedProcessor
 from bot.channels.telegram_transport import Transport, make_request
-from bot.events import Engine, Inbound, Reply
+from bot.events import ChatUnreachable, Engine, Inbound, Reply
 
 # ---- user-facing texts (move to bot/texts.py when it exists) --------------------------
 TEXT_ENGINE_ERROR = "抱歉，系统刚才出了点问题，没能办好。请稍后再发一次，或发送“菜单”重新开始。"
@@ -58,8 +58,11 @@ class TelegramSender:
         self._keyboards: set[int] = set()
 
     async def send(self, chat_id: int, reply: Reply) -> None:
-        """Deliver one reply to any chat; raises TelegramError on failure."""
-        await self.deliver(chat_id, reply)
+        """Deliver one reply to any chat; ChatUnreachable on 403, TelegramError otherwise."""
+        try:
+            await self.deliver(chat_id, reply)
+        except Forbidden as exc:  # blocked by the user, or removed from the group
+            raise ChatUnreachable(exc.message) from None
 
     async def _call(self, endpoint: str, **params: Any) -> Any:
         """Call a Bot API method without building PTB objects for the result.
@@ -208,8 +211,11 @@ async def _handle_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     for reply in replies:
         try:
             await app.sender.deliver(inbound.chat_id, reply, edit_message_id=edit_id)
-        except TelegramError:
-            log.exception("could not deliver a reply to chat %s", inbound.chat_id)
+        except Forbidden:
+            log.info("chat %s blocked the bot; reply not delivered", inbound.chat_id)
+            return
+        except TelegramError as exc:
+            log.error("could not deliver a reply to chat %s: %s", inbound.chat_id, exc.message)
             await app.sender.deliver(inbound.chat_id, Reply(text=TEXT_ENGINE_ERROR))
             return
 

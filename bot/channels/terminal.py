@@ -1,7 +1,8 @@
 """The terminal channel: a Chinese chat in the console, scriptable from a pipe.
 
 Type a message; choose a button by its number or its text. Special lines:
-/contact 13812345678（名片：/contact 号码 card） · /location 28.01 120.65 · /photo · /start /menu /help /cancel /status · /quit
+/contact 13812345678 (a forwarded card: /contact PHONE card) · /location 28.01 120.65 · /photo
+/start /menu /help /cancel /status · /quit
 """
 
 from __future__ import annotations

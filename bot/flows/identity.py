@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot import texts
 from bot.cards import estate_name
+from bot.dialogue.state import ChatState
 from bot.dialogue.turn import Turn
 from domain.errors import NotFound, NotOwnContact
 from domain.identity import mask_phone
@@ -61,6 +62,8 @@ def on_button(t: Turn) -> None:
         t.say(texts.CONFIRM_ERASE, texts.ERASE_BUTTONS)
     elif data == "me:erase:yes":
         uc.erase_my_data(t.uow, t.event.user_id)
+        # A fresh state, so the engine does not write the erased one back after this turn.
+        t.state = ChatState()
         t.say(texts.ERASED, texts.MENU_BUTTONS)
     else:
         show_mine(t)

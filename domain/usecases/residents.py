@@ -177,10 +177,18 @@ def show_my_data(uow: UnitOfWork, user_id: int) -> Resident:
 
 
 def erase_resident(uow: UnitOfWork, resident_id: int) -> int:
-    """Delete a resident's personal data; their reports stay, anonymised. Returns reports kept."""
+    """Delete a resident's personal data; their reports stay, anonymised. Returns reports kept.
+
+    What the bot still owed their chat (queued messages) and their half-filled forms
+    (dialogue state) hold their words too, so they go with it.
+    """
     with uow:
-        if uow.residents.get(resident_id) is None:
+        resident = uow.residents.get(resident_id)
+        if resident is None:
             raise NotFound(f"resident {resident_id}")
+        if resident.chat_id is not None:
+            uow.outbox.erase_chat(resident.chat_id)
+            uow.conversations.clear(resident.chat_id)
         kept = uow.reports.detach_resident(resident_id)
         uow.residents.delete(resident_id)
         uow.commit()

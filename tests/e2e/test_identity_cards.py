@@ -28,13 +28,13 @@ OTHER_USER = 6102
 SECRETS = ("王秀英", "秀英", "302", "独居", "低保户", "13957700001", "33030219500307002X")
 
 
-def _roster(app: App) -> App:
+def _roster(app: App) -> App:  # noqa: F811
     staffed(app, Clock(datetime.now(UTC)))
     import_roster(app.uow(), ROSTER, app.estate_lookup(), set(app.config.resident_tags))
     return app
 
 
-def _nothing_bound(app: App, user_id: int) -> None:
+def _nothing_bound(app: App, user_id: int) -> None:  # noqa: F811
     with app.uow() as uow:
         assert uow.residents.by_user(user_id) is None
         (wang,) = uow.residents.list()
@@ -78,12 +78,12 @@ async def telegram(sqlite_app: App) -> AsyncIterator[tuple[App, BotApiServer]]: 
 async def test_a_forwarded_card_binds_nothing_over_telegram(
     telegram: tuple[App, BotApiServer], card_user_id: int | None,
 ) -> None:
-    app, tg = telegram
+    bot, tg = telegram
     await tg.share_card(STRANGER, "+86 139 5770 0001", card_user_id=card_user_id)
     (answer,) = await tg.wait_messages(STRANGER)
     assert "本人" in answer.text and "分享手机号" in answer.text
     assert answer.keyboard and answer.keyboard[0][0].get("request_contact") is True
-    await asyncio.to_thread(_nothing_bound, app, STRANGER)
+    await asyncio.to_thread(_nothing_bound, bot, STRANGER)
     await tg.inject_text(STRANGER, "菜单")
     (menu,) = await tg.wait_messages(STRANGER)
     await tg.press(menu, "我的信息")

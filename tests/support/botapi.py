@@ -54,6 +54,8 @@ class BotApiServer:
         self.calls: defaultdict[str, int] = defaultdict(int)
         self.messages: dict[tuple[int, int], SentMessage] = {}
         self.open_callbacks: dict[str, JsonDict] = {}
+        # Chats whose person blocked the bot: sending there gets Telegram's 403.
+        self.blocked_by: set[int] = set()
         self._pending: list[JsonDict] = []
         self._next_update_id = 1
         self._next_message_id: defaultdict[int, int] = defaultdict(lambda: 1)
@@ -134,6 +136,7 @@ class BotApiServer:
 
     def _error(self, method: str, exc: ApiError) -> web.Response:
         self.errors.append((method, exc.description))
+        self.wake()  # lets tests wait for a refusal
         log.info("bot api %s -> %s %s", method, exc.code, exc.description)
         body = {"ok": False, "error_code": exc.code, "description": exc.description}
         return web.json_response(body, status=exc.code, dumps=_dumps)

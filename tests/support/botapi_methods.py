@@ -99,6 +99,8 @@ def _message(server: BotApiServer, params: JsonDict) -> SentMessage:
     chat_id = get_int(params, "chat_id")
     if chat_id == 0:
         raise ApiError("Bad Request: chat not found")
+    if chat_id in server.blocked_by:
+        raise ApiError("Forbidden: bot was blocked by the user", 403)
     return SentMessage(chat_id=chat_id, message_id=0, date=int(time.time()), parse_mode=params.get("parse_mode"))
 
 
