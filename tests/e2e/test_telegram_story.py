@@ -1,4 +1,5 @@
-"""The whole story over the real PTB Application and a local Bot API server.
+"""The whole story over the real PTB Application and a local stand-in for the Bot API
+(it validates like Telegram but is not Telegram).
 
 A resident reports in natural language, staff accept and resolve with buttons, the resident is
 told at each step and rates. Everything between is the product: NLU, dialogue, SQLite, outbox.

@@ -1,4 +1,8 @@
-"""A local Telegram Bot API server for tests: aiohttp on 127.0.0.1, strict like Telegram.
+"""A local stand-in for the Telegram Bot API, for tests: aiohttp on 127.0.0.1.
+
+It is not Telegram: it implements the methods the bot uses and validates requests the way
+Telegram does (HTML entities, keyboards, callback data, lengths, 403 for blocked chats), so
+a request Telegram would refuse fails here too.
 
 The bot under test talks HTTP to it (`base_url`); the test injects what residents do
 (`inject_text`, `press_button`, `share_contact`, ...) and awaits what the bot sent
@@ -28,9 +32,10 @@ DEFAULT_TOKEN = "123456:TEST-token_for-local-server"
 
 
 class BotApiServer:
-    """In-process fake of api.telegram.org; use `async with BotApiServer() as server:`."""
+    """A local stand-in for api.telegram.org that validates like Telegram; `async with BotApiServer() as server:`."""
 
-    def __init__(self, token: str = DEFAULT_TOKEN, *, bot_username: str = "cunshe_test_bot") -> None:
+    def __init__(self, token: str = DEFAULT_TOKEN, *, bot_username: str = "cunshe_test_bot",
+                 port: int = 0) -> None:
         self.token = token
         self.bot_id = int(token.split(":", 1)[0])
         self.bot_user: JsonDict = {
@@ -42,7 +47,7 @@ class BotApiServer:
             "can_read_all_group_messages": False,
             "supports_inline_queries": False,
         }
-        self.port = 0
+        self.port = port  # 0: any free port
         # What the bot did, in order; tests read these directly.
         self.sent: list[SentMessage] = []
         self.edited: list[SentMessage] = []
@@ -77,14 +82,14 @@ class BotApiServer:
         return f"http://127.0.0.1:{self.port}/file/bot"
 
     async def start(self) -> BotApiServer:
-        """Bind a free port on 127.0.0.1 and serve."""
+        """Bind the given port (or a free one) on 127.0.0.1 and serve."""
         app = web.Application(client_max_size=60 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
+        sock.bind(("127.0.0.1", self.port))
         self.port = sock.getsockname()[1]
         await web.SockSite(self._runner, sock, backlog=1024).start()
         return self
