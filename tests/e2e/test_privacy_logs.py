@@ -32,6 +32,7 @@ from tests.fixtures import (  # noqa: F401
     write_csv,
 )
 from tests.support.botapi import BotApiServer
+from tests.support.botapi_model import SentMessage
 from tests.support.chat import Chat, Clock, staffed
 from tests.support.ptb_harness import polling
 
@@ -136,18 +137,21 @@ async def _telegram_day(tg: BotApiServer) -> None:
     await tg.inject_text(me, "菜单")
     (menu,) = await tg.wait_messages(me)
     await tg.press(menu, "我的信息", user_id=me)
-    await tg.wait_until(lambda: any("删除我的信息" in label for m in tg.messages_in(me) + tg.edited
-                                    for row in m.buttons for label, _ in row))
-    mine = [m for m in tg.messages_in(me) + tg.edited
-            if any("删除我的信息" == label for row in m.buttons for label, _ in row)][-1]
-    await tg.press(mine, "删除我的信息", user_id=me)
-    await tg.wait_until(lambda: any("确认删除" == label for m in tg.messages_in(me) + tg.edited
-                                    for row in m.buttons for label, _ in row))
-    sure = [m for m in tg.messages_in(me) + tg.edited
-            if any("确认删除" == label for row in m.buttons for label, _ in row)][-1]
-    edits = len(tg.edited) + len(tg.sent)
-    await tg.press(sure, "确认删除", user_id=me)
-    await tg.wait_until(lambda: len(tg.edited) + len(tg.sent) > edits)
+    await tg.press(await _showing(tg, me, "删除我的信息"), "删除我的信息", user_id=me)
+    seen = len(tg.edited) + len(tg.sent)
+    await tg.press(await _showing(tg, me, "确认删除"), "确认删除", user_id=me)
+    await tg.wait_until(lambda: len(tg.edited) + len(tg.sent) > seen)
+
+
+async def _showing(tg: BotApiServer, chat: int, label: str) -> SentMessage:
+    """The latest message (sent or edited) in a chat that has a button labelled `label`."""
+
+    def found() -> list[SentMessage]:
+        return [m for m in tg.messages_in(chat) + tg.edited
+                if any(text == label for row in m.buttons for text, _ in row)]
+
+    await tg.wait_until(lambda: bool(found()))
+    return found()[-1]
 
 
 def _terminal_day(app: App, config: Path) -> None:

@@ -1,4 +1,7 @@
-"""`cunshe run` as a real process: Telegram with a token (against a local stand-in for the Bot API), else the terminal."""
+"""`cunshe run` as a real process: Telegram with a token, else the terminal.
+
+Telegram here is a local stand-in for the Bot API that validates like Telegram.
+"""
 
 from __future__ import annotations
 
