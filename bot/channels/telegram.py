@@ -183,6 +183,8 @@ class CunsheApplication(Application):  # type: ignore[type-arg,unused-ignore]
                 tries += 1
                 log.warning("Bot API not reachable (%s); try %d failed, next in %.0f s",
                             _scrub(exc.message, self.bot.token), tries, delay)
+            # Closed while waiting, so Ctrl-C now leaves no open session; the next try reopens.
+            await self.bot.shutdown()
             await asyncio.sleep(delay)
             delay = min(delay * 2, self.startup_retry_max)
 

@@ -62,7 +62,8 @@ async def _running(env: dict[str, str]) -> AsyncIterator[Output]:
     finally:
         proc.send_signal(signal.SIGINT)
         rest, _ = await asyncio.wait_for(proc.communicate(), timeout=30)
-    out = "".join(output.lines) + rest.decode(errors="replace")
+    output.lines += rest.decode(errors="replace").splitlines(keepends=True)
+    out = "".join(output.lines)
     assert proc.returncode == 0, out[-2000:]
     assert "Traceback" not in out
 
@@ -187,3 +188,14 @@ async def test_an_unreachable_bot_api_is_retried_until_it_answers(tmp_path: Path
             assert "小助手" in greeting.text
     finally:
         await stand_in.stop()  # after the bot stopped: its last getUpdates still gets an answer
+
+
+@pytest.mark.asyncio
+async def test_ctrl_c_while_waiting_for_the_bot_api_stops_cleanly(tmp_path: Path) -> None:
+    config = make_config_file(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}")
+    assert (await asyncio.to_thread(run_cunshe, ["db", "upgrade"], env=_env(config))).code == 0
+    env = _env(config, CUNSHE_TELEGRAM_TOKEN="123456:TEST-token",
+               CUNSHE_TELEGRAM_BASE_URL=f"http://127.0.0.1:{_free_port()}/bot")
+    async with _running(env) as output:  # asserts exit 0 and no traceback on Ctrl-C
+        await output.wait_for("Bot API not reachable", count=2)
+    assert not [line for line in output.lines if "ERROR" in line or "Unclosed" in line]
