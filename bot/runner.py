@@ -66,7 +66,6 @@ def telegram_problem(tg: Telegram) -> str | None:
 def run_telegram(app: App) -> int:
     """Run the real Telegram bot: polling or webhook, outbox dispatcher, scheduled jobs."""
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
-    from telegram.error import InvalidToken
 
     from bot.channels.telegram import build_application, run_polling, run_webhook
     from bot.jobs import start_scheduler
@@ -89,15 +88,11 @@ def run_telegram(app: App) -> int:
     if problem:
         log.error("%s", problem)
         return 2
-    try:
-        if tg.mode == "webhook":
-            assert tg.webhook.url
-            run_webhook(application, listen=tg.webhook.listen, port=tg.webhook.port,
-                        url=tg.webhook.url, secret_token=tg.webhook.secret_token)
-        else:
-            run_polling(application)
-    except InvalidToken:
-        # Retrying cannot help: the token was revoked or mistyped. One line, not a traceback.
-        log.error("Telegram refused the bot token (check CUNSHE_TELEGRAM_TOKEN)")
-        return 1
-    return 0
+    if tg.mode == "webhook":
+        assert tg.webhook.url
+        run_webhook(application, listen=tg.webhook.listen, port=tg.webhook.port,
+                    url=tg.webhook.url, secret_token=tg.webhook.secret_token)
+    else:
+        run_polling(application)
+    # A refused token was said in one line at start; anything else ended by Ctrl-C.
+    return 1 if application.token_refused else 0

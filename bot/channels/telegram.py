@@ -16,7 +16,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.channels.telegram_convert import split_text, to_inbound
@@ -162,6 +162,7 @@ class CunsheApplication(Application):  # type: ignore[type-arg,unused-ignore]
     # Waits between tries to reach the Bot API at start: 1 s, 2 s, 4 s … at most a minute.
     startup_retry_first: float = 1.0
     startup_retry_max: float = 60.0
+    token_refused: bool = False  # set when Telegram refused the token at start (exit 1)
 
     async def initialize(self) -> None:
         """Initialise PTB (waiting for the Bot API to be reachable), then set the command menu."""
@@ -179,6 +180,13 @@ class CunsheApplication(Application):  # type: ignore[type-arg,unused-ignore]
             try:
                 await super().initialize()
                 return
+            except InvalidToken:
+                # Retrying cannot help. PTB would log a traceback quoting the token: say it in
+                # one line, close the connections and stop (run_* treat SystemExit as a stop).
+                log.error("Telegram refused the bot token (check CUNSHE_TELEGRAM_TOKEN)")
+                self.token_refused = True
+                await self.bot.shutdown()
+                raise SystemExit(1) from None
             except NetworkError as exc:  # TimedOut included
                 tries += 1
                 log.warning("Bot API not reachable (%s); try %d failed, next in %.0f s",

@@ -199,3 +199,17 @@ async def test_ctrl_c_while_waiting_for_the_bot_api_stops_cleanly(tmp_path: Path
     async with _running(env) as output:  # asserts exit 0 and no traceback on Ctrl-C
         await output.wait_for("Bot API not reachable", count=2)
     assert not [line for line in output.lines if "ERROR" in line or "Unclosed" in line]
+
+
+@pytest.mark.asyncio
+async def test_a_refused_token_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    config = make_config_file(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}")
+    assert (await asyncio.to_thread(run_cunshe, ["db", "upgrade"], env=_env(config))).code == 0
+    async with BotApiServer() as tg:  # it answers 401 for any other token, as Telegram does
+        env = _env(config, CUNSHE_TELEGRAM_TOKEN="999:WRONG-token_x", CUNSHE_TELEGRAM_BASE_URL=tg.base_url)
+        res = await asyncio.to_thread(run_cunshe, ["run"], env=env, timeout=120)
+    out = res.out + res.err
+    assert res.code == 1, out[-2000:]
+    assert [line for line in out.splitlines() if "ERROR" in line] == [
+        next(line for line in out.splitlines() if "Telegram refused the bot token" in line)]
+    assert "Traceback" not in out and "WRONG-token_x" not in out and "Unclosed" not in out
