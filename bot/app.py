@@ -105,8 +105,12 @@ class App:
     @cached_property
     def office_hours(self) -> OfficeHours:
         """Office hours for SLA deadlines."""
+        from bot.workdays import working_calendar
+
         oh = self.config.community.office_hours
-        return OfficeHours(frozenset(oh.weekdays), oh.start, oh.end, self.zone)
+        holidays, workdays = working_calendar(oh.holidays, oh.workdays, use_package=oh.chinese_calendar)
+        return OfficeHours(frozenset(oh.weekdays), oh.start, oh.end, self.zone,
+                           holidays=holidays, workdays=workdays)
 
     @cached_property
     def report_rules(self) -> ReportRules:

@@ -75,6 +75,9 @@ def staff_card(app: App, report: Report, resident: Resident | None, now: datetim
             initial=resident.name[:1],
             phone=mask_phone(resident.phone) if resident.phone else texts.CARD_NO_PHONE,
             unverified="" if resident.verified else texts.CARD_UNVERIFIED)
+        chat = resident.chat_id or report.chat_id
+        if chat is not None and chat_unreachable(app, chat):
+            who += texts.CARD_UNREACHABLE
     if report.status == Status.PENDING and report.accept_due:
         deadline = texts.CARD_DUE.format(when=texts.format_when(report.accept_due, app.zone, now),
                                          stage=texts.STAGE_ACCEPT)
@@ -95,6 +98,12 @@ def staff_card(app: App, report: Report, resident: Resident | None, now: datetim
     if report.urgent:
         text = texts.CARD_URGENT + text
     return reply(text, staff_buttons(report), edit=edit, notice=notice)
+
+
+def chat_unreachable(app: App, chat_id: int) -> bool:
+    """Whether the person in this chat blocked the bot (staff must phone them instead)."""
+    with app.uow() as uow:
+        return uow.outbox.is_blocked(chat_id)
 
 
 def kind_label(kind: Kind | str) -> str:

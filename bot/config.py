@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,6 +26,11 @@ class OfficeHours(_Model):
     weekdays: list[int] = Field(default_factory=lambda: [1, 2, 3, 4, 5])
     start: time = time(8, 30)
     end: time = time(17, 30)
+    # Public holidays and 调休 make-up days come from the `chinesecalendar` package; these
+    # lists add to it or override it (a year it does not cover yet, a local day off).
+    chinese_calendar: bool = True
+    holidays: list[date] = Field(default_factory=list)
+    workdays: list[date] = Field(default_factory=list)
 
     @field_validator("weekdays")
     @classmethod
@@ -38,6 +43,9 @@ class OfficeHours(_Model):
     def _ordered(self) -> OfficeHours:
         if self.start >= self.end:
             raise ValueError("start must be before end")
+        both = sorted(set(self.holidays) & set(self.workdays))
+        if both:
+            raise ValueError(f"{both[0]} is listed both as a holiday and as a working day")
         return self
 
 
@@ -47,6 +55,11 @@ class Office(_Model):
     phone: str = Field(min_length=3)
     address: str = ""
     hours: str = ""  # as residents read it: 工作日 8:30–17:30
+
+
+class Outbox(_Model):
+    # Tries before a message is marked failed (kept for staff: `cunshe outbox failed`).
+    max_attempts: int = Field(default=8, ge=1, le=100)
 
 
 class Community(_Model):
@@ -209,6 +222,7 @@ class AppConfig(_Model):
     telegram: Telegram = Telegram()
     nlu: Nlu = Nlu()
     dialogue: Dialogue = Dialogue()
+    outbox: Outbox = Outbox()
     reports: Reports
     estates: list[Estate] = Field(min_length=1)
     grids: list[Grid] = Field(min_length=1)

@@ -85,9 +85,13 @@ class Engine(Protocol):
         ...
 
 
+class ChatUnreachable(Exception):
+    """The person blocked the bot (Telegram 403): retrying cannot help until they write."""
+
+
 class Sender(Protocol):
     """What the outbox dispatcher needs from a channel: deliver to any chat."""
 
     async def send(self, chat_id: int, reply: Reply) -> None:
-        """Deliver one reply to a chat; raise on failure so the outbox retries."""
+        """Deliver one reply; raise ChatUnreachable if blocked, anything else to retry later."""
         ...

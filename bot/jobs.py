@@ -61,6 +61,9 @@ def send_digest(now: datetime | None = None) -> None:
     text = texts.DIGEST.format(date=texts.format_day(now, app.zone), new=d.new, pending=d.pending,
                                open=d.open, overdue=d.overdue, resolved=d.resolved, rating=rating)
     with app.uow() as uow:
+        undelivered = uow.outbox.count_undelivered()
+        if undelivered:  # kept, never dropped: staff see them here and resend them
+            text += texts.DIGEST_UNDELIVERED.format(n=undelivered)
         enqueue(uow, app.config.community.staff_chat_id, reply(text),
                 f"digest:{now.astimezone(app.zone):%Y%m%d}", now)
         uow.commit()

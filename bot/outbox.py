@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot.events import Button, Reply, Sender
+from bot.events import Button, ChatUnreachable, Reply, Sender
 from domain.ports import OutboxMessage, UnitOfWork
 
 if TYPE_CHECKING:
@@ -50,8 +50,10 @@ class Dispatcher:
     """Delivers due outbox messages through a channel; a crash resumes with what is unsent."""
 
     def __init__(self, app: App, sender: Sender, *, accepts: Callable[[int], bool] | None = None,
-                 interval: float = 0.5, clock: Callable[[], datetime] | None = None) -> None:
+                 interval: float = 0.5, clock: Callable[[], datetime] | None = None,
+                 max_attempts: int | None = None) -> None:
         self.app = app
+        self.max_attempts = max_attempts or app.config.outbox.max_attempts
         self.clock = clock or (lambda: datetime.now(UTC))
         self.sender = sender
         self.accepts = accepts or (lambda _chat: True)
@@ -68,21 +70,41 @@ class Dispatcher:
         with self.app.uow() as uow:
             due = [m for m in uow.outbox.due(now, limit=100) if self.accepts(m.chat_id)]
         sent = 0
+        blocked: set[int] = set()
         for msg in due:
             assert msg.id is not None
+            if msg.chat_id in blocked:
+                continue  # held with the rest of the chat's messages
             try:
                 await self.sender.send(msg.chat_id, from_payload(msg.payload))
-            except Exception as exc:
-                log.warning("outbox %s to %s failed: %s", msg.id, msg.chat_id, exc)
+            except ChatUnreachable as exc:
+                blocked.add(msg.chat_id)
+                log.warning("outbox %s: chat %s blocked the bot; its messages are held",
+                            msg.id, msg.chat_id)
                 with self.app.uow() as uow:
-                    uow.outbox.failed(msg.id, repr(exc), self.clock() + backoff(msg.attempts))
+                    uow.outbox.block_chat(msg.chat_id, f"blocked: {exc}", self.clock())
                     uow.commit()
+                continue
+            except Exception as exc:
+                self._failed(msg, exc)
                 continue
             with self.app.uow() as uow:
                 uow.outbox.sent(msg.id, self.clock())
                 uow.commit()
             sent += 1
         return sent
+
+    def _failed(self, msg: OutboxMessage, exc: Exception) -> None:
+        """Count a failed try; after max_attempts the message is kept as failed for staff."""
+        assert msg.id is not None
+        # The error's type and Telegram's reason only: an exception may quote what was sent.
+        error = f"{type(exc).__name__}: {getattr(exc, 'message', '') or ''}".rstrip(": ")
+        give_up = msg.attempts + 1 >= self.max_attempts
+        log.warning("outbox %s to chat %s failed (try %d of %d): %s", msg.id, msg.chat_id,
+                    msg.attempts + 1, self.max_attempts, error)
+        with self.app.uow() as uow:
+            uow.outbox.failed(msg.id, error, None if give_up else self.clock() + backoff(msg.attempts))
+            uow.commit()
 
     async def run(self) -> None:
         """Deliver forever, every `interval` seconds or when woken."""

@@ -12,6 +12,7 @@ from bot.outbox import Dispatcher
 
 if TYPE_CHECKING:
     from bot.app import App
+    from bot.config import Telegram
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,18 @@ def run_terminal(app: App, user_id: int, chat_id: int, *, name: str = "",
     return 0
 
 
+def telegram_problem(tg: Telegram) -> str | None:
+    """Why this Telegram setup must not start (one line), or None when it can."""
+    if not tg.token or tg.mode != "webhook":
+        return None  # terminal chat, or polling: nothing more is needed
+    if not tg.webhook.url:
+        return "webhook mode needs telegram.webhook.url"
+    if not tg.webhook.secret_token:
+        # Without it anyone who finds the URL can post forged updates as any resident.
+        return "webhook mode needs a secret token: set CUNSHE_WEBHOOK_SECRET (or webhook_secret in the secrets file)"
+    return None
+
+
 def run_telegram(app: App) -> int:
     """Run the real Telegram bot: polling or webhook, outbox dispatcher, scheduled jobs."""
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -71,12 +84,15 @@ def run_telegram(app: App) -> int:
         start_scheduler(app, AsyncIOScheduler())
 
     application.post_init = post_init
+    problem = telegram_problem(tg)
+    if problem:
+        log.error("%s", problem)
+        return 2
     if tg.mode == "webhook":
-        if not tg.webhook.url:
-            log.error("telegram.webhook.url is required in webhook mode")
-            return 2
-        run_webhook(application, listen=tg.webhook.listen, port=tg.webhook.port, url=tg.webhook.url,
-                    secret_token=tg.webhook.secret_token)
+        assert tg.webhook.url
+        run_webhook(application, listen=tg.webhook.listen, port=tg.webhook.port,
+                    url=tg.webhook.url, secret_token=tg.webhook.secret_token)
     else:
         run_polling(application)
-    return 0
+    # A refused token was said in one line at start; anything else ended by Ctrl-C.
+    return 1 if application.token_refused else 0

@@ -53,6 +53,12 @@ MY_DATA_NONE = "我们还没有保存您的任何信息。"
 CONFIRM_ERASE = "确定要删除您的个人信息吗？您的报修记录会保留，但不再和您关联。"
 ERASED = "已删除您的个人信息。以后需要时，重新分享手机号就可以。"
 
+# --- ops workstream ------------------------------------------------------------------
+CONTACT_NOT_OWN = "为保护您的信息，只能用您本人的手机号登记，请点下面的“分享手机号”。"
+CARD_UNREACHABLE = "\n居民已停用机器人，请电话联系"
+DIGEST_UNDELIVERED = "\n有{n}条消息没能送达，请运行 cunshe outbox failed 查看并重发"
+OUTBOX_STATUS = {"failed": "发送失败", "blocked": "已被屏蔽"}
+
 # --- reports --------------------------------------------------------------------------
 FORM_NAMES = {"repair": "报修", "problem": "问题反映", "suggestion": "建议"}
 ASK_DESCRIPTION = {

@@ -31,20 +31,26 @@ def normalize_url(url: str) -> str:
 
 
 def make_engine(url: str, *, pool_size: int = 10, sqlite_synchronous: str = "NORMAL") -> Engine:
-    """An engine for the URL; SQLite files get their folder created and WAL turned on."""
+    """An engine for the URL; SQLite files get their folder created and WAL turned on.
+
+    hide_parameters: a database error's message (and so a logged traceback) names the
+    statement but not the values, which can be what residents wrote.
+    """
     url = normalize_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=pool_size
+            url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=pool_size,
+            hide_parameters=True,
         )
         if sqlite_synchronous not in ("NORMAL", "FULL"):
             raise ValueError(sqlite_synchronous)
         event.listen(engine, "connect", _sqlite_pragmas(sqlite_synchronous))
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True,
+                         hide_parameters=True)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -166,6 +166,18 @@ class OutboxRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # pending | sent | failed | blocked: nothing owed to a chat is ever deleted unsent.
+    status: Mapped[str] = mapped_column(String(16), default="pending", server_default="pending",
+                                        index=True)
+
+
+class UnreachableChatRow(Base):
+    """A chat whose person blocked the bot (Telegram 403): nothing is sent until they write."""
+
+    __tablename__ = "unreachable_chats"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    since: Mapped[datetime]
 
 
 class AuditRow(Base):

@@ -6,14 +6,14 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from domain.ports import OutboxMessage
 from storage.crypto import Crypto
-from storage.models import AuditRow, ConversationRow, OutboxRow
+from storage.models import AuditRow, ConversationRow, OutboxRow, UnreachableChatRow
 
-MAX_ATTEMPTS = 8
+UNDELIVERED = ("failed", "blocked")
 
 
 class SqlConversationStore:
@@ -52,7 +52,11 @@ class SqlConversationStore:
 
 
 class SqlOutbox:
-    """Messages owed to chats; sent by the dispatcher after the transaction commits."""
+    """Messages owed to chats; sent by the dispatcher after the transaction commits.
+
+    A message is never deleted unsent: it ends `sent`, or `failed` (tries used up) or
+    `blocked` (the person blocked the bot), both kept for staff to see and resend.
+    """
 
     def __init__(self, session: Session, crypto: Crypto) -> None:
         self.session = session
@@ -66,30 +70,32 @@ class SqlOutbox:
             return
         at = message.created_at
         assert at is not None, "outbox messages carry their creation time"
+        # To a chat that blocked the bot it is kept, not tried: a 403 would only repeat.
+        status = "blocked" if self.is_blocked(message.chat_id) else "pending"
         self.session.add(OutboxRow(
             chat_id=message.chat_id,
             payload_enc=self.crypto.encrypt(json.dumps(message.payload, ensure_ascii=False)) or b"",
             key=message.key or None, created_at=at, not_before=message.not_before or at,
-            attempts=0,
+            attempts=0, status=status,
         ))
         self.session.flush()
 
+    def _message(self, r: OutboxRow, *, payload: bool = True) -> OutboxMessage:
+        return OutboxMessage(
+            id=r.id, chat_id=r.chat_id, key=r.key or "", attempts=r.attempts,
+            payload=json.loads(self.crypto.decrypt(r.payload_enc) or "{}") if payload else {},
+            created_at=r.created_at, not_before=r.not_before, status=r.status,
+            last_error=r.last_error or "",
+        )
+
     def due(self, now: datetime, limit: int = 50) -> list[OutboxMessage]:
-        """Unsent messages whose time has come, oldest first."""
+        """Pending messages whose time has come, oldest first."""
         rows = self.session.scalars(
             select(OutboxRow)
-            .where(OutboxRow.sent_at.is_(None), OutboxRow.not_before <= now,
-                   OutboxRow.attempts < MAX_ATTEMPTS)
+            .where(OutboxRow.status == "pending", OutboxRow.not_before <= now)
             .order_by(OutboxRow.id).limit(limit)
         ).all()
-        return [
-            OutboxMessage(
-                id=r.id, chat_id=r.chat_id, key=r.key or "", attempts=r.attempts,
-                payload=json.loads(self.crypto.decrypt(r.payload_enc) or "{}"),
-                created_at=r.created_at, not_before=r.not_before,
-            )
-            for r in rows
-        ]
+        return [self._message(r) for r in rows]
 
     def sent(self, message_id: int, at: datetime) -> None:
         """Mark delivered."""
@@ -97,15 +103,74 @@ class SqlOutbox:
         if row is not None:
             row.sent_at = at
             row.attempts += 1
+            row.status = "sent"
 
     def failed(self, message_id: int, error: str, retry_at: datetime | None) -> None:
-        """Count a failed attempt and when to try again (None: give up)."""
+        """Count a failed attempt and when to try again (None: tries used up, kept as failed)."""
         row = self.session.get(OutboxRow, message_id)
         if row is not None:
-            row.attempts = row.attempts + 1 if retry_at else MAX_ATTEMPTS
+            row.attempts += 1
             row.last_error = error[:500]
-            if retry_at:
+            if retry_at is None:
+                row.status = "failed"
+            else:
                 row.not_before = retry_at
+
+    def block_chat(self, chat_id: int, error: str, at: datetime) -> None:
+        """The person blocked the bot: mark the chat, hold everything pending for it."""
+        if self.session.get(UnreachableChatRow, chat_id) is None:
+            self.session.add(UnreachableChatRow(chat_id=chat_id, since=at))
+        self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.chat_id == chat_id, OutboxRow.status == "pending")
+            .values(status="blocked", last_error=error[:500]))
+
+    def unblock_chat(self, chat_id: int) -> bool:
+        """The person wrote again: send to them again (held messages stay for staff to resend)."""
+        row = self.session.get(UnreachableChatRow, chat_id)
+        if row is None:
+            return False
+        self.session.delete(row)
+        return True
+
+    def is_blocked(self, chat_id: int) -> bool:
+        """Whether the person in this chat blocked the bot."""
+        return self.session.get(UnreachableChatRow, chat_id) is not None
+
+    def undelivered(self, limit: int = 100) -> list[OutboxMessage]:
+        """Failed and blocked messages, oldest first, without their payloads (staff view)."""
+        rows = self.session.scalars(
+            select(OutboxRow).where(OutboxRow.status.in_(UNDELIVERED))
+            .order_by(OutboxRow.id).limit(limit))
+        return [self._message(r, payload=False) for r in rows]
+
+    def count_undelivered(self) -> int:
+        """How many messages are failed or blocked."""
+        return int(self.session.scalar(
+            select(func.count()).select_from(OutboxRow)
+            .where(OutboxRow.status.in_(UNDELIVERED))) or 0)
+
+    def retry(self, ids: list[int] | None, now: datetime) -> int:
+        """Queue failed/blocked messages again (all when ids is None); returns how many.
+
+        Staff asked for it, so a blocked chat is unmarked: if it is still blocked, the
+        next 403 marks it again.
+        """
+        query = select(OutboxRow).where(OutboxRow.status.in_(UNDELIVERED))
+        if ids is not None:
+            query = query.where(OutboxRow.id.in_(ids))
+        rows = self.session.scalars(query).all()
+        for r in rows:
+            r.status, r.attempts, r.not_before = "pending", 0, now
+            self.unblock_chat(r.chat_id)
+        self.session.flush()
+        return len(rows)
+
+    def erase_chat(self, chat_id: int) -> int:
+        """Delete every message to a chat (a resident's data is erased); returns how many."""
+        self.unblock_chat(chat_id)
+        result = self.session.execute(delete(OutboxRow).where(OutboxRow.chat_id == chat_id))
+        return int(getattr(result, "rowcount", 0) or 0)
 
 
 class SqlAuditLog:

@@ -11,6 +11,6 @@ from tests.support.botapi import BotApiServer
 
 @pytest_asyncio.fixture
 async def botapi() -> AsyncIterator[BotApiServer]:
-    """A local Telegram Bot API server on 127.0.0.1 (random port), stopped after the test."""
+    """A local stand-in for the Bot API on 127.0.0.1 (random port), stopped after the test."""
     async with BotApiServer() as server:
         yield server

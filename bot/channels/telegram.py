@@ -16,14 +16,14 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.channels.burst import Bursts
 from bot.channels.telegram_convert import split_text, to_inbound
 from bot.channels.telegram_processor import ChatOrderedProcessor
 from bot.channels.telegram_transport import Transport, make_request
-from bot.events import Engine, Inbound, Reply
+from bot.events import ChatUnreachable, Engine, Inbound, Reply
 
 # ---- user-facing texts (move to bot/texts.py when it exists) --------------------------
 TEXT_ENGINE_ERROR = "抱歉，系统刚才出了点问题，没能办好。请稍后再发一次，或发送“菜单”重新开始。"
@@ -61,8 +61,11 @@ class TelegramSender:
         self._keyboards: set[int] = set()
 
     async def send(self, chat_id: int, reply: Reply) -> None:
-        """Deliver one reply to any chat; raises TelegramError on failure."""
-        await self.deliver(chat_id, reply)
+        """Deliver one reply to any chat; ChatUnreachable on 403, TelegramError otherwise."""
+        try:
+            await self.deliver(chat_id, reply)
+        except Forbidden as exc:  # blocked by the user, or removed from the group
+            raise ChatUnreachable(exc.message) from None
 
     async def _call(self, endpoint: str, **params: Any) -> Any:
         """Call a Bot API method without building PTB objects for the result.
@@ -107,7 +110,8 @@ class TelegramSender:
             await self._send_document(chat_id, reply)
             return
         if not reply.text:
-            log.warning("empty reply to chat %s skipped: %r", chat_id, reply)
+            # Ids only: a reply (and its notice) holds what residents and staff read.
+            log.debug("reply without text to chat %s: nothing to send", chat_id)
             return
         editable = reply.edit and edit_message_id is not None and reply.request is None
         if editable and await self._edit(chat_id, edit_message_id or 0, reply):
@@ -162,14 +166,42 @@ class CunsheApplication(Application):  # type: ignore[type-arg,unused-ignore]
     sender: TelegramSender
     engine_executor: ThreadPoolExecutor
     bursts: Bursts
+    # Waits between tries to reach the Bot API at start: 1 s, 2 s, 4 s … at most a minute.
+    startup_retry_first: float = 1.0
+    startup_retry_max: float = 60.0
+    token_refused: bool = False  # set when Telegram refused the token at start (exit 1)
 
     async def initialize(self) -> None:
-        """Initialise PTB, then set the command menu (also when driven without run_*)."""
-        await super().initialize()
+        """Initialise PTB (waiting for the Bot API to be reachable), then set the command menu."""
+        await self._initialize_with_retries()
         try:
             await self.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
-        except TelegramError:
-            log.warning("could not set the command menu", exc_info=True)
+        except TelegramError as exc:
+            log.warning("could not set the command menu: %s", exc.message)
+
+    async def _initialize_with_retries(self) -> None:
+        # A network outage or a Bot API server still starting must not end the bot: try
+        # again with a growing wait, one log line per try. A refused token is not retried.
+        delay, tries = self.startup_retry_first, 0
+        while True:
+            try:
+                await super().initialize()
+                return
+            except InvalidToken:
+                # Retrying cannot help. PTB would log a traceback quoting the token: say it in
+                # one line, close the connections and stop (run_* treat SystemExit as a stop).
+                log.error("Telegram refused the bot token (check CUNSHE_TELEGRAM_TOKEN)")
+                self.token_refused = True
+                await self.bot.shutdown()
+                raise SystemExit(1) from None
+            except NetworkError as exc:  # TimedOut included
+                tries += 1
+                log.warning("Bot API not reachable (%s); try %d failed, next in %.0f s",
+                            _scrub(exc.message, self.bot.token), tries, delay)
+            # Closed while waiting, so Ctrl-C now leaves no open session; the next try reopens.
+            await self.bot.shutdown()
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, self.startup_retry_max)
 
     async def stop(self) -> None:
         """Stop taking updates, then answer the texts still held in a burst."""
@@ -208,8 +240,11 @@ async def _respond(app: CunsheApplication, inbound: Inbound, update: Update | No
     for reply in replies:
         try:
             await app.sender.deliver(inbound.chat_id, reply, edit_message_id=edit_id)
-        except TelegramError:
-            log.exception("could not deliver a reply to chat %s", inbound.chat_id)
+        except Forbidden:
+            log.info("chat %s blocked the bot; reply not delivered", inbound.chat_id)
+            return
+        except TelegramError as exc:
+            log.error("could not deliver a reply to chat %s: %s", inbound.chat_id, exc.message)
             await app.sender.deliver(inbound.chat_id, Reply(text=TEXT_ENGINE_ERROR))
             return
 
@@ -306,6 +341,11 @@ def build_application(
     app.bursts = Bursts(burst_gap, lambda inbound: _respond(app, inbound))
     app.add_handler(TypeHandler(Update, _handle_update))
     return app
+
+
+def _scrub(text: str, token: str) -> str:
+    """An error message without the bot token (URLs in errors may carry it)."""
+    return text.replace(token, "<token>") if token else text
 
 
 def _file_url(base_url: str) -> str:

@@ -1,7 +1,8 @@
 """The terminal channel: a Chinese chat in the console, scriptable from a pipe.
 
 Type a message; choose a button by its number or its text. Special lines:
-/contact 13812345678 · /location 28.01 120.65 · /photo · /start /menu /help /cancel /status · /quit
+/contact 13812345678 (a forwarded card: /contact PHONE card) · /location 28.01 120.65 · /photo
+/start /menu /help /cancel /status · /quit
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import Any, TextIO
 
 from bot.events import Button, Engine, Inbound, Reply
 
@@ -74,7 +75,7 @@ class TerminalChannel:
         if text.startswith("/"):
             cmd, _, rest = text[1:].partition(" ")
             if cmd == "contact":
-                return Inbound(kind="contact", phone=rest.strip(), contact_user_id=self.user_id, **base)  # type: ignore[arg-type]
+                return self._contact(rest, base)
             if cmd == "location":
                 try:
                     lat, lon = (float(x) for x in rest.split())
@@ -88,6 +89,16 @@ class TerminalChannel:
             if cmd in COMMANDS:
                 return Inbound(kind="command", text=cmd, **base)  # type: ignore[arg-type]
         return Inbound(kind="text", text=text, **base)  # type: ignore[arg-type]
+
+    def _contact(self, rest: str, base: dict[str, Any]) -> Inbound:
+        """/contact PHONE shares one's own number; `/contact PHONE card` sends a phone-book
+        card (no user id) and `/contact PHONE 4004` someone else's contact, as Telegram can."""
+        phone, _, owner = rest.strip().partition(" ")
+        owner = owner.strip()
+        who: int | None = self.user_id
+        if owner:
+            who = int(owner) if owner.lstrip("-").isdigit() else None
+        return Inbound(kind="contact", phone=phone, contact_user_id=who, **base)
 
     def turn(self, line: str) -> list[Reply]:
         """Handle one typed line and print the replies."""

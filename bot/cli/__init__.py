@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "bot.cli.staff",
     "bot.cli.reports",
     "bot.cli.nlu",
+    "bot.cli.outbox",
 )
 
 

@@ -50,6 +50,8 @@ class DialogueEngine:
         now = self.clock()
         try:
             with self.app.uow() as uow:
+                # They wrote, so they can be reached again (a 403 had marked the chat).
+                uow.outbox.unblock_chat(event.chat_id)
                 state, expired = self._load(uow, event.chat_id, now)
                 before = state.to_dict()
                 turn = Turn(self.app, uow, event, now, state)

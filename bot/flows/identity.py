@@ -5,8 +5,9 @@ from __future__ import annotations
 from bot import texts
 from bot.callbacks import MY_DATA, Callback
 from bot.cards import estate_name
+from bot.dialogue.state import ChatState
 from bot.dialogue.turn import Turn
-from domain.errors import NotFound
+from domain.errors import NotFound, NotOwnContact
 from domain.identity import mask_phone
 from domain.usecases import residents as uc
 
@@ -24,8 +25,13 @@ def greet(t: Turn) -> None:
 def on_contact(t: Turn) -> None:
     """A shared contact binds the chat user to the roster (or leaves them unverified)."""
     ev = t.event
-    resident = uc.bind_contact(t.uow, ev.user_id, ev.chat_id, ev.phone or "", ev.contact_user_id,
-                               ev.display_name)
+    try:
+        resident = uc.bind_contact(t.uow, ev.user_id, ev.chat_id, ev.phone or "",
+                                   ev.contact_user_id, ev.display_name)
+    except NotOwnContact:
+        # A phone-book card or someone else's contact: nothing is bound, ask for their own.
+        t.say(texts.CONTACT_NOT_OWN, request="contact")
+        return
     t.state.contact_asked = False
     if resident.verified:
         name = estate_name(t.app, resident.address.estate) or t.app.config.community.name
@@ -58,6 +64,8 @@ def on_button(t: Turn, cb: Callback) -> None:
         t.say(texts.CONFIRM_ERASE, texts.ERASE_BUTTONS)
     elif cb.action == "erase_yes":
         uc.erase_my_data(t.uow, t.event.user_id)
+        # A fresh state, so the engine does not write the erased one back after this turn.
+        t.state = ChatState()
         t.say(texts.ERASED, texts.MENU_BUTTONS)
     else:
         show_mine(t)

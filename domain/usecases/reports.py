@@ -75,7 +75,7 @@ def file_report(
             latitude=draft.latitude, longitude=draft.longitude, photos=list(draft.photos),
             created_at=now,
             accept_due=accept_due(rules, now, draft.urgent),
-            resolve_due=now + timedelta(days=rules.resolve_days),
+            resolve_due=rules.office_hours.add_working_days(now, rules.resolve_days),
             history=[Change(now, Status.PENDING, "resident")], urgent=draft.urgent,
         )
         uow.reports.add(report)
@@ -168,7 +168,7 @@ def reopen_report(
         report.rating = None
         report.reminders, report.escalated = 0, False
         report.accept_due = accept_due(rules, now, report.urgent)
-        report.resolve_due = now + timedelta(days=rules.resolve_days)
+        report.resolve_due = rules.office_hours.add_working_days(now, rules.resolve_days)
         uow.reports.save(report)
         uow.publish(ReportChanged(number, Status.PENDING.value, report.history[-1].note, "resident"))
         uow.commit()

@@ -113,9 +113,13 @@ def bind_contact(
     uow: UnitOfWork, user_id: int, chat_id: int, phone_raw: str, contact_user_id: int | None,
     display_name: str = "",
 ) -> Resident:
-    """Bind a chat user by their shared phone: roster match → verified; else unverified."""
-    if contact_user_id is not None and contact_user_id != user_id:
-        raise NotOwnContact(str(contact_user_id))
+    """Bind a chat user by their own shared phone: roster match → verified; else unverified.
+
+    Only the sender's own contact binds (Telegram sets `user_id` on it). A phone-book card
+    carries no user_id and anyone can send one: it would make them someone else.
+    """
+    if contact_user_id is None or contact_user_id != user_id:
+        raise NotOwnContact(str(contact_user_id or "card"))
     phone = normalize_phone(phone_raw)
     if phone is None:
         raise InvalidValue("phone", "invalid")
@@ -188,10 +192,18 @@ def show_my_data(uow: UnitOfWork, user_id: int) -> Resident:
 
 
 def erase_resident(uow: UnitOfWork, resident_id: int) -> int:
-    """Delete a resident's personal data; their reports stay, anonymised. Returns reports kept."""
+    """Delete a resident's personal data; their reports stay, anonymised. Returns reports kept.
+
+    What the bot still owed their chat (queued messages) and their half-filled forms
+    (dialogue state) hold their words too, so they go with it.
+    """
     with uow:
-        if uow.residents.get(resident_id) is None:
+        resident = uow.residents.get(resident_id)
+        if resident is None:
             raise NotFound(f"resident {resident_id}")
+        if resident.chat_id is not None:
+            uow.outbox.erase_chat(resident.chat_id)
+            uow.conversations.clear(resident.chat_id)
         kept = uow.reports.detach_resident(resident_id)
         uow.residents.delete(resident_id)
         uow.commit()

@@ -67,8 +67,10 @@ class _Recognizer:
         self.calls += 1
         try:
             results = self.model().parse(text, reference)
-        except Exception:  # the library raises on odd input; a time is optional
-            log.debug("recognizers failed on %r", text, exc_info=True)
+        except Exception as exc:  # the library raises on odd input; a time is optional
+            # Not the text, nor a traceback that may quote it: logs carry no resident's words.
+            log.debug("recognizers failed on a text of %d characters (%s)", len(text),
+                      type(exc).__name__)
             return ()
         out = []
         for r in results:

@@ -1,4 +1,4 @@
-"""Bot benchmark (not a timed test): residents in a closed loop against the local Bot API server.
+"""Bot benchmark (not a timed test): residents in a closed loop against the local stand-in for the Bot API.
 
     python tests/benchmarks/bench_bot.py [--users 100 300] [--rounds 12]
 
@@ -60,7 +60,7 @@ class EchoEngine:
 
 
 def run_product(token: str, base_url: str, status_file: str, concurrency: int, threads: int) -> None:
-    """The product: tuned transport around the fully wired engine (rate limiter off: local server)."""
+    """The product: tuned transport around the fully wired engine (rate limiter off: local stand-in)."""
     from bot.channels.telegram import build_application, run_polling
 
     status: dict[str, str] = {"engine": "product"}
@@ -229,7 +229,7 @@ async def main(args: argparse.Namespace) -> None:
     print(f"bench-bot: {args.rounds} turns per resident, cycle {' / '.join(CYCLE)}; 127.0.0.1 only")
     print(
         f"product: build_application(concurrent_updates={args.concurrency}, pool_size={args.concurrency + 8});"
-        " rate limiter OFF (local server: Telegram's limits do not apply)"
+        " rate limiter OFF (local stand-in: Telegram's limits do not apply)"
     )
     print("baseline: ApplicationBuilder().token().base_url().concurrent_updates(True).build() + echo MessageHandler")
     for users in args.users:

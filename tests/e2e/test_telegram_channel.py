@@ -1,4 +1,4 @@
-"""The real PTB Application (polling) against the local Bot API server, with a fake engine."""
+"""The real PTB Application (polling) against the local stand-in for the Bot API, with a fake engine."""
 
 from __future__ import annotations
 

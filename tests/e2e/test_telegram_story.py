@@ -1,4 +1,5 @@
-"""The whole story over the real PTB Application and a local Bot API server.
+"""The whole story over the real PTB Application and a local stand-in for the Bot API
+(it validates like Telegram but is not Telegram).
 
 A resident reports in natural language, staff accept and resolve with buttons, the resident is
 told at each step and rates. Everything between is the product: NLU, dialogue, SQLite, outbox.
@@ -124,3 +125,41 @@ async def test_a_photo_report_reaches_staff_who_can_see_the_photo(live: tuple[Ap
     assert photo.kind == "photo" and photo.document_name and photo.document_name.endswith("-1280")
     assert "居民发来的照片（1张）" in caption.text
     assert tg.errors == []  # nothing the bot sent was refused as Telegram would refuse it
+
+
+@pytest.mark.asyncio
+async def test_a_resident_who_blocked_the_bot_is_shown_to_staff_as_unreachable(
+    live: tuple[App, BotApiServer],
+) -> None:
+    app, tg = live
+    await tg.share_contact(RESIDENT, "+8613812345678")
+    await tg.wait_messages(RESIDENT)
+    await tg.inject_text(RESIDENT, "翠微苑3幢2单元楼道灯坏了")
+    (confirm,) = await tg.wait_messages(RESIDENT)
+    await tg.press(confirm, "确认提交", user_id=RESIDENT)
+    await tg.wait_messages(RESIDENT)
+    (card,) = await tg.wait_messages(GRID1_CHAT, timeout=10)
+    assert "停用机器人" not in card.text
+
+    tg.blocked_by.add(RESIDENT)  # the resident blocks the bot: Telegram answers 403
+    await tg.press(card, "受理", user_id=GRID1_STAFF)
+    await tg.wait_until(lambda: any(d.startswith("Forbidden") for _, d in tg.errors), timeout=10)
+
+    def held() -> list[str]:
+        with app.uow() as uow:
+            return [m.status for m in uow.outbox.undelivered()]
+
+    async with asyncio.timeout(10):  # the dispatcher records the 403 right after it
+        while held() != ["blocked"]:
+            await asyncio.sleep(0.02)
+    edits = len(tg.edited)
+    await tg.press(tg.messages[(GRID1_CHAT, card.message_id)], "开始处理", user_id=GRID1_STAFF)
+    await tg.wait_until(lambda: len(tg.edited) > edits, timeout=10)
+    assert "居民已停用机器人，请电话联系" in tg.messages[(GRID1_CHAT, card.message_id)].text
+    assert held() == ["blocked", "blocked"]  # the next update is held too, not tried
+
+    tg.blocked_by.discard(RESIDENT)  # they come back and write: reachable again
+    await tg.inject_text(RESIDENT, "你好")
+    await tg.wait_messages(RESIDENT)
+    with app.uow() as uow:
+        assert not uow.outbox.is_blocked(RESIDENT)

@@ -145,3 +145,12 @@ def test_cli_verify_list_and_delete(roster_app: App, config_file: Path) -> None:
     assert gone.code == 0 and gone.out.strip() == f"已删除居民{r.id}的个人信息（保留匿名工单0条）"
     missing = run_cli(*cfg, "residents", "delete", str(r.id))
     assert missing.code == 1 and missing.err.strip() == f"cunshe: 没有编号为{r.id}的居民"
+
+
+def test_a_phone_book_card_binds_nobody(roster_app: App) -> None:
+    """A contact without user_id (forwarded from the phone book) is not the sender's own."""
+    with pytest.raises(NotAllowed):
+        uc.bind_contact(roster_app.uow(), 5005, 5005, "13957700001", contact_user_id=None)
+    with roster_app.uow() as uow:
+        assert uow.residents.by_user(5005) is None
+        assert all(r.user_id is None for r in uow.residents.list())

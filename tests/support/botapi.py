@@ -1,4 +1,8 @@
-"""A local Telegram Bot API server for tests: aiohttp on 127.0.0.1, strict like Telegram.
+"""A local stand-in for the Telegram Bot API, for tests: aiohttp on 127.0.0.1.
+
+It is not Telegram: it implements the methods the bot uses and validates requests the way
+Telegram does (HTML entities, keyboards, callback data, lengths, 403 for blocked chats), so
+a request Telegram would refuse fails here too.
 
 The bot under test talks HTTP to it (`base_url`); the test injects what residents do
 (`inject_text`, `press_button`, `share_contact`, ...) and awaits what the bot sent
@@ -28,9 +32,10 @@ DEFAULT_TOKEN = "123456:TEST-token_for-local-server"
 
 
 class BotApiServer:
-    """In-process fake of api.telegram.org; use `async with BotApiServer() as server:`."""
+    """A local stand-in for api.telegram.org that validates like Telegram; `async with BotApiServer() as server:`."""
 
-    def __init__(self, token: str = DEFAULT_TOKEN, *, bot_username: str = "cunshe_test_bot") -> None:
+    def __init__(self, token: str = DEFAULT_TOKEN, *, bot_username: str = "cunshe_test_bot",
+                 port: int = 0) -> None:
         self.token = token
         self.bot_id = int(token.split(":", 1)[0])
         self.bot_user: JsonDict = {
@@ -42,7 +47,7 @@ class BotApiServer:
             "can_read_all_group_messages": False,
             "supports_inline_queries": False,
         }
-        self.port = 0
+        self.port = port  # 0: any free port
         # What the bot did, in order; tests read these directly.
         self.sent: list[SentMessage] = []
         self.edited: list[SentMessage] = []
@@ -54,6 +59,8 @@ class BotApiServer:
         self.calls: defaultdict[str, int] = defaultdict(int)
         self.messages: dict[tuple[int, int], SentMessage] = {}
         self.open_callbacks: dict[str, JsonDict] = {}
+        # Chats whose person blocked the bot: sending there gets Telegram's 403.
+        self.blocked_by: set[int] = set()
         self._pending: list[JsonDict] = []
         self._next_update_id = 1
         self._next_message_id: defaultdict[int, int] = defaultdict(lambda: 1)
@@ -75,14 +82,14 @@ class BotApiServer:
         return f"http://127.0.0.1:{self.port}/file/bot"
 
     async def start(self) -> BotApiServer:
-        """Bind a free port on 127.0.0.1 and serve."""
+        """Bind the given port (or a free one) on 127.0.0.1 and serve."""
         app = web.Application(client_max_size=60 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
+        sock.bind(("127.0.0.1", self.port))
         self.port = sock.getsockname()[1]
         await web.SockSite(self._runner, sock, backlog=1024).start()
         return self
@@ -134,6 +141,7 @@ class BotApiServer:
 
     def _error(self, method: str, exc: ApiError) -> web.Response:
         self.errors.append((method, exc.description))
+        self.wake()  # lets tests wait for a refusal
         log.info("bot api %s -> %s %s", method, exc.code, exc.description)
         body = {"ok": False, "error_code": exc.code, "description": exc.description}
         return web.json_response(body, status=exc.code, dumps=_dumps)
@@ -266,6 +274,16 @@ class BotApiServer:
             "user_id": contact_user_id if contact_user_id is not None else uid,
         }
         return self._user_message(chat_id, uid, contact=contact)
+
+    async def share_card(
+        self, chat_id: int, phone: str, *, card_user_id: int | None = None, user_id: int | None = None
+    ) -> JsonDict:
+        """Someone forwards a contact card: from the phone book (no user_id, as Telegram sends
+        it for people who are not on Telegram or not in one's contacts), or another user's."""
+        contact: JsonDict = {"phone_number": phone, "first_name": "王", "last_name": "秀英"}
+        if card_user_id is not None:
+            contact["user_id"] = card_user_id
+        return self._user_message(chat_id, user_id, contact=contact)
 
     async def share_location(
         self, chat_id: int, latitude: float, longitude: float, *, user_id: int | None = None

@@ -1,4 +1,4 @@
-"""Bot API method handlers of the local test server, one async function per method."""
+"""Bot API method handlers of the local stand-in for the Bot API, one async function per method."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ async def delete_webhook(server: BotApiServer, params: JsonDict) -> bool:
 
 @method("setWebhook")
 async def set_webhook(server: BotApiServer, params: JsonDict) -> bool:
-    # Real Telegram wants https on ports 443/80/88/8443; a local test server accepts loopback http.
+    # Real Telegram wants https on ports 443/80/88/8443; the local stand-in accepts loopback http.
     url = str(params.get("url") or "")
     if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
         raise ApiError("Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
@@ -99,6 +99,8 @@ def _message(server: BotApiServer, params: JsonDict) -> SentMessage:
     chat_id = get_int(params, "chat_id")
     if chat_id == 0:
         raise ApiError("Bad Request: chat not found")
+    if chat_id in server.blocked_by:
+        raise ApiError("Forbidden: bot was blocked by the user", 403)
     return SentMessage(chat_id=chat_id, message_id=0, date=int(time.time()), parse_mode=params.get("parse_mode"))
 
 
@@ -174,7 +176,7 @@ async def send_chat_action(server: BotApiServer, params: JsonDict) -> bool:
 
 def _target(server: BotApiServer, params: JsonDict) -> SentMessage:
     if params.get("inline_message_id"):
-        raise ApiError("Bad Request: inline messages are not supported by the test server")
+        raise ApiError("Bad Request: inline messages are not supported by the local stand-in")
     key = (get_int(params, "chat_id"), get_int(params, "message_id"))
     msg = server.messages.get(key)
     if msg is None:

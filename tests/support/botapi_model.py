@@ -1,4 +1,4 @@
-"""Records, parameter parsing and Telegram-like validation for the local Bot API server."""
+"""Records, parameter parsing and Telegram-like validation for the local stand-in for the Bot API."""
 
 from __future__ import annotations
 
@@ -136,7 +136,7 @@ def check_text(raw: str | None, parse_mode: str | None, *, caption: bool = False
         plain = raw
     else:
         # Only HTML is validated here; MarkdownV2 is not used by this project.
-        raise ApiError(f"Bad Request: unsupported parse_mode {parse_mode!r} in the test server")
+        raise ApiError(f"Bad Request: unsupported parse_mode {parse_mode!r} in the local stand-in")
     limit = MAX_CAPTION if caption else MAX_TEXT
     if not caption and not plain.strip():
         raise ApiError("Bad Request: message text is empty")

@@ -153,23 +153,69 @@ class FakeConversations:
 
 
 class FakeOutbox:
+    """The outbox in memory, with the same states as storage's: pending/sent/failed/blocked."""
+
     def __init__(self) -> None:
         self.messages: list[OutboxMessage] = []
+        self.blocked_chats: set[int] = set()
 
     def add(self, message: OutboxMessage) -> None:
         if message.key and any(m.key == message.key for m in self.messages):
             return
-        message.id = len(self.messages) + 1
+        message.id = max((m.id or 0 for m in self.messages), default=0) + 1
+        message.status = "blocked" if message.chat_id in self.blocked_chats else "pending"
         self.messages.append(message)
 
+    def _get(self, message_id: int) -> OutboxMessage:
+        return next(m for m in self.messages if m.id == message_id)
+
     def due(self, now: datetime, limit: int = 50) -> list[OutboxMessage]:
-        return [m for m in self.messages if not m.meta.get("sent")][:limit]
+        return [m for m in self.messages if m.status == "pending"][:limit]
 
     def sent(self, message_id: int, at: datetime) -> None:
-        self.messages[message_id - 1].meta["sent"] = at
+        m = self._get(message_id)
+        m.meta["sent"], m.status = at, "sent"
 
     def failed(self, message_id: int, error: str, retry_at: datetime | None) -> None:
-        self.messages[message_id - 1].attempts += 1
+        m = self._get(message_id)
+        m.attempts += 1
+        m.last_error = error
+        if retry_at is None:
+            m.status = "failed"
+
+    def block_chat(self, chat_id: int, error: str, at: datetime) -> None:
+        self.blocked_chats.add(chat_id)
+        for m in self.messages:
+            if m.chat_id == chat_id and m.status == "pending":
+                m.status, m.last_error = "blocked", error
+
+    def unblock_chat(self, chat_id: int) -> bool:
+        if chat_id not in self.blocked_chats:
+            return False
+        self.blocked_chats.discard(chat_id)
+        return True
+
+    def is_blocked(self, chat_id: int) -> bool:
+        return chat_id in self.blocked_chats
+
+    def undelivered(self, limit: int = 100) -> list[OutboxMessage]:
+        return [m for m in self.messages if m.status in ("failed", "blocked")][:limit]
+
+    def count_undelivered(self) -> int:
+        return len(self.undelivered(limit=len(self.messages)))
+
+    def retry(self, ids: list[int] | None, now: datetime) -> int:
+        again = [m for m in self.undelivered(limit=len(self.messages)) if ids is None or m.id in ids]
+        for m in again:
+            m.status, m.attempts = "pending", 0
+            self.blocked_chats.discard(m.chat_id)
+        return len(again)
+
+    def erase_chat(self, chat_id: int) -> int:
+        before = len(self.messages)
+        self.messages = [m for m in self.messages if m.chat_id != chat_id]
+        self.blocked_chats.discard(chat_id)
+        return before - len(self.messages)
 
 
 class FakeAudit:

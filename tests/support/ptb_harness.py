@@ -1,4 +1,4 @@
-"""Drive a PTB Application by long polling against the local Bot API server, for tests."""
+"""Drive a PTB Application by long polling against the local stand-in for the Bot API, for tests."""
 
 from __future__ import annotations
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from dataclasses import replace
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -58,3 +59,36 @@ def test_office_that_never_opens_is_an_error_not_a_hang() -> None:
     never = OfficeHours(frozenset(), time(8, 30), time(17, 30), SH)
     with pytest.raises(ValueError):
         never.add_working_hours(local(2026, 11, 27, 9), 1)
+
+
+# -- the calendar: public holidays and 调休 make-up days (injected, as bot/app.py does) ----
+# 2026 as published: 中秋 9月25–27日, 国庆 10月1–7日; 调休 Sunday 9月20日 and Saturday 10月10日.
+GUOQING = frozenset(date(2026, 10, d) for d in range(1, 8)) | frozenset(
+    date(2026, 9, d) for d in (25, 26, 27))
+MAKE_UP = frozenset({date(2026, 9, 20), date(2026, 10, 10)})
+CALENDAR = replace(HOURS, holidays=GUOQING, workdays=MAKE_UP)
+
+
+def test_a_report_filed_on_30_september_is_not_due_during_guoqing() -> None:
+    due = CALENDAR.add_working_hours(local(2026, 9, 30, 16, 0), 4)
+    # 1.5 h on 9月30日, then the office is closed 10月1–7日; 2.5 h more on 10月8日.
+    assert due.astimezone(SH) == local(2026, 10, 8, 11, 0)
+
+
+def test_a_make_up_saturday_is_a_working_day() -> None:
+    saturday = local(2026, 10, 10, 9, 0)
+    assert saturday.isoweekday() == 6
+    assert CALENDAR.is_open(saturday) and not HOURS.is_open(saturday)
+    assert CALENDAR.add_working_hours(local(2026, 10, 9, 16, 30), 2).astimezone(SH) == local(
+        2026, 10, 10, 9, 30)
+
+
+def test_a_holiday_weekday_is_closed() -> None:
+    assert not CALENDAR.is_open(local(2026, 10, 2, 10, 0))
+    assert CALENDAR.is_working_day(date(2026, 9, 20))  # a Sunday worked
+
+
+def test_working_days_skip_the_holiday_too() -> None:
+    # 3 office days from 9月30日 16:00: 1.5 h + 10月8日 + 10月9日 + 7.5 h of the 调休 Saturday.
+    due = CALENDAR.add_working_days(local(2026, 9, 30, 16, 0), 3)
+    assert due.astimezone(SH) == local(2026, 10, 10, 16, 0)
