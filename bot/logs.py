@@ -18,10 +18,10 @@ CAPPED = {
     "aiohttp": logging.WARNING,
     "sqlalchemy": logging.WARNING,
     "apscheduler": logging.WARNING,
-    "alembic": logging.WARNING,
     "jieba": logging.WARNING,
     "asyncio": logging.WARNING,
 }
+# Not capped: alembic (its INFO lines name migrations only, and belong in the log file).
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 

@@ -131,6 +131,10 @@ async def _telegram_day(tg: BotApiServer) -> None:
     await tg.wait_messages(me, timeout=10)
     await tg.wait_until(lambda: "已受理" in tg.messages[(GRID1_CHAT, card.message_id)].text)
     await tg.press(tg.messages[(GRID1_CHAT, card.message_id)], "办结", user_id=GRID1_STAFF)
+    await tg.wait_messages(GRID1_CHAT)  # what was done? — a note naming the room, sent on
+    await tg.inject_text(GRID1_CHAT, "已给1907室张秀兰换了灯泡", user_id=GRID1_STAFF)
+    (confirm_note,) = await tg.wait_messages(GRID1_CHAT)
+    await tg.press(confirm_note, "发给居民", user_id=GRID1_STAFF)
     (resolved,) = await tg.wait_messages(me, timeout=10)
     await tg.press(resolved, "5分", user_id=me)
     await tg.wait_messages(me)
@@ -166,6 +170,8 @@ def _terminal_day(app: App, config: Path) -> None:
     staff.say("查看联系方式")  # name and phone go to the presser as a notice
     staff.say("受理")
     staff.say("办结")
+    staff.say("已给2718室李国强疏通了下水道")  # the note, confirmed below
+    staff.say("发给居民")
     me.inbox()
     me.say("5分")
     with app.uow() as uow:
