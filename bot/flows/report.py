@@ -21,6 +21,7 @@ BUTTONS = (FORM,)  # this flow's button namespace
 # "确认提交" typed on the duplicate question: file a new report ("不要提交" does not).
 SUBMIT = re.compile(r"(确认|继续|重新|直接|还是)提交|^提交")
 NOT_SUBMIT = re.compile(r"不要|不用|别|先不")
+ADDITION = re.compile(r"(还有|另外|还|再有|再说|顺便|对了)")
 SWITCH_INTENTS = frozenset({
     "check_status", "book_service", "request_seal", "find_shelter", "ask_policy", "public_info",
     "cancel_booking", "volunteer", "subscribe", "unsubscribe",
@@ -169,15 +170,22 @@ def on_text(t: Turn) -> None:
         return _on_description(t, s, text)
     placed = _fill_place(t, s)  # a place named anywhere is used, whatever the question was
     labels = {c.label: c.code for c in t.app.config.reports.categories}
-    answers = frozenset({"report_category"}) if step == "category" else frozenset()
+    # "照明的" answers "which kind?"; "黑乎乎的" also names it, but is the resident's story too.
+    cat = t.entity("report_category")
+    named = cat is not None and t.event.text[int(cat["start"]):int(cat["end"])] in labels
+    answers = frozenset({"report_category"}) if step == "category" and named else frozenset()
     more = text not in labels and story.adds_to_story(t.event.text, t.parse, answers)
     if more:
         try:
             story.add(s, text)
         except InvalidValue as exc:
             return t.say(texts.invalid_text(exc))
-    if not s.get("category") and (cat := t.entity("report_category")):
+    # "还有门口的路灯也坏了" is a second problem told on the way, not the answer to "which kind?".
+    if not s.get("category") and cat is not None and not (more and ADDITION.match(text)):
         s["category"] = str(cat["value"])
+    if step in ("confirm", "duplicate") and text in labels:
+        s["category"] = labels[text]  # "安全隐患" typed at the summary: the kind, corrected
+        return _advance(t)
     if step == "category" and not s.get("category"):
         if text in labels:
             s["category"] = labels[text]

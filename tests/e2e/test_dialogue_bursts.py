@@ -49,7 +49,9 @@ def test_ten_short_lines_become_one_report_with_the_whole_story(bot: App) -> Non
     ])
     assert all("没找到这个小区" not in a and ESTATE_LIST not in a for a in answers)
     assert "已记下" in answers[1]  # the place alone: kept, and the problem asked for again
-    assert all("已记下" in a and len(a) < 80 for a in answers[6:])  # no question again
+    # "还有…路灯坏了" is more story; "晚上黑乎乎的" names the kind, so the summary comes once …
+    assert "已记下" in answers[5] and "请您核对" in answers[6]
+    assert all("已记下" in a and len(a) < 80 for a in answers[7:])  # … and no question again
     assert NUMBER.search(chat.say("确认提交"))
     saved = only_report(bot)
     assert "纸箱" in saved.description and "着火" in saved.description
@@ -180,3 +182,18 @@ def test_report_numbers_are_recognised_however_they_are_typed(bot: App, form: st
     assert "[1] 受理" in Chat(bot, GRID1_STAFF).say(form.format(p=prefix.lower(), P=prefix, d=day, s=seq))
     with bot.uow() as uow:
         assert uow.reports.get(number).status == Status.PENDING  # type: ignore[union-attr]
+
+
+def test_a_second_problem_told_on_the_way_is_kept_and_the_kind_can_be_typed(bot: App) -> None:
+    chat = Chat(bot, 2090)
+    talk(chat, ["我要反映一个问题", "我是南塘新村5幢的住户", "楼道里堆了好多纸箱子"])
+    assert "哪一类" in chat.replies[-1].text
+    # "还有…路灯" is more of the story, not the answer to "which kind?"; "黑乎乎的" names the
+    # kind by a keyword and is still kept in the resident's words.
+    assert "已记下" in chat.say("还有门口的路灯也坏了")
+    summary = chat.say("黑乎乎的")
+    assert "类别：照明" in summary and "路灯也坏了，黑乎乎的" in summary
+    assert "类别：安全隐患" in chat.say("安全隐患")  # the kind typed at the summary
+    assert NUMBER.search(chat.say("确认提交"))
+    saved = only_report(bot)
+    assert saved.category == "safety" and saved.description.endswith("黑乎乎的")
