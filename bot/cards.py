@@ -66,6 +66,11 @@ def staff_buttons(report: Report) -> ButtonRows:
     return [contact[1:]] if report.photos else []
 
 
+def staff_label(app: App, code: str) -> str:
+    """A colleague as staff know them: their name (the code only for accounts not in config)."""
+    return next((s.name for s in app.config.staff if s.code == code), code)
+
+
 def staff_card(app: App, report: Report, resident: Resident | None, now: datetime,
                *, edit: bool = False, notice: str = "") -> Reply:
     """The card staff act on: what the task needs, the phone masked."""
@@ -86,7 +91,7 @@ def staff_card(app: App, report: Report, resident: Resident | None, now: datetim
                                          stage=texts.STAGE_RESOLVE)
     else:
         deadline = texts.CARD_CLOSED
-    assignee = f"（{report.assignee}）" if report.assignee else ""
+    assignee = f"（{staff_label(app, report.assignee)}）" if report.assignee else ""
     text = texts.STAFF_CARD.format(
         kind=KIND_LABELS[report.kind], number=report.number, status=STATUS_LABELS[report.status],
         assignee=assignee, category=category_label(app, report.category),

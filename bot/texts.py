@@ -167,6 +167,7 @@ OFFICE_CALL = "打社区电话 {phone}（{hours}）"
 OFFICE_UNKNOWN = "在工作日到社区办理"
 OFFICE_NONE = "社区的电话和地址还没有登记，请在工作日到社区办理。"
 COMING_SOON_RELAY = "“{what}”很快就能在这里办。现在可以{call}。\n也可以把您的需求转给社区工作人员，他们会联系您。"
+RELAY_ASK_CONTACT = "工作人员要打电话联系您，请点下面的“分享手机号”。"
 RELAY_BUTTONS = _cb.MENU.rows(((("转给工作人员", "relay"),), (("回到菜单", "menu"),)))
 RELAY_DONE = "已经转给社区工作人员了，编号 {number}。\n他们会在{accept_by}前联系您。"
 RELAY_NOTHING = "这个需求已经转过了，或者时间太久了。请直接说一下您要办的事。"

@@ -173,9 +173,10 @@ def relay(t: Turn) -> None:
                             resident.id if resident else None, t.event.chat_id)
     accept_by = texts.format_when(report.accept_due or t.now, t.app.zone, t.now)
     t.say(texts.RELAY_DONE.format(number=report.number, accept_by=accept_by), texts.MENU_BUTTONS)
-    if resident is None and not t.state.contact_asked:
+    if resident is None or not resident.phone:
+        # "他们会联系您" needs a way to reach them: asked every time, not once per chat.
         t.state.contact_asked = True
-        t.say(texts.ASK_CONTACT, request="contact")
+        t.say(texts.RELAY_ASK_CONTACT, request="contact")
 
 
 def policies(t: Turn) -> None:

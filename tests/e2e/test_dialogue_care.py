@@ -228,3 +228,12 @@ def test_with_every_shelter_closed_the_bot_gives_the_number(tmp_path: Path, clea
     for app_ in _migrated(load_config(path)):
         out = Chat(staffed(app_, clock), 3025).say("/location 28.0139 120.6441")
         assert "没有开放的避灾点" in out and "0577-88001234" in out
+
+
+def test_a_passed_on_request_always_asks_how_to_reach_the_resident(bot: App) -> None:
+    chat = Chat(bot, 3014)
+    chat.say("楼道灯不亮了 翠微苑3幢")
+    chat.say("确认提交")  # the first report already asked once for the phone
+    chat.say("我想给我妈约个助浴")
+    out = chat.say("转给工作人员")
+    assert "已经转给社区工作人员" in out and "分享手机号" in out  # staff must be able to call back

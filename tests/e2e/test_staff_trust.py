@@ -304,3 +304,11 @@ def test_staff_group_number_and_todo_for_the_one_who_typed(bot: App) -> None:
     assert Chat(bot, RESIDENT_CHAT, GRID1_CHAT).say(number) == ""
     assert NUMBER.fullmatch(number) and KINDS["number"].fullmatch(number)
     assert queued(bot, GRID2_CHAT) == []
+
+
+def test_the_card_names_who_took_the_report(bot: App) -> None:
+    number = report(Chat(bot, RESIDENT_CHAT))
+    staff = Chat(bot, GRID1_STAFF, GRID1_CHAT)
+    staff.inbox()
+    card = staff.say("受理")
+    assert f"{number}\n状态：已受理（林晓燕）" in card and "S02" not in card
