@@ -20,9 +20,7 @@ import pytest
 import pytest_asyncio
 
 from bot.app import App
-from bot.channels.telegram import build_application
 from bot.logs import CAPPED, configure_logging
-from bot.outbox import Dispatcher
 from tests.fixtures import (  # noqa: F401
     clean_env,
     id_number,
@@ -34,7 +32,7 @@ from tests.fixtures import (  # noqa: F401
 from tests.support.botapi import BotApiServer
 from tests.support.botapi_model import SentMessage
 from tests.support.chat import Chat, Clock, staffed
-from tests.support.ptb_harness import polling
+from tests.support.ptb_harness import live_bot
 
 TG_RESIDENT, TERMINAL_RESIDENT = 5101, 5102
 GRID1_CHAT = -1002000000011
@@ -99,16 +97,8 @@ async def live(sqlite_app: App, sqlite_config_file: Path, tmp_path: Path,  # noq
                logs: Everything) -> AsyncIterator[tuple[App, BotApiServer]]:
     staffed(sqlite_app, Clock(datetime.now(UTC)))
     _import_roster(sqlite_config_file, tmp_path)
-    async with BotApiServer() as server:
-        application = build_application(sqlite_app.dialogue, server.token, base_url=server.base_url,
-                                        concurrent_updates=8, rate_limit=False)
-        dispatcher = Dispatcher(sqlite_app, application.sender, interval=0.05)
-        async with polling(application):
-            task = asyncio.create_task(dispatcher.run())
-            try:
-                yield sqlite_app, server
-            finally:
-                task.cancel()
+    async with live_bot(sqlite_app) as server:
+        yield sqlite_app, server
 
 
 async def _telegram_day(tg: BotApiServer) -> None:

@@ -17,14 +17,12 @@ import pytest_asyncio
 
 from bot.app import App
 from bot.callbacks import STAFF
-from bot.channels.telegram import build_application
-from bot.outbox import Dispatcher
 from domain.reports import Status
 from domain.usecases.residents import import_roster
 from tests.fixtures import clean_env, sqlite_app, sqlite_config_file  # noqa: F401
 from tests.support.botapi import BotApiServer
 from tests.support.chat import Clock, staffed
-from tests.support.ptb_harness import polling
+from tests.support.ptb_harness import live_bot
 
 RESIDENT = 5001
 GRID1_CHAT = -1002000000011
@@ -38,16 +36,8 @@ async def live(sqlite_app: App) -> AsyncIterator[tuple[App, BotApiServer]]:  # n
     import_roster(sqlite_app.uow(), [{"姓名": "张阿姨", "手机号": "13812345678", "小区": "翠微苑",
                                       "幢": "3", "单元": "2", "室": "302", "标签": "老年人,独居"}],
                   sqlite_app.estate_lookup(), set(sqlite_app.config.resident_tags))
-    async with BotApiServer() as server:
-        application = build_application(sqlite_app.dialogue, server.token, base_url=server.base_url,
-                                        concurrent_updates=8, rate_limit=False)
-        dispatcher = Dispatcher(sqlite_app, application.sender, interval=0.05)
-        async with polling(application):
-            task = asyncio.create_task(dispatcher.run())
-            try:
-                yield sqlite_app, server
-            finally:
-                task.cancel()
+    async with live_bot(sqlite_app) as server:
+        yield sqlite_app, server
 
 
 @pytest.mark.asyncio

@@ -28,3 +28,27 @@ async def polling(app: AnyApp, poll_timeout: int = 1) -> AsyncIterator[AnyApp]:
         if app.running:
             await app.stop()
         await app.shutdown()
+
+
+@asynccontextmanager
+async def live_bot(app: Any) -> AsyncIterator[Any]:
+    """The whole bot for `app` (a bot.app.App): PTB polling the local stand-in, and the outbox.
+
+    Yields the stand-in (tests.support.botapi.BotApiServer) residents and staff talk through.
+    """
+    import asyncio
+
+    from bot.channels.telegram import build_application
+    from bot.outbox import Dispatcher
+    from tests.support.botapi import BotApiServer
+
+    async with BotApiServer() as server:
+        application = build_application(app.dialogue, server.token, base_url=server.base_url,
+                                        concurrent_updates=8, rate_limit=False)
+        dispatcher = Dispatcher(app, application.sender, interval=0.05)
+        async with polling(application):
+            task = asyncio.create_task(dispatcher.run())
+            try:
+                yield server
+            finally:
+                task.cancel()
