@@ -41,6 +41,10 @@ def enqueue(uow: UnitOfWork, chat_id: int, reply: Reply, key: str, now: datetime
                                  created_at=now, not_before=now))
 
 
+# Sent rows marked per transaction: fewer commits, and at most this many re-sent after a crash.
+SENT_BATCH = 20
+
+
 def backoff(attempts: int) -> timedelta:
     """Wait longer after each failure: 5 s, 10 s, 20 s … capped at 10 minutes."""
     return timedelta(seconds=min(600, 5 * 2 ** max(0, attempts)))
@@ -65,11 +69,15 @@ class Dispatcher:
         self._wake.set()
 
     async def deliver_due(self) -> int:
-        """Send every due message once; returns how many were sent."""
-        now = self.clock()
-        with self.app.uow() as uow:
-            due = [m for m in uow.outbox.due(now, limit=100) if self.accepts(m.chat_id)]
-        sent = 0
+        """Send every due message once; returns how many were sent.
+
+        The database work runs in a worker thread, never on the event loop: while an engine
+        thread holds SQLite's write lock, a commit on the loop would stall every chat's replies
+        and every button's answer. Sent rows are marked in one transaction per batch (flushed
+        every SENT_BATCH messages, so a crash re-sends at most that many).
+        """
+        due = await asyncio.to_thread(self._due, self.clock())
+        sent: list[int] = []
         blocked: set[int] = set()
         for msg in due:
             assert msg.id is not None
@@ -81,18 +89,33 @@ class Dispatcher:
                 blocked.add(msg.chat_id)
                 log.warning("outbox %s: chat %s blocked the bot; its messages are held",
                             msg.id, msg.chat_id)
-                with self.app.uow() as uow:
-                    uow.outbox.block_chat(msg.chat_id, f"blocked: {exc}", self.clock())
-                    uow.commit()
+                await asyncio.to_thread(self._block, msg.chat_id, f"blocked: {exc}")
                 continue
             except Exception as exc:
-                self._failed(msg, exc)
+                await asyncio.to_thread(self._failed, msg, exc)
                 continue
-            with self.app.uow() as uow:
-                uow.outbox.sent(msg.id, self.clock())
-                uow.commit()
-            sent += 1
-        return sent
+            sent.append(msg.id)
+            if len(sent) % SENT_BATCH == 0:
+                await asyncio.to_thread(self._mark_sent, sent[-SENT_BATCH:])
+        if rest := sent[len(sent) - len(sent) % SENT_BATCH:]:
+            await asyncio.to_thread(self._mark_sent, rest)
+        return len(sent)
+
+    def _due(self, now: datetime) -> list[OutboxMessage]:
+        with self.app.uow() as uow:
+            return [m for m in uow.outbox.due(now, limit=100) if self.accepts(m.chat_id)]
+
+    def _mark_sent(self, ids: list[int]) -> None:
+        at = self.clock()
+        with self.app.uow() as uow:
+            for message_id in ids:
+                uow.outbox.sent(message_id, at)
+            uow.commit()
+
+    def _block(self, chat_id: int, reason: str) -> None:
+        with self.app.uow() as uow:
+            uow.outbox.block_chat(chat_id, reason, self.clock())
+            uow.commit()
 
     def _failed(self, msg: OutboxMessage, exc: Exception) -> None:
         """Count a failed try; after max_attempts the message is kept as failed for staff."""

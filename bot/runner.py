@@ -8,6 +8,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from bot.channels.terminal import TerminalChannel, TerminalSender
+from bot.looplag import LoopLagMonitor
 from bot.outbox import Dispatcher
 
 if TYPE_CHECKING:
@@ -79,7 +80,10 @@ def run_telegram(app: App) -> int:
     )
     dispatcher = Dispatcher(app, application.sender)
 
+    monitor = LoopLagMonitor()
+
     async def post_init(_application: object) -> None:
+        await monitor.start()  # one log line whenever the event loop is blocked > 100 ms
         application.create_task(dispatcher.run(), name="outbox")
         start_scheduler(app, AsyncIOScheduler())
 
