@@ -72,14 +72,20 @@ def start(t: Turn, *, suggestion: bool = False, photos: tuple[str, ...] = (),
     cat = t.entity("report_category")
     if cat:
         slots["category"] = str(cat["value"])
+    refused: InvalidValue | None = None
     if _has_description(t) and (said := story.description(text)):
-        slots["description"] = said
-    if (urgent := emergency.kind_of(t)) is not None:
+        try:
+            slots["description"] = validate_description(said)
+        except InvalidValue as exc:
+            refused = exc  # said now, not after every other question: "please make it shorter"
+    if (urgent := emergency.kind_of(t)) is not None and refused is None:
         emergency.advise(t, urgent, slots)  # the first reply: what to do now, whom to call
     if not _fill_place(t, slots) and t.resident and t.resident.address.estate:
         a = t.resident.address  # pre-filled from the roster, shown and changeable at confirm
         slots.update(estate=a.estate, building=a.building, unit=a.unit, room=a.room, prefilled=True)
     t.state.start("report", slots)
+    if refused is not None:
+        return _ask(t, "description", texts.invalid_text(refused) + texts.ASK_DESCRIPTION[kind.value])
     _advance(t)
 
 

@@ -197,3 +197,11 @@ def test_a_second_problem_told_on_the_way_is_kept_and_the_kind_can_be_typed(bot:
     assert NUMBER.search(chat.say("确认提交"))
     saved = only_report(bot)
     assert saved.category == "safety" and saved.description.endswith("黑乎乎的")
+
+
+def test_a_message_too_long_for_a_report_is_refused_at_once_not_after_every_question(bot: App) -> None:
+    chat = Chat(bot, 2091)
+    out = chat.say("楼道灯坏了" * 300)
+    assert "内容太长了" in out and "哪里坏了" in out and "在哪个小区" not in out
+    assert "请您核对" in chat.say("翠微苑3幢楼道灯坏了")
+    assert NUMBER.search(chat.say("确认提交"))
