@@ -45,26 +45,26 @@ def _seal(c: object, cx: float, cy: float, community: str, font: str) -> None:
     from reportlab.pdfgen.canvas import Canvas
 
     assert isinstance(c, Canvas)
-    r = 42
+    r = 50
     c.saveState()
     c.setStrokeColorRGB(*RED)
     c.setFillColorRGB(*RED)
     c.setLineWidth(2.4)
     c.circle(cx, cy, r, stroke=1, fill=0)
     chars = list(community)
-    span = min(230.0, 22.0 * len(chars))
+    span = min(250.0, 38.0 * len(chars))
     for i, ch in enumerate(chars):
         angle = 90 + span / 2 - (span / max(1, len(chars) - 1)) * i if len(chars) > 1 else 90
         rad = math.radians(angle)
         c.saveState()
-        c.translate(cx + (r - 12) * math.cos(rad), cy + (r - 12) * math.sin(rad))
+        c.translate(cx + (r - 14) * math.cos(rad), cy + (r - 14) * math.sin(rad))
         c.rotate(angle - 90)
-        c.setFont(font, 10)
+        c.setFont(font, 12)
         c.drawCentredString(0, -4, ch)
         c.restoreState()
     star = []
     for k in range(10):
-        rr = 11 if k % 2 == 0 else 4.5
+        rr = 13 if k % 2 == 0 else 5.2
         a = math.radians(90 + 36 * k)
         star.append((cx + rr * math.cos(a), cy + rr * math.sin(a)))
     p = c.beginPath()
@@ -74,7 +74,7 @@ def _seal(c: object, cx: float, cy: float, community: str, font: str) -> None:
     p.close()
     c.drawPath(p, stroke=0, fill=1)
     c.setFont(font, 8)
-    c.drawCentredString(cx, cy - 24, "证明专用章")
+    c.drawCentredString(cx, cy - 30, "证明专用章")
     c.restoreState()
 
 
@@ -120,14 +120,12 @@ def render(*, community: str, title: str, body: str, number: str, code: str, ver
     para = Paragraph(body.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"), style)
     _, ph = para.wrap(w - 144, h)
     para.drawOn(c, 72, h - 170 - ph)
-    c.setFont(font, 14)
-    c.drawString(72, h - 200 - ph, "特此证明。")
-    base = h - 300 - ph
+    base = h - 280 - ph
     c.setFont(font, 14)
     c.drawRightString(w - 90, base, community)
     c.drawRightString(w - 90, base - 26, f"{issued.year}年{issued.month}月{issued.day}日")
-    _seal(c, w - 140, base - 4, community, font)
-    _qr(c, verify_url, 72, 90, 96)
+    _seal(c, w - 125, base - 8, community, font)  # stamped over the name and date, as on paper
+    _qr(c, verify_url, 66, 84, 110)
     c.setFont(font, 9)
     c.drawString(176, 160, f"核验码：{code}")
     c.drawString(176, 144, f"扫码或打开 {verify_url} 核验真伪")

@@ -28,3 +28,24 @@ async def polling(app: AnyApp, poll_timeout: int = 1) -> AsyncIterator[AnyApp]:
         if app.running:
             await app.stop()
         await app.shutdown()
+
+
+@asynccontextmanager
+async def served(bot: Any) -> AsyncIterator[Any]:
+    """A bot App live against a fresh stand-in Bot API server, its outbox delivering; yields the server."""
+    import asyncio
+
+    from bot.channels.telegram import build_application
+    from bot.outbox import Dispatcher
+    from tests.support.botapi import BotApiServer
+
+    async with BotApiServer() as server:
+        application = build_application(bot.dialogue, server.token, base_url=server.base_url,
+                                        concurrent_updates=8, rate_limit=False)
+        dispatcher = Dispatcher(bot, application.sender, interval=0.05)
+        async with polling(application):
+            task = asyncio.create_task(dispatcher.run())
+            try:
+                yield server
+            finally:
+                task.cancel()
