@@ -8,6 +8,7 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
+from bot import texts
 from bot.seal_sign import SealSetupError
 
 # Debian's WenQuanYi fonts are TrueType (reportlab embeds TrueType; Noto CJK is CFF and it cannot).
@@ -74,7 +75,7 @@ def _seal(c: object, cx: float, cy: float, community: str, font: str) -> None:
     p.close()
     c.drawPath(p, stroke=0, fill=1)
     c.setFont(font, 8)
-    c.drawCentredString(cx, cy - 30, "证明专用章")
+    c.drawCentredString(cx, cy - 30, texts.CERT_SEAL_LABEL)
     c.restoreState()
 
 
@@ -114,7 +115,7 @@ def render(*, community: str, title: str, body: str, number: str, code: str, ver
     c.setFont(font, 24)
     c.drawCentredString(w / 2, h - 110, title)
     c.setFont(font, 10)
-    c.drawRightString(w - 72, h - 140, f"编号：{number}")
+    c.drawRightString(w - 72, h - 140, texts.CERT_SERIAL.format(number=number))
     style = ParagraphStyle("body", fontName=font, fontSize=14, leading=26, firstLineIndent=28,
                            wordWrap="CJK")
     para = Paragraph(body.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"), style)
@@ -123,13 +124,13 @@ def render(*, community: str, title: str, body: str, number: str, code: str, ver
     base = h - 280 - ph
     c.setFont(font, 14)
     c.drawRightString(w - 90, base, community)
-    c.drawRightString(w - 90, base - 26, f"{issued.year}年{issued.month}月{issued.day}日")
+    c.drawRightString(w - 90, base - 26, texts.seal_date(issued))
     _seal(c, w - 125, base - 8, community, font)  # stamped over the name and date, as on paper
     _qr(c, verify_url, 66, 84, 110)
     c.setFont(font, 9)
-    c.drawString(176, 160, f"核验码：{code}")
-    c.drawString(176, 144, f"扫码或打开 {verify_url} 核验真伪")
-    c.drawString(176, 128, "本证明带有电子签名，任何改动都会使签名失效。")
+    c.drawString(176, 160, texts.CERT_CODE.format(code=code))
+    c.drawString(176, 144, texts.CERT_SCAN.format(url=verify_url))
+    c.drawString(176, 128, texts.CERT_SIGNED_NOTE)
     c.showPage()
     c.save()
     return buf.getvalue()

@@ -15,6 +15,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from bot import texts
+
 CA_KEY, CA_CERT = "ca.key.pem", "ca.cert.pem"
 SIGN_KEY, SIGN_CERT = "seal.key.pem", "seal.cert.pem"
 
@@ -57,7 +59,7 @@ def create_local_ca(folder: Path, community: str, now: datetime | None = None) -
     folder.mkdir(parents=True, exist_ok=True)
     now = now or datetime.now(UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = _name(f"{community} 电子印章根证书", community)
+    ca_name = _name(texts.CERT_CA_NAME.format(community=community), community)
     ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)
           .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
           .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=3650 * 2))
@@ -69,7 +71,7 @@ def create_local_ca(folder: Path, community: str, now: datetime | None = None) -
           .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
           .sign(ca_key, hashes.SHA256()))
     key = ec.generate_private_key(ec.SECP256R1())
-    cert = (x509.CertificateBuilder().subject_name(_name(f"{community} 证明专用章", community))
+    cert = (x509.CertificateBuilder().subject_name(_name(texts.CERT_SIGNER_NAME.format(community=community), community))
             .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
             .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=3650))
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)

@@ -306,8 +306,8 @@ def local_key_created(path: str) -> str:
 
 # --- certificates ---
 FORM_NAMES["seal"] = "开证明"  # the open form's name in reminders and timeouts
-SEAL_NEED_VERIFIED = ("开证明需要社区先核实您的身份。请点“我的信息”把手机号发给我，"
-                      "社区核实后就可以在这里开证明了。")
+SEAL_NEED_CONTACT = "开证明需要先核实您的身份。请点下面的按钮把手机号发给我，核实后就可以在这里开证明了。"
+SEAL_NEED_VERIFIED = "开证明需要社区先核实您的身份，核实后就可以在这里开了。着急的话可以{call}。"
 SEAL_PICK = "您要开哪种证明？请点下面的按钮。"
 SEAL_NOT_FOR_RESIDENTS = "这种证明需要到社区办理。{call}"
 SEAL_ASK_PURPOSE = "开这个证明做什么用？比如：孩子上学、办社保。"
@@ -343,11 +343,18 @@ VERIFY_UNKNOWN = "❌ 没有查到这个核验码。这份证明可能是伪造�
 VERIFY_SLOW = "核验太频繁了，请一分钟后再试。"
 VERIFY_PAGE_TITLE = "证明核验"
 VERIFY_PAGE_FOOT = "本页只显示证明上已写明的信息。"
+CERT_SERIAL = "编号：{number}"
+CERT_SEAL_LABEL = "证明专用章"
+CERT_CODE = "核验码：{code}"
+CERT_SCAN = "扫码或打开 {url} 核验真伪"
+CERT_SIGNED_NOTE = "本证明带有电子签名，任何改动都会使签名失效。"
+CERT_CA_NAME = "{community} 电子印章根证书"  # the X.509 names readers show for the signature
+CERT_SIGNER_NAME = "{community} 证明专用章"
 
 
-def seal_date(at: datetime, zone: ZoneInfo) -> str:
-    """2026年12月2日, as a certificate's dates are read."""
-    local = at.astimezone(zone)
+def seal_date(at: datetime, zone: ZoneInfo | None = None) -> str:
+    """2026年12月2日, as a certificate's dates are read (in `zone`, else as given)."""
+    local = at.astimezone(zone) if zone else at
     return f"{local.year}年{local.month}月{local.day}日"
 
 

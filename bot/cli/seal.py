@@ -26,7 +26,7 @@ FILE_REASONS = {
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add `seal list|show|approve|reject|request|revoke|verify`."""
+    """Add `seal list|show|approve|reject|request|revoke|verify|page`."""
     p = sub.add_parser("seal", help="云盖章证明 (certificates)")
     s = p.add_subparsers(dest="seal_command", required=True, metavar="ACTION")
     ls = s.add_parser("list", help="requests, newest first")
@@ -64,6 +64,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     vf = s.add_parser("verify", help="check a certificate PDF: exit 0 genuine, 1 forged/modified/revoked")
     vf.add_argument("file", type=Path)
     vf.set_defaults(func=_verify)
+    pg = s.add_parser("page", help="serve only the verification page /v/CODE (cunshe run serves it too)")
+    pg.add_argument("--listen", help="default: seals.page_listen")
+    pg.add_argument("--port", type=int, help="default: seals.page_port")
+    pg.set_defaults(func=_page)
 
 
 def _template_name(app: Any, code: str) -> str:
@@ -186,3 +190,18 @@ def _verify(args: argparse.Namespace) -> int:
         line += f" — {f['template']} {f['number']} {f['name']} {f['id_number']} {f['issued']}"
     print(line)
     return 0 if answer.ok else 1
+
+
+def _page(args: argparse.Namespace) -> int:
+    from aiohttp import web
+
+    from bot.seal_page import make_web_app
+
+    app = ready_app(args)
+    seals = app.config.seals
+    port = args.port or seals.page_port
+    if not port:
+        raise CliError("seals.page_port is not set: give --port")
+    web.run_app(make_web_app(app), host=args.listen or seals.page_listen, port=port,
+                access_log=None, print=None)
+    return 0

@@ -40,7 +40,11 @@ def start(t: Turn) -> None:
     resident = t.resident
     if resident is None or not resident.verified:
         t.state.end()
-        t.say(texts.SEAL_NEED_VERIFIED, texts.MENU_BUTTONS)
+        if resident is None and not t.is_group:  # not bound yet: sharing the phone is the way
+            t.state.contact_asked = True
+            t.say(texts.SEAL_NEED_CONTACT, request="contact")
+        else:  # bound, waiting for the office to verify them
+            t.say(texts.SEAL_NEED_VERIFIED.format(call=office_call(t)), texts.MENU_BUTTONS)
         return
     t.state.start(FORM, {"kind": FORM})
     template = t.app.certifier.find_template(t.event.text)

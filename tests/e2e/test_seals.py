@@ -174,8 +174,10 @@ def test_only_an_approving_role_decides_even_with_forged_button_data(bot: App) -
 
 
 def test_an_unverified_resident_cannot_request(bot: App) -> None:
-    out = Chat(bot, 1002).say("我要开个居住证明")
-    assert texts.SEAL_NEED_VERIFIED in out
+    out = Chat(bot, 1002).say("我要开个居住证明")  # bound from the chat, not yet verified by the office
+    assert "核实后就可以在这里开了" in out and "0577-88001234" in out
+    out = Chat(bot, 1009).say("我要开个居住证明 办社保用")  # a stranger: asked for their phone
+    assert texts.SEAL_NEED_CONTACT in out and "/contact" in out
     with bot.uow() as uow:
         assert uow.seals.list() == []
 
@@ -187,3 +189,34 @@ def test_verify_codes_are_rate_limited_per_client(bot: App) -> None:
         assert texts.VERIFY_UNKNOWN in chat.say("/verify ABCDEFGH23")
     assert texts.VERIFY_SLOW in chat.say("/verify ABCDEFGH23")
     assert texts.VERIFY_UNKNOWN in Chat(bot, 1003).say("/verify ABCDEFGH23")  # another client is not slowed
+
+
+def test_staff_request_for_a_resident_and_decide_from_the_command_line(bot: App, tmp_path: Path,
+                                                                         caplog: pytest.LogCaptureFixture) -> None:
+    cfg = _config(tmp_path)
+    with bot.uow() as uow:
+        resident = uow.residents.by_user(RESIDENT)
+    assert resident is not None
+    res = run_cli("--config", cfg, "seal", "request", "--resident", str(resident.id), "--template", "居住证明",
+                  "--staff", "S02", "--purpose", "办社保", "--used-at", "社保中心")
+    assert res.code == 1 and "since" in res.err  # the template's own field is required too
+    res = run_cli("--config", cfg, "seal", "request", "--resident", str(resident.id), "--template", "residence",
+                  "--staff", "S02", "--purpose", "办社保", "--used-at", "社保中心", "--field", "since=2015年")
+    assert res.code == 0, res
+    number = ZM.search(res.out).group(0)  # type: ignore[union-attr]
+    listed = run_cli("--config", cfg, "seal", "list", "--status", "pending")
+    assert number in listed.out and "审核中" in listed.out
+    refused = run_cli("--config", cfg, "seal", "approve", number, "--staff", "S02")  # a 网格员
+    assert refused.code == 1 and "只有负责审核这类证明的工作人员" in refused.err
+    res = run_cli("--config", cfg, "seal", "approve", number, "--staff", "S08")
+    assert res.code == 0 and "核验码" in res.out, res
+    chat = Chat(bot, RESIDENT)
+    assert f"〔文件〕{number}.pdf" in chat.inbox()  # the resident's chat gets it all the same
+    shown = run_cli("--config", cfg, "seal", "show", number)
+    assert "approved S08" in shown.out and PERSON_ID not in shown.out
+    code = re.search(r"核验码：([A-Z0-9]{10})", shown.out).group(1)  # type: ignore[union-attr]
+    caplog.set_level("INFO")
+    chat.say(f"/verify {code}")
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "verification by code: genuine" in logged
+    assert code not in logged and "张桂英" not in logged and PERSON_ID[-4:] not in logged
