@@ -27,6 +27,7 @@ MAX_ANSWER = 100
 YES_WORDS = frozenset({"提交", "好", "好的", "对", "是", "是的", "没问题", "确认", "可以"})
 # "…孩子上学用", "…用于办社保", "…交给实验小学": what a first message may already say.
 PURPOSE = re.compile(r"(?:用于|用来|拿去)?([\u4e00-\u9fffA-Za-z0-9]{2,20}?)(?:要用|用的|用)(?![\u4e00-\u9fff])")
+ASKED_FOR = ("证明", "盖个章", "盖章")  # what precedes the purpose when no kind is named
 USED_AT = re.compile(r"(?:交给|交到|提交给|提交到|给)([\u4e00-\u9fffA-Za-z0-9]{2,20})")
 
 
@@ -48,9 +49,9 @@ def start(t: Turn) -> None:
         return
     t.state.start(FORM, {"kind": FORM})
     template = t.app.certifier.find_template(t.event.text)
+    _prefill(t, t.event.text, [template.name, *template.aliases] if template else list(ASKED_FOR))
     if template is None:
         return pick(t)
-    _prefill(t, t.event.text, [template.name, *template.aliases])
     return choose(t, template.code)
 
 

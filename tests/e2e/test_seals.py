@@ -173,6 +173,16 @@ def test_only_an_approving_role_decides_even_with_forged_button_data(bot: App) -
         assert uow.seals.get(number).status == SealStatus.APPROVED  # type: ignore[union-attr]
 
 
+def test_what_the_first_message_says_is_not_asked_again(bot: App) -> None:
+    chat = Chat(bot, RESIDENT)
+    out = chat.say("我要开个证明 办社保用 交给社保中心")
+    assert texts.SEAL_PICK in out and "居住证明" in out and "家庭情况证明" in out
+    out = chat.say("居住证明")
+    assert "哪一年" in out  # 用途 and 提交单位 were said already
+    out = chat.say("2010年")
+    assert "用途：办社保" in out and "提交单位：社保中心" in out and "居住起始时间：2010年" in out
+
+
 def test_an_unverified_resident_cannot_request(bot: App) -> None:
     out = Chat(bot, 1002).say("我要开个居住证明")  # bound from the chat, not yet verified by the office
     assert "核实后就可以在这里开了" in out and "0577-88001234" in out
