@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from bot import texts
 from bot.callbacks import SEAL, Callback
 from bot.dialogue.turn import Turn, grid_rows, reply
+from bot.flows import emergency
 from bot.flows.info import office_call, office_call_for
 from bot.outbox import enqueue, to_payload
 from domain.errors import NotFound
@@ -27,6 +28,8 @@ MAX_ANSWER = 100
 YES_WORDS = frozenset({"提交", "好", "好的", "对", "是", "是的", "没问题", "确认", "可以"})
 # "…孩子上学用", "…用于办社保", "…交给实验小学": what a first message may already say.
 PURPOSE = re.compile(r"(?:用于|用来|拿去)?([\u4e00-\u9fffA-Za-z0-9]{2,20}?)(?:要用|用的|用)(?![\u4e00-\u9fff])")
+SWITCH_INTENTS = frozenset({"report_issue", "suggest", "check_status", "find_shelter", "contact_office"})
+SWITCH_CONFIDENCE = 0.9
 ASKED_FOR = ("证明", "盖个章", "盖章")  # what precedes the purpose when no kind is named
 USED_AT = re.compile(r"(?:交给|交到|提交给|提交到|给)([\u4e00-\u9fffA-Za-z0-9]{2,20})")
 
@@ -124,12 +127,21 @@ def on_text(t: Turn) -> None:
         if text.strip("。.!！ ") in YES_WORDS:
             return _submit(t)
         return _confirm(t)
+    if _switches(t):  # an emergency or a clear other request is never taken for an answer
+        from bot.dialogue.engine import dispatch
+
+        t.state.end()
+        return dispatch(t, "report_issue" if emergency.kind_of(t) else t.intent)
     if step == "template":
         template = t.app.certifier.find_template(text)
         return choose(t, template.code) if template else pick(t)
     if step in dict(_questions(t)) and text:
         t.state.slots[step] = text
     return _ask_next(t)
+
+
+def _switches(t: Turn) -> bool:
+    return emergency.kind_of(t) is not None or (t.intent in SWITCH_INTENTS and t.confidence >= SWITCH_CONFIDENCE)
 
 
 def _submit(t: Turn) -> None:

@@ -183,6 +183,15 @@ def test_what_the_first_message_says_is_not_asked_again(bot: App) -> None:
     assert "用途：办社保" in out and "提交单位：社保中心" in out and "居住起始时间：2010年" in out
 
 
+def test_an_emergency_mid_request_is_not_taken_for_an_answer(bot: App) -> None:
+    chat = Chat(bot, RESIDENT)
+    assert texts.SEAL_ASK_PURPOSE in chat.say("我要开个居住证明")
+    out = chat.say("厨房里煤气味好重")
+    assert "96777" in out and texts.SEAL_ASK_USED_AT not in out
+    with bot.uow() as uow:
+        assert uow.seals.list() == [] and len(uow.reports.list()) <= 1
+
+
 def test_an_unverified_resident_cannot_request(bot: App) -> None:
     out = Chat(bot, 1002).say("我要开个居住证明")  # bound from the chat, not yet verified by the office
     assert "核实后就可以在这里开了" in out and "0577-88001234" in out
