@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -26,6 +25,7 @@ from tests.fixtures import (  # noqa: F401
     run_cli,
 )
 from tests.support.chat import Chat, Clock, queued, staffed
+from tests.support.fonts import needs_font
 
 STAFF_CHAT = -1002000000001
 SECRETARY, SOCIAL_WORKER, GRID1_STAFF = 700000001, 700000008, 700000002
@@ -52,17 +52,6 @@ def bot(app: App) -> Iterator[App]:  # noqa: F811
                                    verified=False, source="chat", user_id=1002, chat_id=1002))
         uow.commit()
     yield app
-
-
-def needs_font() -> None:
-    """Certificates embed Debian's CJK font; CI installs it (.ci/run), a developer may lack it."""
-    from bot.seal_pdf import FONT_CANDIDATES
-
-    if any(Path(p).is_file() for p in FONT_CANDIDATES):
-        return
-    if os.environ.get("CI"):
-        pytest.fail("no CJK font: .ci/run installs Debian's fonts-wqy-microhei")
-    pytest.skip("no CJK font: apt-get install fonts-wqy-microhei")
 
 
 def press(bot: App, user: int, data: str, chat: int = STAFF_CHAT) -> list[Reply]:

@@ -13,10 +13,10 @@ import pytest_asyncio
 
 from bot.app import App
 from domain.usecases.residents import import_roster
-from tests.e2e.test_seals import needs_font
 from tests.fixtures import clean_env, id_number, make_config_file, sqlite_app  # noqa: F401
 from tests.support.botapi import BotApiServer
 from tests.support.chat import Clock, staffed
+from tests.support.fonts import needs_font
 from tests.support.ptb_harness import served
 
 RESIDENT, STAFF_CHAT, SECRETARY = 1001, -1002000000001, 700000001

@@ -1,0 +1,43 @@
+"""The PAdES signature: our CA's signature over every byte is genuine; anything else is caught."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.seal_pdf import render
+from bot.seal_sign import Seal, create_local_ca
+from tests.support.fonts import needs_font
+
+
+@pytest.fixture(scope="module")
+def unsigned() -> bytes:
+    font = needs_font()
+    return render(community="A社区", title="居住证明", body="兹证明张三居住在翠微苑。", number="ZM-20261202-0001",
+                  code="ABCDEFGH23", verify_url="http://127.0.0.1:8088/v/ABCDEFGH23",
+                  issued=datetime(2026, 12, 2, tzinfo=UTC), font_file=font)
+
+
+def test_genuine_then_every_kind_of_forgery(tmp_path: Path, unsigned: bytes) -> None:
+    ours = Seal(create_local_ca(tmp_path / "ours", "A社区"))
+    theirs = Seal(create_local_ca(tmp_path / "theirs", "A社区"))  # same name, another key
+    signed = ours.sign(unsigned, reason="居住证明", location="A社区")
+    assert ours.check(signed) is None
+    assert ours.check(unsigned) == "unsigned"
+    assert ours.check(theirs.sign(unsigned, reason="居住证明", location="A社区")) == "untrusted"
+    assert ours.check(signed + b"\n% appended\n") == "modified"
+    i = signed.index(b"/Producer")
+    changed = bytearray(signed)
+    changed[i + 12] ^= 0x20
+    assert ours.check(bytes(changed)) == "modified"
+    assert ours.check(b"not a pdf") == "unreadable"
+
+
+def test_the_local_ca_is_made_once_and_its_keys_are_private(tmp_path: Path) -> None:
+    first = create_local_ca(tmp_path / "ca", "A社区")
+    before = first.key.read_bytes()
+    again = create_local_ca(tmp_path / "ca", "A社区")
+    assert again.key.read_bytes() == before
+    assert first.key.stat().st_mode & 0o077 == 0 and (tmp_path / "ca" / "ca.key.pem").stat().st_mode & 0o077 == 0
