@@ -321,6 +321,8 @@ SEAL_FILED = ("已提交，编号 {number}。社区会在{due}前审核，办好
               "您可以随时发这个编号查进度。")
 SEAL_STATUS = {"pending": "审核中", "approved": "已办好", "rejected": "未通过"}
 SEAL_SHOW = "您的{template}（{number}）：{status}。"
+SEAL_MINE = "您的证明申请："
+SEAL_MINE_LINE = "{number} · {template} · {status}（{when}提交）"
 SEAL_STAFF_CARD = ("【云盖章】{number}\n{template}\n申请人：{name}（{id_number}）\n地址：{address}\n"
                    "{lines}\n审核期限：{due}")
 SEAL_APPROVE = "批准"

@@ -200,7 +200,8 @@ def dispatch(t: Turn, intent: str) -> None:
     if intent in ("report_issue", "suggest"):
         return report.start(t, suggestion=intent == "suggest")
     if intent == "check_status":
-        return status.list_mine(t)
+        status.list_mine(t)
+        return seal.list_mine(t)
     if intent == "greet":
         return identity.greet(t)
     if intent == "help":

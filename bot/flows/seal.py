@@ -170,6 +170,25 @@ def show(t: Turn, number: str) -> None:
                                  number=number, status=texts.SEAL_STATUS[request.status.value]))
 
 
+def list_mine(t: Turn) -> None:
+    """查进度: the resident's recent certificate requests, after their reports (nothing if none)."""
+    resident = t.resident
+    if resident is None or resident.id is None:
+        return
+    mine = t.uow.seals.list(resident_id=resident.id, limit=5)
+    if not mine:
+        return
+    lines = [texts.SEAL_MINE, *(texts.SEAL_MINE_LINE.format(
+        number=r.number, template=_name(t.app, r.template), status=texts.SEAL_STATUS[r.status.value],
+        when=texts.format_day(r.created_at, t.app.zone)) for r in mine)]
+    t.say("\n".join(lines))
+
+
+def _name(app: App, code: str) -> str:
+    template = app.certifier.template(code)
+    return template.name if template else code
+
+
 # -- buttons ----------------------------------------------------------------------------
 def on_button(t: Turn, cb: Callback) -> None:
     """The resident's choice and submit/cancel; staff decisions, checked on every press."""

@@ -143,6 +143,8 @@ def test_rejection_asks_a_reason_and_the_resident_is_told(bot: App) -> None:
     assert "没有通过" in got and "居住时间和登记的不一样 请来社区核对" in got and "0577-88001234" in got
     with bot.uow() as uow:
         assert uow.seals.get(number).status == SealStatus.REJECTED  # type: ignore[union-attr]
+    out = chat.say("我的证明办得怎么样了")
+    assert f"{number} · 居住证明 · 未通过" in out
 
 
 def test_only_an_approving_role_decides_even_with_forged_button_data(bot: App) -> None:

@@ -41,3 +41,20 @@ def test_the_local_ca_is_made_once_and_its_keys_are_private(tmp_path: Path) -> N
     again = create_local_ca(tmp_path / "ca", "A社区")
     assert again.key.read_bytes() == before
     assert first.key.stat().st_mode & 0o077 == 0 and (tmp_path / "ca" / "ca.key.pem").stat().st_mode & 0o077 == 0
+
+
+def test_district_issued_keys_are_used_instead_of_the_local_ca(tmp_path: Path, unsigned: bytes,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.app import App
+    from bot.config import load_config
+    from tests.fixtures import SECRET, make_config_file
+
+    district = create_local_ca(tmp_path / "district", "鹿城区")  # stands in for files the district hands out
+    monkeypatch.setenv("CUNSHE_SECRET_KEY", SECRET)
+    cfg = make_config_file(tmp_path / "etc", f"sqlite:///{tmp_path / 'db.sqlite'}", changes={
+        "seals.ca_dir": str(tmp_path / "local"), "seals.key_file": str(district.key),
+        "seals.cert_file": str(district.cert), "seals.chain_files": [str(p) for p in district.trusted]})
+    seal = App(load_config(cfg)).certifier.seal
+    signed = seal.sign(unsigned, reason="居住证明", location="A社区")
+    assert seal.check(signed) is None and Seal(district).check(signed) is None
+    assert not (tmp_path / "local").exists()  # no local CA was made
