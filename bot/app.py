@@ -26,6 +26,7 @@ from storage.db import make_engine, make_sessionmaker
 from storage.uow import EventHandler, SqlUnitOfWork
 
 if TYPE_CHECKING:
+    from bot.certify import Certifier
     from bot.dialogue.engine import DialogueEngine
     from bot.notify import Notifier
     from nlu import Parser
@@ -101,6 +102,13 @@ class App:
         from bot.notify import Notifier
 
         return Notifier(self)
+
+    @cached_property
+    def certifier(self) -> Certifier:
+        """云盖章: templates, the signing key, verification."""
+        from bot.certify import Certifier
+
+        return Certifier(self)
 
     @cached_property
     def office_hours(self) -> OfficeHours:

@@ -81,9 +81,12 @@ MENU = Namespace("m", {a: () for a in (
 STATUS = Namespace("st", {"show": ("number",), "rate": ("number", "stars"), "reopen": ("number",)})
 PUBLIC = Namespace("pub", {"estate": ("code",)})
 MY_DATA = Namespace("me", {"share": (), "erase": (), "erase_yes": ()})
+# 云盖章: the resident's template choice and submit/cancel; staff approve, reject, cancel a rejection.
+SEAL = Namespace("z", {"tpl": ("code",), "ok": (), "x": (), "yes": ("number",), "no": ("number",),
+                       "nx": ("number",)})
 
 NAMESPACES: Mapping[str, Namespace] = {
-    ns.name: ns for ns in (STAFF, FORM, MENU, STATUS, PUBLIC, MY_DATA)}
+    ns.name: ns for ns in (STAFF, FORM, MENU, STATUS, PUBLIC, MY_DATA, SEAL)}
 
 
 def decode(data: str | None) -> Callback | None:

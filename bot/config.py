@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import date, time
 from pathlib import Path
 from typing import Any, Literal
@@ -166,10 +167,50 @@ class Services(_Model):
     care: list[ServiceGroup] = Field(default_factory=list)
 
 
+class SealField(_Model):
+    """One thing a certificate needs beyond the roster record: asked in the chat, one at a time."""
+
+    key: str = Field(pattern=r"^[a-z_]{1,24}$")
+    label: str = Field(min_length=1)  # 户籍地
+    ask: str = Field(min_length=1)  # the question: 您的户籍地是哪里？
+
+
 class SealTemplate(_Model):
-    code: str
-    name: str
-    fields: list[str] = Field(default_factory=list)
+    """A certificate kind (证明模板): what to collect, who may ask, who approves, the wording."""
+
+    code: str = Field(pattern=r"^[a-z_]{1,16}$")
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list)  # how residents name it
+    fields: list[SealField] = Field(default_factory=list)
+    requesters: list[Literal["resident", "staff"]] = Field(default_factory=lambda: ["resident", "staff"])  # type: ignore[arg-type]
+    approvers: list[StaffRole] = Field(default_factory=lambda: ["书记"], min_length=1)  # type: ignore[arg-type]
+    days: float = Field(default=2, gt=0)  # working days from request to decision (SLA)
+    # Placeholders: {name} {id_number} {address} {purpose} {used_at} {community} and field keys.
+    text: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _placeholders(self) -> SealTemplate:
+        known = {"name", "id_number", "address", "purpose", "used_at", "community"}
+        known |= {f.key for f in self.fields}
+        for ph in re.findall(r"{(\w+)}", self.text):
+            if ph not in known:
+                raise ValueError(f"text: unknown placeholder {{{ph}}}")
+        return self
+
+
+class Seals(_Model):
+    """云盖章: where the signing keys live, the verification page, its rate limit."""
+
+    number_prefix: str = Field(default="ZM", pattern=r"^[A-Z]{1,4}$")
+    verify_base_url: str = "http://127.0.0.1:8088/v/"  # the QR code opens verify_base_url + CODE
+    page_listen: str = "127.0.0.1"
+    page_port: int | None = Field(default=8088, ge=1, le=65535)  # None: no page server
+    ca_dir: str = "var/seal-ca"  # created on first run, outside the repository
+    key_file: str | None = None  # district-issued signing key (PEM) instead of the local CA
+    cert_file: str | None = None  # its certificate (PEM)
+    chain_files: list[str] = Field(default_factory=list)  # issuing CA certificates (PEM), trusted
+    font_file: str | None = None  # a TrueType CJK font; default: the first Debian font found
+    verify_per_minute: int = Field(default=10, ge=1, le=1000)  # checks per client and minute
 
 
 class Shelter(_Model):
@@ -229,6 +270,7 @@ class AppConfig(_Model):
     staff: list[StaffEntry] = Field(default_factory=list)
     services: Services = Services()
     seal_templates: list[SealTemplate] = Field(default_factory=list)
+    seals: Seals = Seals()
     shelters: list[Shelter] = Field(default_factory=list)
     emergency: Emergency = Emergency()
     policies: list[Policy] = Field(default_factory=list)

@@ -23,6 +23,7 @@ from domain.events import (
 from domain.identity import mask_phone
 from domain.ports import UnitOfWork
 from domain.reports import Report, Status
+from domain.seals import SealApproved, SealRejected, SealRequested
 from domain.staff import Staff
 
 if TYPE_CHECKING:
@@ -47,6 +48,10 @@ class Notifier:
         now = datetime.now(UTC)
         if isinstance(event, ResidentUnverified | ResidentVerified):
             return self._resident(uow, event, now)
+        if isinstance(event, SealRequested | SealApproved | SealRejected):
+            from bot.flows import seal
+
+            return seal.notify(self.app, event, uow, now)
         number = getattr(event, "number", None)
         report = uow.reports.get(number) if number else None
         if report is None:

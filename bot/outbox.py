@@ -6,10 +6,11 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot.events import Button, ChatUnreachable, Reply, Sender
+from bot.events import Button, ChatUnreachable, Document, Reply, Sender
 from domain.ports import OutboxMessage, UnitOfWork
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 
 
 def to_payload(reply: Reply) -> dict[str, Any]:
-    """A reply as JSON-ready data (documents are not queued through the outbox)."""
+    """A reply as JSON-ready data (documents are not copied into the outbox: see `seal_pdf`)."""
     return {
         "text": reply.text,
         "buttons": [[[b.text, b.data] for b in row] for row in reply.buttons],
@@ -84,7 +85,7 @@ class Dispatcher:
             if msg.chat_id in blocked:
                 continue  # held with the rest of the chat's messages
             try:
-                await self.sender.send(msg.chat_id, from_payload(msg.payload))
+                await self.sender.send(msg.chat_id, self._with_document(msg.payload))
             except ChatUnreachable as exc:
                 blocked.add(msg.chat_id)
                 log.warning("outbox %s: chat %s blocked the bot; its messages are held",
@@ -116,6 +117,18 @@ class Dispatcher:
         with self.app.uow() as uow:
             uow.outbox.block_chat(chat_id, reason, self.clock())
             uow.commit()
+
+    def _with_document(self, payload: dict[str, Any]) -> Reply:
+        """The reply, with the signed certificate loaded (it is kept encrypted, not in the outbox)."""
+        reply = from_payload(payload)
+        number = payload.get("seal_pdf")
+        if not number:
+            return reply
+        with self.app.uow() as uow:
+            pdf = uow.seals.pdf(str(number))
+        if pdf is None:
+            raise LookupError(f"certificate {number} is missing")
+        return replace(reply, document=Document(f"{number}.pdf", pdf))
 
     def _failed(self, msg: OutboxMessage, exc: Exception) -> None:
         """Count a failed try; after max_attempts the message is kept as failed for staff."""

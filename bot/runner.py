@@ -86,6 +86,14 @@ def run_telegram(app: App) -> int:
         await monitor.start()  # one log line whenever the event loop is blocked > 100 ms
         application.create_task(dispatcher.run(), name="outbox")
         start_scheduler(app, AsyncIOScheduler())
+        seals = app.config.seals
+        if seals.page_port:  # the page certificates' QR codes open (/v/CODE)
+            from bot.seal_page import start_page
+
+            try:
+                await start_page(app, seals.page_listen, seals.page_port)
+            except OSError as exc:  # the chat keeps working; the page is said to be missing
+                log.error("verification page not started on port %d: %s", seals.page_port, exc.strerror)
 
     application.post_init = post_init
     problem = telegram_problem(tg)

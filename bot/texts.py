@@ -11,8 +11,10 @@ from domain.errors import (
     InvalidTransition,
     InvalidValue,
     NotAllowed,
+    NotApprover,
     NotFound,
     NotOwnContact,
+    NotVerifiedResident,
     PhoneTaken,
     StaffOnly,
 )
@@ -303,6 +305,62 @@ def local_key_created(path: str) -> str:
     return LOCAL_KEY_CREATED.format(path=path)
 
 
+# --- certificates ---
+FORM_NAMES["seal"] = "开证明"  # the open form's name in reminders and timeouts
+SEAL_NEED_CONTACT = "开证明需要先核实您的身份。请点下面的按钮把手机号发给我，核实后就可以在这里开证明了。"
+SEAL_NEED_VERIFIED = "开证明需要社区先核实您的身份，核实后就可以在这里开了。着急的话可以{call}。"
+SEAL_PICK = "您要开哪种证明？请点下面的按钮。"
+SEAL_NOT_FOR_RESIDENTS = "这种证明需要到社区办理。{call}"
+SEAL_ASK_PURPOSE = "开这个证明做什么用？比如：孩子上学、办社保。"
+SEAL_ASK_USED_AT = "证明要交给哪个单位？比如：实验小学、工商银行。"
+SEAL_FIELD_LABELS = {"purpose": "用途", "used_at": "提交单位"}
+SEAL_CONFIRM = ("请核对您的{template}：\n姓名：{name}\n身份证号：{id_number}\n地址：{address}\n{lines}\n"
+                "信息没问题请点“提交”；姓名、身份证号或地址不对，请打电话给社区更正。")
+SEAL_SUBMIT = "提交"
+SEAL_CANCEL = "取消"
+SEAL_FILED = ("已提交，编号 {number}。社区会在{due}前审核，办好后会把盖章的证明发到这里。"
+              "您可以随时发这个编号查进度。")
+SEAL_STATUS = {"pending": "审核中", "approved": "已办好", "rejected": "未通过"}
+SEAL_SHOW = "您的{template}（{number}）：{status}。"
+SEAL_MINE = "您的证明申请："
+SEAL_MINE_LINE = "{number} · {template} · {status}（{when}提交）"
+SEAL_STAFF_CARD = ("【云盖章】{number}\n{template}\n申请人：{name}（{id_number}）\n地址：{address}\n"
+                   "{lines}\n审核期限：{due}")
+SEAL_APPROVE = "批准"
+SEAL_REJECT = "驳回"
+SEAL_APPROVED_STAFF = "{number} 已批准，证明已签发（{staff}）。"
+SEAL_ASK_REJECT = "请输入驳回 {number} 的原因，会告诉居民（{minutes}分钟内有效）。"
+SEAL_REJECTED_STAFF = "{number} 已驳回（{staff}），原因已告诉居民。"
+SEAL_REJECT_CANCELLED = "已取消驳回 {number}。"
+SEAL_REJECT_EXPIRED = "驳回 {number} 已超过{minutes}分钟没有写原因，已取消。需要的话请再点一次“驳回”。"
+SEAL_DECIDED_ALREADY = "这份申请已经处理过了。"
+SEAL_TO_RESIDENT_OK = ("您的{template}（{number}）已经办好了，盖章的证明在下面。"
+                       "收到证明的单位可以扫码，或用核验码 {code} 核验真伪。")
+SEAL_TO_RESIDENT_REJECTED = "很抱歉，您的{template}申请（{number}）没有通过。原因：{reason}\n{call}"
+VERIFY_ASK = "请在 /verify 后面加上证明上的核验码，比如：/verify ABCD234567"
+VERIFY_GENUINE = ("✅ 这份证明是真的，由{community}出具。\n证明：{template}\n姓名：{name}\n"
+                  "身份证号：{id_number}\n出具日期：{issued}\n编号：{number}")
+VERIFY_REVOKED = ("⚠️ 这份证明已于{revoked}被{community}撤销，不能再使用。\n证明：{template}\n"
+                  "姓名：{name}\n身份证号：{id_number}\n出具日期：{issued}\n编号：{number}")
+VERIFY_UNKNOWN = "❌ 没有查到这个核验码。这份证明可能是伪造的，请向出具证明的社区核实。"
+VERIFY_SLOW = "核验太频繁了，请一分钟后再试。"
+VERIFY_PAGE_TITLE = "证明核验"
+VERIFY_PAGE_FOOT = "本页只显示证明上已写明的信息。"
+CERT_SERIAL = "编号：{number}"
+CERT_SEAL_LABEL = "证明专用章"
+CERT_CODE = "核验码：{code}"
+CERT_SCAN = "扫码或打开 {url} 核验真伪"
+CERT_SIGNED_NOTE = "本证明带有电子签名，任何改动都会使签名失效。"
+CERT_CA_NAME = "{community} 电子印章根证书"  # the X.509 names readers show for the signature
+CERT_SIGNER_NAME = "{community} 证明专用章"
+
+
+def seal_date(at: datetime, zone: ZoneInfo | None = None) -> str:
+    """2026年12月2日, as a certificate's dates are read (in `zone`, else as given)."""
+    local = at.astimezone(zone) if zone else at
+    return f"{local.year}年{local.month}月{local.day}日"
+
+
 def format_when(at: datetime, zone: ZoneInfo, now: datetime | None = None) -> str:
     """A time as people say it: 今天下午3:00, 明天上午9:30, 11月29日（周日）下午3:00."""
     local = at.astimezone(zone)
@@ -336,6 +394,8 @@ INVALID = {
     ("user_id", "taken"): "已被{holder}使用",
 }
 NOT_ALLOWED = {
+    NotVerifiedResident: "开证明需要社区先核实您的身份",
+    NotApprover: "只有负责审核这类证明的工作人员可以操作",
     StaffOnly: "只有负责这个网格的社区工作人员可以操作",
     NotOwnContact: "只能分享您自己的手机号",
     PhoneTaken: "这个号码已经绑定了别的账号，请联系社区工作人员",

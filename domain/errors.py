@@ -72,3 +72,11 @@ class RowProblem:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, RowProblem) and (self.row, self.column, self.reason) == (
             other.row, other.column, other.reason)
+
+
+class NotVerifiedResident(NotAllowed):
+    """Only a resident the office has verified may ask for a certificate about themselves."""
+
+
+class NotApprover(NotAllowed):
+    """This staff member's role may not decide on this certificate kind."""

@@ -49,6 +49,17 @@ class Crypto:
             raise KeyError_("unknown ciphertext version")
         return self._aead.decrypt(blob[1:13], blob[13:], None).decode("utf-8")
 
+    def encrypt_bytes(self, data: bytes) -> bytes:
+        """Ciphertext of a file's bytes (a signed certificate kept at rest)."""
+        nonce = os.urandom(12)
+        return _VERSION + nonce + self._aead.encrypt(nonce, data, None)
+
+    def decrypt_bytes(self, blob: bytes) -> bytes:
+        """The bytes back from `encrypt_bytes`."""
+        if blob[:1] != _VERSION:
+            raise KeyError_("unknown ciphertext version")
+        return self._aead.decrypt(blob[1:13], blob[13:], None)
+
     def lookup_hash(self, value: str | None) -> str | None:
         """Keyed hash for equality lookups (phone, ID number); not reversible without the key."""
         if value is None:

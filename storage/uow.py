@@ -15,6 +15,7 @@ from domain.ports import (
     Outbox,
     ReportRepository,
     ResidentRepository,
+    SealRepository,
     StaffRepository,
     UnitOfWork,
 )
@@ -22,6 +23,7 @@ from storage.crypto import Crypto
 from storage.people import SqlResidentRepository, SqlStaffRepository
 from storage.records import SqlAuditLog, SqlConversationStore, SqlOutbox
 from storage.reports import SqlReportRepository
+from storage.seals import SqlSealRepository
 
 # Called with each published event inside the transaction, so that what the event owes
 # (messages to residents and staff) is in the outbox before anything commits.
@@ -37,6 +39,7 @@ class SqlUnitOfWork:
     conversations: ConversationStore
     outbox: Outbox
     audit: AuditLog
+    seals: SealRepository
     session: Session
 
     def __init__(
@@ -67,6 +70,7 @@ class SqlUnitOfWork:
         self.conversations = SqlConversationStore(s, c)
         self.outbox = SqlOutbox(s, c)
         self.audit = SqlAuditLog(s)
+        self.seals = SqlSealRepository(s, c)
         self._events = []
         return self
 

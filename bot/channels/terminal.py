@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 from bot.events import Button, Engine, Inbound, Reply
 
-COMMANDS = frozenset({"start", "menu", "help", "cancel", "status"})
+COMMANDS = frozenset({"start", "menu", "help", "cancel", "status", "verify"})
 
 
 @dataclass
@@ -87,7 +87,7 @@ class TerminalChannel:
                 self._photos += 1
                 return Inbound(kind="photo", photo_id=f"terminal-photo-{self._photos}", **base)  # type: ignore[arg-type]
             if cmd in COMMANDS:
-                return Inbound(kind="command", text=cmd, **base)  # type: ignore[arg-type]
+                return Inbound(kind="command", text=cmd, data=rest.strip(), **base)  # type: ignore[arg-type]
         return Inbound(kind="text", text=text, **base)  # type: ignore[arg-type]
 
     def _contact(self, rest: str, base: dict[str, Any]) -> Inbound:

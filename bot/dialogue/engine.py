@@ -13,7 +13,7 @@ from bot import callbacks, texts
 from bot.dialogue.state import ChatState, close_idle_form, save_state
 from bot.dialogue.turn import Turn, reply
 from bot.events import Inbound, Reply
-from bot.flows import emergency, identity, info, report, staff, status, story
+from bot.flows import emergency, identity, info, report, seal, staff, status, story
 from domain.errors import DomainError, NotAllowed, NotFound
 from domain.ports import UnitOfWork
 
@@ -33,7 +33,7 @@ COMMANDS = {"start": "start", "menu": "menu", "help": "help", "cancel": "cancel"
 COMMAND_INTENTS = {"start": "greet", "help": "help", "status": "check_status"}
 TASK_WORDS = frozenset({"待办", "我的待办", "todo", "工单", "待处理"})
 # Buttons are routed by the namespace each flow declares (bot/callbacks.py encodes the data).
-BUTTON_FLOWS = (staff, report, info, status, identity)
+BUTTON_FLOWS = (staff, report, info, status, identity, seal)
 BUTTON_ROUTES = {ns.name: flow for flow in BUTTON_FLOWS for ns in flow.BUTTONS}
 
 
@@ -101,6 +101,8 @@ class DialogueEngine:
             return report.on_location(t) if t.state.form == "report" else info.shelters(t)
         if ev.kind == "photo":
             return report.on_photo(t)
+        if ev.kind == "command" and ev.text.strip().lstrip("/").lower() == "verify":
+            return seal.verify(t)
         if ev.kind == "command":
             return self._command(t, COMMANDS.get(ev.text.strip().lstrip("/").lower(), ""))
         return self._text(t)
@@ -116,6 +118,8 @@ class DialogueEngine:
 
     def _text(self, t: Turn) -> None:
         text = t.event.text.strip()
+        if seal.on_reason_text(t):  # a rejection reason a staff member was asked for
+            return None
         if staff.on_staff_text(t):  # staff talk as staff; a note they were asked for
             return None
         if t.is_group:
@@ -139,9 +143,13 @@ class DialogueEngine:
             return report.on_emergency(t, kind)  # advice first; nothing said before is lost
         if t.state.form == "reopen":
             return status.on_reopen_text(t)
+        if t.state.form == seal.FORM:
+            return seal.on_text(t)
         if t.state.form:
             return report.on_text(t)
         if (number := find_number(text)) is not None:
+            if number.startswith(t.app.config.seals.number_prefix + "-"):
+                return seal.show(t, number)
             if t.staff is not None:
                 try:
                     return staff.show_card(t, number)
@@ -192,7 +200,8 @@ def dispatch(t: Turn, intent: str) -> None:
     if intent in ("report_issue", "suggest"):
         return report.start(t, suggestion=intent == "suggest")
     if intent == "check_status":
-        return status.list_mine(t)
+        status.list_mine(t)
+        return seal.list_mine(t)
     if intent == "greet":
         return identity.greet(t)
     if intent == "help":
@@ -212,6 +221,8 @@ def dispatch(t: Turn, intent: str) -> None:
         return None
     if intent == "contact_office":
         return info.contact_office(t)
+    if intent == "request_seal":
+        return seal.start(t)
     if intent in info.COMING_SOON:
         return info.coming_soon(t, intent)
     t.say(texts.NOT_UNDERSTOOD, texts.MENU_BUTTONS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from bot import texts
 from bot.callbacks import MENU, PUBLIC, Callback
@@ -13,6 +14,9 @@ from bot.geo import index_of
 from domain.reports import STATUS_LABELS, Kind
 from domain.residents import Address
 from domain.usecases import reports as uc
+
+if TYPE_CHECKING:
+    from bot.app import App
 
 BUTTONS = (MENU, PUBLIC)  # this flow's button namespaces
 COMING_SOON = texts.COMING_SOON_NAMES
@@ -133,7 +137,12 @@ def shelters(t: Turn) -> None:
 
 def office_call(t: Turn) -> str:
     """打社区电话 …（hours）: every "please call" names the number and when someone answers."""
-    office = t.app.config.community.office
+    return office_call_for(t.app)
+
+
+def office_call_for(app: App) -> str:
+    """The same, where there is no turn (messages the notifier queues)."""
+    office = app.config.community.office
     if office is None:
         return texts.OFFICE_UNKNOWN
     return texts.OFFICE_CALL.format(phone=office.phone, hours=office.hours)

@@ -12,6 +12,7 @@ from domain.events import Event
 from domain.ports import OutboxMessage, UnitOfWork
 from domain.reports import Report, Status, report_number
 from domain.residents import Resident
+from domain.seals import Certificate, SealDecision, SealRequest, SealStatus
 from domain.staff import Staff
 
 
@@ -229,6 +230,52 @@ class FakeAudit:
         return [(a, act, at) for a, act, s, at in self.rows if s == subject]
 
 
+# --- certificates (云盖章) ------------------------------------------------------------------
+class FakeSeals:
+    def __init__(self) -> None:
+        self.requests: dict[str, SealRequest] = {}
+        self.certs: dict[str, tuple[Certificate, bytes]] = {}
+        self.log: list[SealDecision] = []
+
+    def add(self, request: SealRequest) -> None:
+        request.id = len(self.requests) + 1
+        self.requests[request.number] = copy.deepcopy(request)
+
+    def save(self, request: SealRequest) -> None:
+        self.requests[request.number] = copy.deepcopy(request)
+
+    def get(self, number: str) -> SealRequest | None:
+        return copy.deepcopy(self.requests.get(number))
+
+    def list(self, *, status: SealStatus | None = None, resident_id: int | None = None,
+             limit: int = 50) -> list[SealRequest]:
+        rows = [r for r in self.requests.values() if (status is None or r.status == status)
+                and (resident_id is None or r.resident_id == resident_id)]
+        return copy.deepcopy(rows[::-1][:limit])
+
+    def add_certificate(self, cert: Certificate, pdf: bytes) -> None:
+        self.certs[cert.number] = (copy.deepcopy(cert), pdf)
+
+    def save_certificate(self, cert: Certificate) -> None:
+        self.certs[cert.number] = (copy.deepcopy(cert), self.certs[cert.number][1])
+
+    def certificate(self, *, number: str | None = None, code: str | None = None,
+                    sha256: str | None = None) -> Certificate | None:
+        for c, _ in self.certs.values():
+            if (number and c.number == number) or (code and c.code == code) or (sha256 and c.sha256 == sha256):
+                return copy.deepcopy(c)
+        return None
+
+    def pdf(self, number: str) -> bytes | None:
+        return self.certs[number][1] if number in self.certs else None
+
+    def record(self, decision: SealDecision) -> None:
+        self.log.append(decision)
+
+    def decisions(self, number: str) -> list[SealDecision]:
+        return [d for d in self.log if d.number == number]
+
+
 class FakeUnitOfWork:
     """Keeps everything in memory; `committed` counts real commits (outermost only)."""
 
@@ -239,6 +286,7 @@ class FakeUnitOfWork:
         self.conversations = FakeConversations()
         self.outbox = FakeOutbox()
         self.audit = FakeAudit()
+        self.seals = FakeSeals()
         self.on_event = on_event
         self.events: list[Event] = []
         self.committed = 0
