@@ -46,21 +46,21 @@ def _seal(c: object, cx: float, cy: float, community: str, font: str) -> None:
     from reportlab.pdfgen.canvas import Canvas
 
     assert isinstance(c, Canvas)
-    r = 50
+    r = 54
     c.saveState()
     c.setStrokeColorRGB(*RED)
     c.setFillColorRGB(*RED)
     c.setLineWidth(2.4)
     c.circle(cx, cy, r, stroke=1, fill=0)
-    chars = list(community)
-    span = min(250.0, 38.0 * len(chars))
+    chars = list(texts.CERT_SEAL_NAME.format(community=community))
+    span = min(250.0, 32.0 * len(chars))
     for i, ch in enumerate(chars):
         angle = 90 + span / 2 - (span / max(1, len(chars) - 1)) * i if len(chars) > 1 else 90
         rad = math.radians(angle)
         c.saveState()
-        c.translate(cx + (r - 14) * math.cos(rad), cy + (r - 14) * math.sin(rad))
+        c.translate(cx + (r - 15) * math.cos(rad), cy + (r - 15) * math.sin(rad))
         c.rotate(angle - 90)
-        c.setFont(font, 12)
+        c.setFont(font, 13 if len(chars) <= 10 else 10)
         c.drawCentredString(0, -4, ch)
         c.restoreState()
     star = []

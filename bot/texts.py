@@ -347,6 +347,7 @@ VERIFY_SLOW = "核验太频繁了，请一分钟后再试。"
 VERIFY_PAGE_TITLE = "证明核验"
 VERIFY_PAGE_FOOT = "本页只显示证明上已写明的信息。"
 CERT_SERIAL = "编号：{number}"
+CERT_SEAL_NAME = "{community}居民委员会"  # along the seal's arc, as on the office's paper seal
 CERT_SEAL_LABEL = "证明专用章"
 CERT_CODE = "核验码：{code}"
 CERT_SCAN = "扫码或打开 {url} 核验真伪"
