@@ -5,8 +5,8 @@ from __future__ import annotations
 from bot import texts
 from bot.callbacks import MY_DATA, Callback
 from bot.cards import estate_name
-from bot.dialogue.state import ChatState
 from bot.dialogue.flow import Flow
+from bot.dialogue.state import ChatState
 from bot.dialogue.turn import Turn
 from domain.errors import NotFound, NotOwnContact
 from domain.identity import mask_phone
