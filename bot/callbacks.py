@@ -82,8 +82,16 @@ STATUS = Namespace("st", {"show": ("number",), "rate": ("number", "stars"), "reo
 PUBLIC = Namespace("pub", {"estate": ("code",)})
 MY_DATA = Namespace("me", {"share": (), "erase": (), "erase_yes": ()})
 
+# --- bookings ---
+# svc: a service; page: a catalogue page; who: self | family | a past beneficiary's index;
+# at: a slot (epoch seconds); cx/mv: cancel or move a booking; cxy: yes, cancel it.
+BOOKING = Namespace("bk", {
+    "svc": ("code",), "page": ("id",), "who": ("code",), "at": ("id",), "yes": (), "no": (),
+    "time": (), "cx": ("number",), "mv": ("number",), "cxy": ("number",), "keep": (),
+})
+
 NAMESPACES: Mapping[str, Namespace] = {
-    ns.name: ns for ns in (STAFF, FORM, MENU, STATUS, PUBLIC, MY_DATA)}
+    ns.name: ns for ns in (STAFF, FORM, MENU, STATUS, PUBLIC, MY_DATA, BOOKING)}
 
 
 def decode(data: str | None) -> Callback | None:

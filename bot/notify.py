@@ -6,11 +6,13 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from bot import texts
+from bot.booking_notices import on_booking
 from bot.callbacks import STAFF
 from bot.cards import category_label, kind_label, place_label, rating_rows, staff_card
 from bot.dialogue.turn import reply
 from bot.outbox import enqueue
 from domain.events import (
+    BookingChanged,
     Event,
     ReportAssigned,
     ReportChanged,
@@ -47,6 +49,8 @@ class Notifier:
         now = datetime.now(UTC)
         if isinstance(event, ResidentUnverified | ResidentVerified):
             return self._resident(uow, event, now)
+        if isinstance(event, BookingChanged):
+            return on_booking(self.app, uow, event, now)
         number = getattr(event, "number", None)
         report = uow.reports.get(number) if number else None
         if report is None:

@@ -302,6 +302,73 @@ def local_key_created(path: str) -> str:
     return LOCAL_KEY_CREATED.format(path=path)
 
 
+# --- bookings ---
+BOOK_PICK_SERVICE = "您想预约哪项服务？点下面的按钮（第{page}/{pages}页）：\n{lines}"
+BOOK_CATEGORY = {"affairs": "政务超市（上门办事）", "care": "幸福颐养超市（养老服务）"}
+BOOK_GROUP_LINE = "【{group}】{items}"
+BOOK_PRICE_FREE = "免费"
+BOOK_PRICE = "{price}元/次"
+BOOK_SUBSIDY = "（可用{subsidy}）"
+BOOK_NEXT_PAGE = "下一页"
+BOOK_PREV_PAGE = "上一页"
+BOOK_ASK_WHO = "这次是给谁约{service}？"
+BOOK_WHO_SELF = "给我自己"
+BOOK_WHO_FAMILY = "给家里老人"
+BOOK_ASK_PERSON = (
+    "请告诉我{who}的姓名和手机号，例如：王秀英 13812345678。\n"
+    "我们只用它在社区名册上核对，核对前不会告诉您任何信息。")
+BOOK_ASK_PERSON_AGAIN = "没看到手机号。请发姓名和手机号，例如：王秀英 13812345678。"
+BOOK_ASK_TIME = "想约哪天几点？可以直接说“明天下午两点”，也可以点下面的时间："
+BOOK_NOT_FREE = {
+    "outside_hours": "{service}的服务时间是{days}{start}–{end}，{when}不在服务时间内。",
+    "too_soon": "{service}需要提前{hours}小时预约，{when}来不及安排了。",
+    "too_far": "{service}最多可以约{days}天以内的时间。",
+    "full": "{when}的{service}已经约满了。",
+}
+BOOK_NEAREST = "离您想要的时间最近的空位有这些，请点一个："
+BOOK_NO_SLOTS = "最近两周{service}都约满了，{call}"
+BOOK_CONFIRM = (
+    "请您核对一下：\n服务：{service}\n给谁：{who}\n时间：{when}\n地点：{place}\n"
+    "费用：{price}\n{prepare}没问题就点“确认预约”。")
+BOOK_PREPARE = "请准备：{items}\n"
+BOOK_PLACE_HOME = "上门（登记的住址）"
+BOOK_WHO_SELF_LABEL = "您本人"
+BOOK_WHO_UNVERIFIED = "{name}（{relation}，待社区核实）"
+BOOK_CONFIRM_BUTTON = "确认预约"
+BOOK_CHANGE_TIME_BUTTON = "换个时间"
+BOOK_CANCEL_BUTTON = "不约了"
+BOOK_DONE = (
+    "预约好了，预约号 {number}。\n{service} · {when}\n"
+    "前一天我会提醒您。要改时间或取消，直接跟我说就行。")
+BOOK_DONE_UNVERIFIED = "社区会先核实您和{name}的关系，核实后服务人员按时上门。"
+BOOK_STOPPED = "好的，这次不约了。"
+BOOK_PROVIDER_CARD = (
+    "【新预约】{number}{flag}\n服务：{service}\n时间：{when}\n被服务人：{who}\n"
+    "地址：{address}\n预约人：{booker}")
+BOOK_PROVIDER_CHANGED = {
+    "moved": "【改约】{number} {service}\n新时间：{when}\n原因：{reason}",
+    "cancelled": "【取消】{number} {service} {when}\n原因：{reason}",
+}
+BOOK_FLAG_UNVERIFIED = "【待核实】"
+BOOK_ADDRESS_UNKNOWN = "名册上没有对上，请先核实后联系预约人"
+BOOK_MINE_NONE = "您现在没有要取消的预约。"
+BOOK_PICK_MINE = "您要{action}哪一个预约？"
+BOOK_ACTION_CANCEL = "取消"
+BOOK_ACTION_MOVE = "改时间"
+BOOK_ASK_CANCEL = "确定取消 {service} · {when} 吗？"
+BOOK_CANCEL_YES = "确定取消"
+BOOK_CANCEL_NO = "不取消"
+BOOK_CANCELLED = "已取消 {number}（{service} · {when}），服务人员那边我已经告诉了。"
+BOOK_KEPT = "好的，预约不变。"
+BOOK_MOVE_ASK = "{service}想改到什么时间？"
+BOOK_MOVED = "已改到 {when}（{number}），服务人员那边我已经告诉了。"
+BOOK_REASON_CANCEL = "预约人取消：{text}"
+BOOK_REASON_MOVE = "预约人改时间"
+BOOK_SLOT_GONE = "刚才这个时间被别人约走了。"
+WEEKDAY_RANGE = {(1, 2, 3, 4, 5): "工作日", (1, 2, 3, 4, 5, 6): "周一至周六",
+                 (1, 2, 3, 4, 5, 6, 7): "每天"}
+
+
 def format_when(at: datetime, zone: ZoneInfo, now: datetime | None = None) -> str:
     """A time as people say it: 今天下午3:00, 明天上午9:30, 11月29日（周日）下午3:00."""
     local = at.astimezone(zone)

@@ -55,3 +55,13 @@ class ReportAssigned(Event):
     number: str
     to: str
     by: str
+
+
+# --- bookings ---
+@dataclass(frozen=True)
+class BookingChanged(Event):
+    """A booking was made, moved or cancelled: the provider's chat is told."""
+
+    number: str
+    change: str  # made | moved | cancelled
+    reason: str = ""

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, Self
 
+from domain.bookings import Booking
+from domain.bookings import Status as BookingStatus
 from domain.events import Event
 from domain.reports import Report, Status
 from domain.residents import Resident
@@ -100,6 +102,23 @@ class AuditLog(Protocol):
     def entries(self, subject: str) -> list[tuple[str, str, datetime]]: ...
 
 
+# --- bookings ---------------------------------------------------------------------------
+class BookingRepository(Protocol):
+    def next_number(self, prefix: str, day: datetime) -> str: ...
+    def take_place(self, service: str, start: datetime, capacity: int) -> bool: ...
+    def release_place(self, service: str, start: datetime) -> None: ...
+    def taken(self, service: str, starts: Iterable[datetime]) -> dict[datetime, int]: ...
+    def add(self, booking: Booking) -> None: ...
+    def save(self, booking: Booking) -> None: ...
+    def get(self, number: str) -> Booking | None: ...
+    def by_key(self, key: str) -> Booking | None: ...
+    def list(
+        self, *, user_id: int | None = None, service: str | None = None,
+        statuses: Iterable[BookingStatus] | None = None, since: datetime | None = None,
+        until: datetime | None = None, limit: int = 100,
+    ) -> list[Booking]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything in it is written together, or nothing is."""
 
@@ -109,6 +128,7 @@ class UnitOfWork(Protocol):
     conversations: ConversationStore
     outbox: Outbox
     audit: AuditLog
+    bookings: BookingRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from domain.events import Event
 from domain.ports import (
     AuditLog,
+    BookingRepository,
     ConversationStore,
     Outbox,
     ReportRepository,
@@ -18,6 +19,7 @@ from domain.ports import (
     StaffRepository,
     UnitOfWork,
 )
+from storage.bookings import SqlBookingRepository
 from storage.crypto import Crypto
 from storage.people import SqlResidentRepository, SqlStaffRepository
 from storage.records import SqlAuditLog, SqlConversationStore, SqlOutbox
@@ -37,6 +39,7 @@ class SqlUnitOfWork:
     conversations: ConversationStore
     outbox: Outbox
     audit: AuditLog
+    bookings: BookingRepository
     session: Session
 
     def __init__(
@@ -67,6 +70,7 @@ class SqlUnitOfWork:
         self.conversations = SqlConversationStore(s, c)
         self.outbox = SqlOutbox(s, c)
         self.audit = SqlAuditLog(s)
+        self.bookings = SqlBookingRepository(s, c, self._zone)
         self._events = []
         return self
 

@@ -14,7 +14,7 @@ from bot.dialogue.flow import Flow, Routes
 from bot.dialogue.state import ChatState, close_idle_form, save_state
 from bot.dialogue.turn import Turn, reply
 from bot.events import Inbound, Reply
-from bot.flows import identity, info, report, staff, status, story
+from bot.flows import booking, identity, info, report, staff, status, story
 from domain.errors import DomainError, NotAllowed, NotFound
 from domain.ports import UnitOfWork
 
@@ -41,6 +41,7 @@ FLOWS: tuple[Flow, ...] = (
     status.FLOW,
     identity.FLOW,
     info.FLOW,
+    booking.FLOW,
 )
 ROUTES = Routes.of(FLOWS)
 

@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, Self
 
+from domain.bookings import Booking
+from domain.bookings import Status as BookingStatus
 from domain.errors import Conflict
 from domain.events import Event
 from domain.ports import OutboxMessage, UnitOfWork
@@ -229,6 +231,53 @@ class FakeAudit:
         return [(a, act, at) for a, act, s, at in self.rows if s == subject]
 
 
+# --- bookings (workstream "book") ----------------------------------------------------------
+class FakeBookings:
+    def __init__(self) -> None:
+        self.rows: dict[str, Booking] = {}
+        self.places: dict[tuple[str, datetime], int] = {}
+        self.numbers = FakeReports()  # the same day counter as report numbers
+
+    def next_number(self, prefix: str, day: datetime) -> str:
+        return self.numbers.next_number(prefix, day)
+
+    def take_place(self, service: str, start: datetime, capacity: int) -> bool:
+        if self.places.get((service, start), 0) >= capacity:
+            return False
+        self.places[(service, start)] = self.places.get((service, start), 0) + 1
+        return True
+
+    def release_place(self, service: str, start: datetime) -> None:
+        self.places[(service, start)] = max(0, self.places.get((service, start), 0) - 1)
+
+    def taken(self, service: str, starts: Iterable[datetime]) -> dict[datetime, int]:
+        return {s: self.places[(service, s)] for s in starts if (service, s) in self.places}
+
+    def add(self, booking: Booking) -> None:
+        booking.id = len(self.rows) + 1
+        self.rows[booking.number] = copy.deepcopy(booking)
+
+    def save(self, booking: Booking) -> None:
+        self.rows[booking.number] = copy.deepcopy(booking)
+
+    def get(self, number: str) -> Booking | None:
+        return copy.deepcopy(self.rows.get(number))
+
+    def by_key(self, key: str) -> Booking | None:
+        return next((copy.deepcopy(b) for b in self.rows.values() if b.key == key), None)
+
+    def list(self, *, user_id: int | None = None, service: str | None = None,
+             statuses: Iterable[BookingStatus] | None = None, since: datetime | None = None,
+             until: datetime | None = None, limit: int = 100) -> list[Booking]:
+        wanted = set(statuses) if statuses is not None else None
+        rows = [b for b in self.rows.values()
+                if (user_id is None or b.booker_user_id == user_id)
+                and (service is None or b.service == service)
+                and (wanted is None or b.status in wanted)
+                and (since is None or b.start >= since) and (until is None or b.start < until)]
+        return [copy.deepcopy(b) for b in sorted(rows, key=lambda b: (b.start, b.id or 0))][:limit]
+
+
 class FakeUnitOfWork:
     """Keeps everything in memory; `committed` counts real commits (outermost only)."""
 
@@ -239,6 +288,7 @@ class FakeUnitOfWork:
         self.conversations = FakeConversations()
         self.outbox = FakeOutbox()
         self.audit = FakeAudit()
+        self.bookings = FakeBookings()
         self.on_event = on_event
         self.events: list[Event] = []
         self.committed = 0

@@ -1,0 +1,140 @@
+"""Bookings by chat, in residents' own words over the terminal channel."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from bot.app import App
+from domain.bookings import Status
+from domain.usecases.residents import import_roster
+from tests.fixtures import (  # noqa: F401
+    _migrated,
+    app,
+    app_config,
+    clean_env,
+    config_file,
+    database_url,
+    make_config_file,
+)
+from tests.support.chat import Chat, Clock, queued, staffed
+
+NUMBER = re.compile(r"YY-\d{8}-\d{4}")
+CARE_CHAT = -1002000000031  # 颐养服务中心, the care services' provider
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()  # Monday 2026-11-30 10:00 in Shanghai
+
+
+@pytest.fixture
+def bot(app: App, clock: Clock) -> Iterator[App]:  # noqa: F811
+    import_roster(app.uow(), [{"姓名": "王秀英", "手机号": "13812345678", "小区": "翠微苑", "幢": "3",
+                               "单元": "2", "室": "302", "标签": "老年人"}],
+                  app.estate_lookup(), set(app.config.resident_tags))
+    yield staffed(app, clock)
+
+
+def book_for_mum(chat: Chat) -> str:
+    """The four-turn first booking for a parent; returns the booking number."""
+    out = chat.say("帮我妈约明天下午两点的助浴")
+    assert "姓名和手机号" in out
+    out = chat.say("王秀英 13812345678")
+    assert "服务：助浴" in out and "明天下午2:00" in out and "60元/次" in out
+    assert "换洗衣物" in out and "待社区核实" in out
+    out = chat.say("确认预约")
+    return NUMBER.search(out).group(0)  # type: ignore[union-attr]
+
+
+def test_a_first_booking_for_mum_takes_three_turns_and_tells_the_provider(bot: App) -> None:
+    chat = Chat(bot, 5001)
+    number = book_for_mum(chat)
+    with bot.uow() as uow:
+        saved = uow.bookings.get(number)
+    assert saved is not None and saved.service == "bathing" and saved.unverified
+    assert saved.beneficiary == "王秀英" and saved.beneficiary_id is not None
+    [card] = queued(bot, CARE_CHAT)
+    assert number in card.text and "【待核实】" in card.text and "翠微苑3幢2单元302室" in card.text
+    assert "13812345678" not in card.text  # masked
+
+
+def test_pressing_confirm_twice_books_once(bot: App) -> None:
+    chat = Chat(bot, 5002)
+    chat.say("帮我妈约明天下午两点的助浴")
+    chat.say("王秀英 13812345678")
+    confirm = chat.replies[-1].buttons[0][0].data
+    from bot.events import Inbound
+
+    press = Inbound(kind="button", chat_id=5002, user_id=5002, data=confirm)
+    first = bot.dialogue.handle(press)
+    bot.dialogue.handle(press)
+    assert NUMBER.search(first[-1].text)
+    with bot.uow() as uow:
+        assert len(uow.bookings.list(user_id=5002)) == 1
+
+
+def test_a_full_time_gets_the_three_nearest_free_slots(bot: App) -> None:
+    book_for_mum(Chat(bot, 5003))  # 助浴 has one place per slot: 14:00 is now full
+    chat = Chat(bot, 5004)
+    chat.say("给我爸约明天下午两点洗个澡")
+    out = chat.say("李大爷 13900001111")
+    assert "已经约满了" in out
+    labels = [b.text for row in chat.replies[-1].buttons for b in row]
+    assert labels[:3] == ["明天下午1:00", "明天下午3:00", "明天中午12:00"] or len(labels) >= 3
+    assert "明天下午2:00" not in labels
+
+
+def test_outside_hours_and_too_soon_say_why(bot: App) -> None:
+    chat = Chat(bot, 5005)
+    out = chat.say("我要约今天上午十一点的助浴给我妈")
+    assert "姓名和手机号" in out
+    out = chat.say("王秀英 13812345678")
+    assert "需要提前12小时预约" in out and "明天" in out
+
+
+def test_what_services_are_there_lists_them_by_group_in_pages(bot: App) -> None:
+    chat = Chat(bot, 5006)
+    out = chat.say("我要预约")
+    assert "第1/" in out and "【" in out
+    out = chat.say("下一页")
+    assert "第2/" in out
+
+
+def test_cancel_in_own_words_gives_the_place_back_and_tells_the_provider(bot: App) -> None:
+    chat = Chat(bot, 5007)
+    chat.say("帮我妈约明天上午十点修脚")
+    chat.say("王秀英 13812345678")
+    out = chat.say("确认预约")
+    number = NUMBER.search(out).group(0)  # type: ignore[union-attr]
+    out = chat.say("不用来修脚了 取消吧")
+    assert "确定取消 上门修剪脚指甲" in out
+    out = chat.say("确定取消")
+    assert "已取消" in out
+    with bot.uow() as uow:
+        saved = uow.bookings.get(number)
+    assert saved is not None and saved.status == Status.CANCELLED and "不用来修脚了" in saved.reason
+    assert any("【取消】" in m.text for m in queued(bot, CARE_CHAT))
+    other = Chat(bot, 5008)  # the place is free again
+    other.say("帮我妈约明天上午十点修脚")
+    assert "服务：上门修剪脚指甲" in other.say("李秀兰 13900002222")
+
+
+def test_the_booking_moves_with_its_button(bot: App) -> None:
+    chat = Chat(bot, 5009)
+    number = book_for_mum(chat)
+    chat.say("改时间")
+    out = chat.say("后天上午十点")
+    assert "已改到" in out and number in out
+    assert any("【改约】" in m.text for m in queued(bot, CARE_CHAT))
+
+
+def test_the_relative_booked_for_before_is_a_button_next_time(bot: App) -> None:
+    chat = Chat(bot, 5010)
+    book_for_mum(chat)
+    out = chat.say("我要约上门测血压")
+    assert "王秀英（母亲）" in out
+    out = chat.say("王秀英（母亲）")
+    assert "想约哪天几点" in out
