@@ -10,6 +10,7 @@ from bot import texts
 from bot.dialogue.state import ChatState, close_idle_form, save_state
 from bot.dialogue.turn import reply
 from bot.outbox import enqueue
+from domain.bookings import Status as BookingStatus
 from domain.usecases.handling import check_overdue, daily_digest
 
 if TYPE_CHECKING:
@@ -69,6 +70,29 @@ def send_digest(now: datetime | None = None) -> None:
         uow.commit()
 
 
+def send_reminders(now: datetime | None = None) -> int:
+    """The day before a visit: remind the booker (once per booking and time, even if run twice)."""
+    app = _app()
+    now = now or datetime.now(UTC)
+    tomorrow = now.astimezone(app.zone).date() + timedelta(days=1)
+    since = datetime.combine(tomorrow, datetime.min.time(), app.zone)
+    sent = 0
+    with app.uow() as uow:
+        for b in uow.bookings.list(statuses=[BookingStatus.BOOKED], since=since,
+                                   until=since + timedelta(days=1), limit=10000):
+            service = app.services.get(b.service)
+            if service is None:
+                continue
+            text = texts.BOOK_REMINDER.format(
+                service=service.name, when=texts.format_when(b.start, app.zone, now),
+                number=b.number)
+            enqueue(uow, b.booker_chat_id, reply(text),
+                    f"remind:{b.number}:{b.start.timestamp():.0f}", now)
+            sent += 1
+        uow.commit()
+    return sent
+
+
 def start_scheduler(app: App, scheduler: Any) -> Any:
     """Register the jobs on an APScheduler scheduler with a job store in our database."""
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -87,6 +111,9 @@ def start_scheduler(app: App, scheduler: Any) -> Any:
                       replace_existing=True)
     scheduler.add_job("bot.jobs:send_digest", "cron", hour=at.hour, minute=at.minute,
                       id="daily_digest", replace_existing=True)
+    remind = app.config.bookings.reminder_time  # a run missed while down fires within the grace
+    scheduler.add_job("bot.jobs:send_reminders", "cron", hour=remind.hour, minute=remind.minute,
+                      id="booking_reminders", replace_existing=True)
     scheduler.start()
     log.info("scheduler started with %d jobs", len(scheduler.get_jobs()))
     return scheduler

@@ -365,6 +365,7 @@ BOOK_MOVED = "已改到 {when}（{number}），服务人员那边我已经告诉
 BOOK_REASON_CANCEL = "预约人取消：{text}"
 BOOK_REASON_MOVE = "预约人改时间"
 BOOK_SLOT_GONE = "刚才这个时间被别人约走了。"
+BOOK_REMINDER = "提醒您：{when}有{service}（{number}）。要改时间或取消，直接跟我说。"
 WEEKDAY_RANGE = {(1, 2, 3, 4, 5): "工作日", (1, 2, 3, 4, 5, 6): "周一至周六",
                  (1, 2, 3, 4, 5, 6, 7): "每天"}
 

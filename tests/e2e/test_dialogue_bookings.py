@@ -138,3 +138,21 @@ def test_the_relative_booked_for_before_is_a_button_next_time(bot: App) -> None:
     assert "王秀英（母亲）" in out
     out = chat.say("王秀英（母亲）")
     assert "想约哪天几点" in out
+
+
+def test_the_booker_is_reminded_the_day_before_once(bot: App, clock: Clock) -> None:
+    from datetime import timedelta
+
+    from bot import jobs
+
+    chat = Chat(bot, 5011)
+    number = book_for_mum(chat)
+    jobs._APP = bot
+    try:
+        evening = clock.now + timedelta(hours=8)  # Monday 18:00: the visit is tomorrow
+        assert jobs.send_reminders(evening) == 1
+        jobs.send_reminders(evening + timedelta(minutes=30))  # a late run after a restart
+    finally:
+        jobs._APP = None
+    reminders = [m for m in queued(bot, 5011) if "提醒您" in m.text]
+    assert len(reminders) == 1 and number in reminders[0].text and "明天下午2:00" in reminders[0].text
