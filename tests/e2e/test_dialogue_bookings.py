@@ -156,3 +156,8 @@ def test_the_booker_is_reminded_the_day_before_once(bot: App, clock: Clock) -> N
         jobs._APP = None
     reminders = [m for m in queued(bot, 5011) if "提醒您" in m.text]
     assert len(reminders) == 1 and number in reminders[0].text and "明天下午2:00" in reminders[0].text
+
+
+def test_cancelling_with_nothing_booked_says_so_and_leads_on(bot: App) -> None:
+    out = Chat(bot, 5012).say("帮我取消上次的预约")
+    assert "没有要取消的预约" in out and "我要报修" in out
