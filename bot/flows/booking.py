@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from bot import texts
 from bot.callbacks import BOOKING, Callback
@@ -19,6 +20,9 @@ MOVE_FORM = "booking_move"
 SELF_WORDS = re.compile(r"我自己|给我|本人|自己")
 YES_WORDS = re.compile(r"^(确认|确定|好|好的|对|可以|行|没问题|是的?)")
 NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
+# Inside the form these keep the booking going; another intent this sure leaves it.
+STAY_INTENTS = frozenset({"book_service", "affirm", "deny", "out_of_scope", "greet", "thank"})
+SWITCH_CONFIDENCE = 0.8
 
 
 def start(t: Turn) -> None:
@@ -41,9 +45,18 @@ def _fill(t: Turn) -> None:
         s["who"] = "self"
     when = t.entity("time")
     if when:
-        at = datetime.fromisoformat(str(when["value"])).astimezone(UTC)
-        s.update(wanted=at.isoformat(), exact=when.get("grain") in ("hour", "minute"))
+        at, exact = _when(when)
+        s.update(wanted=at.isoformat(), exact=exact)
         s.pop("at", None)
+
+
+def _when(entity: dict[str, Any]) -> tuple[datetime, bool]:
+    """The time said, and whether it names an hour (后天 / 明天下午 are ranges: their start)."""
+    value = entity["value"]
+    if isinstance(value, dict):
+        return datetime.fromisoformat(str(value["from"])).astimezone(UTC), False
+    return (datetime.fromisoformat(str(value)).astimezone(UTC),
+            entity.get("grain") in ("hour", "minute"))
 
 
 def _advance(t: Turn) -> None:
@@ -66,6 +79,9 @@ def _place_time(t: Turn) -> None:
     if not s.get("wanted"):
         return view.ask_time(t, service, uc.alternatives(t.uow, service, t.now, t.now, t.app.zone))
     wanted = datetime.fromisoformat(s["wanted"])
+    local = wanted.astimezone(t.app.zone)
+    if not s.get("exact") and (local.hour, local.minute) == (0, 0):
+        wanted = local.replace(hour=service.start.hour, minute=service.start.minute)  # "后天"
     slot = service.snap(wanted, t.app.zone)
     problem = uc.check(t.uow, service, slot, t.now, t.app.zone) if s.get("exact") else None
     if s.get("exact") and problem is None:
@@ -89,7 +105,13 @@ def on_form_text(t: Turn) -> None:
         name = NAME.search(re.sub(r"\d", " ", rest))
         s.update(contact=str(phone["value"]), name=name.group(0) if name else "")
         return _advance(t)
+    before = dict(s)
     _fill(t)
+    if s == before and t.intent not in STAY_INTENTS and t.confidence >= SWITCH_CONFIDENCE:
+        t.state.end()  # clearly something else ("楼道灯坏了"): that request, not a re-ask
+        from bot.dialogue.engine import dispatch  # the engine owns intent routing
+
+        return dispatch(t, t.intent)
     return _advance(t)
 
 
@@ -146,8 +168,8 @@ def on_move_text(t: Turn) -> None:
     service = t.app.services[booking.service]
     if when is None:
         return view.ask_move(t, booking, service)
-    return _move_to(t, datetime.fromisoformat(str(when["value"])).astimezone(UTC),
-                    exact=when.get("grain") in ("hour", "minute"))
+    at, exact = _when(when)
+    return _move_to(t, at, exact=exact)
 
 
 def _move_to(t: Turn, wanted: datetime, *, exact: bool) -> None:

@@ -161,3 +161,21 @@ def test_the_booker_is_reminded_the_day_before_once(bot: App, clock: Clock) -> N
 def test_cancelling_with_nothing_booked_says_so_and_leads_on(bot: App) -> None:
     out = Chat(bot, 5012).say("帮我取消上次的预约")
     assert "没有要取消的预约" in out and "我要报修" in out
+
+
+def test_a_day_without_an_hour_offers_that_days_first_free_slots(bot: App) -> None:
+    chat = Chat(bot, 5013)
+    chat.say("给我妈约后天的助浴")
+    chat.say("王秀英 13812345678")
+    labels = [b.text for row in chat.replies[-1].buttons for b in row]
+    assert labels[:3] == ["12月2日（周三）上午9:00", "12月2日（周三）上午10:00", "12月2日（周三）上午11:00"]
+
+
+def test_something_else_said_mid_booking_is_that_request(bot: App) -> None:
+    chat = Chat(bot, 5014)
+    chat.say("我要预约")
+    out = chat.say("我家楼道灯坏了好几天了")
+    assert "请您核对一下" in out or "在哪个小区" in out
+    with bot.uow() as uow:
+        state, _ = uow.conversations.load(5014)  # type: ignore[misc]
+    assert state["form"] == "report"
