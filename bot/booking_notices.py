@@ -6,11 +6,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot import texts
+from bot.callbacks import LINK
 from bot.cards import place_label
 from bot.dialogue.turn import reply
 from bot.outbox import enqueue
 from domain.bookings import Booking
-from domain.events import BookingChanged
+from domain.events import BookingChanged, LinkAsked
 from domain.identity import mask_phone
 from domain.ports import UnitOfWork
 
@@ -32,7 +33,8 @@ def provider_card(app: App, uow: UnitOfWork, b: Booking) -> str:
     return texts.BOOK_PROVIDER_CARD.format(
         number=b.number, flag=texts.BOOK_FLAG_UNVERIFIED if b.unverified else "",
         service=service.name, when=texts.format_when(b.start, app.zone), who=who,
-        address=address, booker=mask_phone(booker.phone) if booker and booker.phone else "—")
+        address=address,
+        booker=mask_phone(booker.phone) if booker and booker.phone else texts.BOOK_BOOKER_UNKNOWN)
 
 
 def on_booking(app: App, uow: UnitOfWork, event: BookingChanged, now: datetime) -> None:
@@ -49,3 +51,25 @@ def on_booking(app: App, uow: UnitOfWork, event: BookingChanged, now: datetime) 
             reason=event.reason or "—")
     key = f"booking:{b.number}:{event.change}:{b.start.timestamp():.0f}"
     enqueue(uow, service.provider_chat, reply(text), key, now)
+
+
+def on_link(app: App, uow: UnitOfWork, event: LinkAsked, now: datetime) -> None:
+    """核实家属关系: a card for the staff chat; and the person named is asked if they use the chat."""
+    link = uow.bookings.get_link(event.link_id)
+    if link is None or link.id is None:
+        return
+    booker = uow.residents.by_user(link.booker_user_id)
+    masked = mask_phone(booker.phone) if booker and booker.phone else texts.BOOK_BOOKER_UNKNOWN
+    card = texts.BOOK_LINK_CARD.format(
+        booker=masked, name=link.name, phone=mask_phone(link.contact), relation=link.relation,
+        roster=texts.BOOK_LINK_ROSTER[link.resident_id is not None])
+    rows = [[LINK.button(texts.BOOK_LINK_YES, "ok", link.id),
+             LINK.button(texts.BOOK_LINK_NO, "no", link.id)]]
+    enqueue(uow, app.config.community.staff_chat_id, reply(card, rows), f"link:{link.id}", now)
+    person = uow.residents.get(link.resident_id) if link.resident_id else None
+    chat = (person.chat_id or person.user_id) if person else None
+    if chat:
+        ask = texts.BOOK_LINK_ASK_PERSON.format(booker=masked, relation=link.relation)
+        rows = [[LINK.button(texts.BOOK_LINK_PERSON_YES, "ok", link.id),
+                 LINK.button(texts.BOOK_LINK_PERSON_NO, "no", link.id)]]
+        enqueue(uow, chat, reply(ask, rows), f"link:{link.id}:person", now)

@@ -89,9 +89,10 @@ BOOKING = Namespace("bk", {
     "svc": ("code",), "page": ("id",), "who": ("code",), "at": ("id",), "yes": (), "no": (),
     "time": (), "cx": ("number",), "mv": ("number",), "cxy": ("number",), "keep": (),
 })
+LINK = Namespace("bl", {"ok": ("id",), "no": ("id",)})  # 核实家属关系: staff or the person served
 
 NAMESPACES: Mapping[str, Namespace] = {
-    ns.name: ns for ns in (STAFF, FORM, MENU, STATUS, PUBLIC, MY_DATA, BOOKING)}
+    ns.name: ns for ns in (STAFF, FORM, MENU, STATUS, PUBLIC, MY_DATA, BOOKING, LINK)}
 
 
 def decode(data: str | None) -> Callback | None:

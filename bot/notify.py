@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from bot import texts
-from bot.booking_notices import on_booking
+from bot.booking_notices import on_booking, on_link
 from bot.callbacks import STAFF
 from bot.cards import category_label, kind_label, place_label, rating_rows, staff_card
 from bot.dialogue.turn import reply
@@ -14,6 +14,7 @@ from bot.outbox import enqueue
 from domain.events import (
     BookingChanged,
     Event,
+    LinkAsked,
     ReportAssigned,
     ReportChanged,
     ReportFiled,
@@ -51,6 +52,8 @@ class Notifier:
             return self._resident(uow, event, now)
         if isinstance(event, BookingChanged):
             return on_booking(self.app, uow, event, now)
+        if isinstance(event, LinkAsked):
+            return on_link(self.app, uow, event, now)
         number = getattr(event, "number", None)
         report = uow.reports.get(number) if number else None
         if report is None:

@@ -334,6 +334,7 @@ BOOK_PREPARE = "请准备：{items}\n"
 BOOK_PLACE_HOME = "上门（登记的住址）"
 BOOK_WHO_SELF_LABEL = "您本人"
 BOOK_WHO_UNVERIFIED = "{name}（{relation}，待社区核实）"
+BOOK_WHO_VERIFIED = "{name}（{relation}）"
 BOOK_CONFIRM_BUTTON = "确认预约"
 BOOK_CHANGE_TIME_BUTTON = "换个时间"
 BOOK_CANCEL_BUTTON = "不约了"
@@ -348,6 +349,7 @@ BOOK_PROVIDER_CARD = (
 BOOK_PROVIDER_CHANGED = {
     "moved": "【改约】{number} {service}\n新时间：{when}\n原因：{reason}",
     "cancelled": "【取消】{number} {service} {when}\n原因：{reason}",
+    "verified": "【已核实】{number} {service} {when}：家属关系已核实。",
 }
 BOOK_FLAG_UNVERIFIED = "【待核实】"
 BOOK_ADDRESS_UNKNOWN = "名册上没有对上，请先核实后联系预约人"
@@ -365,6 +367,19 @@ BOOK_MOVED = "已改到 {when}（{number}），服务人员那边我已经告诉
 BOOK_REASON_CANCEL = "预约人取消：{text}"
 BOOK_REASON_MOVE = "预约人改时间"
 BOOK_SLOT_GONE = "刚才这个时间被别人约走了。"
+BOOK_LINK_CARD = (
+    "【核实家属关系】\n预约人（{booker}）说{name}（{phone}）是其{relation}。\n名册：{roster}\n"
+    "核实后，这位预约人给{name}的预约不再标“待核实”。")
+BOOK_LINK_ROSTER = {True: "姓名和手机号已对上", False: "没有对上，请先联系核实"}
+BOOK_LINK_ASK_PERSON = "{booker}说您是TA的{relation}，想帮您预约社区的上门服务。是您的家人吗？"
+BOOK_LINK_YES = "属实"
+BOOK_BOOKER_UNKNOWN = "未登记手机号"
+BOOK_LINK_NO = "不属实"
+BOOK_LINK_PERSON_YES = "是我的家人"
+BOOK_LINK_PERSON_NO = "不是"
+BOOK_LINK_DONE = {"confirmed": "已确认家属关系。", "denied": "已记下：不是家人。"}
+BOOK_LINK_TOLD = {"confirmed": "您和{name}的家属关系已核实，以后可以直接帮TA预约。",
+                  "denied": "您和{name}的家属关系没有核实通过，有疑问请联系社区。"}
 BOOK_REMINDER = "提醒您：{when}有{service}（{number}）。要改时间或取消，直接跟我说。"
 WEEKDAY_RANGE = {(1, 2, 3, 4, 5): "工作日", (1, 2, 3, 4, 5, 6): "周一至周六",
                  (1, 2, 3, 4, 5, 6, 7): "每天"}

@@ -138,3 +138,24 @@ class Booking:
         """Still to happen."""
         return self.status == Status.BOOKED
 
+
+
+@dataclass
+class BeneficiaryLink:
+    """家属代办: a chat user says a person is their relative; staff or that person confirm it."""
+
+    booker_user_id: int
+    booker_chat_id: int
+    name: str  # as the booker gave it (encrypted at rest)
+    contact: str  # the phone the booker gave (encrypted at rest)
+    relation: str
+    resident_id: int | None = None  # the roster entry name and phone matched, if any
+    status: str = "pending"  # pending | confirmed | denied
+    id: int | None = None
+    created_at: datetime | None = None
+    decided_by: str = ""
+
+    @property
+    def confirmed(self) -> bool:
+        """Staff, or the person served, said the link is true."""
+        return self.status == "confirmed"

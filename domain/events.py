@@ -65,3 +65,10 @@ class BookingChanged(Event):
     number: str
     change: str  # made | moved | cancelled
     reason: str = ""
+
+
+@dataclass(frozen=True)
+class LinkAsked(Event):
+    """A relative asked to book for someone: staff (and the person, if in the chat) confirm."""
+
+    link_id: int

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -21,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from domain.bookings import Booking, Status
+from domain.bookings import BeneficiaryLink, Booking, Status
 from storage.crypto import Crypto
 from storage.models import Base
 from storage.reports import take_number
@@ -61,6 +62,22 @@ class BookingRow(Base):
     staff_note_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     rating: Mapped[int | None] = mapped_column(Integer)
     comment_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]
+
+
+class BeneficiaryLinkRow(Base):
+    __tablename__ = "beneficiary_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    booker_user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    booker_chat_id: Mapped[int] = mapped_column(BigInteger)
+    name_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    contact_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    relation: Mapped[str] = mapped_column(String(16), default="")
+    resident_id: Mapped[int | None] = mapped_column(
+        ForeignKey("residents.id", ondelete="SET NULL"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    decided_by: Mapped[str] = mapped_column(String(32), default="")
     created_at: Mapped[datetime]
 
 
@@ -176,3 +193,45 @@ class SqlBookingRepository:
         if until is not None:
             stmt = stmt.where(BookingRow.start < until)
         return [self._to_domain(r) for r in self.session.scalars(stmt.limit(limit))]
+
+    # --- beneficiary links (家属代办) ---
+    def _fill_link(self, row: BeneficiaryLinkRow, link: BeneficiaryLink) -> None:
+        row.booker_user_id, row.booker_chat_id = link.booker_user_id, link.booker_chat_id
+        row.name_enc, row.contact_enc = self.crypto.encrypt(link.name), self.crypto.encrypt(link.contact)
+        row.relation, row.resident_id = link.relation, link.resident_id
+        row.status, row.decided_by = link.status, link.decided_by
+
+    def _link(self, row: BeneficiaryLinkRow) -> BeneficiaryLink:
+        c = self.crypto
+        return BeneficiaryLink(
+            id=row.id, booker_user_id=row.booker_user_id, booker_chat_id=row.booker_chat_id,
+            name=c.decrypt(row.name_enc) or "", contact=c.decrypt(row.contact_enc) or "",
+            relation=row.relation, resident_id=row.resident_id, status=row.status,
+            decided_by=row.decided_by, created_at=row.created_at)
+
+    def add_link(self, link: BeneficiaryLink) -> None:
+        """Insert a new link (its id is set)."""
+        row = BeneficiaryLinkRow(created_at=link.created_at)
+        self._fill_link(row, link)
+        self.session.add(row)
+        self.session.flush()
+        link.id = row.id
+
+    def save_link(self, link: BeneficiaryLink) -> None:
+        """Write a decided link."""
+        row = self.session.get(BeneficiaryLinkRow, link.id)
+        assert row is not None
+        self._fill_link(row, link)
+        self.session.flush()
+
+    def get_link(self, link_id: int) -> BeneficiaryLink | None:
+        """A link by id."""
+        row = self.session.get(BeneficiaryLinkRow, link_id)
+        return self._link(row) if row else None
+
+    def links_of(self, user_id: int) -> builtins.list[BeneficiaryLink]:
+        """The people this user said they book for, oldest first."""
+        rows = self.session.scalars(select(BeneficiaryLinkRow)
+                                    .where(BeneficiaryLinkRow.booker_user_id == user_id)
+                                    .order_by(BeneficiaryLinkRow.id))
+        return [self._link(r) for r in rows]

@@ -8,11 +8,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot import texts
-from bot.callbacks import BOOKING, Callback
+from bot.callbacks import BOOKING, LINK, Callback
 from bot.dialogue.flow import Flow
 from bot.dialogue.turn import Turn
+from bot.flows import beneficiary
 from bot.flows import booking_view as view
 from domain.bookings import SlotUnavailable, Status
+from domain.usecases import beneficiaries
 from domain.usecases import bookings as uc
 
 FORM = "booking"
@@ -66,7 +68,11 @@ def _advance(t: Turn) -> None:
     if not s.get("who"):
         return view.ask_who(t)
     if (s["who"] != "self" or t.resident is None) and not s.get("contact"):
-        return view.ask_person(t)
+        known = [p for p in view.past_people(t) if p["relation"] == s.get("relation")]
+        if s["who"] != "self" and len(known) == 1:
+            s.update(known[0])  # "帮我妈…" and one 妈 linked before: nothing to ask
+        else:
+            return view.ask_person(t)
     if not s.get("at"):
         return _place_time(t)
     return view.confirm(t)
@@ -123,17 +129,18 @@ def submit(t: Turn) -> None:
     service = t.app.services[s["svc"]]
     resident = t.resident
     mine = s["who"] == "self" and resident is not None
-    match = None if mine else t.uow.residents.by_phone(s["contact"])
-    # The roster is checked quietly: the booker is told the same whatever it says.
-    matched = match if match is not None and match.name == s.get("name") else None
+    # The roster is checked quietly (in the link): the booker is told the same whatever it says.
+    link = None if mine else beneficiaries.link_for(
+        t.uow, t.event.user_id, t.event.chat_id, s.get("name", ""), s.get("contact", ""),
+        s.get("relation", "") if s["who"] != "self" else "本人", t.now)
     req = uc.Request(
         service=service, start=datetime.fromisoformat(s["at"]),
         booker_user_id=t.event.user_id, booker_chat_id=t.event.chat_id, key=s["key"],
         beneficiary=resident.name if mine and resident else s.get("name", ""),
         contact="" if mine else s.get("contact", ""),
         relation="" if s["who"] == "self" else s.get("relation", ""),
-        beneficiary_id=resident.id if mine and resident else (matched.id if matched else None),
-        unverified=not mine)
+        beneficiary_id=resident.id if mine and resident else (link.resident_id if link else None),
+        unverified=link is not None and not link.confirmed)
     try:
         booking = uc.book(t.uow, req, t.now, t.app.zone)
     except SlotUnavailable as exc:
@@ -200,6 +207,8 @@ def on_button(t: Turn, cb: Callback) -> None:
             t.state.start(FORM, {"key": uuid.uuid4().hex[:16]})
         t.state.slots["svc"] = cb.arg()
         return _advance(t)
+    if cb.ns == LINK.name:
+        return beneficiary.on_button(t, cb)
     if a in ("cx", "mv", "cxy", "keep"):
         return _on_booking_button(t, cb)
     if t.state.form == MOVE_FORM and a == "at":
@@ -256,5 +265,5 @@ FLOW = Flow(
     name="booking",
     intents={"book_service": start, "cancel_booking": cancel_asked},
     forms={FORM: on_form_text, MOVE_FORM: on_move_text},
-    buttons=(BOOKING,), on_button=on_button,
+    buttons=(BOOKING, LINK), on_button=on_button,
 )

@@ -66,13 +66,10 @@ def ask_service(t: Turn, page: int) -> None:
 
 
 def past_people(t: Turn) -> list[dict[str, Any]]:
-    """The relatives this user booked for before, in first-booked order (offered as buttons)."""
-    seen: dict[tuple[str, str], dict[str, Any]] = {}
-    for b in t.uow.bookings.list(user_id=t.event.user_id, limit=200):
-        if b.relation and (b.beneficiary, b.contact) not in seen:
-            seen[(b.beneficiary, b.contact)] = {
-                "relation": b.relation, "name": b.beneficiary, "contact": b.contact}
-    return list(seen.values())[:4]
+    """The relatives this user linked to before, oldest first (offered as buttons)."""
+    return [{"relation": x.relation, "name": x.name, "contact": x.contact, "confirmed": x.confirmed}
+            for x in t.uow.bookings.links_of(t.event.user_id)
+            if x.status != "denied" and x.relation != "本人"][:4]
 
 
 def ask_who(t: Turn) -> None:
@@ -89,7 +86,9 @@ def ask_person(t: Turn) -> None:
     """Name and phone of the person served, checked quietly against the roster."""
     s = t.state.slots
     who = "您" if s.get("who") == "self" else f"您{s.get('relation') or '家人'}"
-    _ask(t, "person", texts.BOOK_ASK_PERSON.format(who=who))
+    people = [BOOKING.button(f"{p['name']}（{p['relation']}）", "who", f"L{i}")
+              for i, p in enumerate(past_people(t))] if s.get("who") != "self" else []
+    _ask(t, "person", texts.BOOK_ASK_PERSON.format(who=who), grid_rows(people, 2))
 
 
 def slot_rows(slots: list[datetime], t: Turn) -> ButtonRows:
@@ -129,7 +128,8 @@ def who_label(s: dict[str, Any]) -> str:
     if s.get("who") == "self" and not s.get("contact"):
         return texts.BOOK_WHO_SELF_LABEL
     relation = s.get("relation") or "本人"
-    return texts.BOOK_WHO_UNVERIFIED.format(name=s.get("name") or relation, relation=relation)
+    template = texts.BOOK_WHO_VERIFIED if s.get("confirmed") else texts.BOOK_WHO_UNVERIFIED
+    return template.format(name=s.get("name") or relation, relation=relation)
 
 
 def confirm(t: Turn) -> None:

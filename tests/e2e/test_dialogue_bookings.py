@@ -179,3 +179,52 @@ def test_something_else_said_mid_booking_is_that_request(bot: App) -> None:
     with bot.uow() as uow:
         state, _ = uow.conversations.load(5014)  # type: ignore[misc]
     assert state["form"] == "report"
+
+
+# --- 家属代办 ------------------------------------------------------------------------------
+
+STAFF_CHAT = -1002000000001
+SECRETARY = 700000001
+
+
+def press(bot: App, chat_id: int, user_id: int, data: str) -> list[str]:
+    from bot.events import Inbound
+
+    replies = bot.dialogue.handle(Inbound(kind="button", chat_id=chat_id, user_id=user_id, data=data))
+    return [r.text or r.notice for r in replies]
+
+
+def test_a_stranger_hears_the_same_whether_name_and_phone_matched(bot: App) -> None:
+    real, stranger = Chat(bot, 5020), Chat(bot, 5021)
+    for chat, who in ((real, "王秀英 13812345678"), (stranger, "王秀英 13987654321")):
+        chat.say("帮我妈约明天上午十点的上门测血压")
+        chat.say(who)
+        chat.say("确认预约")
+    assert NUMBER.sub("N", real.replies[-1].text) == NUMBER.sub("N", stranger.replies[-1].text)
+    cards = [m.text for m in queued(bot, STAFF_CHAT) if "核实家属关系" in m.text]
+    assert len(cards) == 2
+    assert any("已对上" in c for c in cards) and any("没有对上" in c for c in cards)
+
+
+def test_staff_confirm_the_relation_and_the_booking_loses_its_mark(bot: App) -> None:
+    chat = Chat(bot, 5022)
+    number = book_for_mum(chat)
+    [card] = [m for m in queued(bot, STAFF_CHAT) if "核实家属关系" in m.text]
+    ok = card.buttons[0][0].data
+    assert press(bot, STAFF_CHAT, 5099, ok) != ["已确认家属关系。"]  # not staff: refused
+    assert press(bot, STAFF_CHAT, SECRETARY, ok) == ["已确认家属关系。"]
+    with bot.uow() as uow:
+        saved = uow.bookings.get(number)
+    assert saved is not None and not saved.unverified
+    assert any("【已核实】" in m.text and number in m.text for m in queued(bot, CARE_CHAT))
+    assert any("已核实" in m.text for m in queued(bot, 5022))
+    out = chat.say("帮我妈约后天上午十点的上门测血压")  # next time: no questions, no 待核实
+    assert "给谁：王秀英（母亲）\n" in out and "请您核对一下" in out
+
+
+def test_the_parent_in_the_chat_confirms_it_themselves(bot: App) -> None:
+    mum = Chat(bot, 5030)
+    mum.say("/contact 13812345678")
+    book_for_mum(Chat(bot, 5031))
+    [ask] = [m for m in queued(bot, 5030) if "是您的家人吗" in m.text]
+    assert press(bot, 5030, 5030, ask.buttons[0][0].data) == ["已确认家属关系。"]

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, Self
 
-from domain.bookings import Booking
+from domain.bookings import BeneficiaryLink, Booking
 from domain.bookings import Status as BookingStatus
 from domain.errors import Conflict
 from domain.events import Event
@@ -237,6 +237,7 @@ class FakeBookings:
         self.rows: dict[str, Booking] = {}
         self.places: dict[tuple[str, datetime], int] = {}
         self.numbers = FakeReports()  # the same day counter as report numbers
+        self.links: dict[int, BeneficiaryLink] = {}
 
     def next_number(self, prefix: str, day: datetime) -> str:
         return self.numbers.next_number(prefix, day)
@@ -276,6 +277,20 @@ class FakeBookings:
                 and (wanted is None or b.status in wanted)
                 and (since is None or b.start >= since) and (until is None or b.start < until)]
         return [copy.deepcopy(b) for b in sorted(rows, key=lambda b: (b.start, b.id or 0))][:limit]
+
+    def add_link(self, link: BeneficiaryLink) -> None:
+        link.id = len(self.links) + 1
+        self.links[link.id] = copy.deepcopy(link)
+
+    def save_link(self, link: BeneficiaryLink) -> None:
+        assert link.id in self.links
+        self.links[link.id] = copy.deepcopy(link)
+
+    def get_link(self, link_id: int) -> BeneficiaryLink | None:
+        return copy.deepcopy(self.links.get(link_id))
+
+    def links_of(self, user_id: int) -> list[BeneficiaryLink]:
+        return [copy.deepcopy(x) for x in self.links.values() if x.booker_user_id == user_id]
 
 
 class FakeUnitOfWork:

@@ -55,9 +55,34 @@ def upgrade() -> None:
     )
     for column in ('service', 'start', 'status', 'booker_user_id', 'beneficiary_id'):
         op.create_index(op.f(f'ix_bookings_{column}'), 'bookings', [column], unique=False)
+    # 家属代办: who said they book for whom, and whether staff or that person confirmed it.
+    op.create_table(
+        'beneficiary_links',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('booker_user_id', sa.BigInteger(), nullable=False),
+        sa.Column('booker_chat_id', sa.BigInteger(), nullable=False),
+        sa.Column('name_enc', sa.LargeBinary(), nullable=True),
+        sa.Column('contact_enc', sa.LargeBinary(), nullable=True),
+        sa.Column('relation', sa.String(length=16), nullable=False),
+        sa.Column('resident_id', sa.Integer(), nullable=True),
+        sa.Column('status', sa.String(length=16), nullable=False),
+        sa.Column('decided_by', sa.String(length=32), nullable=False),
+        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(['resident_id'], ['residents.id'],
+                                name=op.f('fk_beneficiary_links_resident_id_residents'),
+                                ondelete='SET NULL'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_beneficiary_links')),
+    )
+    op.create_index(op.f('ix_beneficiary_links_booker_user_id'), 'beneficiary_links',
+                    ['booker_user_id'], unique=False)
+    op.create_index(op.f('ix_beneficiary_links_resident_id'), 'beneficiary_links',
+                    ['resident_id'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_beneficiary_links_resident_id'), table_name='beneficiary_links')
+    op.drop_index(op.f('ix_beneficiary_links_booker_user_id'), table_name='beneficiary_links')
+    op.drop_table('beneficiary_links')
     for column in ('service', 'start', 'status', 'booker_user_id', 'beneficiary_id'):
         op.drop_index(op.f(f'ix_bookings_{column}'), table_name='bookings')
     op.drop_table('bookings')
