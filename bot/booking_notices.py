@@ -30,11 +30,13 @@ def provider_card(app: App, uow: UnitOfWork, b: Booking) -> str:
     if b.contact:
         who += f" {mask_phone(b.contact)}"
     booker = uow.residents.by_user(b.booker_user_id)
+    note = texts.BOOK_PROVIDER_NOTE.format(note=b.note) if b.note else ""
     return texts.BOOK_PROVIDER_CARD.format(
         number=b.number, flag=texts.BOOK_FLAG_UNVERIFIED if b.unverified else "",
         service=service.name, when=texts.format_when(b.start, app.zone), who=who,
         address=address,
-        booker=mask_phone(booker.phone) if booker and booker.phone else texts.BOOK_BOOKER_UNKNOWN)
+        booker=mask_phone(booker.phone) if booker and booker.phone else texts.BOOK_BOOKER_UNKNOWN
+    ) + note
 
 
 def on_booking(app: App, uow: UnitOfWork, event: BookingChanged, now: datetime) -> None:

@@ -352,6 +352,7 @@ BOOK_PROVIDER_CHANGED = {
     "verified": "【已核实】{number} {service} {when}：家属关系已核实。",
 }
 BOOK_FLAG_UNVERIFIED = "【待核实】"
+BOOK_PROVIDER_NOTE = "\n请注意：{note}"
 BOOK_ADDRESS_UNKNOWN = "名册上没有对上，请先核实后联系预约人"
 BOOK_MINE_NONE = "您现在没有要取消的预约。"
 BOOK_PICK_MINE = "您要{action}哪一个预约？"

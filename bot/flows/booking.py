@@ -25,6 +25,9 @@ NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
 # Inside the form these keep the booking going; another intent this sure leaves it.
 STAY_INTENTS = frozenset({"book_service", "affirm", "deny", "out_of_scope", "greet", "thank"})
 SWITCH_CONFIDENCE = 0.8
+# What the provider should know: mobility, hearing, sight, memory (kept as the booker said it).
+NOTE_WORDS = re.compile(r"腿脚|行动不便|走不了|坐轮椅|轮椅|卧床|瘫|耳朵|耳背|听不见|听力|眼睛|看不见|糊涂|记性|痴呆")
+CLAUSES = re.compile(r"[\s，,。.!！;；]+")
 
 
 def start(t: Turn) -> None:
@@ -40,6 +43,9 @@ def _fill(t: Turn) -> None:
     svc = t.entity("service")
     if svc and (service := t.app.service_named(str(svc["value"]))):
         s["svc"] = service.code
+    notes = [c for c in CLAUSES.split(t.event.text) if NOTE_WORDS.search(c)]
+    if notes:
+        s["note"] = "，".join(notes)[:100]  # for the provider: how to help this person
     rel = t.entity("relation")
     if rel:
         s.update(who="family", relation=str(rel["value"]))
@@ -140,7 +146,7 @@ def submit(t: Turn) -> None:
         contact="" if mine else s.get("contact", ""),
         relation="" if s["who"] == "self" else s.get("relation", ""),
         beneficiary_id=resident.id if mine and resident else (link.resident_id if link else None),
-        unverified=link is not None and not link.confirmed)
+        unverified=link is not None and not link.confirmed, note=s.get("note", ""))
     try:
         booking = uc.book(t.uow, req, t.now, t.app.zone)
     except SlotUnavailable as exc:

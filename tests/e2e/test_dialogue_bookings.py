@@ -228,3 +228,12 @@ def test_the_parent_in_the_chat_confirms_it_themselves(bot: App) -> None:
     book_for_mum(Chat(bot, 5031))
     [ask] = [m for m in queued(bot, 5030) if "是您的家人吗" in m.text]
     assert press(bot, 5030, 5030, ask.buttons[0][0].data) == ["已确认家属关系。"]
+
+
+def test_mobility_said_in_passing_reaches_the_provider(bot: App) -> None:
+    chat = Chat(bot, 5040)
+    chat.say("给我妈约明天上午十点的上门测血压 她腿脚不方便 耳朵也有点背")
+    chat.say("王秀英 13812345678")
+    chat.say("确认预约")
+    [card] = queued(bot, CARE_CHAT)
+    assert "请注意：她腿脚不方便，耳朵也有点背" in card.text
