@@ -6,12 +6,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot import texts
-from bot.callbacks import LINK
+from bot.callbacks import BOOKING, LINK
 from bot.cards import place_label
 from bot.dialogue.turn import reply
 from bot.outbox import enqueue
 from domain.bookings import Booking
-from domain.events import BookingChanged, LinkAsked
+from domain.events import BookingChanged, LinkAsked, VisitMarked, VisitRated
 from domain.identity import mask_phone
 from domain.ports import UnitOfWork
 
@@ -45,14 +45,17 @@ def on_booking(app: App, uow: UnitOfWork, event: BookingChanged, now: datetime) 
     service = app.services.get(b.service) if b else None
     if b is None or service is None or service.provider_chat is None:
         return
+    rows: list[list[tuple[str, str]]] = []
     if event.change == "made":
         text = provider_card(app, uow, b)
+        rows = [[BOOKING.button(texts.BOOK_VISIT_DONE_BUTTON, "vd", b.number),
+                 BOOKING.button(texts.BOOK_VISIT_NOSHOW_BUTTON, "vn", b.number)]]
     else:
         text = texts.BOOK_PROVIDER_CHANGED[event.change].format(
             number=b.number, service=service.name, when=texts.format_when(b.start, app.zone),
             reason=event.reason or "—")
     key = f"booking:{b.number}:{event.change}:{b.start.timestamp():.0f}"
-    enqueue(uow, service.provider_chat, reply(text), key, now)
+    enqueue(uow, service.provider_chat, reply(text, rows), key, now)
 
 
 def on_link(app: App, uow: UnitOfWork, event: LinkAsked, now: datetime) -> None:
@@ -75,3 +78,49 @@ def on_link(app: App, uow: UnitOfWork, event: LinkAsked, now: datetime) -> None:
         rows = [[LINK.button(texts.BOOK_LINK_PERSON_YES, "ok", link.id),
                  LINK.button(texts.BOOK_LINK_PERSON_NO, "no", link.id)]]
         enqueue(uow, chat, reply(ask, rows), f"link:{link.id}:person", now)
+
+
+def on_visit(app: App, uow: UnitOfWork, event: VisitMarked | VisitRated, now: datetime) -> None:
+    """A done visit: the booker is asked for stars; ≤ 2 stars or 不耐心 reach the 社工 at once."""
+    b = uow.bookings.get(event.number)
+    service = app.services.get(b.service) if b else None
+    if b is None or service is None:
+        return
+    when = texts.format_when(b.start, app.zone)
+    if isinstance(event, VisitMarked):
+        if event.done:
+            rows = [[BOOKING.button(f"{n}分", "rate", b.number, n) for n in range(1, 6)]]
+            enqueue(uow, b.booker_chat_id, reply(texts.BOOK_RATE_ASK.format(
+                service=service.name, when=when), rows), f"rate-ask:{b.number}", now)
+        return
+    if event.stars is not None and event.stars <= 2:
+        what = texts.BOOK_QUALITY_STARS.format(stars=event.stars, comment=b.comment)
+    elif event.patience == "no":
+        what = texts.BOOK_QUALITY_PATIENCE
+    else:
+        return
+    text = texts.BOOK_QUALITY_ALERT.format(number=b.number, service=service.name, when=when,
+                                           what=what)
+    for worker in uow.staff.list():
+        if worker.role == "社工" and worker.user_id:
+            enqueue(uow, worker.user_id, reply(text),
+                    f"quality:{b.number}:{event.stars}:{event.patience}:{worker.code}", now)
+
+
+def ask_patience(app: App, uow: UnitOfWork, b: Booking, now: datetime) -> None:
+    """服务人员耐心吗: in the served person's own chat, else staff call them and press for them."""
+    service = app.services.get(b.service)
+    if service is None:
+        return
+    rows = [[BOOKING.button(label, "pat", b.number, code)
+             for code, label in texts.BOOK_PATIENCE.items()]]
+    served = uow.residents.get(b.beneficiary_id) if b.beneficiary_id else None
+    chat = (served.chat_id or served.user_id) if served else None
+    if chat:
+        text = texts.BOOK_PATIENCE_ASK.format(service=service.name)
+    else:
+        chat = app.config.community.staff_chat_id
+        text = texts.BOOK_PATIENCE_ASK_STAFF.format(
+            number=b.number, service=service.name, when=texts.format_when(b.start, app.zone),
+            name=b.beneficiary or "—", phone=mask_phone(b.contact) if b.contact else "—")
+    enqueue(uow, chat, reply(text, rows), f"patience:{b.number}", now)

@@ -88,6 +88,8 @@ MY_DATA = Namespace("me", {"share": (), "erase": (), "erase_yes": ()})
 BOOKING = Namespace("bk", {
     "svc": ("code",), "page": ("id",), "who": ("code",), "at": ("id",), "yes": (), "no": (),
     "time": (), "cx": ("number",), "mv": ("number",), "cxy": ("number",), "keep": (),
+    # after the visit: 已上门 / 未上门 (provider), stars (booker), patience (person served)
+    "vd": ("number",), "vn": ("number",), "rate": ("number", "stars"), "pat": ("number", "code"),
 })
 LINK = Namespace("bl", {"ok": ("id",), "no": ("id",)})  # 核实家属关系: staff or the person served
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot import texts
+from bot.booking_notices import ask_patience
 from bot.dialogue.state import ChatState, close_idle_form, save_state
 from bot.dialogue.turn import reply
 from bot.outbox import enqueue
@@ -93,6 +94,22 @@ def send_reminders(now: datetime | None = None) -> int:
     return sent
 
 
+def ask_quality(now: datetime | None = None) -> int:
+    """A few days after a done visit, ask the person served whether the worker was patient."""
+    app = _app()
+    now = now or datetime.now(UTC)
+    due = now - timedelta(days=app.config.bookings.quality_check_days)
+    asked = 0
+    with app.uow() as uow:
+        for b in uow.bookings.list(statuses=[BookingStatus.DONE], since=due - timedelta(days=7),
+                                   until=due, limit=10000):
+            if not b.patience:
+                ask_patience(app, uow, b, now)  # once: the outbox key is the booking's
+                asked += 1
+        uow.commit()
+    return asked
+
+
 def start_scheduler(app: App, scheduler: Any) -> Any:
     """Register the jobs on an APScheduler scheduler with a job store in our database."""
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -112,6 +129,8 @@ def start_scheduler(app: App, scheduler: Any) -> Any:
     scheduler.add_job("bot.jobs:send_digest", "cron", hour=at.hour, minute=at.minute,
                       id="daily_digest", replace_existing=True)
     remind = app.config.bookings.reminder_time  # a run missed while down fires within the grace
+    scheduler.add_job("bot.jobs:ask_quality", "cron", hour=10, minute=0, id="booking_quality",
+                      replace_existing=True)
     scheduler.add_job("bot.jobs:send_reminders", "cron", hour=remind.hour, minute=remind.minute,
                       id="booking_reminders", replace_existing=True)
     scheduler.start()

@@ -353,6 +353,23 @@ BOOK_PROVIDER_CHANGED = {
 }
 BOOK_FLAG_UNVERIFIED = "【待核实】"
 BOOK_PROVIDER_NOTE = "\n请注意：{note}"
+BOOK_VISIT_DONE_BUTTON = "已上门"
+BOOK_VISIT_NOSHOW_BUTTON = "未上门"
+BOOK_VISIT_MARKED = {"done": "已记为已上门。", "noshow": "已记为未上门。"}
+BOOK_VISIT_NOT_YOURS = "只有服务方或社区工作人员可以标记。"
+BOOK_RATE_ASK = "{service}（{when}）做完了。您满意吗？请打个分："
+BOOK_RATED = "谢谢您的{stars}分！想补充几句的话，直接打字告诉我。"
+BOOK_COMMENT_SAVED = "收到，谢谢您！"
+BOOK_NO_COMMENT = "不用了"
+BOOK_PATIENCE_ASK = "前几天社区安排的{service}，服务人员耐心吗？"
+BOOK_PATIENCE_ASK_STAFF = (
+    "【服务回访】{number} {service}（{when}）\n"
+    "请打电话问{name}（{phone}）：服务人员耐心吗？问好后点下面的按钮。")
+BOOK_PATIENCE = {"yes": "耐心", "fair": "一般", "no": "不耐心"}
+BOOK_PATIENCE_THANKS = "谢谢您告诉我们！"
+BOOK_QUALITY_ALERT = "【服务质量】{number} {service}（{when}）\n{what}\n请社工跟进。"
+BOOK_QUALITY_STARS = "预约人评价：{stars}分。{comment}"
+BOOK_QUALITY_PATIENCE = "被服务人说：服务人员不耐心。"
 BOOK_ADDRESS_UNKNOWN = "名册上没有对上，请先核实后联系预约人"
 BOOK_MINE_NONE = "您现在没有要取消的预约。"
 BOOK_PICK_MINE = "您要{action}哪一个预约？"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -131,7 +131,7 @@ class Booking:
     staff_note: str = ""
     rating: int | None = None
     comment: str = ""
-    history: list[tuple[str, str, datetime]] = field(default_factory=list)
+    patience: str = ""  # the person served, asked afterwards: yes | fair | no (§6.1)
 
     @property
     def active(self) -> bool:

@@ -62,6 +62,7 @@ class BookingRow(Base):
     staff_note_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     rating: Mapped[int | None] = mapped_column(Integer)
     comment_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    patience: Mapped[str] = mapped_column(String(8), default="")
     created_at: Mapped[datetime]
 
 
@@ -139,7 +140,7 @@ class SqlBookingRepository:
         row.relation, row.beneficiary_id, row.unverified = b.relation, b.beneficiary_id, b.unverified
         row.note_enc, row.reason_enc = c.encrypt(b.note), c.encrypt(b.reason)
         row.staff_note_enc, row.comment_enc = c.encrypt(b.staff_note), c.encrypt(b.comment)
-        row.rating = b.rating
+        row.rating, row.patience = b.rating, b.patience
 
     def _to_domain(self, row: BookingRow) -> Booking:
         c = self.crypto
@@ -151,7 +152,8 @@ class SqlBookingRepository:
             relation=row.relation, beneficiary_id=row.beneficiary_id, unverified=row.unverified,
             note=c.decrypt(row.note_enc) or "", reason=c.decrypt(row.reason_enc) or "",
             staff_note=c.decrypt(row.staff_note_enc) or "", rating=row.rating,
-            comment=c.decrypt(row.comment_enc) or "", created_at=row.created_at)
+            comment=c.decrypt(row.comment_enc) or "", patience=row.patience or "",
+            created_at=row.created_at)
 
     def add(self, booking: Booking) -> None:
         """Insert a new booking (its id is set)."""

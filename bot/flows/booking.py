@@ -11,7 +11,7 @@ from bot import texts
 from bot.callbacks import BOOKING, LINK, Callback
 from bot.dialogue.flow import Flow
 from bot.dialogue.turn import Turn
-from bot.flows import beneficiary
+from bot.flows import beneficiary, visits
 from bot.flows import booking_view as view
 from domain.bookings import SlotUnavailable, Status
 from domain.usecases import beneficiaries
@@ -215,6 +215,8 @@ def on_button(t: Turn, cb: Callback) -> None:
         return _advance(t)
     if cb.ns == LINK.name:
         return beneficiary.on_button(t, cb)
+    if a in ("vd", "vn", "rate", "pat"):
+        return visits.on_button(t, cb)
     if a in ("cx", "mv", "cxy", "keep"):
         return _on_booking_button(t, cb)
     if t.state.form == MOVE_FORM and a == "at":
@@ -246,6 +248,10 @@ def on_button(t: Turn, cb: Callback) -> None:
 
 
 def _on_booking_button(t: Turn, cb: Callback) -> None:
+    if cb.action == "keep" and t.state.form == visits.COMMENT_FORM:
+        t.state.end()
+        t.say(texts.BOOK_COMMENT_SAVED, texts.MENU_BUTTONS)
+        return None
     if cb.action == "keep":
         t.state.pending = {}
         t.say(texts.BOOK_KEPT, texts.MENU_BUTTONS)
@@ -270,6 +276,6 @@ def _on_booking_button(t: Turn, cb: Callback) -> None:
 FLOW = Flow(
     name="booking",
     intents={"book_service": start, "cancel_booking": cancel_asked},
-    forms={FORM: on_form_text, MOVE_FORM: on_move_text},
+    forms={FORM: on_form_text, MOVE_FORM: on_move_text, visits.COMMENT_FORM: visits.on_comment_text},
     buttons=(BOOKING, LINK), on_button=on_button,
 )

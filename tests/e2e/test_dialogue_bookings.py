@@ -237,3 +237,50 @@ def test_mobility_said_in_passing_reaches_the_provider(bot: App) -> None:
     chat.say("确认预约")
     [card] = queued(bot, CARE_CHAT)
     assert "请注意：她腿脚不方便，耳朵也有点背" in card.text
+
+
+# --- after the visit (§6.1) -----------------------------------------------------------------
+
+SOCIAL_WORKER = 700000008  # 徐敏, 社工
+
+
+def test_done_visit_is_rated_and_a_low_rating_reaches_the_social_worker(bot: App) -> None:
+    chat = Chat(bot, 5050)
+    number = book_for_mum(chat)
+    [card] = queued(bot, CARE_CHAT)
+    done = card.buttons[0][0].data
+    assert press(bot, 5060, 5060, done) != ["已记为已上门。"]  # someone outside the provider chat
+    assert press(bot, CARE_CHAT, 5061, done) == ["已记为已上门。"]  # the partner's own chat
+    [ask] = [m for m in queued(bot, 5050) if "请打个分" in m.text]
+    two = ask.buttons[0][1].data
+    assert "谢谢您的2分" in press(bot, 5050, 5050, two)[0]
+    chat.say("洗得太快了 水也凉")
+    with bot.uow() as uow:
+        saved = uow.bookings.get(number)
+    assert saved is not None and saved.rating == 2 and saved.comment == "洗得太快了 水也凉"
+    [alert] = [m for m in queued(bot, SOCIAL_WORKER) if "【服务质量】" in m.text]
+    assert number in alert.text and "2分" in alert.text
+
+
+def test_days_later_the_person_served_is_asked_about_patience(bot: App, clock: Clock) -> None:
+    from datetime import timedelta
+
+    from bot import jobs
+
+    mum = Chat(bot, 5070)
+    mum.say("/contact 13812345678")  # 王秀英 uses the chat herself
+    number = book_for_mum(Chat(bot, 5071))
+    [card] = queued(bot, CARE_CHAT)
+    press(bot, CARE_CHAT, 5061, card.buttons[0][0].data)
+    jobs._APP = bot
+    try:
+        later = clock.now + timedelta(days=5)  # three days after the visit
+        assert jobs.ask_quality(later) == 1
+        jobs.ask_quality(later + timedelta(hours=1))  # asked once
+    finally:
+        jobs._APP = None
+    [ask] = [m for m in queued(bot, 5070) if "服务人员耐心吗" in m.text]
+    assert [b.text for b in ask.buttons[0]] == ["耐心", "一般", "不耐心"]
+    press(bot, 5070, 5070, ask.buttons[0][2].data)
+    [alert] = [m for m in queued(bot, SOCIAL_WORKER) if "不耐心" in m.text]
+    assert number in alert.text

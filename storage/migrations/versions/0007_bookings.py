@@ -45,6 +45,7 @@ def upgrade() -> None:
         sa.Column('staff_note_enc', sa.LargeBinary(), nullable=True),
         sa.Column('rating', sa.Integer(), nullable=True),
         sa.Column('comment_enc', sa.LargeBinary(), nullable=True),
+        sa.Column('patience', sa.String(length=8), nullable=False),
         sa.Column('created_at', sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(['beneficiary_id'], ['residents.id'],
                                 name=op.f('fk_bookings_beneficiary_id_residents'),

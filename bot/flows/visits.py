@@ -1,0 +1,53 @@
+"""After the visit: 已上门 / 未上门 from the provider, stars from the booker, patience (§6.1)."""
+
+from __future__ import annotations
+
+from bot import texts
+from bot.callbacks import BOOKING, Callback
+from bot.dialogue.turn import Turn, reply
+from domain.errors import NotAllowed
+from domain.usecases import visits as uc
+
+COMMENT_FORM = "booking_comment"
+
+
+def on_button(t: Turn, cb: Callback) -> None:
+    """vd / vn (provider chat or staff), rate (the booker), pat (the person served or staff)."""
+    number = cb.arg()
+    if cb.action in ("vd", "vn"):
+        b = t.uow.bookings.get(number)
+        service = t.app.services.get(b.service) if b else None
+        if t.staff is None and (service is None or t.event.chat_id != service.provider_chat):
+            raise NotAllowed(number)
+        by = f"staff:{t.staff.code}" if t.staff else f"provider:{t.event.user_id}"
+        b = uc.mark(t.uow, number, cb.action == "vd", "", by, t.now)
+        done = texts.BOOK_VISIT_MARKED[b.status.value]
+        t.replies.append(reply(done, edit=True, notice=done) if t.is_group else reply(done))
+        return None
+    if cb.action == "rate":
+        stars = int(cb.arg(1))
+        uc.rate(t.uow, number, t.event.user_id, stars)
+        t.state.start(COMMENT_FORM, {"number": number})
+        t.say(texts.BOOK_RATED.format(stars=stars), [[BOOKING.button(texts.BOOK_NO_COMMENT, "keep")]],
+              notice=texts.BOOK_RATED.format(stars=stars))
+        return None
+    b = t.uow.bookings.get(number)
+    mine = b is not None and b.beneficiary_id is not None and t.resident is not None \
+        and t.resident.id == b.beneficiary_id
+    if t.staff is None and not mine:
+        raise NotAllowed(number)
+    by = f"staff:{t.staff.code}" if t.staff else f"resident:{t.resident.id if t.resident else 0}"
+    uc.answer_patience(t.uow, number, cb.arg(1), by, t.now)
+    t.replies.append(reply(texts.BOOK_PATIENCE_THANKS, edit=t.is_group, notice=texts.BOOK_PATIENCE_THANKS))
+    return None
+
+
+def on_comment_text(t: Turn) -> None:
+    """The optional words after the stars; a low rating's words reach the 社工 too."""
+    number = t.state.slots["number"]
+    b = t.uow.bookings.get(number)
+    t.state.end()
+    if b is not None and b.booker_user_id == t.event.user_id:
+        b.comment = t.event.text.strip()[:300]
+        t.uow.bookings.save(b)
+    t.say(texts.BOOK_COMMENT_SAVED, texts.MENU_BUTTONS)
