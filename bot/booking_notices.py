@@ -88,7 +88,7 @@ def on_visit(app: App, uow: UnitOfWork, event: VisitMarked | VisitRated, now: da
         return
     when = texts.format_when(b.start, app.zone)
     if isinstance(event, VisitMarked):
-        if event.done:
+        if event.done and b.booker_chat_id:  # booked at the office: no chat to ask
             rows = [[BOOKING.button(f"{n}分", "rate", b.number, n) for n in range(1, 6)]]
             enqueue(uow, b.booker_chat_id, reply(texts.BOOK_RATE_ASK.format(
                 service=service.name, when=when), rows), f"rate-ask:{b.number}", now)

@@ -82,7 +82,7 @@ def send_reminders(now: datetime | None = None) -> int:
         for b in uow.bookings.list(statuses=[BookingStatus.BOOKED], since=since,
                                    until=since + timedelta(days=1), limit=10000):
             service = app.services.get(b.service)
-            if service is None:
+            if service is None or not b.booker_chat_id:  # booked at the office: staff call
                 continue
             text = texts.BOOK_REMINDER.format(
                 service=service.name, when=texts.format_when(b.start, app.zone, now),

@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "bot.cli.reports",
     "bot.cli.nlu",
     "bot.cli.outbox",
+    "bot.cli.bookings",
 )
 
 

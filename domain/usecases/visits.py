@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from domain.bookings import Booking, Status
 from domain.errors import InvalidTransition, InvalidValue, NotFound
@@ -55,3 +56,46 @@ def answer_patience(uow: UnitOfWork, number: str, answer: str, by: str, now: dat
     uow.audit.record(by, f"booking.patience.{answer}", number, now)
     uow.publish(VisitRated(number, patience=answer))
     return b
+
+
+
+LATE_CANCEL_HOURS = 24  # a cancellation this close to the visit counts as late
+
+
+@dataclass
+class QualityRow:
+    """One provider's service over a period."""
+
+    provider: str
+    service: str
+    visits: int = 0
+    no_shows: int = 0
+    late_cancellations: int = 0
+    complaints: int = 0  # ratings of 2 or less, and 不耐心
+    ratings: list[int] = field(default_factory=list)
+
+    @property
+    def average_rating(self) -> float | None:
+        """Mean of the stars given, two decimals."""
+        return round(sum(self.ratings) / len(self.ratings), 2) if self.ratings else None
+
+
+def _late(uow: UnitOfWork, b: Booking) -> bool:
+    return any(action == "booking.cancel" and b.start - at < timedelta(hours=LATE_CANCEL_HOURS)
+               for _, action, at in uow.audit.entries(b.number))
+
+
+def quality(uow: UnitOfWork, since: datetime, until: datetime,
+            providers: dict[str, str]) -> list[QualityRow]:
+    """Per provider and service: visits, no-shows, late cancellations, ratings, complaints."""
+    rows: dict[tuple[str, str], QualityRow] = {}
+    for b in uow.bookings.list(since=since, until=until, limit=100000):
+        key = (providers.get(b.service, ""), b.service)
+        r = rows.setdefault(key, QualityRow(*key))
+        r.visits += b.status == Status.DONE
+        r.no_shows += b.status == Status.NO_SHOW
+        r.late_cancellations += b.status == Status.CANCELLED and _late(uow, b)
+        if b.rating is not None:
+            r.ratings.append(b.rating)
+        r.complaints += (b.rating is not None and b.rating <= 2) or b.patience == "no"
+    return [rows[k] for k in sorted(rows)]
