@@ -128,6 +128,8 @@ class DialogueEngine:
         text = t.event.text.strip()
         if staff.on_staff_text(t):  # staff talk as staff; a note they were asked for
             return None
+        if any(f.on_any_text(t) for f in FLOWS if f.on_any_text is not None):
+            return None
         if t.is_group:
             return None  # staff groups: speak only when a button or command asks
         text = _without_greeting(t, text)

@@ -26,6 +26,8 @@ class Flow:
     buttons: tuple[Namespace, ...] = ()  # button namespaces this flow owns
     on_button: ButtonHandler | None = None
     on_location: Handler | None = None  # a shared location while one of its forms is open
+    # Text it answers anywhere, even in staff groups and open forms (e.g. /今日上门); True if so.
+    on_any_text: Callable[[Turn], bool] | None = None
 
 
 @dataclass(frozen=True)

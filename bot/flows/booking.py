@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot import texts
@@ -273,9 +273,27 @@ def _on_booking_button(t: Turn, cb: Callback) -> None:
     return None
 
 
+TODAY_WORDS = frozenset({"/今日上门", "今日上门", "今天上门", "/today"})
+
+
+def today_asked(t: Turn) -> bool:
+    """/今日上门 in a provider's chat (or from staff): today's visits in time order."""
+    if t.event.text.strip().lower() not in TODAY_WORDS:
+        return False
+    chats = {s.code for s in t.app.services.values() if s.provider_chat == t.event.chat_id}
+    if not chats and t.staff is None:
+        return False
+    day = datetime.combine(t.now.astimezone(t.app.zone).date(), datetime.min.time(), t.app.zone)
+    items = [b for b in t.uow.bookings.list(since=day, until=day + timedelta(days=1),
+                                            statuses=[Status.BOOKED, Status.DONE])
+             if not chats or b.service in chats]
+    view.today(t, items)
+    return True
+
+
 FLOW = Flow(
     name="booking",
     intents={"book_service": start, "cancel_booking": cancel_asked},
     forms={FORM: on_form_text, MOVE_FORM: on_move_text, visits.COMMENT_FORM: visits.on_comment_text},
-    buttons=(BOOKING, LINK), on_button=on_button,
+    buttons=(BOOKING, LINK), on_button=on_button, on_any_text=today_asked,
 )

@@ -284,3 +284,19 @@ def test_days_later_the_person_served_is_asked_about_patience(bot: App, clock: C
     press(bot, 5070, 5070, ask.buttons[0][2].data)
     [alert] = [m for m in queued(bot, SOCIAL_WORKER) if "不耐心" in m.text]
     assert number in alert.text
+
+
+def test_today_in_the_provider_chat_lists_the_visits_in_time_order(bot: App, clock: Clock) -> None:
+    book_for_mum(Chat(bot, 5080))  # tomorrow 14:00
+    chat = Chat(bot, 5081)
+    chat.say("给我爸约明天上午十点洗澡")
+    chat.say("李大爷 13900001111")
+    chat.say("确认预约")
+    clock.advance(days=1)
+    provider = Chat(bot, 5090, chat_id=CARE_CHAT)
+    out = provider.say("/今日上门")
+    assert "今日上门 2 个" in out
+    assert out.index("10:00 助浴 · 李大爷") < out.index("14:00 助浴 · 王秀英")
+    assert Chat(bot, 5099).say("/今日上门").strip() != out.strip()  # a resident sees no list
+    clock.advance(days=1)
+    assert "今天没有上门预约" in provider.say("/今日上门")
