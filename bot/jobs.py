@@ -87,8 +87,12 @@ def send_reminders(now: datetime | None = None) -> int:
             text = texts.BOOK_REMINDER.format(
                 service=service.name, when=texts.format_when(b.start, app.zone, now),
                 number=b.number)
-            enqueue(uow, b.booker_chat_id, reply(text),
-                    f"remind:{b.number}:{b.start.timestamp():.0f}", now)
+            key = f"remind:{b.number}:{b.start.timestamp():.0f}"
+            enqueue(uow, b.booker_chat_id, reply(text), key, now)
+            served = uow.residents.get(b.beneficiary_id) if b.beneficiary_id else None
+            chat = (served.chat_id or served.user_id) if served else None
+            if chat and chat != b.booker_chat_id:  # the person served uses the chat too
+                enqueue(uow, chat, reply(text), f"{key}:served", now)
             sent += 1
         uow.commit()
     return sent

@@ -145,6 +145,7 @@ def test_the_booker_is_reminded_the_day_before_once(bot: App, clock: Clock) -> N
 
     from bot import jobs
 
+    Chat(bot, 5019).say("/contact 13812345678")  # 王秀英 uses the chat herself
     chat = Chat(bot, 5011)
     number = book_for_mum(chat)
     jobs._APP = bot
@@ -156,6 +157,7 @@ def test_the_booker_is_reminded_the_day_before_once(bot: App, clock: Clock) -> N
         jobs._APP = None
     reminders = [m for m in queued(bot, 5011) if "提醒您" in m.text]
     assert len(reminders) == 1 and number in reminders[0].text and "明天下午2:00" in reminders[0].text
+    assert len([m for m in queued(bot, 5019) if "提醒您" in m.text]) == 1  # and the person served
 
 
 def test_cancelling_with_nothing_booked_says_so_and_leads_on(bot: App) -> None:
