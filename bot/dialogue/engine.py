@@ -112,6 +112,8 @@ class DialogueEngine:
         if ev.kind == "photo":
             return report.on_photo(t)
         if ev.kind == "command":
+            if any(f.on_any_text(t) for f in FLOWS if f.on_any_text is not None):
+                return None  # a flow's own command (/today)
             return self._command(t, COMMANDS.get(ev.text.strip().lstrip("/").lower(), ""))
         return self._text(t)
 

@@ -278,7 +278,8 @@ TODAY_WORDS = frozenset({"/今日上门", "今日上门", "今天上门", "/toda
 
 def today_asked(t: Turn) -> bool:
     """/今日上门 in a provider's chat (or from staff): today's visits in time order."""
-    if t.event.text.strip().lower() not in TODAY_WORDS:
+    said = t.event.text.strip().lower()
+    if said not in TODAY_WORDS and not (t.event.kind == "command" and said == "today"):
         return False
     chats = {s.code for s in t.app.services.values() if s.provider_chat == t.event.chat_id}
     if not chats and t.staff is None:

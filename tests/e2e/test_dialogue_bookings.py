@@ -298,7 +298,24 @@ def test_today_in_the_provider_chat_lists_the_visits_in_time_order(bot: App, clo
     provider = Chat(bot, 5090, chat_id=CARE_CHAT)
     out = provider.say("/今日上门")
     assert "今日上门 2 个" in out
+    from bot.events import Inbound
+
+    [same] = bot.dialogue.handle(Inbound(kind="command", chat_id=CARE_CHAT, user_id=5090, text="today"))
+    assert same.text.strip() == out.strip()
     assert out.index("10:00 助浴 · 李大爷") < out.index("14:00 助浴 · 王秀英")
     assert Chat(bot, 5099).say("/今日上门").strip() != out.strip()  # a resident sees no list
     clock.advance(days=1)
     assert "今天没有上门预约" in provider.say("/今日上门")
+
+
+def test_a_rented_care_bed_is_returned_in_own_words(bot: App) -> None:
+    chat = Chat(bot, 5100)
+    chat.say("给我妈约明天上午十点租护理床")
+    out = chat.say("王秀英 13812345678")
+    assert "服务：护理床租赁" in out and "地点：颐养服务中心（南塘街道）" in out
+    number = NUMBER.search(chat.say("确认预约")).group(0)  # type: ignore[union-attr]
+    assert "确定取消 护理床租赁" in chat.say("把我订的护理床退了")
+    chat.say("确定取消")
+    with bot.uow() as uow:
+        saved = uow.bookings.get(number)
+    assert saved is not None and saved.status == Status.CANCELLED and "护理床退了" in saved.reason
