@@ -276,6 +276,11 @@ def _on_booking_button(t: Turn, cb: Callback) -> None:
 TODAY_WORDS = frozenset({"/今日上门", "今日上门", "今天上门", "/today"})
 
 
+def any_text(t: Turn) -> bool:
+    """What the booking flow answers anywhere: /今日上门, a visit note with its number."""
+    return today_asked(t) or visits.note_typed(t)
+
+
 def today_asked(t: Turn) -> bool:
     """/今日上门 in a provider's chat (or from staff): today's visits in time order."""
     said = t.event.text.strip().lower()
@@ -296,5 +301,5 @@ FLOW = Flow(
     name="booking",
     intents={"book_service": start, "cancel_booking": cancel_asked},
     forms={FORM: on_form_text, MOVE_FORM: on_move_text, visits.COMMENT_FORM: visits.on_comment_text},
-    buttons=(BOOKING, LINK), on_button=on_button, on_any_text=today_asked,
+    buttons=(BOOKING, LINK), on_button=on_button, on_any_text=any_text,
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot import texts
 from bot.callbacks import BOOKING, Callback
 from bot.dialogue.turn import Turn, reply
@@ -11,18 +13,42 @@ from domain.usecases import visits as uc
 COMMENT_FORM = "booking_comment"
 
 
+NOTE = re.compile(r"^\s*(YY)[\s-]*(\d{8})[\s-]*(\d{4})\s*(.+)$", re.IGNORECASE | re.DOTALL)
+
+
+def _provider(t: Turn, number: str) -> str:
+    """Who acts for the provider: staff anywhere, or anyone in the service's provider chat."""
+    b = t.uow.bookings.get(number)
+    service = t.app.services.get(b.service) if b else None
+    if t.staff is None and (service is None or t.event.chat_id != service.provider_chat):
+        raise NotAllowed(number)
+    return f"staff:{t.staff.code}" if t.staff else f"provider:{t.event.user_id}"
+
+
+def note_typed(t: Turn) -> bool:
+    """"YY-20261203-0001 老人不在家" from the provider's chat or staff: kept as the visit's note."""
+    m = NOTE.match(t.event.text) if t.event.kind == "text" else None
+    if m is None:
+        return False
+    number = f"YY-{m.group(2)}-{m.group(3)}"
+    try:
+        by = _provider(t, number)
+    except NotAllowed:
+        return False  # a resident typing their own number: not a note
+    uc.add_note(t.uow, number, " ".join(m.group(4).split()), by, t.now)
+    t.say(texts.BOOK_NOTE_SAVED.format(number=number))
+    return True
+
+
 def on_button(t: Turn, cb: Callback) -> None:
     """vd / vn (provider chat or staff), rate (the booker), pat (the person served or staff)."""
     number = cb.arg()
     if cb.action in ("vd", "vn"):
-        b = t.uow.bookings.get(number)
-        service = t.app.services.get(b.service) if b else None
-        if t.staff is None and (service is None or t.event.chat_id != service.provider_chat):
-            raise NotAllowed(number)
-        by = f"staff:{t.staff.code}" if t.staff else f"provider:{t.event.user_id}"
+        by = _provider(t, number)
         b = uc.mark(t.uow, number, cb.action == "vd", "", by, t.now)
         done = texts.BOOK_VISIT_MARKED[b.status.value]
         t.replies.append(reply(done, edit=True, notice=done) if t.is_group else reply(done))
+        t.say(texts.BOOK_NOTE_HINT.format(number=number))
         return None
     if cb.action == "rate":
         stars = int(cb.arg(1))

@@ -27,6 +27,17 @@ def mark(uow: UnitOfWork, number: str, done: bool, note: str, by: str, now: date
     return b
 
 
+def add_note(uow: UnitOfWork, number: str, note: str, by: str, now: datetime) -> Booking:
+    """The provider's or staff's word on a visit (老人不在家), kept with the booking."""
+    b = uow.bookings.get(number)
+    if b is None:
+        raise NotFound(number)
+    b.staff_note = "；".join(x for x in (b.staff_note, note.strip()[:200]) if x)
+    uow.bookings.save(b)
+    uow.audit.record(by, "booking.note", number, now)
+    return b
+
+
 def rate(uow: UnitOfWork, number: str, user_id: int, stars: int, comment: str = "") -> Booking:
     """The booker's 1–5 for a done visit (once; a later press changes nothing)."""
     b = uow.bookings.get(number)

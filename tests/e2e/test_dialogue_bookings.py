@@ -252,7 +252,11 @@ def test_done_visit_is_rated_and_a_low_rating_reaches_the_social_worker(bot: App
     [card] = queued(bot, CARE_CHAT)
     done = card.buttons[0][0].data
     assert press(bot, 5060, 5060, done) != ["已记为已上门。"]  # someone outside the provider chat
-    assert press(bot, CARE_CHAT, 5061, done) == ["已记为已上门。"]  # the partner's own chat
+    marked = press(bot, CARE_CHAT, 5061, done)  # the partner's own chat
+    assert marked[0] == "已记为已上门。" and number in marked[1]  # how to add a note
+    provider = Chat(bot, 5061, chat_id=CARE_CHAT)
+    assert "已记在" in provider.say(f"{number.replace('-', '')} 老人洗完说舒服")
+    assert Chat(bot, 5062).say(f"{number} 我是谁").find("已记在") < 0  # a stranger adds nothing
     [ask] = [m for m in queued(bot, 5050) if "请打个分" in m.text]
     two = ask.buttons[0][1].data
     assert "谢谢您的2分" in press(bot, 5050, 5050, two)[0]
@@ -260,6 +264,7 @@ def test_done_visit_is_rated_and_a_low_rating_reaches_the_social_worker(bot: App
     with bot.uow() as uow:
         saved = uow.bookings.get(number)
     assert saved is not None and saved.rating == 2 and saved.comment == "洗得太快了 水也凉"
+    assert saved.staff_note == "老人洗完说舒服"
     [alert] = [m for m in queued(bot, SOCIAL_WORKER) if "【服务质量】" in m.text]
     assert number in alert.text and "2分" in alert.text
 
