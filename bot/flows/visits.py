@@ -57,9 +57,9 @@ def on_button(t: Turn, cb: Callback) -> None:
         t.say(texts.BOOK_RATED.format(stars=stars), [[BOOKING.button(texts.BOOK_NO_COMMENT, "keep")]],
               notice=texts.BOOK_RATED.format(stars=stars))
         return None
-    b = t.uow.bookings.get(number)
-    mine = b is not None and b.beneficiary_id is not None and t.resident is not None \
-        and t.resident.id == b.beneficiary_id
+    served = t.uow.bookings.get(number)
+    mine = served is not None and served.beneficiary_id is not None and t.resident is not None \
+        and t.resident.id == served.beneficiary_id
     if t.staff is None and not mine:
         raise NotAllowed(number)
     by = f"staff:{t.staff.code}" if t.staff else f"resident:{t.resident.id if t.resident else 0}"
