@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import event
 
 from bot.app import App
 from domain.bookings import Service, SlotProblem, SlotUnavailable, Status
@@ -54,11 +56,25 @@ def test_fifty_concurrent_bookings_for_the_last_place_make_exactly_one(db: App) 
         except BaseException as exc:
             errors.append(exc)
 
+    # Bring the takers together right before the statement that takes the place, so that a
+    # read-then-write would read the same count in all of them (PostgreSQL). SQLite lets one
+    # writer in at a time: there the rendezvous gives up after a moment and writers queue.
+    at_update = threading.Barrier(50)
+
+    def rendezvous(conn: object, cursor: object, statement: str, *rest: object) -> None:
+        if statement.lstrip().upper().startswith("UPDATE BOOKING_SLOTS"):
+            with contextlib.suppress(threading.BrokenBarrierError):
+                at_update.wait(timeout=2)
+
+    event.listen(db.engine, "before_cursor_execute", rendezvous)
     threads = [threading.Thread(target=attempt, args=(100 + i,)) for i in range(50)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", rendezvous)
     assert errors == []
     assert len(won) == 1 and full == [SlotProblem.FULL] * 49
     with db.uow() as uow:
