@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from bot import texts
@@ -18,6 +18,7 @@ from domain.usecases import beneficiaries
 from domain.usecases import bookings as uc
 
 FORM = "booking"
+MOVE_WORDS = re.compile(r"改到|改成|换到|挪到|推到|提前到|改时间|改个时间|换个时间")
 MOVE_FORM = "booking_move"
 SELF_WORDS = re.compile(r"我自己|给我|本人|自己")
 YES_WORDS = re.compile(r"^(确认|确定|好|好的|对|可以|行|没问题|是的?)")
@@ -167,6 +168,15 @@ def cancel_asked(t: Turn) -> None:
     if not active:
         t.say(texts.BOOK_MINE_NONE, texts.MENU_BUTTONS)
         return None
+    if (moved := MOVE_WORDS.search(t.event.text)) is not None:  # "把后天的读报改到周五"
+        if len(active) > 1:
+            return view.pick_mine(t, active, "mv", texts.BOOK_ACTION_MOVE)
+        t.state.start(MOVE_FORM, {"number": active[0].number})
+        times = [e for e in t.parse.get("entities", []) if e.get("entity") == "time"]
+        if times and times[-1]["start"] > moved.start():  # the time after 改到 is the new one
+            at, exact = _when(times[-1])
+            return _move_to(t, at, exact=exact)
+        return view.ask_move(t, active[0], t.app.services[active[0].service])
     t.state.pending = {"reason": t.event.text.strip()[:100]}
     if len(active) == 1:
         return view.ask_cancel(t, active[0])
@@ -273,33 +283,9 @@ def _on_booking_button(t: Turn, cb: Callback) -> None:
     return None
 
 
-TODAY_WORDS = frozenset({"/今日上门", "今日上门", "今天上门", "/today"})
-
-
-def any_text(t: Turn) -> bool:
-    """What the booking flow answers anywhere: /今日上门, a visit note with its number."""
-    return today_asked(t) or visits.note_typed(t)
-
-
-def today_asked(t: Turn) -> bool:
-    """/今日上门 in a provider's chat (or from staff): today's visits in time order."""
-    said = t.event.text.strip().lower()
-    if said not in TODAY_WORDS and not (t.event.kind == "command" and said == "today"):
-        return False
-    chats = {s.code for s in t.app.services.values() if s.provider_chat == t.event.chat_id}
-    if not chats and t.staff is None:
-        return False
-    day = datetime.combine(t.now.astimezone(t.app.zone).date(), datetime.min.time(), t.app.zone)
-    items = [b for b in t.uow.bookings.list(since=day, until=day + timedelta(days=1),
-                                            statuses=[Status.BOOKED, Status.DONE])
-             if not chats or b.service in chats]
-    view.today(t, items)
-    return True
-
-
 FLOW = Flow(
     name="booking",
     intents={"book_service": start, "cancel_booking": cancel_asked},
     forms={FORM: on_form_text, MOVE_FORM: on_move_text, visits.COMMENT_FORM: visits.on_comment_text},
-    buttons=(BOOKING, LINK), on_button=on_button, on_any_text=any_text,
+    buttons=(BOOKING, LINK), on_button=on_button, on_any_text=visits.any_text,
 )

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 
 from bot import texts
 from bot.callbacks import BOOKING, Callback
 from bot.dialogue.turn import Turn, reply
+from bot.flows import booking_view as view
+from domain.bookings import Status
 from domain.errors import NotAllowed
 from domain.usecases import visits as uc
 
@@ -77,3 +80,27 @@ def on_comment_text(t: Turn) -> None:
         b.comment = t.event.text.strip()[:300]
         t.uow.bookings.save(b)
     t.say(texts.BOOK_COMMENT_SAVED, texts.MENU_BUTTONS)
+
+
+TODAY_WORDS = frozenset({"/今日上门", "今日上门", "今天上门", "/today"})
+
+
+def any_text(t: Turn) -> bool:
+    """What the booking flow answers anywhere: /今日上门, a visit note with its number."""
+    return today_asked(t) or note_typed(t)
+
+
+def today_asked(t: Turn) -> bool:
+    """/今日上门 in a provider's chat (or from staff): today's visits in time order."""
+    said = t.event.text.strip().lower()
+    if said not in TODAY_WORDS and not (t.event.kind == "command" and said == "today"):
+        return False
+    chats = {s.code for s in t.app.services.values() if s.provider_chat == t.event.chat_id}
+    if not chats and t.staff is None:
+        return False
+    day = datetime.combine(t.now.astimezone(t.app.zone).date(), datetime.min.time(), t.app.zone)
+    items = [b for b in t.uow.bookings.list(since=day, until=day + timedelta(days=1),
+                                            statuses=[Status.BOOKED, Status.DONE])
+             if not chats or b.service in chats]
+    view.today(t, items)
+    return True

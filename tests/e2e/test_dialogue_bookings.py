@@ -324,3 +324,13 @@ def test_a_rented_care_bed_is_returned_in_own_words(bot: App) -> None:
     with bot.uow() as uow:
         saved = uow.bookings.get(number)
     assert saved is not None and saved.status == Status.CANCELLED and "护理床退了" in saved.reason
+
+
+def test_a_move_said_in_own_words_moves_the_booking(bot: App) -> None:
+    chat = Chat(bot, 5110)
+    number = book_for_mum(chat)
+    out = chat.say("帮我把明天的助浴改到后天上午十点")
+    assert "已改到 12月2日（周三）上午10:00" in out and number in out
+    with bot.uow() as uow:
+        saved = uow.bookings.get(number)
+    assert saved is not None and saved.status == Status.BOOKED
