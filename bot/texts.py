@@ -304,10 +304,12 @@ def local_key_created(path: str) -> str:
 
 # --- bookings ---
 BOOK_PICK_SERVICE = "您想预约哪项服务？点下面的按钮（第{page}/{pages}页）：\n{lines}"
-BOOK_CATEGORY = {"affairs": "政务超市（上门办事）", "care": "幸福颐养超市（养老服务）"}
+BOOK_CATEGORY = {"affairs": "政务超市", "care": "颐养超市"}
 BOOK_GROUP_LINE = "【{group}】{items}"
 BOOK_PRICE_FREE = "免费"
 BOOK_PRICE = "{price}元/次"
+BOOK_PRICE_SHORT = "{price}元"
+BOOK_SUBSIDY_SHORT = "，可用补贴"
 BOOK_SUBSIDY = "（可用{subsidy}）"
 BOOK_NEXT_PAGE = "下一页"
 BOOK_PREV_PAGE = "上一页"

@@ -18,6 +18,7 @@ from domain.usecases import beneficiaries
 from domain.usecases import bookings as uc
 
 FORM = "booking"
+CARE_WORDS = ("颐养", "养老", "老人")  # the catalogue then opens on the care services
 MOVE_WORDS = re.compile(r"改到|改成|换到|挪到|推到|提前到|改时间|改个时间|换个时间")
 MOVE_FORM = "booking_move"
 SELF_WORDS = re.compile(r"我自己|给我|本人|自己")
@@ -33,7 +34,8 @@ CLAUSES = re.compile(r"[\s，,。.!！;；]+")
 
 def start(t: Turn) -> None:
     """A booking asked for: take service, person and time from the sentence, ask for the rest."""
-    t.state.start(FORM, {"key": uuid.uuid4().hex[:16]})
+    care_first = any(w in t.event.text for w in CARE_WORDS)
+    t.state.start(FORM, {"key": uuid.uuid4().hex[:16], "care_first": care_first})
     _fill(t)
     _advance(t)
 

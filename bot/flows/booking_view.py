@@ -32,13 +32,21 @@ def price(service: Service) -> str:
     return texts.BOOK_PRICE.format(price=service.price) + subsidy
 
 
+def short_price(service: Service) -> str:
+    """免费 / 40元，可用补贴 (the catalogue lines; the confirmation says it in full)."""
+    if not service.price:
+        return texts.BOOK_PRICE_FREE
+    return texts.BOOK_PRICE_SHORT.format(price=service.price) + (
+        texts.BOOK_SUBSIDY_SHORT if service.subsidy else "")
+
+
 def pages(t: Turn) -> list[list[tuple[str, list[Service]]]]:
-    """The catalogue by group, care first when the resident named 颐养, a few groups a page."""
+    """The catalogue by group (颐养 first when they asked for it), a few groups a page."""
     groups: dict[tuple[str, str], list[Service]] = {}
     for s in t.app.services.values():
         groups.setdefault((s.category, s.group), []).append(s)
     items = list(groups.items())
-    if any(w in t.event.text for w in ("颐养", "养老", "老人")):
+    if t.state.slots.get("care_first"):
         items.sort(key=lambda kv: kv[0][0] != "care")
     flat = [(f"{texts.BOOK_CATEGORY[cat]}·{group}", svcs) for (cat, group), svcs in items]
     return [flat[i:i + GROUPS_PER_PAGE] for i in range(0, len(flat), GROUPS_PER_PAGE)]
@@ -49,7 +57,8 @@ def ask_service(t: Turn, page: int) -> None:
     book = pages(t)
     page = max(0, min(page, len(book) - 1))
     lines = "\n".join(texts.BOOK_GROUP_LINE.format(
-        group=g, items="、".join(f"{s.name}（{price(s)}）" for s in svcs)) for g, svcs in book[page])
+        group=g, items="、".join(f"{s.name}（{short_price(s)}）" for s in svcs))
+        for g, svcs in book[page])
     rows = grid_rows([BOOKING.button(s.name, "svc", s.code) for _, svcs in book[page]
                       for s in svcs], per_row=2)
     nav = []

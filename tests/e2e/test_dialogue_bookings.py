@@ -98,9 +98,17 @@ def test_outside_hours_and_too_soon_say_why(bot: App) -> None:
 def test_what_services_are_there_lists_them_by_group_in_pages(bot: App) -> None:
     chat = Chat(bot, 5006)
     out = chat.say("我要预约")
-    assert "第1/" in out and "【" in out
+    assert "第1/4页" in out and "【政务超市·社保】社会保障卡临时挂失（免费）" in out
     out = chat.say("下一页")
-    assert "第2/" in out
+    assert "第2/4页" in out and "【政务超市·社保】" not in out
+    care = Chat(bot, 5007)
+    out = care.say("颐养超市有什么")
+    assert "【颐养超市·助浴】助浴（60元，可用补贴）" in out
+    pages = [out]
+    for _ in range(3):
+        pages.append(care.say("下一页"))
+    listed = "".join(pages)
+    assert listed.count("【颐养超市·助洁】") == 1 and listed.count("【政务超市·社保】") == 1
 
 
 def test_cancel_in_own_words_gives_the_place_back_and_tells_the_provider(bot: App) -> None:
