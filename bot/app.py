@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from bot.config import AppConfig, ConfigError
+from domain.bookings import Service
 from domain.ports import UnitOfWork
 from domain.sla import OfficeHours
 from domain.staff import Staff
@@ -131,6 +132,16 @@ class App:
             grid_of_estate={e.code: e.grid for e in self.config.estates},
             urgent_accept_minutes=r.sla.urgent_accept_minutes,
         )
+
+    @cached_property
+    def services(self) -> dict[str, Service]:
+        """The bookable catalogue by code, in config order."""
+        return {s.code: s for s in self.config.catalogue()}
+
+    def service_named(self, name: str) -> Service | None:
+        """The service a name or alias (as the NLU gives it) stands for."""
+        return next((s for s in self.services.values() if name == s.name or name in s.aliases),
+                    None)
 
     def estate_lookup(self) -> dict[str, str]:
         """Estate names and aliases → estate code (for rosters and forms)."""

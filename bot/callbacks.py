@@ -85,8 +85,19 @@ MY_DATA = Namespace("me", {"share": (), "erase": (), "erase_yes": ()})
 SEAL = Namespace("z", {"tpl": ("code",), "ok": (), "x": (), "yes": ("number",), "no": ("number",),
                        "nx": ("number",)})
 
+# --- bookings ---
+# svc: a service; page: a catalogue page; who: self | family | a past beneficiary's index;
+# at: a slot (epoch seconds); cx/mv: cancel or move a booking; cxy: yes, cancel it.
+BOOKING = Namespace("bk", {
+    "svc": ("code",), "page": ("id",), "who": ("code",), "at": ("id",), "yes": (), "no": (),
+    "time": (), "cx": ("number",), "mv": ("number",), "cxy": ("number",), "keep": (),
+    # after the visit: 已上门 / 未上门 (provider), stars (booker), patience (person served)
+    "vd": ("number",), "vn": ("number",), "rate": ("number", "stars"), "pat": ("number", "code"),
+})
+LINK = Namespace("bl", {"ok": ("id",), "no": ("id",)})  # 核实家属关系: staff or the person served
+
 NAMESPACES: Mapping[str, Namespace] = {
-    ns.name: ns for ns in (STAFF, FORM, MENU, STATUS, PUBLIC, MY_DATA, SEAL)}
+    ns.name: ns for ns in (STAFF, FORM, MENU, STATUS, PUBLIC, MY_DATA, SEAL, BOOKING, LINK)}
 
 
 def decode(data: str | None) -> Callback | None:

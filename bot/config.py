@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import date, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from domain.bookings import Service
 
 DEFAULT_CONFIG = "config.yaml"
 StaffRole = Literal["网格员", "社工", "书记", "admin"]
@@ -152,12 +154,37 @@ class StaffEntry(_Model):
     grids: list[str] = Field(default_factory=list)
 
 
-class ServiceItem(_Model):
+class ServiceSettings(_Model):
+    """How a service is booked; unset fields come from its group, then `bookings.defaults`."""
+
+    provider_chat: int | None = None  # the staff or partner chat told of each booking
+    place: str | None = None  # 上门, or a service point's name
+    duration_minutes: int | None = Field(default=None, ge=10, le=480)
+    price: int | None = Field(default=None, ge=0)  # 元; 0 when free
+    subsidy: str | None = None  # which subsidy may pay for it (居家养老服务补贴)
+    capacity: int | None = Field(default=None, ge=1)  # visits per slot
+    weekdays: list[int] | None = None
+    start: time | None = None
+    end: time | None = None
+    notice_hours: int | None = Field(default=None, ge=0)
+    horizon_days: int | None = Field(default=None, ge=1, le=90)
+    prepare: list[str] | None = None
+
+    @field_validator("weekdays")
+    @classmethod
+    def _iso_weekdays(cls, v: list[int] | None) -> list[int] | None:
+        if v is not None and (not v or any(d < 1 or d > 7 for d in v)):
+            raise ValueError("weekdays are ISO numbers 1 (Monday) to 7 (Sunday)")
+        return v
+
+
+class ServiceItem(ServiceSettings):
+    code: str = Field(pattern=r"^[A-Za-z0-9_]{1,16}$")  # fits in a button
     name: str = Field(min_length=1)
     aliases: list[str] = Field(default_factory=list)
 
 
-class ServiceGroup(_Model):
+class ServiceGroup(ServiceSettings):
     group: str
     items: list[ServiceItem] = Field(min_length=1)
 
@@ -165,6 +192,14 @@ class ServiceGroup(_Model):
 class Services(_Model):
     affairs: list[ServiceGroup] = Field(default_factory=list)
     care: list[ServiceGroup] = Field(default_factory=list)
+
+
+class Bookings(_Model):
+    """Bookings of catalogue services: reminders, the quality check, defaults for every service."""
+
+    reminder_time: time = time(18, 0)  # local, the day before the visit
+    quality_check_days: int = Field(default=3, ge=1, le=30)
+    defaults: ServiceSettings = ServiceSettings()
 
 
 class SealField(_Model):
@@ -269,6 +304,7 @@ class AppConfig(_Model):
     grids: list[Grid] = Field(min_length=1)
     staff: list[StaffEntry] = Field(default_factory=list)
     services: Services = Services()
+    bookings: Bookings = Bookings()
     seal_templates: list[SealTemplate] = Field(default_factory=list)
     seals: Seals = Seals()
     shelters: list[Shelter] = Field(default_factory=list)
@@ -292,7 +328,41 @@ class AppConfig(_Model):
             dupes = sorted({c for c in codes if codes.count(c) > 1})
             if dupes:
                 raise ValueError(f"{name}: duplicate code {dupes[0]!r}")
+        services = self.catalogue()
+        codes = [svc.code for svc in services]
+        dupes = sorted({c for c in codes if codes.count(c) > 1})
+        if dupes:
+            raise ValueError(f"services: duplicate code {dupes[0]!r}")
+        for svc in services:
+            hours = datetime.combine(date.min, svc.end) - datetime.combine(date.min, svc.start)
+            if hours.total_seconds() < svc.duration * 60:
+                raise ValueError(f"services: {svc.code}: its hours hold no slot")
         return self
+
+    def catalogue(self) -> list[Service]:
+        """Every bookable service, each setting resolved item → group → bookings.defaults."""
+        out = []
+        base = self.bookings.defaults
+        for category in ("affairs", "care"):
+            for g in getattr(self.services, category):
+                for item in g.items:
+                    def pick(name: str, default: Any, item: ServiceItem = item,
+                             g: ServiceGroup = g) -> Any:
+                        for layer in (item, g, base):
+                            value = getattr(layer, name)
+                            if value is not None:
+                                return value
+                        return default
+                    out.append(Service(
+                        code=item.code, name=item.name, category=category, group=g.group,
+                        provider_chat=pick("provider_chat", None), place=pick("place", "上门"),
+                        duration=pick("duration_minutes", 60), price=pick("price", 0),
+                        subsidy=pick("subsidy", ""), capacity=pick("capacity", 1),
+                        weekdays=tuple(pick("weekdays", [1, 2, 3, 4, 5])),
+                        start=pick("start", time(8, 30)), end=pick("end", time(17, 0)),
+                        notice_hours=pick("notice_hours", 12), horizon_days=pick("horizon_days", 14),
+                        prepare=tuple(pick("prepare", [])), aliases=tuple(item.aliases)))
+        return out
 
     def estate_by_name(self, name: str) -> Estate | None:
         """The estate with this name or alias."""

@@ -7,9 +7,11 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot import texts
+from bot.booking_notices import ask_patience
 from bot.dialogue.state import ChatState, close_idle_form, save_state
 from bot.dialogue.turn import reply
 from bot.outbox import enqueue
+from domain.bookings import Status as BookingStatus
 from domain.usecases.handling import check_overdue, daily_digest
 
 if TYPE_CHECKING:
@@ -69,6 +71,49 @@ def send_digest(now: datetime | None = None) -> None:
         uow.commit()
 
 
+def send_reminders(now: datetime | None = None) -> int:
+    """The day before a visit: remind the booker (once per booking and time, even if run twice)."""
+    app = _app()
+    now = now or datetime.now(UTC)
+    tomorrow = now.astimezone(app.zone).date() + timedelta(days=1)
+    since = datetime.combine(tomorrow, datetime.min.time(), app.zone)
+    sent = 0
+    with app.uow() as uow:
+        for b in uow.bookings.list(statuses=[BookingStatus.BOOKED], since=since,
+                                   until=since + timedelta(days=1), limit=10000):
+            service = app.services.get(b.service)
+            if service is None or not b.booker_chat_id:  # booked at the office: staff call
+                continue
+            text = texts.BOOK_REMINDER.format(
+                service=service.name, when=texts.format_when(b.start, app.zone, now),
+                number=b.number)
+            key = f"remind:{b.number}:{b.start.timestamp():.0f}"
+            enqueue(uow, b.booker_chat_id, reply(text), key, now)
+            served = uow.residents.get(b.beneficiary_id) if b.beneficiary_id else None
+            chat = (served.chat_id or served.user_id) if served else None
+            if chat and chat != b.booker_chat_id:  # the person served uses the chat too
+                enqueue(uow, chat, reply(text), f"{key}:served", now)
+            sent += 1
+        uow.commit()
+    return sent
+
+
+def ask_quality(now: datetime | None = None) -> int:
+    """A few days after a done visit, ask the person served whether the worker was patient."""
+    app = _app()
+    now = now or datetime.now(UTC)
+    due = now - timedelta(days=app.config.bookings.quality_check_days)
+    asked = 0
+    with app.uow() as uow:
+        for b in uow.bookings.list(statuses=[BookingStatus.DONE], since=due - timedelta(days=7),
+                                   until=due, limit=10000):
+            if not b.patience:
+                ask_patience(app, uow, b, now)  # once: the outbox key is the booking's
+                asked += 1
+        uow.commit()
+    return asked
+
+
 def start_scheduler(app: App, scheduler: Any) -> Any:
     """Register the jobs on an APScheduler scheduler with a job store in our database."""
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -87,6 +132,11 @@ def start_scheduler(app: App, scheduler: Any) -> Any:
                       replace_existing=True)
     scheduler.add_job("bot.jobs:send_digest", "cron", hour=at.hour, minute=at.minute,
                       id="daily_digest", replace_existing=True)
+    remind = app.config.bookings.reminder_time  # a run missed while down fires within the grace
+    scheduler.add_job("bot.jobs:ask_quality", "cron", hour=10, minute=0, id="booking_quality",
+                      replace_existing=True)
+    scheduler.add_job("bot.jobs:send_reminders", "cron", hour=remind.hour, minute=remind.minute,
+                      id="booking_reminders", replace_existing=True)
     scheduler.start()
     log.info("scheduler started with %d jobs", len(scheduler.get_jobs()))
     return scheduler

@@ -6,12 +6,15 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from bot import texts
+from bot.booking_notices import on_booking, on_link, on_visit
 from bot.callbacks import STAFF
 from bot.cards import category_label, kind_label, place_label, rating_rows, staff_card
 from bot.dialogue.turn import reply
 from bot.outbox import enqueue
 from domain.events import (
+    BookingChanged,
     Event,
+    LinkAsked,
     ReportAssigned,
     ReportChanged,
     ReportFiled,
@@ -19,6 +22,8 @@ from domain.events import (
     ReportRated,
     ResidentUnverified,
     ResidentVerified,
+    VisitMarked,
+    VisitRated,
 )
 from domain.identity import mask_phone
 from domain.ports import UnitOfWork
@@ -52,6 +57,12 @@ class Notifier:
             from bot.flows import seal
 
             return seal.notify(self.app, event, uow, now)
+        if isinstance(event, BookingChanged):
+            return on_booking(self.app, uow, event, now)
+        if isinstance(event, LinkAsked):
+            return on_link(self.app, uow, event, now)
+        if isinstance(event, VisitMarked | VisitRated):
+            return on_visit(self.app, uow, event, now)
         number = getattr(event, "number", None)
         report = uow.reports.get(number) if number else None
         if report is None:

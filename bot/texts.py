@@ -362,6 +362,114 @@ def seal_date(at: datetime, zone: ZoneInfo | None = None) -> str:
     return f"{local.year}年{local.month}月{local.day}日"
 
 
+# --- bookings ---
+BOOK_PICK_SERVICE = "您想预约哪项服务？点下面的按钮（第{page}/{pages}页）：\n{lines}"
+BOOK_CATEGORY = {"affairs": "政务超市", "care": "颐养超市"}
+BOOK_GROUP_LINE = "【{group}】{items}"
+BOOK_PRICE_FREE = "免费"
+BOOK_PRICE = "{price}元/次"
+BOOK_PRICE_SHORT = "{price}元"
+BOOK_SUBSIDY_SHORT = "，可用补贴"
+BOOK_SUBSIDY = "（可用{subsidy}）"
+BOOK_NEXT_PAGE = "下一页"
+BOOK_PREV_PAGE = "上一页"
+BOOK_ASK_WHO = "这次是给谁约{service}？"
+BOOK_WHO_SELF = "给我自己"
+BOOK_WHO_FAMILY = "给家里老人"
+BOOK_ASK_PERSON = (
+    "请告诉我{who}的姓名和手机号，例如：王秀英 13812345678。\n"
+    "我们只用它在社区名册上核对，核对前不会告诉您任何信息。")
+BOOK_ASK_PERSON_AGAIN = "没看到手机号。请发姓名和手机号，例如：王秀英 13812345678。"
+BOOK_ASK_TIME = "想约哪天几点？可以直接说“明天下午两点”，也可以点下面的时间："
+BOOK_NOT_FREE = {
+    "outside_hours": "{service}的服务时间是{days}{start}–{end}，{when}不在服务时间内。",
+    "too_soon": "{service}需要提前{hours}小时预约，{when}来不及安排了。",
+    "too_far": "{service}最多可以约{days}天以内的时间。",
+    "full": "{when}的{service}已经约满了。",
+}
+BOOK_NEAREST = "离您想要的时间最近的空位有这些，请点一个："
+BOOK_NO_SLOTS = "最近两周{service}都约满了，{call}"
+BOOK_CONFIRM = (
+    "请您核对一下：\n服务：{service}\n给谁：{who}\n时间：{when}\n地点：{place}\n"
+    "费用：{price}\n{prepare}没问题就点“确认预约”。")
+BOOK_PREPARE = "请准备：{items}\n"
+BOOK_PLACE_HOME = "上门（登记的住址）"
+BOOK_WHO_SELF_LABEL = "您本人"
+BOOK_WHO_UNVERIFIED = "{name}（{relation}，待社区核实）"
+BOOK_WHO_VERIFIED = "{name}（{relation}）"
+BOOK_CONFIRM_BUTTON = "确认预约"
+BOOK_CHANGE_TIME_BUTTON = "换个时间"
+BOOK_CANCEL_BUTTON = "不约了"
+BOOK_DONE = (
+    "预约好了，预约号 {number}。\n{service} · {when}\n"
+    "前一天我会提醒您。要改时间或取消，直接跟我说就行。")
+BOOK_DONE_UNVERIFIED = "社区会先核实您和{name}的关系，核实后服务人员按时上门。"
+BOOK_STOPPED = "好的，这次不约了。"
+BOOK_PROVIDER_CARD = (
+    "【新预约】{number}{flag}\n服务：{service}\n时间：{when}\n被服务人：{who}\n"
+    "地址：{address}\n预约人：{booker}")
+BOOK_PROVIDER_CHANGED = {
+    "moved": "【改约】{number} {service}\n新时间：{when}\n原因：{reason}",
+    "cancelled": "【取消】{number} {service} {when}\n原因：{reason}",
+    "verified": "【已核实】{number} {service} {when}：家属关系已核实。",
+}
+BOOK_FLAG_UNVERIFIED = "【待核实】"
+BOOK_PROVIDER_NOTE = "\n请注意：{note}"
+BOOK_VISIT_DONE_BUTTON = "已上门"
+BOOK_TODAY = "今日上门 {n} 个：\n{lines}"
+BOOK_TODAY_LINE = "{time} {service} · {who}{flag} · {status}（{number}）"
+BOOK_TODAY_NONE = "今天没有上门预约。"
+BOOK_NOTE_HINT = "要补充情况，发预约号加一句话，例如：{number} 老人不在家。"
+BOOK_NOTE_SAVED = "已记在 {number} 上。"
+BOOK_VISIT_NOSHOW_BUTTON = "未上门"
+BOOK_VISIT_MARKED = {"done": "已记为已上门。", "noshow": "已记为未上门。"}
+BOOK_VISIT_NOT_YOURS = "只有服务方或社区工作人员可以标记。"
+BOOK_RATE_ASK = "{service}（{when}）做完了。您满意吗？请打个分："
+BOOK_RATED = "谢谢您的{stars}分！想补充几句的话，直接打字告诉我。"
+BOOK_COMMENT_SAVED = "收到，谢谢您！"
+BOOK_NO_COMMENT = "不用了"
+BOOK_PATIENCE_ASK = "前几天社区安排的{service}，服务人员耐心吗？"
+BOOK_PATIENCE_ASK_STAFF = (
+    "【服务回访】{number} {service}（{when}）\n"
+    "请打电话问{name}（{phone}）：服务人员耐心吗？问好后点下面的按钮。")
+BOOK_PATIENCE = {"yes": "耐心", "fair": "一般", "no": "不耐心"}
+BOOK_PATIENCE_THANKS = "谢谢您告诉我们！"
+BOOK_QUALITY_ALERT = "【服务质量】{number} {service}（{when}）\n{what}\n请社工跟进。"
+BOOK_QUALITY_STARS = "预约人评价：{stars}分。{comment}"
+BOOK_QUALITY_PATIENCE = "被服务人说：服务人员不耐心。"
+BOOK_ADDRESS_UNKNOWN = "名册上没有对上，请先核实后联系预约人"
+BOOK_MINE_NONE = "您现在没有要取消的预约。"
+BOOK_PICK_MINE = "您要{action}哪一个预约？"
+BOOK_ACTION_CANCEL = "取消"
+BOOK_ACTION_MOVE = "改时间"
+BOOK_ASK_CANCEL = "确定取消 {service} · {when} 吗？"
+BOOK_CANCEL_YES = "确定取消"
+BOOK_CANCEL_NO = "不取消"
+BOOK_CANCELLED = "已取消 {number}（{service} · {when}），服务人员那边我已经告诉了。"
+BOOK_KEPT = "好的，预约不变。"
+BOOK_MOVE_ASK = "{service}想改到什么时间？"
+BOOK_MOVED = "已改到 {when}（{number}），服务人员那边我已经告诉了。"
+BOOK_REASON_CANCEL = "预约人取消：{text}"
+BOOK_REASON_MOVE = "预约人改时间"
+BOOK_SLOT_GONE = "刚才这个时间被别人约走了。"
+BOOK_LINK_CARD = (
+    "【核实家属关系】\n预约人（{booker}）说{name}（{phone}）是其{relation}。\n名册：{roster}\n"
+    "核实后，这位预约人给{name}的预约不再标“待核实”。")
+BOOK_LINK_ROSTER = {True: "姓名和手机号已对上", False: "没有对上，请先联系核实"}
+BOOK_LINK_ASK_PERSON = "{booker}说您是TA的{relation}，想帮您预约社区的上门服务。是您的家人吗？"
+BOOK_LINK_YES = "属实"
+BOOK_BOOKER_UNKNOWN = "未登记手机号"
+BOOK_LINK_NO = "不属实"
+BOOK_LINK_PERSON_YES = "是我的家人"
+BOOK_LINK_PERSON_NO = "不是"
+BOOK_LINK_DONE = {"confirmed": "已确认家属关系。", "denied": "已记下：不是家人。"}
+BOOK_LINK_TOLD = {"confirmed": "您和{name}的家属关系已核实，以后可以直接帮TA预约。",
+                  "denied": "您和{name}的家属关系没有核实通过，有疑问请联系社区。"}
+BOOK_REMINDER = "提醒您：{when}有{service}（{number}）。要改时间或取消，直接跟我说。"
+WEEKDAY_RANGE = {(1, 2, 3, 4, 5): "工作日", (1, 2, 3, 4, 5, 6): "周一至周六",
+                 (1, 2, 3, 4, 5, 6, 7): "每天"}
+
+
 def format_when(at: datetime, zone: ZoneInfo, now: datetime | None = None) -> str:
     """A time as people say it: 今天下午3:00, 明天上午9:30, 11月29日（周日）下午3:00."""
     local = at.astimezone(zone)

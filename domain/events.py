@@ -55,3 +55,37 @@ class ReportAssigned(Event):
     number: str
     to: str
     by: str
+
+
+# --- bookings ---
+@dataclass(frozen=True)
+class BookingChanged(Event):
+    """A booking was made, moved or cancelled: the provider's chat is told."""
+
+    number: str
+    change: str  # made | moved | cancelled
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class LinkAsked(Event):
+    """A relative asked to book for someone: staff (and the person, if in the chat) confirm."""
+
+    link_id: int
+
+
+@dataclass(frozen=True)
+class VisitMarked(Event):
+    """Staff marked a visit 已上门 or 未上门: the booker is asked to rate a done one."""
+
+    number: str
+    done: bool
+
+
+@dataclass(frozen=True)
+class VisitRated(Event):
+    """The booker rated a visit, or the person served said whether the worker was patient."""
+
+    number: str
+    stars: int | None = None
+    patience: str = ""

@@ -19,6 +19,18 @@ from storage.crypto import Crypto
 from storage.models import CounterRow, ReportChangeRow, ReportRow, ResidentRow
 
 
+def take_number(session: Session, zone: ZoneInfo, prefix: str, day: datetime) -> str:
+    """PREFIX-YYYYMMDD-NNNN: the local day's next number, one counter row per prefix and day."""
+    local = day.astimezone(zone)
+    name = f"{prefix}-{local:%Y%m%d}"
+    dialect = session.get_bind().dialect.name
+    ins: Any = (postgresql if dialect == "postgresql" else sqlite).insert(CounterRow)
+    stmt = ins.values(name=name, value=1).on_conflict_do_update(
+        index_elements=[CounterRow.name], set_={"value": CounterRow.value + 1}
+    ).returning(CounterRow.value)
+    return report_number(prefix, local, int(session.execute(stmt).scalar_one()))
+
+
 class SqlReportRepository:
     """Reports mapped to and from domain objects."""
 
@@ -29,15 +41,7 @@ class SqlReportRepository:
 
     def next_number(self, prefix: str, day: datetime) -> str:
         """Atomically take the next number of the local day (safe under concurrent writers)."""
-        local = day.astimezone(self.zone)
-        name = f"{prefix}-{local:%Y%m%d}"
-        dialect = self.session.get_bind().dialect.name
-        ins: Any = (postgresql if dialect == "postgresql" else sqlite).insert(CounterRow)
-        stmt = ins.values(name=name, value=1).on_conflict_do_update(
-            index_elements=[CounterRow.name], set_={"value": CounterRow.value + 1}
-        ).returning(CounterRow.value)
-        seq = int(self.session.execute(stmt).scalar_one())
-        return report_number(prefix, local, seq)
+        return take_number(self.session, self.zone, prefix, day)
 
     def _fill(self, row: ReportRow, r: Report) -> None:
         c = self.crypto

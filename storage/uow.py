@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from domain.events import Event
 from domain.ports import (
     AuditLog,
+    BookingRepository,
     ConversationStore,
     Outbox,
     ReportRepository,
@@ -19,6 +20,7 @@ from domain.ports import (
     StaffRepository,
     UnitOfWork,
 )
+from storage.bookings import SqlBookingRepository
 from storage.crypto import Crypto
 from storage.people import SqlResidentRepository, SqlStaffRepository
 from storage.records import SqlAuditLog, SqlConversationStore, SqlOutbox
@@ -40,6 +42,7 @@ class SqlUnitOfWork:
     outbox: Outbox
     audit: AuditLog
     seals: SealRepository
+    bookings: BookingRepository
     session: Session
 
     def __init__(
@@ -71,6 +74,7 @@ class SqlUnitOfWork:
         self.outbox = SqlOutbox(s, c)
         self.audit = SqlAuditLog(s)
         self.seals = SqlSealRepository(s, c)
+        self.bookings = SqlBookingRepository(s, c, self._zone)
         self._events = []
         return self
 

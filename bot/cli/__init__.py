@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "bot.cli.nlu",
     "bot.cli.outbox",
     "bot.cli.seal",
+    "bot.cli.bookings",
 )
 
 

@@ -10,10 +10,11 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot import callbacks, texts
+from bot.dialogue.flow import Flow, Routes
 from bot.dialogue.state import ChatState, close_idle_form, save_state
 from bot.dialogue.turn import Turn, reply
 from bot.events import Inbound, Reply
-from bot.flows import emergency, identity, info, report, seal, staff, status, story
+from bot.flows import booking, identity, info, report, seal, staff, status, story
 from domain.errors import DomainError, NotAllowed, NotFound
 from domain.ports import UnitOfWork
 
@@ -32,9 +33,18 @@ COMMANDS = {"start": "start", "menu": "menu", "help": "help", "cancel": "cancel"
             "todo": "todo"}
 COMMAND_INTENTS = {"start": "greet", "help": "help", "status": "check_status"}
 TASK_WORDS = frozenset({"待办", "我的待办", "todo", "工单", "待处理"})
-# Buttons are routed by the namespace each flow declares (bot/callbacks.py encodes the data).
-BUTTON_FLOWS = (staff, report, info, status, identity, seal)
-BUTTON_ROUTES = {ns.name: flow for flow in BUTTON_FLOWS for ns in flow.BUTTONS}
+# The flows, as peers: each declares its intents, forms and button namespaces (bot/dialogue/flow.py).
+# A new capability is one line here.
+FLOWS: tuple[Flow, ...] = (
+    staff.FLOW,
+    report.FLOW,
+    status.FLOW,
+    identity.FLOW,
+    info.FLOW,
+    booking.FLOW,
+    seal.FLOW,
+)
+ROUTES = Routes.of(FLOWS)
 
 
 class DialogueEngine:
@@ -98,12 +108,15 @@ class DialogueEngine:
         if ev.kind == "contact":
             return identity.on_contact(t)
         if ev.kind == "location":
-            return report.on_location(t) if t.state.form == "report" else info.shelters(t)
+            form = ROUTES.forms.get(t.state.form or "")
+            return form.on_location(t) if form and form.on_location else info.shelters(t)
         if ev.kind == "photo":
             return report.on_photo(t)
         if ev.kind == "command" and ev.text.strip().lstrip("/").lower() == "verify":
             return seal.verify(t)
         if ev.kind == "command":
+            if any(f.on_any_text(t) for f in FLOWS if f.on_any_text is not None):
+                return None  # a flow's own command (/today)
             return self._command(t, COMMANDS.get(ev.text.strip().lstrip("/").lower(), ""))
         return self._text(t)
 
@@ -118,7 +131,9 @@ class DialogueEngine:
 
     def _text(self, t: Turn) -> None:
         text = t.event.text.strip()
-        if seal.on_reason_text(t):  # a rejection reason a staff member was asked for
+        # Text a flow answers anywhere, even in staff groups (a reason a staff member was asked
+        # for, /今日上门) comes before staff talk: staff text is otherwise never a resident's.
+        if any(f.on_any_text(t) for f in FLOWS if f.on_any_text is not None):
             return None
         if staff.on_staff_text(t):  # staff talk as staff; a note they were asked for
             return None
@@ -138,15 +153,11 @@ class DialogueEngine:
             return None
         if word in TASK_WORDS and t.staff is not None:
             return staff.tasks(t)
-        if t.state.form == "report" and not t.state.slots.get("urgent") and (
-                kind := emergency.kind_mid_form(t)):
-            return report.on_emergency(t, kind)  # advice first; nothing said before is lost
-        if t.state.form == "reopen":
-            return status.on_reopen_text(t)
-        if t.state.form == seal.FORM:
-            return seal.on_text(t)
         if t.state.form:
-            return report.on_text(t)
+            form = ROUTES.forms.get(t.state.form)
+            if form is not None:
+                return form.forms[t.state.form](t)
+            t.state.end()  # a form no flow serves any more (an older version's): start afresh
         if (number := find_number(text)) is not None:
             if number.startswith(t.app.config.seals.number_prefix + "-"):
                 return seal.show(t, number)
@@ -168,8 +179,8 @@ class DialogueEngine:
 
     def _button(self, t: Turn) -> None:
         cb = callbacks.decode(t.event.data)
-        flow = BUTTON_ROUTES.get(cb.ns) if cb is not None else None
-        if cb is None or flow is None:
+        flow = ROUTES.buttons.get(cb.ns) if cb is not None else None
+        if cb is None or flow is None or flow.on_button is None:
             # Old, forged or broken data: a toast, and in a private chat the way on.
             if t.is_group:
                 t.replies.append(reply("", notice=texts.STALE_BUTTON))
@@ -197,33 +208,10 @@ def _without_greeting(t: Turn, text: str) -> str:
 
 def dispatch(t: Turn, intent: str) -> None:
     """Route an intent to the flow that serves it (also used after an intent switch)."""
-    if intent in ("report_issue", "suggest"):
-        return report.start(t, suggestion=intent == "suggest")
-    if intent == "check_status":
-        status.list_mine(t)
-        return seal.list_mine(t)
-    if intent == "greet":
-        return identity.greet(t)
-    if intent == "help":
-        t.say(texts.HELP, texts.MENU_BUTTONS)
-        return None
-    if intent == "find_shelter":
-        return info.shelters(t)
-    if intent == "ask_policy":
-        return info.policies(t)
-    if intent == "public_info":
-        return info.public_pick(t)
-    if intent == "thank":
-        t.say(texts.THANKS_REPLY)
-        return None
-    if intent == "stop":
-        t.say(texts.NOTHING_TO_STOP)
-        return None
-    if intent == "contact_office":
-        return info.contact_office(t)
-    if intent == "request_seal":
-        return seal.start(t)
+    handler = ROUTES.handler(intent)
+    if handler is not None:
+        return handler(t)
     if intent in info.COMING_SOON:
-        return info.coming_soon(t, intent)
+        return info.coming_soon(t, intent)  # not built yet: the office, and a relay to staff
     t.say(texts.NOT_UNDERSTOOD, texts.MENU_BUTTONS)
     return None

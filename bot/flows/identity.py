@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot import texts
 from bot.callbacks import MY_DATA, Callback
 from bot.cards import estate_name
+from bot.dialogue.flow import Flow
 from bot.dialogue.state import ChatState
 from bot.dialogue.turn import Turn
 from domain.errors import NotFound, NotOwnContact
@@ -69,3 +70,6 @@ def on_button(t: Turn, cb: Callback) -> None:
         t.say(texts.ERASED, texts.MENU_BUTTONS)
     else:
         show_mine(t)
+
+
+FLOW = Flow(name="identity", intents={"greet": greet}, buttons=BUTTONS, on_button=on_button)

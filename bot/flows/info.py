@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from bot import texts
 from bot.callbacks import MENU, PUBLIC, Callback
 from bot.cards import RELAY_CATEGORY, category_label, estate_name
+from bot.dialogue.flow import Flow
 from bot.dialogue.turn import Turn, grid_rows
 from bot.events import Location
 from bot.geo import index_of
@@ -201,3 +202,20 @@ def policies(t: Turn) -> None:
     items = sorted(t.app.config.policies, key=lambda p: not (tags & set(p.tags)))
     lines = "\n".join(texts.POLICY_LINE.format(title=p.title, summary=p.summary) for p in items[:5])
     t.say(texts.POLICIES.format(lines=lines))
+
+
+def help_(t: Turn) -> None:
+    """How to use the bot, with the menu."""
+    t.say(texts.HELP, texts.MENU_BUTTONS)
+
+
+FLOW = Flow(
+    name="info",
+    intents={
+        "help": help_, "find_shelter": shelters, "ask_policy": policies,
+        "public_info": public_pick, "contact_office": contact_office,
+        "thank": lambda t: t.say(texts.THANKS_REPLY),
+        "stop": lambda t: t.say(texts.NOTHING_TO_STOP),
+    },
+    buttons=BUTTONS, on_button=on_button,
+)

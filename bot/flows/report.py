@@ -9,6 +9,7 @@ from typing import Any
 from bot import texts
 from bot.callbacks import FORM, Callback
 from bot.cards import category_label, kind_label, place_label
+from bot.dialogue.flow import Flow
 from bot.dialogue.turn import Turn, grid_rows
 from bot.flows import emergency, story
 from domain.errors import InvalidValue
@@ -319,6 +320,13 @@ def submit(t: Turn) -> None:
         t.say(texts.ASK_CONTACT, request="contact")
 
 
+def on_form_text(t: Turn) -> None:
+    """Text while the report form is open: an emergency told mid-form gets its advice first."""
+    if not t.state.slots.get("urgent") and (kind := emergency.kind_mid_form(t)):
+        return on_emergency(t, kind)  # nothing said before is lost
+    return on_text(t)
+
+
 def on_location(t: Turn) -> None:
     """A shared location answers the place question."""
     s = t.state.slots
@@ -343,3 +351,11 @@ def on_photo(t: Turn) -> None:
         return on_text(t)  # the caption answers the question
     if t.state.step == "confirm":
         _advance(t)
+
+
+FLOW = Flow(
+    name="report",
+    intents={"report_issue": start, "suggest": lambda t: start(t, suggestion=True)},
+    forms={"report": on_form_text},
+    buttons=BUTTONS, on_button=on_button, on_location=on_location,
+)

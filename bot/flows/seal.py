@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot import texts
 from bot.callbacks import SEAL, Callback
+from bot.dialogue.flow import Flow
 from bot.dialogue.turn import Turn, grid_rows, reply
 from bot.flows import emergency
 from bot.flows.info import office_call, office_call_for
@@ -305,3 +306,7 @@ def staff_card(app: App, request: SealRequest) -> Any:
         SEAL.button(texts.SEAL_APPROVE, "yes", request.number),
         SEAL.button(texts.SEAL_REJECT, "no", request.number)]]
     return reply(text, rows)
+
+
+FLOW = Flow(name="seal", intents={"request_seal": start}, forms={FORM: on_text}, buttons=BUTTONS,
+            on_button=on_button, on_any_text=on_reason_text, also={"check_status": list_mine})

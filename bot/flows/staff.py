@@ -9,6 +9,7 @@ from typing import Any
 from bot import texts
 from bot.callbacks import STAFF, Callback
 from bot.cards import category_label, staff_card
+from bot.dialogue.flow import Flow
 from bot.dialogue.turn import Turn, grid_rows, reply
 from domain.errors import InvalidTransition, NotAllowed, NotFound
 from domain.reports import STATUS_LABELS, Report, Status
@@ -253,3 +254,6 @@ def tasks(t: Turn) -> None:
             due=texts.CARD_DUE.format(when=texts.format_when(due, t.app.zone, t.now), stage=stage)
             if due else ""))
     t.say("\n".join(lines), [[STAFF.button(r.number, "card", r.number)] for r in items])
+
+
+FLOW = Flow(name="staff", buttons=BUTTONS, on_button=on_button)

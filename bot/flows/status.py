@@ -7,6 +7,7 @@ import re
 from bot import texts
 from bot.callbacks import STATUS, Callback
 from bot.cards import category_label, kind_label, place_label
+from bot.dialogue.flow import Flow
 from bot.dialogue.turn import Turn
 from domain.errors import InvalidValue, NotFound
 from domain.reports import STATUS_LABELS, Report, Status
@@ -132,3 +133,7 @@ def rate_typed(t: Turn) -> bool:
     r = uc.rate_report(t.uow, last.number, t.event.user_id, t.event.chat_id, stars)
     t.say(texts.RATED_TYPED.format(kind=kind_label(r.kind), number=r.number, stars=r.rating))
     return True
+
+
+FLOW = Flow(name="status", intents={"check_status": list_mine}, forms={"reopen": on_reopen_text},
+            buttons=BUTTONS, on_button=on_button)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-import storage.seals  # noqa: F401  (its tables join the metadata)
+from storage import bookings, seals  # noqa: F401  (their tables join the metadata)
 from storage.models import Base
 
 config = context.config

@@ -93,12 +93,18 @@ def test_daily_digest_counts_what_staff_owe(bot: App, clock: Clock) -> None:
     assert "待受理：1件" in digest[0] and "已超时：1件" in digest[0] and "新登记：0件" in digest[0]
 
 
+JOB_IDS = {"check_sla", "expire_forms", "daily_digest", "booking_reminders", "booking_quality"}
+
+
 def test_scheduler_registers_jobs_in_the_database(bot: App) -> None:
     from apscheduler.schedulers.background import BackgroundScheduler
 
     sched = jobs.start_scheduler(bot, BackgroundScheduler())
     try:
-        assert {j.id for j in sched.get_jobs()} == {"check_sla", "expire_forms", "daily_digest"}
+        assert {j.id for j in sched.get_jobs()} == JOB_IDS
+        # The booking reminder runs at bookings.reminder_time (18:00), local.
+        remind = sched.get_job("booking_reminders").next_run_time  # type: ignore[union-attr]
+        assert (remind.astimezone(bot.zone).hour, remind.minute) == (18, 0)
     finally:
         sched.shutdown(wait=False)
     # A restart finds the same jobs in the persistent store instead of losing them.
@@ -106,4 +112,4 @@ def test_scheduler_registers_jobs_in_the_database(bot: App) -> None:
 
     with bot.engine.connect() as conn:
         ids = {r[0] for r in conn.execute(text("select id from apscheduler_jobs"))}
-    assert ids == {"check_sla", "expire_forms", "daily_digest"}
+    assert ids == JOB_IDS

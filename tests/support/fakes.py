@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, Self
 
+from domain.bookings import BeneficiaryLink, Booking
+from domain.bookings import Status as BookingStatus
 from domain.errors import Conflict
 from domain.events import Event
 from domain.ports import OutboxMessage, UnitOfWork
@@ -276,6 +278,68 @@ class FakeSeals:
         return [d for d in self.log if d.number == number]
 
 
+# --- bookings (workstream "book") ----------------------------------------------------------
+class FakeBookings:
+    def __init__(self) -> None:
+        self.rows: dict[str, Booking] = {}
+        self.places: dict[tuple[str, datetime], int] = {}
+        self.numbers = FakeReports()  # the same day counter as report numbers
+        self.links: dict[int, BeneficiaryLink] = {}
+
+    def next_number(self, prefix: str, day: datetime) -> str:
+        return self.numbers.next_number(prefix, day)
+
+    def take_place(self, service: str, start: datetime, capacity: int) -> bool:
+        if self.places.get((service, start), 0) >= capacity:
+            return False
+        self.places[(service, start)] = self.places.get((service, start), 0) + 1
+        return True
+
+    def release_place(self, service: str, start: datetime) -> None:
+        self.places[(service, start)] = max(0, self.places.get((service, start), 0) - 1)
+
+    def taken(self, service: str, starts: Iterable[datetime]) -> dict[datetime, int]:
+        return {s: self.places[(service, s)] for s in starts if (service, s) in self.places}
+
+    def add(self, booking: Booking) -> None:
+        booking.id = len(self.rows) + 1
+        self.rows[booking.number] = copy.deepcopy(booking)
+
+    def save(self, booking: Booking) -> None:
+        self.rows[booking.number] = copy.deepcopy(booking)
+
+    def get(self, number: str) -> Booking | None:
+        return copy.deepcopy(self.rows.get(number))
+
+    def by_key(self, key: str) -> Booking | None:
+        return next((copy.deepcopy(b) for b in self.rows.values() if b.key == key), None)
+
+    def list(self, *, user_id: int | None = None, service: str | None = None,
+             statuses: Iterable[BookingStatus] | None = None, since: datetime | None = None,
+             until: datetime | None = None, limit: int = 100) -> list[Booking]:
+        wanted = set(statuses) if statuses is not None else None
+        rows = [b for b in self.rows.values()
+                if (user_id is None or b.booker_user_id == user_id)
+                and (service is None or b.service == service)
+                and (wanted is None or b.status in wanted)
+                and (since is None or b.start >= since) and (until is None or b.start < until)]
+        return [copy.deepcopy(b) for b in sorted(rows, key=lambda b: (b.start, b.id or 0))][:limit]
+
+    def add_link(self, link: BeneficiaryLink) -> None:
+        link.id = len(self.links) + 1
+        self.links[link.id] = copy.deepcopy(link)
+
+    def save_link(self, link: BeneficiaryLink) -> None:
+        assert link.id in self.links
+        self.links[link.id] = copy.deepcopy(link)
+
+    def get_link(self, link_id: int) -> BeneficiaryLink | None:
+        return copy.deepcopy(self.links.get(link_id))
+
+    def links_of(self, user_id: int) -> list[BeneficiaryLink]:
+        return [copy.deepcopy(x) for x in self.links.values() if x.booker_user_id == user_id]
+
+
 class FakeUnitOfWork:
     """Keeps everything in memory; `committed` counts real commits (outermost only)."""
 
@@ -287,6 +351,9 @@ class FakeUnitOfWork:
         self.outbox = FakeOutbox()
         self.audit = FakeAudit()
         self.seals = FakeSeals()
+
+
+        self.bookings = FakeBookings()
         self.on_event = on_event
         self.events: list[Event] = []
         self.committed = 0

@@ -12,7 +12,7 @@ from bot import texts
 from bot.app import App
 from bot.callbacks import MAX_BYTES, NAMESPACES, STAFF, Callback, decode
 from bot.config import load_config
-from bot.dialogue.engine import BUTTON_ROUTES, DialogueEngine
+from bot.dialogue.engine import ROUTES, DialogueEngine
 from bot.events import Inbound
 from tests.fixtures import SHIPPED_CONFIG
 from tests.support.chat import shared_parser
@@ -34,7 +34,7 @@ def test_every_action_round_trips_and_fits_telegrams_64_bytes() -> None:
 
 
 def test_every_namespace_is_routed_to_a_flow() -> None:
-    assert set(BUTTON_ROUTES) == set(NAMESPACES)
+    assert set(ROUTES.buttons) == set(NAMESPACES)
 
 
 @pytest.mark.parametrize("data", [

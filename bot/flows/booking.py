@@ -1,0 +1,293 @@
+"""预约: 政务超市 and 幸福颐养超市 by chat, for oneself or a parent, asking only what is missing."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from bot import texts
+from bot.callbacks import BOOKING, LINK, Callback
+from bot.dialogue.flow import Flow
+from bot.dialogue.turn import Turn
+from bot.flows import beneficiary, visits
+from bot.flows import booking_view as view
+from domain.bookings import SlotUnavailable, Status
+from domain.usecases import beneficiaries
+from domain.usecases import bookings as uc
+
+FORM = "booking"
+CARE_WORDS = ("颐养", "养老", "老人")  # the catalogue then opens on the care services
+MOVE_WORDS = re.compile(r"改到|改成|换到|挪到|推到|提前到|改时间|改个时间|换个时间")
+MOVE_FORM = "booking_move"
+SELF_WORDS = re.compile(r"我自己|给我|本人|自己")
+YES_WORDS = re.compile(r"^(确认|确定|好|好的|对|可以|行|没问题|是的?)")
+NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
+# Inside the form these keep the booking going; another intent this sure leaves it.
+STAY_INTENTS = frozenset({"book_service", "affirm", "deny", "out_of_scope", "greet", "thank"})
+SWITCH_CONFIDENCE = 0.8
+# What the provider should know: mobility, hearing, sight, memory (kept as the booker said it).
+NOTE_WORDS = re.compile(r"腿脚|行动不便|走不了|坐轮椅|轮椅|卧床|瘫|耳朵|耳背|听不见|听力|眼睛|看不见|糊涂|记性|痴呆")
+CLAUSES = re.compile(r"[\s，,。.!！;；]+")
+
+
+def start(t: Turn) -> None:
+    """A booking asked for: take service, person and time from the sentence, ask for the rest."""
+    care_first = any(w in t.event.text for w in CARE_WORDS)
+    t.state.start(FORM, {"key": uuid.uuid4().hex[:16], "care_first": care_first})
+    _fill(t)
+    _advance(t)
+
+
+def _fill(t: Turn) -> None:
+    """Whatever this message says about the service, the person and the time."""
+    s = t.state.slots
+    svc = t.entity("service")
+    if svc and (service := t.app.service_named(str(svc["value"]))):
+        s["svc"] = service.code
+    notes = [c for c in CLAUSES.split(t.event.text) if NOTE_WORDS.search(c)]
+    if notes:
+        s["note"] = "，".join(notes)[:100]  # for the provider: how to help this person
+    rel = t.entity("relation")
+    if rel:
+        s.update(who="family", relation=str(rel["value"]))
+    elif not s.get("who") and SELF_WORDS.search(t.event.text):
+        s["who"] = "self"
+    when = t.entity("time")
+    if when:
+        at, exact = _when(when)
+        s.update(wanted=at.isoformat(), exact=exact)
+        s.pop("at", None)
+
+
+def _when(entity: dict[str, Any]) -> tuple[datetime, bool]:
+    """The time said, and whether it names an hour (后天 / 明天下午 are ranges: their start)."""
+    value = entity["value"]
+    if isinstance(value, dict):
+        return datetime.fromisoformat(str(value["from"])).astimezone(UTC), False
+    return (datetime.fromisoformat(str(value)).astimezone(UTC),
+            entity.get("grain") in ("hour", "minute"))
+
+
+def _advance(t: Turn) -> None:
+    s = t.state.slots
+    if not s.get("svc"):
+        return view.ask_service(t, page=0)
+    if not s.get("who"):
+        return view.ask_who(t)
+    if (s["who"] != "self" or t.resident is None) and not s.get("contact"):
+        known = [p for p in view.past_people(t) if p["relation"] == s.get("relation")]
+        if s["who"] != "self" and len(known) == 1:
+            s.update(known[0])  # "帮我妈…" and one 妈 linked before: nothing to ask
+        else:
+            return view.ask_person(t)
+    if not s.get("at"):
+        return _place_time(t)
+    return view.confirm(t)
+
+
+def _place_time(t: Turn) -> None:
+    """Take the wanted time if its slot is free; else say why and offer the three nearest."""
+    s = t.state.slots
+    service = t.app.services[s["svc"]]
+    if not s.get("wanted"):
+        return view.ask_time(t, service, uc.alternatives(t.uow, service, t.now, t.now, t.app.zone))
+    wanted = datetime.fromisoformat(s["wanted"])
+    local = wanted.astimezone(t.app.zone)
+    if not s.get("exact") and (local.hour, local.minute) == (0, 0):
+        wanted = local.replace(hour=service.start.hour, minute=service.start.minute)  # "后天"
+    slot = service.snap(wanted, t.app.zone)
+    problem = uc.check(t.uow, service, slot, t.now, t.app.zone) if s.get("exact") else None
+    if s.get("exact") and problem is None:
+        s["at"] = slot.isoformat()
+        return _advance(t)
+    near = uc.alternatives(t.uow, service, wanted, t.now, t.app.zone)
+    view.offer(t, service, wanted, problem, near)
+
+
+def on_form_text(t: Turn) -> None:
+    """An answer to the question asked (or more of the request)."""
+    s, step = t.state.slots, t.state.step
+    if step == "confirm" and YES_WORDS.match(t.event.text.strip()):
+        return submit(t)
+    if step == "person":
+        phone = t.entity("phone")
+        if phone is None:
+            t.say(texts.BOOK_ASK_PERSON_AGAIN, view.way_out())
+            return None
+        rest = t.event.text.replace(str(phone.get("text") or ""), "")
+        name = NAME.search(re.sub(r"\d", " ", rest))
+        s.update(contact=str(phone["value"]), name=name.group(0) if name else "")
+        return _advance(t)
+    before = dict(s)
+    _fill(t)
+    if s == before and t.intent not in STAY_INTENTS and t.confidence >= SWITCH_CONFIDENCE:
+        t.state.end()  # clearly something else ("楼道灯坏了"): that request, not a re-ask
+        from bot.dialogue.engine import dispatch  # the engine owns intent routing
+
+        return dispatch(t, t.intent)
+    return _advance(t)
+
+
+def submit(t: Turn) -> None:
+    """Book (once, however often 确认 is pressed), then say so with the number."""
+    s = t.state.slots
+    if not s.get("at"):
+        return _advance(t)
+    service = t.app.services[s["svc"]]
+    resident = t.resident
+    mine = s["who"] == "self" and resident is not None
+    # The roster is checked quietly (in the link): the booker is told the same whatever it says.
+    link = None if mine else beneficiaries.link_for(
+        t.uow, t.event.user_id, t.event.chat_id, s.get("name", ""), s.get("contact", ""),
+        s.get("relation", "") if s["who"] != "self" else "本人", t.now)
+    req = uc.Request(
+        service=service, start=datetime.fromisoformat(s["at"]),
+        booker_user_id=t.event.user_id, booker_chat_id=t.event.chat_id, key=s["key"],
+        beneficiary=resident.name if mine and resident else s.get("name", ""),
+        contact="" if mine else s.get("contact", ""),
+        relation="" if s["who"] == "self" else s.get("relation", ""),
+        beneficiary_id=resident.id if mine and resident else (link.resident_id if link else None),
+        unverified=link is not None and not link.confirmed, note=s.get("note", ""))
+    try:
+        booking = uc.book(t.uow, req, t.now, t.app.zone)
+    except SlotUnavailable as exc:
+        s.pop("at", None)
+        near = uc.alternatives(t.uow, service, req.start, t.now, t.app.zone)
+        return view.offer(t, service, req.start, exc.problem, near, prefix=texts.BOOK_SLOT_GONE)
+    t.state.end()
+    view.booked(t, booking, service)
+
+
+def cancel_asked(t: Turn) -> None:
+    """不用来修脚了 取消吧: the booking meant (by service when said), then a confirmation."""
+    active = t.uow.bookings.list(user_id=t.event.user_id, statuses=[Status.BOOKED], since=t.now)
+    svc = t.entity("service")
+    named = t.app.service_named(str(svc["value"])) if svc else None
+    if named is not None and any(b.service == named.code for b in active):
+        active = [b for b in active if b.service == named.code]
+    if not active:
+        t.say(texts.BOOK_MINE_NONE, texts.MENU_BUTTONS)
+        return None
+    if (moved := MOVE_WORDS.search(t.event.text)) is not None:  # "把后天的读报改到周五"
+        if len(active) > 1:
+            return view.pick_mine(t, active, "mv", texts.BOOK_ACTION_MOVE)
+        t.state.start(MOVE_FORM, {"number": active[0].number})
+        times = [e for e in t.parse.get("entities", []) if e.get("entity") == "time"]
+        if times and times[-1]["start"] > moved.start():  # the time after 改到 is the new one
+            at, exact = _when(times[-1])
+            return _move_to(t, at, exact=exact)
+        return view.ask_move(t, active[0], t.app.services[active[0].service])
+    t.state.pending = {"reason": t.event.text.strip()[:100]}
+    if len(active) == 1:
+        return view.ask_cancel(t, active[0])
+    return view.pick_mine(t, active, "cx", texts.BOOK_ACTION_CANCEL)
+
+
+def on_move_text(t: Turn) -> None:
+    """The new time for a booking being moved."""
+    s = t.state.slots
+    when = t.entity("time")
+    booking = uc.mine(t.uow, s["number"], t.event.user_id)
+    service = t.app.services[booking.service]
+    if when is None:
+        return view.ask_move(t, booking, service)
+    at, exact = _when(when)
+    return _move_to(t, at, exact=exact)
+
+
+def _move_to(t: Turn, wanted: datetime, *, exact: bool) -> None:
+    booking = uc.mine(t.uow, t.state.slots["number"], t.event.user_id)
+    service = t.app.services[booking.service]
+    slot = service.snap(wanted, t.app.zone)
+    problem = uc.check(t.uow, service, slot, t.now, t.app.zone) if exact else None
+    if not exact or problem is not None:
+        return view.offer(t, service, wanted, problem,
+                          uc.alternatives(t.uow, service, wanted, t.now, t.app.zone))
+    try:
+        uc.move(t.uow, booking, service, slot, texts.BOOK_REASON_MOVE, t.now, t.app.zone)
+    except SlotUnavailable as exc:
+        return view.offer(t, service, slot, exc.problem,
+                          uc.alternatives(t.uow, service, slot, t.now, t.app.zone))
+    t.state.end()
+    t.say(texts.BOOK_MOVED.format(when=texts.format_when(slot, t.app.zone, t.now),
+                                  number=booking.number), texts.MENU_BUTTONS)
+
+
+def on_button(t: Turn, cb: Callback) -> None:
+    """A booking button: service, page, person, slot, confirm, cancel, move."""
+    s, a = t.state.slots, cb.action
+    if a == "page":
+        return view.ask_service(t, page=int(cb.arg()) - 1)
+    if a == "svc" and cb.arg() in t.app.services:
+        if t.state.form != FORM:
+            t.state.start(FORM, {"key": uuid.uuid4().hex[:16]})
+        t.state.slots["svc"] = cb.arg()
+        return _advance(t)
+    if cb.ns == LINK.name:
+        return beneficiary.on_button(t, cb)
+    if a in ("vd", "vn", "rate", "pat"):
+        return visits.on_button(t, cb)
+    if a in ("cx", "mv", "cxy", "keep"):
+        return _on_booking_button(t, cb)
+    if t.state.form == MOVE_FORM and a == "at":
+        return _move_to(t, datetime.fromtimestamp(int(cb.arg()), UTC), exact=True)
+    if t.state.form != FORM:
+        t.say(texts.STALE_STEP, texts.MENU_BUTTONS)
+        return None
+    if a == "who":
+        past = view.past_people(t)
+        if cb.arg() == "self":
+            s["who"] = "self"
+        elif cb.arg().startswith("L") and cb.arg()[1:].isdigit() and int(cb.arg()[1:]) < len(past):
+            s.update(who="family", **past[int(cb.arg()[1:])])
+        else:
+            s["who"] = "family"
+    elif a == "at":
+        s.update(wanted=datetime.fromtimestamp(int(cb.arg()), UTC).isoformat(), exact=True)
+        s.pop("at", None)
+    elif a == "time":
+        s.pop("at", None)
+        s.pop("wanted", None)
+    elif a == "yes":
+        return submit(t) if t.state.step == "confirm" else _advance(t)
+    elif a == "no":
+        t.state.end()
+        t.say(texts.BOOK_STOPPED, texts.MENU_BUTTONS)
+        return None
+    return _advance(t)
+
+
+def _on_booking_button(t: Turn, cb: Callback) -> None:
+    if cb.action == "keep" and t.state.form == visits.COMMENT_FORM:
+        t.state.end()
+        t.say(texts.BOOK_COMMENT_SAVED, texts.MENU_BUTTONS)
+        return None
+    if cb.action == "keep":
+        t.state.pending = {}
+        t.say(texts.BOOK_KEPT, texts.MENU_BUTTONS)
+        return None
+    booking = uc.mine(t.uow, cb.arg(), t.event.user_id)
+    service = t.app.services[booking.service]
+    if cb.action == "cx":
+        return view.ask_cancel(t, booking)
+    if cb.action == "mv":
+        t.state.start(MOVE_FORM, {"number": booking.number})
+        return view.ask_move(t, booking, service)
+    said = str(t.state.pending.get("reason") or "")
+    reason = texts.BOOK_REASON_CANCEL.format(text=said) if said else texts.BOOK_CANCEL_BUTTON
+    uc.cancel(t.uow, booking, reason, f"user:{t.event.user_id}", t.now)
+    t.state.pending = {}
+    t.say(texts.BOOK_CANCELLED.format(number=booking.number, service=service.name,
+                                      when=texts.format_when(booking.start, t.app.zone, t.now)),
+          texts.MENU_BUTTONS)
+    return None
+
+
+FLOW = Flow(
+    name="booking",
+    intents={"book_service": start, "cancel_booking": cancel_asked},
+    forms={FORM: on_form_text, MOVE_FORM: on_move_text, visits.COMMENT_FORM: visits.on_comment_text},
+    buttons=(BOOKING, LINK), on_button=on_button, on_any_text=visits.any_text,
+)

@@ -1,0 +1,51 @@
+"""家属代办: a relative links to the person they book for; staff or that person confirm it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from domain.bookings import BeneficiaryLink, Status
+from domain.errors import InvalidTransition, NotAllowed, NotFound
+from domain.events import BookingChanged, LinkAsked
+from domain.ports import UnitOfWork
+
+
+def link_for(uow: UnitOfWork, booker_user_id: int, booker_chat_id: int, name: str, contact: str,
+             relation: str, now: datetime) -> BeneficiaryLink:
+    """The booker's link to this person, made (and put to staff) the first time.
+
+    Name and phone are matched on the roster quietly: the booker is told nothing either way.
+    """
+    for link in uow.bookings.links_of(booker_user_id):
+        if link.contact == contact and link.name == name and link.status != "denied":
+            return link
+    match = uow.residents.by_phone(contact)
+    link = BeneficiaryLink(
+        booker_user_id=booker_user_id, booker_chat_id=booker_chat_id, name=name, contact=contact,
+        relation=relation, resident_id=match.id if match and match.name == name else None,
+        created_at=now)
+    uow.bookings.add_link(link)
+    uow.publish(LinkAsked(link.id or 0))
+    return link
+
+
+def decide_link(uow: UnitOfWork, link_id: int, yes: bool, *, by: str, staff: bool,
+                resident_id: int | None, now: datetime) -> BeneficiaryLink:
+    """Staff, or the person named, say whether the link is true; confirmed bookings lose 待核实."""
+    link = uow.bookings.get_link(link_id)
+    if link is None:
+        raise NotFound(str(link_id))
+    if not staff and (resident_id is None or resident_id != link.resident_id):
+        raise NotAllowed(str(link_id))
+    if link.status != "pending":
+        raise InvalidTransition(str(link_id))
+    link.status, link.decided_by = ("confirmed" if yes else "denied"), by
+    uow.bookings.save_link(link)
+    uow.audit.record(by, f"link.{link.status}", f"link:{link_id}", now)
+    if yes:
+        for b in uow.bookings.list(user_id=link.booker_user_id, statuses=[Status.BOOKED]):
+            if b.unverified and b.beneficiary == link.name and b.contact == link.contact:
+                b.unverified, b.beneficiary_id = False, link.resident_id or b.beneficiary_id
+                uow.bookings.save(b)
+                uow.publish(BookingChanged(b.number, "verified"))
+    return link
