@@ -68,9 +68,23 @@ def on_menu(t: Turn, choice: str) -> None:
 
 
 def public_pick(t: Turn) -> None:
-    """Choose an estate to see its public list."""
+    """Choose an estate to see its public list (a button, or its name typed)."""
+    t.state.pending = {"pick": "public"}
     t.say(texts.PUBLIC_PICK, grid_rows([PUBLIC.button(e.name, "estate", e.code)
                                         for e in t.app.config.estates]))
+
+
+def picked_estate(t: Turn) -> bool:
+    """"翠微苑" typed after "看哪个小区": that estate's public list; True if it answered."""
+    if t.state.pending.get("pick") != "public" or t.state.form or t.is_group:
+        return False
+    t.state.pending = {}
+    named = t.entity("estate")
+    code = t.app.estate_lookup().get(str(named["value"])) if named else None
+    if code is None:
+        return False  # something else was said: understood as usual
+    public_list(t, code)
+    return True
 
 
 def public_list(t: Turn, estate: str) -> None:
@@ -217,5 +231,5 @@ FLOW = Flow(
         "thank": lambda t: t.say(texts.THANKS_REPLY),
         "stop": lambda t: t.say(texts.NOTHING_TO_STOP),
     },
-    buttons=BUTTONS, on_button=on_button,
+    buttons=BUTTONS, on_button=on_button, on_any_text=picked_estate,
 )

@@ -10,6 +10,7 @@ import pytest
 from bot.app import App
 from bot.events import Inbound
 from domain.reports import Report, Status
+from tests.e2e.test_dialogue_reports import report
 from tests.fixtures import app, app_config, clean_env, config_file, database_url  # noqa: F401
 from tests.support.chat import Chat, Clock, staffed
 
@@ -205,3 +206,11 @@ def test_a_message_too_long_for_a_report_is_refused_at_once_not_after_every_ques
     assert "内容太长了" in out and "哪里坏了" in out and "在哪个小区" not in out
     assert "请您核对" in chat.say("翠微苑3幢楼道灯坏了")
     assert NUMBER.search(chat.say("确认提交"))
+
+
+def test_an_estate_typed_after_the_public_list_question_shows_its_list(bot: App) -> None:
+    report(Chat(bot, 2092), "翠微苑3幢楼道灯坏了好几天了")
+    assert "看哪个小区" in typed(bot, 2093, "看看小区公开栏")
+    listing = typed(bot, 2093, "翠微苑")  # typed, not the button: the way people answer
+    assert "翠微苑 · 你说我做" in listing and "照明（3幢）" in listing and "待受理" in listing
+    assert "好几天" not in listing
