@@ -47,9 +47,8 @@ def test_domain_imports_only_the_standard_library() -> None:
 
 
 def test_import_linter_contracts_are_kept() -> None:
-    lint = Path(sys.executable).parent / "lint-imports"
-    if not lint.exists():
-        pytest.skip("import-linter is not installed in this environment")
+    lint = Path(sys.executable).parent / "lint-imports"  # a dev dependency: missing is a failure
+    assert lint.exists(), "import-linter is not installed: run `make setup`"
     proc = subprocess.run([str(lint)], cwd=REPO, capture_output=True, text=True, check=False,
                           timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
