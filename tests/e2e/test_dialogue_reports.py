@@ -270,10 +270,12 @@ def test_overdue_reports_remind_then_escalate_to_the_secretary(bot: App, clock: 
 
 def test_public_list_shows_status_and_no_personal_data(bot: App) -> None:
     report(Chat(bot, 1021))
-    out = Chat(bot, 1022).say("看看小区公开栏")
+    neighbour = Chat(bot, 1022)
+    out = neighbour.say("看看小区公开栏")
     assert "翠微苑" in out
-    listing = Chat(bot, 1022).say("翠微苑")
-    assert "照明" in listing or "公开栏" in listing
+    listing = neighbour.say("翠微苑")  # presses the estate's button
+    assert "照明（3幢）" in listing and "待受理" in listing
+    assert "楼道灯坏了好几天" not in listing and "2单元" not in listing
     from bot.events import Inbound
 
     replies = bot.dialogue.handle(Inbound(chat_id=1022, user_id=1022, kind="button", data=PUBLIC.data("estate", "E1")))
