@@ -3,18 +3,29 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.setup-stamp
+LOCK := requirements.lock
+# The resolver used by `make lock` (a tool, like pip: not part of the lock).
+UV_VERSION := 0.13.9
 
-.PHONY: setup run test lint typecheck bench-nlu bench-bot bench-import bench-start clean
+.PHONY: setup lock run test lint typecheck bench-nlu bench-bot bench-import bench-start clean
 
 # The intent classifier is trained once into its artefact (seconds); later starts load it.
 setup: $(STAMP)
 	@$(VENV)/bin/cunshe nlu build
 
-$(STAMP): pyproject.toml
+# Exactly the locked versions, each checked against its hash; then our own code, editable,
+# built with the locked setuptools (no unpinned build environment).
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+# Re-resolve pyproject.toml's dependencies (main + dev) into the hashed lock, for Python 3.11+.
+lock:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet "uv==$(UV_VERSION)"
+	$(PY) scripts/lock.py write
 
 # Quiet: in terminal mode the screen is the chat (log lines go to var/cunshe.log).
 run: setup

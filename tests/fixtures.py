@@ -102,7 +102,12 @@ def _pg_schema(base: str) -> Iterator[str]:
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A database URL: a SQLite file under tmp_path, and PostgreSQL when configured."""
-    if request.param == "sqlite":
+    yield from database(request.param, tmp_path)
+
+
+def database(kind: str, tmp_path: Path) -> Iterator[str]:
+    """The URL of a fresh database of `kind` ("sqlite" or "postgres"), removed after use."""
+    if kind == "sqlite":
         yield f"sqlite:///{tmp_path / 'db' / 'cunshe.db'}"
         return
     base = os.environ.get(PG_ENV)

@@ -38,13 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise  # a dependency of the module is missing: that is a real error
-            continue  # this command is not written yet; the others still work
-        module.register(sub)
+        # Every command module must import: a missing or broken one fails loudly here, never
+        # silently leaving a command out of `cunshe --help`.
+        importlib.import_module(name).register(sub)
     return parser
 
 

@@ -161,9 +161,9 @@ def test_reject_needs_a_reason_which_the_resident_reads(bot: App) -> None:
 def test_only_staff_of_the_grid_may_act_and_stale_buttons_say_so(bot: App) -> None:
     resident = Chat(bot, 1012)
     number = report(resident)
-    outsider = Chat(bot, 1013)
-    out = outsider.channel.turn  # a forged staff button from a resident's chat
     from bot.events import Inbound
+
+    # a forged staff button from a resident's chat
 
     forged = Inbound(chat_id=1013, user_id=1013, kind="button", data=STAFF.data("acc", number))
     replies = bot.dialogue.handle(forged)
@@ -171,13 +171,14 @@ def test_only_staff_of_the_grid_may_act_and_stale_buttons_say_so(bot: App) -> No
     other_grid = bot.dialogue.handle(Inbound(chat_id=GRID2_STAFF, user_id=GRID2_STAFF,
                                              kind="button", data=STAFF.data("acc", number)))
     assert any("只有负责这个网格" in r.notice for r in other_grid)
+    with bot.uow() as uow:  # neither forged press changed the report
+        assert [c.status for c in uow.reports.get(number).history] == [Status.PENDING]  # type: ignore[union-attr]
     staff = Chat(bot, GRID1_STAFF, GRID1_CHAT)
     staff.inbox()
     staff.say("受理")
     again = bot.dialogue.handle(Inbound(chat_id=GRID1_CHAT, user_id=GRID1_STAFF, kind="button",
                                         data=STAFF.data("acc", number)))
     assert any("林晓燕已经把这件事改成“已受理”" in r.notice for r in again)
-    assert out is not None
     with bot.uow() as uow:
         assert uow.reports.get(number).status == Status.ACCEPTED  # type: ignore[union-attr]
 
@@ -213,9 +214,12 @@ def test_status_shows_own_reports_only_also_by_number_or_forged_button(bot: App)
     from bot.events import Inbound
 
     replies = bot.dialogue.handle(Inbound(chat_id=1016, user_id=1016, kind="button", data=STATUS.data("show", number)))
-    assert all("楼道灯" not in r.text for r in replies)
+    shown = "\n".join(r.text for r in replies)
+    assert "没有找到" in shown and "楼道灯" not in shown
     rate = bot.dialogue.handle(Inbound(chat_id=1016, user_id=1016, kind="button", data=STATUS.data("rate", number, 1)))
     assert any("没有找到" in r.text for r in rate)
+    with bot.uow() as uow:  # the stranger's forged rating was not recorded
+        assert uow.reports.get(number).rating is None  # type: ignore[union-attr]
 
 
 def test_duplicate_hint_offers_to_follow_the_open_one(bot: App) -> None:
@@ -266,10 +270,12 @@ def test_overdue_reports_remind_then_escalate_to_the_secretary(bot: App, clock: 
 
 def test_public_list_shows_status_and_no_personal_data(bot: App) -> None:
     report(Chat(bot, 1021))
-    out = Chat(bot, 1022).say("看看小区公开栏")
+    neighbour = Chat(bot, 1022)
+    out = neighbour.say("看看小区公开栏")
     assert "翠微苑" in out
-    listing = Chat(bot, 1022).say("翠微苑")
-    assert "照明" in listing or "公开栏" in listing
+    listing = neighbour.say("翠微苑")  # presses the estate's button
+    assert "照明（3幢）" in listing and "待受理" in listing
+    assert "楼道灯坏了好几天" not in listing and "2单元" not in listing
     from bot.events import Inbound
 
     replies = bot.dialogue.handle(Inbound(chat_id=1022, user_id=1022, kind="button", data=PUBLIC.data("estate", "E1")))

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import html
-import random
 import threading
-import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
@@ -190,13 +188,18 @@ async def test_contact_request_and_shared_contact(botapi: BotApiServer) -> None:
 
 @pytest.mark.asyncio
 async def test_per_chat_order_under_concurrency(botapi: BotApiServer) -> None:
-    rng = random.Random(4)
+    overlap = threading.Event()
 
-    def slow_echo(event: Inbound) -> list[Reply]:
-        time.sleep(rng.random() * 0.01)
+    def held_echo(event: Inbound) -> list[Reply]:
+        # Each turn waits until two turns run at once (an event, not a sleep): the bot must
+        # start a second chat while the first is busy, or this stalls and max_running stays 1.
+        if engine.running >= 2:
+            overlap.set()
+        if not overlap.wait(timeout=5):
+            overlap.set()  # never two at once: let the rest through and fail on max_running below
         return [Reply(text=event.text)]
 
-    engine = FakeEngine(slow_echo)
+    engine = FakeEngine(held_echo)
     chats = [201, 202, 203, 204, 205, 206]
     async with bot(botapi, engine, concurrent_updates=4, engine_threads=8):
         for i in range(20):

@@ -1,8 +1,15 @@
-"""The unit of work: all or nothing, nested steps join, events handled before commit."""
+"""The unit of work's contract, run on the in-memory fake and on SqlUnitOfWork (SQLite, PostgreSQL).
+
+All or nothing; a nested step joins the outer one; events are handled at commit, inside it.
+The fake that unit tests use must pass exactly what the real one passes.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -12,116 +19,160 @@ from domain.ports import OutboxMessage, UnitOfWork
 from domain.residents import Address, Resident
 from domain.staff import Staff
 from domain.usecases.residents import verify_resident
+from tests.fixtures import database
+from tests.support.fakes import FakeUnitOfWork
 
 NOW = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
+Handler = Callable[[Event, UnitOfWork], None]
 
 
-def person(phone: str = "13900000001", name: str = "王秀英") -> Resident:
+@dataclass
+class Store:
+    """A unit-of-work factory and a way to set its event handler."""
+
+    uow: Callable[[], UnitOfWork]
+    handle: Callable[[Handler], None]
+
+
+@pytest.fixture(params=["fake", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The shared fixture's databases, plus "fake" for the in-memory unit of work."""
+    if request.param == "fake":
+        yield "fake"
+    else:
+        yield from database(request.param, tmp_path)
+
+
+@pytest.fixture
+def store(request: pytest.FixtureRequest, database_url: str) -> Store:
+    """The fake, or the App's SqlUnitOfWork on a migrated database."""
+    if database_url == "fake":
+        fake = FakeUnitOfWork()
+        return Store(lambda: fake, lambda h: setattr(fake, "on_event", h))
+    app: App = request.getfixturevalue("app")
+    return Store(app.uow, lambda h: setattr(app, "on_event", h))
+
+
+def person(phone: str = "13900000001") -> Resident:
     """A roster resident."""
-    return Resident(name=name, phone=phone, address=Address("E1", "3", "2", "302"))
+    return Resident(name="王秀英", phone=phone, address=Address("E1", "3", "2", "302"))
 
 
-def count(app: App) -> int:
-    """How many residents are stored (in a fresh transaction)."""
-    with app.uow() as uow:
-        return uow.residents.count()
+def residents(store: Store) -> list[str]:
+    """The phones stored, read in a fresh unit of work."""
+    with store.uow() as uow:
+        return sorted(r.phone for r in uow.residents.list())
 
 
-def test_commit_writes_and_leaving_without_commit_discards(app: App) -> None:
-    with app.uow() as uow:
+def seeded(store: Store) -> int:
+    """One staff member and one unverified resident, committed; the resident's id."""
+    with store.uow() as uow:
+        uow.staff.save(Staff("S99", "测试员", "社工"))
+        r = uow.residents.add(person())
+        uow.commit()
+    assert r.id is not None
+    return r.id
+
+
+def test_commit_keeps_and_leaving_without_commit_discards(store: Store) -> None:
+    with store.uow() as uow:
         uow.residents.add(person())
         uow.commit()
-    with app.uow() as uow:
+    with store.uow() as uow:
         uow.residents.add(person("13900000002"))
-        # no commit: leaving the block rolls back
-    assert count(app) == 1
+    assert residents(store) == ["13900000001"]
 
 
-def test_exception_rolls_everything_back(app: App) -> None:
-    with pytest.raises(RuntimeError), app.uow() as uow:
+def test_rollback_discards_every_change_since_the_last_commit(store: Store) -> None:
+    rid = seeded(store)
+    with store.uow() as uow:
+        uow.residents.add(person("13900000002"))
+        uow.conversations.store(42, {"form": "report"}, NOW)
+        uow.outbox.add(OutboxMessage(chat_id=42, payload={"text": "您好"}, key="k1", created_at=NOW))
+        changed = uow.residents.get(rid)
+        assert changed is not None
+        changed.verified = True
+        uow.residents.save(changed)
+        uow.rollback()
+        uow.commit()  # nothing left to commit
+    with store.uow() as uow:
+        assert uow.conversations.load(42) is None
+        assert uow.outbox.due(NOW) == []
+        assert uow.residents.get(rid).verified is False  # type: ignore[union-attr]
+    assert residents(store) == ["13900000001"]
+
+
+def test_an_exception_rolls_everything_back(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.uow() as uow:
         uow.residents.add(person())
         uow.conversations.store(42, {"form": "report"}, NOW)
         raise RuntimeError("crash between two writes")
-    assert count(app) == 0
-    with app.uow() as uow:
+    assert residents(store) == []
+    with store.uow() as uow:
         assert uow.conversations.load(42) is None
 
 
-def test_nested_unit_of_work_joins_the_outer_transaction(app: App) -> None:
-    """A use case inside a dialogue step commits only when the step does."""
-    with app.uow() as uow:
-        uow.staff.save(Staff("S99", "测试员", "社工"))
-        r = uow.residents.add(person())
-        uow.commit()
-    assert r.id is not None
-
-    step = app.uow()
+def test_a_nested_unit_of_work_joins_the_outer_one(store: Store) -> None:
+    rid = seeded(store)
+    step = store.uow()
     with pytest.raises(RuntimeError), step:
         step.conversations.store(7, {"asked": "confirm"}, NOW)
-        verify_resident(step, r.id, "S99")  # commits "inside": only a flush
-        assert step.residents.get(r.id).verified  # type: ignore[union-attr]
+        verify_resident(step, rid, "S99")  # commits "inside": the outer one decides
+        assert step.residents.get(rid).verified  # type: ignore[union-attr]
         raise RuntimeError("the step fails after the use case")
-    with app.uow() as uow:
-        assert uow.residents.get(r.id).verified is False  # type: ignore[union-attr]
+    with store.uow() as uow:
+        assert uow.residents.get(rid).verified is False  # type: ignore[union-attr]
         assert uow.conversations.load(7) is None
 
-    step = app.uow()
+    step = store.uow()
     with step:
         step.conversations.store(7, {"asked": "done"}, NOW)
-        verify_resident(step, r.id, "S99")
+        verify_resident(step, rid, "S99")
         step.commit()
-    with app.uow() as uow:
-        assert uow.residents.get(r.id).verified is True  # type: ignore[union-attr]
-        loaded = uow.conversations.load(7)
-        assert loaded is not None and loaded[0] == {"asked": "done"}
+    with store.uow() as uow:
+        assert uow.residents.get(rid).verified is True  # type: ignore[union-attr]
+        assert uow.conversations.load(7) == ({"asked": "done"}, NOW)
 
 
-def test_events_reach_on_event_inside_the_transaction(app: App) -> None:
-    seen: list[tuple[Event, bool]] = []
+def test_events_reach_the_handler_at_commit_only(store: Store) -> None:
+    handled: list[Event] = []
 
     def handler(event: Event, uow: UnitOfWork) -> None:
-        assert isinstance(event, ResidentVerified)
-        # the change that caused the event is visible; the outbox row joins it
-        seen.append((event, uow.residents.get(event.resident_id).verified))  # type: ignore[union-attr]
-        uow.outbox.add(OutboxMessage(chat_id=1000, payload={"text": "您已通过核验"},
-                                     key=f"verified-{event.resident_id}", created_at=NOW))
+        handled.append(event)
+        uow.outbox.add(OutboxMessage(chat_id=1000, payload={"text": "您已通过核验"}, key="v", created_at=NOW))
 
-    app.on_event = handler
-    with app.uow() as uow:
-        uow.staff.save(Staff("S99", "测试员", "社工"))
-        r = uow.residents.add(person())
+    store.handle(handler)
+    with store.uow() as uow:
+        uow.publish(ResidentVerified(1))
+        assert handled == []  # published, not yet handled
         uow.commit()
-    assert r.id is not None
-    verify_resident(app.uow(), r.id, "S99")
-    assert seen == [(ResidentVerified(r.id), True)]
-    with app.uow() as uow:
-        due = uow.outbox.due(NOW)
-    assert [(m.chat_id, m.payload, m.key) for m in due] == [
-        (1000, {"text": "您已通过核验"}, f"verified-{r.id}")]
+        assert handled == [ResidentVerified(1)]
+    with store.uow() as uow:  # the handler's write was committed with the event
+        assert [m.key for m in uow.outbox.due(NOW)] == ["v"]
 
 
-def test_failing_event_handler_leaves_nothing_written(app: App) -> None:
+def test_rolled_back_events_are_never_handled(store: Store) -> None:
+    handled: list[Event] = []
+    store.handle(lambda e, _u: handled.append(e))
+    with store.uow() as uow:
+        uow.publish(ResidentVerified(1))
+        uow.rollback()
+        uow.commit()
+    with store.uow() as uow:
+        uow.publish(ResidentVerified(2))  # left without commit
+    assert handled == []
+
+
+def test_a_failing_handler_leaves_nothing_written(store: Store) -> None:
+    rid = seeded(store)
+
     def handler(event: Event, uow: UnitOfWork) -> None:
         uow.outbox.add(OutboxMessage(chat_id=1, payload={}, key="k", created_at=NOW))
         raise RuntimeError("cannot build the message")
 
-    with app.uow() as uow:
-        uow.staff.save(Staff("S99", "测试员", "社工"))
-        r = uow.residents.add(person())
-        uow.commit()
-    app.on_event = handler
+    store.handle(handler)
     with pytest.raises(RuntimeError):
-        verify_resident(app.uow(), r.id, "S99")  # type: ignore[arg-type]
-    with app.uow() as uow:
-        assert uow.residents.get(r.id).verified is False  # type: ignore[arg-type,union-attr]
+        verify_resident(store.uow(), rid, "S99")
+    with store.uow() as uow:
+        assert uow.residents.get(rid).verified is False  # type: ignore[union-attr]
         assert uow.outbox.due(NOW) == []
-
-
-def test_rolled_back_events_are_forgotten(app: App) -> None:
-    handled: list[Event] = []
-    app.on_event = lambda e, u: handled.append(e)
-    with app.uow() as uow:
-        uow.publish(ResidentVerified(1))
-        uow.rollback()
-        uow.commit()
-    assert handled == []

@@ -341,7 +341,16 @@ class FakeBookings:
 
 
 class FakeUnitOfWork:
-    """Keeps everything in memory; `committed` counts real commits (outermost only)."""
+    """Keeps everything in memory and behaves like storage's SqlUnitOfWork.
+
+    Copy-on-begin: the outermost `with` snapshots every repository (any public attribute not in
+    `_BOOKKEEPING`, so repositories added later are covered without change here); `rollback`, or
+    leaving without `commit`, restores the snapshot. Published events wait for `commit`, which
+    hands them to `on_event`. A nested `with` joins the outer one: only the outermost commits
+    (`committed` counts those) or rolls back.
+    """
+
+    _BOOKKEEPING = frozenset({"on_event", "events", "committed"})
 
     def __init__(self, on_event: Callable[[Event, UnitOfWork], None] | None = None) -> None:
         self.residents = FakeResidents()
@@ -355,25 +364,53 @@ class FakeUnitOfWork:
 
         self.bookings = FakeBookings()
         self.on_event = on_event
-        self.events: list[Event] = []
+        self.events: list[Event] = []  # every event handed over at a commit, in order
         self.committed = 0
+        self._pending: list[Event] = []
         self._depth = 0
+        self._snapshot: dict[str, dict[str, Any]] = {}
+
+    def _repositories(self) -> dict[str, Any]:
+        return {name: repo for name, repo in vars(self).items()
+                if not name.startswith("_") and name not in self._BOOKKEEPING}
+
+    def _take_snapshot(self) -> None:
+        self._snapshot = {name: copy.deepcopy(vars(repo)) for name, repo in self._repositories().items()}
 
     def __enter__(self) -> Self:
         self._depth += 1
+        if self._depth == 1:
+            self._take_snapshot()
+            self._pending = []
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._depth -= 1
+        if self._depth == 0:
+            self.rollback()  # after a commit this restores the state just committed
 
     def publish(self, event: Event) -> None:
-        self.events.append(event)
-        if self.on_event:
-            self.on_event(event, self)
+        self._pending.append(event)
 
     def commit(self) -> None:
-        if self._depth <= 1:
-            self.committed += 1
+        while self._pending:  # handlers may publish more
+            event = self._pending.pop(0)
+            self.events.append(event)
+            if self.on_event:
+                self.on_event(event, self)
+        if self._depth > 1:
+            return  # the outermost unit of work commits
+        self.committed += 1
+        self._take_snapshot()
 
     def rollback(self) -> None:
-        pass
+        if self._depth > 1:
+            return  # the outermost unit of work decides
+        self._pending = []
+        if not self._snapshot:
+            return  # never entered: nothing began, nothing to discard
+        for name, repo in self._repositories().items():
+            saved = self._snapshot.get(name)
+            if saved is not None:  # kept object: tests may hold a reference to a repository
+                vars(repo).clear()
+                vars(repo).update(copy.deepcopy(saved))

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import ast
+import importlib.metadata
 import subprocess
 import sys
 import textwrap
+import tomllib
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from tests.fixtures import REPO
 
@@ -47,9 +51,8 @@ def test_domain_imports_only_the_standard_library() -> None:
 
 
 def test_import_linter_contracts_are_kept() -> None:
-    lint = Path(sys.executable).parent / "lint-imports"
-    if not lint.exists():
-        pytest.skip("import-linter is not installed in this environment")
+    lint = Path(sys.executable).parent / "lint-imports"  # a dev dependency: missing is a failure
+    assert lint.exists(), "import-linter is not installed: run `make setup`"
     proc = subprocess.run([str(lint)], cwd=REPO, capture_output=True, text=True, check=False,
                           timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -76,3 +79,26 @@ def test_importing_the_app_opens_no_connection_and_writes_nothing(tmp_path: Path
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "ok"
     assert list(tmp_path.iterdir()) == []  # no var/, no database file, no key file
+
+
+def declared_distributions() -> set[str]:
+    """The runtime dependencies in pyproject.toml, by canonical distribution name."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return {canonicalize_name(Requirement(r).name) for r in project["dependencies"]}
+
+
+def test_every_third_party_import_is_a_declared_dependency() -> None:
+    """An import that works only because something else pulled the package in is a bug waiting."""
+    providers = importlib.metadata.packages_distributions()  # import name -> distributions
+    ours, stdlib = set(OURS), set(sys.stdlib_module_names) | {"__future__"}
+    declared = declared_distributions()
+    undeclared: dict[str, list[str]] = {}
+    for package in OURS:
+        for module, tops in imported_packages(package).items():
+            for top in sorted(tops - ours - stdlib):
+                dists = {canonicalize_name(d) for d in providers.get(top, [])}
+                if not dists:
+                    undeclared.setdefault(module, []).append(f"{top} (not installed)")
+                elif not dists & declared:
+                    undeclared.setdefault(module, []).append(f"{top} (from {', '.join(sorted(dists))})")
+    assert undeclared == {}, "declare these in pyproject.toml [project].dependencies, then `make lock`"

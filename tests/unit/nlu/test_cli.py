@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+import bot.cli as cli
 from nlu.parser import BuiltinParser
 from tests.unit.nlu.conftest import ROOT
 
-cli = pytest.importorskip("bot.cli")
 CONFIG = str(ROOT / "config.yaml")
 
 

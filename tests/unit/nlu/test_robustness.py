@@ -45,10 +45,13 @@ def check_shape(result: dict[str, Any], text: str) -> None:
 
 @pytest.mark.parametrize("text", BAD_INPUTS)
 def test_bad_input_gives_a_valid_result(parser: BuiltinParser, text: str) -> None:
-    started = time.perf_counter()
+    parser.parse("楼道灯坏了", NOW)  # warm: the first parse may build the date recognizers
+    # CPU time of this thread, not wall time: other processes on the machine do not count, so
+    # the bound holds under load; a runaway (quadratic) parse of 10,000 characters still fails it.
+    started = time.thread_time()
     result = parser.parse(text, NOW)
     check_shape(result, text)
-    assert time.perf_counter() - started < 1.0  # generous; the benchmark measures properly
+    assert time.thread_time() - started < 2.0, "parsing one bad message took seconds of CPU"
 
 
 @pytest.mark.parametrize("text", ["", "   ", "😀😀😀", "\x00\x01", "？？？"])
@@ -63,9 +66,10 @@ def test_non_string_input_does_not_raise(parser: BuiltinParser) -> None:
     assert result["intent"]["name"] == "out_of_scope"
 
 
-def test_gibberish_has_low_confidence_or_out_of_scope(parser: BuiltinParser) -> None:
-    result = parser.parse("qwxz jjkk plmn", NOW)
-    assert result["intent"]["name"] == "out_of_scope" or result["intent"]["confidence"] < 0.5
+@pytest.mark.parametrize("text", ["qwxz jjkk plmn", "asdf ghjk", "xkcd blorp 123"])
+def test_gibberish_is_out_of_scope(parser: BuiltinParser, text: str) -> None:
+    """The resident is told the bot did not understand, never led into a form."""
+    assert parser.parse(text, NOW)["intent"]["name"] == "out_of_scope"
 
 
 def test_internal_error_is_contained(parser: BuiltinParser, monkeypatch: pytest.MonkeyPatch) -> None:
