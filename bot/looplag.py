@@ -31,13 +31,20 @@ class LoopLagMonitor:
     _loop_thread: int | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
     _task: asyncio.Task[None] | None = None
+    _loop: asyncio.AbstractEventLoop | None = None
+
+    @property
+    def thread_name(self) -> str:
+        """The watching thread's name (log records carry it: one monitor's lines are told apart)."""
+        return f"loop-lag-watch-{id(self):x}"
 
     async def start(self) -> None:
         """Start beating on the running loop and watching from a daemon thread."""
         self._loop_thread = threading.get_ident()
+        self._loop = asyncio.get_running_loop()
         self._beat = time.monotonic()
-        self._task = asyncio.get_running_loop().create_task(self._heartbeat(), name="loop-lag")
-        threading.Thread(target=self._watch, name="loop-lag-watch", daemon=True).start()
+        self._task = self._loop.create_task(self._heartbeat(), name="loop-lag")
+        threading.Thread(target=self._watch, name=self.thread_name, daemon=True).start()
 
     async def stop(self) -> None:
         """Stop watching (the thread ends at its next check)."""
@@ -56,6 +63,8 @@ class LoopLagMonitor:
     def _watch(self) -> None:
         reported = False  # one line per stall, however long it lasts
         while not self._stop.wait(self.tick):
+            if self._loop is None or not self._loop.is_running():
+                return  # its loop is gone (a stop that never said so): nothing left to watch
             stalled = time.monotonic() - self._beat
             if stalled <= self.threshold:
                 reported = False

@@ -31,7 +31,7 @@ async def test_a_blocked_loop_is_one_log_line_naming_where(caplog: pytest.LogCap
         a_blocking_call_on_the_loop()
         await asyncio.sleep(0.05)
     await monitor.stop()
-    lines = [r.getMessage() for r in caplog.records if r.name == "bot.looplag"]
+    lines = [r.getMessage() for r in caplog.records if r.threadName == monitor.thread_name]
     assert len(lines) == 1 and "a_blocking_call_on_the_loop" in lines[0]
     assert monitor.stalls == 1 and monitor.worst >= 0.3
 
@@ -43,7 +43,7 @@ async def test_a_loop_that_keeps_turning_is_not_reported(caplog: pytest.LogCaptu
         for _ in range(20):
             await asyncio.sleep(0.01)
     await monitor.stop()
-    assert monitor.stalls == 0 and not [r for r in caplog.records if r.name == "bot.looplag"]
+    assert monitor.stalls == 0 and not [r for r in caplog.records if r.threadName == monitor.thread_name]
 
 
 class Recorder:
