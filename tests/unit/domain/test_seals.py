@@ -85,6 +85,7 @@ def test_only_verified_residents_request_and_only_approving_roles_decide() -> No
     with pytest.raises(InvalidValue):
         uc.reject(uow, number, secretary, "   ", NOW)
     cert = uc.approve(uow, number, secretary, lambda req, code, now: b"%PDF signed " + code.encode(), NOW)
+    uow.commit()  # the caller's transaction commits: events are handed over then, as in storage
     assert isinstance(uow.events[-1], SealApproved) and uow.seals.get(number).status == SealStatus.APPROVED
     with pytest.raises(InvalidTransition):
         uc.reject(uow, number, secretary, "晚了", NOW)  # decided once
@@ -99,5 +100,6 @@ def test_a_rejection_keeps_its_reason_for_the_resident() -> None:
     uow, resident = _uow_with_people()
     number = _request(uow, resident)
     uc.reject(uow, number, uc.approver(uow, RULE, code="S01"), "  居住时间 不符 ", NOW)
+    uow.commit()
     assert uow.seals.get(number).reason == "居住时间 不符"
     assert isinstance(uow.events[-1], SealRejected)
