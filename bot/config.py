@@ -91,6 +91,9 @@ class Telegram(_Model):
     webhook: Webhook = Webhook()
     concurrent_updates: int = Field(default=32, ge=1, le=1024)
     connection_pool_size: int = Field(default=40, ge=1, le=1024)
+    # Turns run in these threads; a chat waiting on the database holds one, so a few slow
+    # chats leave the rest for everyone else (turns are mostly I/O waits, not CPU).
+    engine_threads: int = Field(default=8, ge=1, le=64)
 
 
 class Nlu(_Model):

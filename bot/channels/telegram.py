@@ -304,7 +304,7 @@ def build_application(
     max_retries: int = 3,
     overall_rate: float = 30.0,
     group_rate: float = 20.0,
-    engine_threads: int = 2,
+    engine_threads: int = 8,
     transport: Transport = "aiohttp",
     burst_gap: float = 0.0,
 ) -> CunsheApplication:
