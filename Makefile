@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.setup-stamp
 
-.PHONY: setup run test lint typecheck bench-nlu bench-bot bench-import bench-start clean
+.PHONY: setup run test lint typecheck bench-nlu bench-bot bench-import bench-start bench-hostile clean
 
 # The intent classifier is trained once into its artefact (seconds); later starts load it.
 setup: $(STAMP)
@@ -36,6 +36,11 @@ bench-bot: setup
 
 bench-start: setup
 	$(PY) tests/benchmarks/bench_start.py
+
+# The real `cunshe run` under a hostile mix at 30 messages/s (BENCH_SECONDS, default 300;
+# also on PostgreSQL when CUNSHE_BENCH_DATABASE_URL is set).
+bench-hostile: setup
+	$(PY) tests/benchmarks/bench_hostile.py
 
 bench-import: setup
 	$(PY) tests/benchmarks/bench_import.py

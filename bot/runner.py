@@ -134,4 +134,6 @@ async def stop_background(running: dict[str, Any], dispatcher: Dispatcher, monit
             outbox.cancel()
         await asyncio.gather(outbox, return_exceptions=True)
     await monitor.stop()
-    log.info("stopped cleanly")
+    # The run's worst event-loop stall, for operators and `make bench-hostile`.
+    log.info("stopped cleanly; worst event-loop stall %.0f ms (%d over %.0f ms)",
+             monitor.worst * 1000, monitor.stalls, monitor.threshold * 1000)
