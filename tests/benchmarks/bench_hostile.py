@@ -15,7 +15,7 @@ Printed: first-reply latency p50/p95/p99/max, how many got no reply within 10 s,
 answers later than 1 s, every 4xx the stand-in returned, the worst event-loop stall the bot
 logged at its stop, and whether the stop was clean. Bursts are off (dialogue.burst_gap_seconds
 0) so the latency is the bot's own, not the deliberate wait for more lines; BENCH_BURST_GAP
-turns them on.
+turns them on. BENCH_OVERALL_RATE sets the bot's sending budget (telegram.overall_rate, 30/s).
 """
 
 from __future__ import annotations
@@ -212,11 +212,10 @@ def _pct(values: list[float], q: float) -> float:
         values[0] if values else float("nan"))
 
 
-async def bench(label: str, database_url: str, seconds: float, burst_gap: float) -> None:
+async def bench(label: str, database_url: str, seconds: float, changes: dict[str, object]) -> None:
     """Run one database's benchmark and print its figures."""
     with tempfile.TemporaryDirectory() as tmp:
-        config = make_config_file(Path(tmp), database_url,
-                                  changes={"dialogue.burst_gap_seconds": burst_gap})
+        config = make_config_file(Path(tmp), database_url, changes=changes)
         env = cunshe_env(config, SECRET)
         migrated = await asyncio.to_thread(run_cunshe, ["db", "upgrade"], env=env)
         assert migrated.code == 0, migrated.err
@@ -254,6 +253,8 @@ def report(label: str, sent: int, seconds: float, timing: Timing, tg: BenchBotAp
         print(f"worst event-loop stall: {stall.group(1)} ms ({stall.group(2)} stalls over 100 ms)")
     else:
         print("worst event-loop stall: not logged (the bot did not stop cleanly)")
+    for line in [x for x in bot.lines if "event loop blocked" in x][:10]:  # where it was stuck
+        print("    " + line.rstrip().split(" in: ", 1)[-1][:200])
     print(f"stop: exit {code}, {'clean log' if not bot.unclean() else 'UNCLEAN log:'}")
     for line in bot.unclean()[:10]:
         print("    " + line.rstrip()[:200])
@@ -278,14 +279,16 @@ def _counted(errors: list[tuple[str, str]]) -> Iterator[tuple[tuple[str, str], i
 async def main() -> None:
     """SQLite, then PostgreSQL when CUNSHE_BENCH_DATABASE_URL is set."""
     seconds = float(os.environ.get("BENCH_SECONDS", "300"))
-    gap = float(os.environ.get("BENCH_BURST_GAP", "0"))
-    print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f} at the start")
+    changes: dict[str, object] = {"dialogue.burst_gap_seconds": float(os.environ.get("BENCH_BURST_GAP", "0"))}
+    if rate := os.environ.get("BENCH_OVERALL_RATE"):  # the bot's sending budget (config: 30/s)
+        changes["telegram.overall_rate"] = float(rate)
+    print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f} at the start; config changes {changes}")
     with tempfile.TemporaryDirectory() as tmp:
-        await bench("SQLite", f"sqlite:///{tmp}/bench.sqlite", seconds, gap)
+        await bench("SQLite", f"sqlite:///{tmp}/bench.sqlite", seconds, changes)
     pg = os.environ.get("CUNSHE_BENCH_DATABASE_URL")
     if pg:
         with _pg_schema(pg) as url:
-            await bench("PostgreSQL", url, seconds, gap)
+            await bench("PostgreSQL", url, seconds, changes)
 
 
 if __name__ == "__main__":
