@@ -94,6 +94,12 @@ class Telegram(_Model):
     webhook: Webhook = Webhook()
     concurrent_updates: int = Field(default=32, ge=1, le=1024)
     connection_pool_size: int = Field(default=40, ge=1, le=1024)
+    # Turns run in these threads; a chat waiting on the database holds one, so a few slow
+    # chats leave the rest for everyone else (turns are mostly I/O waits, not CPU).
+    engine_threads: int = Field(default=8, ge=1, le=64)
+    # Messages a second the bot sends across all chats (Telegram's guidance for bulk is about
+    # 30). When residents need more than this, answers queue: `make bench-hostile` shows it.
+    overall_rate: float = Field(default=30.0, gt=0, le=1000)
 
 
 class Nlu(_Model):

@@ -64,6 +64,7 @@ class Dispatcher:
         self.accepts = accepts or (lambda _chat: True)
         self.interval = interval
         self._wake = asyncio.Event()
+        self._stopping = False
 
     def wake(self) -> None:
         """Deliver now rather than at the next tick (called after a turn queued something)."""
@@ -142,13 +143,23 @@ class Dispatcher:
             uow.outbox.failed(msg.id, error, None if give_up else self.clock() + backoff(msg.attempts))
             uow.commit()
 
+    def stop(self) -> None:
+        """Ask `run` to end after one more round (what was queued until now is sent first)."""
+        self._stopping = True
+        self._wake.set()
+
     async def run(self) -> None:
-        """Deliver forever, every `interval` seconds or when woken."""
+        """Deliver every `interval` seconds or when woken, until `stop` (then one last round)."""
         while True:
+            # Read before the round: a stop asked during a round still gets a round of its own,
+            # so what the last turns queued after this round's read is not left behind.
+            last = self._stopping
             try:
                 await self.deliver_due()
             except Exception:
                 log.exception("outbox delivery round failed")
+            if last:
+                return
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.interval)
             self._wake.clear()

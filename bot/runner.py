@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.channels.terminal import TerminalChannel, TerminalSender
 from bot.looplag import LoopLagMonitor
@@ -77,25 +77,38 @@ def run_telegram(app: App) -> int:
     application = build_application(
         app.dialogue, tg.token, base_url=tg.base_url, concurrent_updates=tg.concurrent_updates,
         pool_size=tg.connection_pool_size, burst_gap=app.config.dialogue.burst_gap_seconds,
+        engine_threads=tg.engine_threads, overall_rate=tg.overall_rate,
     )
     dispatcher = Dispatcher(app, application.sender)
-
     monitor = LoopLagMonitor()
+    running: dict[str, Any] = {}
 
     async def post_init(_application: object) -> None:
         await monitor.start()  # one log line whenever the event loop is blocked > 100 ms
-        application.create_task(dispatcher.run(), name="outbox")
-        start_scheduler(app, AsyncIOScheduler())
+        running["outbox"] = asyncio.create_task(dispatcher.run(), name="outbox")
+        running["scheduler"] = start_scheduler(app, AsyncIOScheduler())
         seals = app.config.seals
         if seals.page_port:  # the page certificates' QR codes open (/v/CODE)
             from bot.seal_page import start_page
 
             try:
-                await start_page(app, seals.page_listen, seals.page_port)
+                running["page"] = await start_page(app, seals.page_listen, seals.page_port)
             except OSError as exc:  # the chat keeps working; the page is said to be missing
                 log.error("verification page not started on port %d: %s", seals.page_port, exc.strerror)
 
+    async def post_stop(_application: object) -> None:
+        # PTB has stopped taking updates, finished the turns in flight and the held bursts
+        # (CunsheApplication.stop); what those turns queued is delivered before the exit.
+        await stop_background(running, dispatcher, monitor)
+
+    async def post_shutdown(_application: object) -> None:
+        # Only does something when a stop signal came during the start, before PTB ran (then
+        # post_stop is skipped): nothing was handled yet, so the outbox is not given a round.
+        await stop_background(running, dispatcher, monitor, last_round=False)
+
     application.post_init = post_init
+    application.post_stop = post_stop
+    application.post_shutdown = post_shutdown
     problem = telegram_problem(tg)
     if problem:
         log.error("%s", problem)
@@ -106,5 +119,32 @@ def run_telegram(app: App) -> int:
                     url=tg.webhook.url, secret_token=tg.webhook.secret_token)
     else:
         run_polling(application)
-    # A refused token was said in one line at start; anything else ended by Ctrl-C.
+    # A refused token was said in one line at start; anything else ended by a stop signal.
     return 1 if application.token_refused else 0
+
+
+async def stop_background(running: dict[str, Any], dispatcher: Dispatcher, monitor: LoopLagMonitor,
+                          *, last_round: bool = True) -> None:
+    """End the bot's own background work: scheduler, outbox (after a last round), watchdog.
+
+    Every task is awaited to its end, so none is left pending when the loop closes. Calling
+    it again does nothing.
+    """
+    if not running:
+        return
+    scheduler = running.pop("scheduler", None)
+    if scheduler is not None:
+        scheduler.shutdown(wait=False)  # no new jobs; one under way finishes in its thread
+    outbox: asyncio.Task[None] | None = running.pop("outbox", None)
+    if outbox is not None:
+        dispatcher.stop()
+        if not last_round:
+            outbox.cancel()
+        await asyncio.gather(outbox, return_exceptions=True)
+    page = running.pop("page", None)
+    if page is not None:
+        await page.cleanup()  # the verification page's server, closed with the bot
+    await monitor.stop()
+    # The run's worst event-loop stall, for operators and `make bench-hostile`.
+    log.info("stopped cleanly; worst event-loop stall %.0f ms (%d over %.0f ms)",
+             monitor.worst * 1000, monitor.stalls, monitor.threshold * 1000)

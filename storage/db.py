@@ -9,6 +9,11 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+# How long a write waits for SQLite's write lock before failing. Turns hold the lock only from
+# their first write to their commit (milliseconds), so a wait this long means a stuck writer
+# (a big import, a backup); the waiting turn's chat gets a polite error, other chats go on.
+BUSY_TIMEOUT_SECONDS = 10
+
 
 def _sqlite_pragmas(synchronous: str) -> Any:
     def on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -17,7 +22,7 @@ def _sqlite_pragmas(synchronous: str) -> Any:
         cur.execute("PRAGMA foreign_keys=ON")
         # NORMAL: a commit survives a crash of the process; FULL: also of the machine.
         cur.execute(f"PRAGMA synchronous={synchronous}")
-        cur.execute("PRAGMA busy_timeout=10000")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
         cur.close()
 
     return on_connect
@@ -42,7 +47,7 @@ def make_engine(url: str, *, pool_size: int = 10, sqlite_synchronous: str = "NOR
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=pool_size,
+            url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_SECONDS}, pool_size=pool_size,
             hide_parameters=True,
         )
         if sqlite_synchronous not in ("NORMAL", "FULL"):

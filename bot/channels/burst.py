@@ -43,6 +43,7 @@ class Bursts:
         self.handle = handle
         self._held: dict[int, _Held] = {}
         self._gates: dict[int, _Gate] = {}
+        self._timers: set[asyncio.Task[None]] = set()  # kept until done: a stop awaits them
 
     @property
     def enabled(self) -> bool:
@@ -69,6 +70,8 @@ class Bursts:
             await self.flush(event.chat_id)
             return
         held.timer = asyncio.get_running_loop().create_task(self._after_gap(event.chat_id, held))
+        self._timers.add(held.timer)
+        held.timer.add_done_callback(self._timers.discard)
 
     async def flush(self, chat_id: int) -> None:
         """Handle the chat's held text now (and wait for one being handled) to keep order."""
@@ -81,9 +84,15 @@ class Bursts:
             await self._handle(held)
 
     async def flush_all(self) -> None:
-        """Handle everything still held (at shutdown: nothing said is dropped)."""
-        for chat_id in list(self._held):
-            await self.flush(chat_id)
+        """Handle everything still held, and wait for the turns already under way (at a stop).
+
+        A gap that just ended has taken its texts out of `_held` and is in the engine: it is
+        awaited too, so the stop neither drops its answer nor leaves a task pending.
+        """
+        # All chats at once, as they would have been answered (each chat's order is its gate's).
+        await asyncio.gather(*(self.flush(chat_id) for chat_id in list(self._held)))
+        while self._timers:
+            await asyncio.gather(*self._timers, return_exceptions=True)
 
     async def _after_gap(self, chat_id: int, held: _Held) -> None:
         await asyncio.sleep(self.gap)

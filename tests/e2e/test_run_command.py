@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import signal
 import socket
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -18,17 +16,12 @@ import pytest
 
 from tests.fixtures import SECRET, make_config_file, run_cunshe
 from tests.support.botapi import BotApiServer
+from tests.support.cunshe_proc import cunshe_command as _cunshe
+from tests.support.cunshe_proc import cunshe_env
 
 
 def _env(config: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CUNSHE_")}
-    env.update(CUNSHE_CONFIG=str(config), CUNSHE_SECRET_KEY=SECRET, **extra)
-    return env
-
-
-def _cunshe() -> list[str]:
-    script = Path(sys.executable).parent / "cunshe"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "bot.cli"]
+    return cunshe_env(config, SECRET, **extra)
 
 
 class Output:
