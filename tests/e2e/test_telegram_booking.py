@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import AsyncIterator
 
@@ -10,13 +9,11 @@ import pytest
 import pytest_asyncio
 
 from bot.app import App
-from bot.channels.telegram import build_application
-from bot.outbox import Dispatcher
 from domain.usecases.residents import import_roster
 from tests.fixtures import clean_env, sqlite_app, sqlite_config_file  # noqa: F401
 from tests.support.botapi import BotApiServer
 from tests.support.chat import Clock, staffed
-from tests.support.ptb_harness import polling
+from tests.support.ptb_harness import live_bot
 
 RELATIVE = 5101
 CARE_CHAT = -1002000000031  # 颐养服务中心
@@ -29,16 +26,8 @@ async def live(sqlite_app: App) -> AsyncIterator[tuple[App, BotApiServer]]:  # n
     import_roster(sqlite_app.uow(), [{"姓名": "王秀英", "手机号": "13812345678", "小区": "翠微苑",
                                       "幢": "3", "单元": "2", "室": "302", "标签": "老年人,独居"}],
                   sqlite_app.estate_lookup(), set(sqlite_app.config.resident_tags))
-    async with BotApiServer() as server:
-        application = build_application(sqlite_app.dialogue, server.token, base_url=server.base_url,
-                                        concurrent_updates=8, rate_limit=False)
-        dispatcher = Dispatcher(sqlite_app, application.sender, interval=0.05)
-        async with polling(application):
-            task = asyncio.create_task(dispatcher.run())
-            try:
-                yield sqlite_app, server
-            finally:
-                task.cancel()
+    async with live_bot(sqlite_app) as server:
+        yield sqlite_app, server
 
 
 @pytest.mark.asyncio
