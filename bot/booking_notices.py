@@ -66,7 +66,8 @@ def on_link(app: App, uow: UnitOfWork, event: LinkAsked, now: datetime) -> None:
     booker = uow.residents.by_user(link.booker_user_id)
     masked = mask_phone(booker.phone) if booker and booker.phone else texts.BOOK_BOOKER_UNKNOWN
     card = texts.BOOK_LINK_CARD.format(
-        booker=masked, name=link.name, phone=mask_phone(link.contact), relation=link.relation,
+        booker=masked, name=link.name, phone=mask_phone(link.contact) if link.contact else texts.BOOK_LINK_NO_PHONE,
+        relation=link.relation,
         roster=texts.BOOK_LINK_ROSTER[link.resident_id is not None])
     rows = [[LINK.button(texts.BOOK_LINK_YES, "ok", link.id),
              LINK.button(texts.BOOK_LINK_NO, "no", link.id)]]

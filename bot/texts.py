@@ -377,9 +377,10 @@ BOOK_ASK_WHO = "这次是给谁约{service}？"
 BOOK_WHO_SELF = "给我自己"
 BOOK_WHO_FAMILY = "给家里老人"
 BOOK_ASK_PERSON = (
-    "请告诉我{who}的姓名和手机号，例如：王秀英 13812345678。\n"
+    "请告诉我{who}的姓名和手机号（或身份证后四位），例如：王秀英 13812345678，或 王秀英 0213。\n"
     "我们只用它在社区名册上核对，核对前不会告诉您任何信息。")
-BOOK_ASK_PERSON_AGAIN = "没看到手机号。请发姓名和手机号，例如：王秀英 13812345678。"
+BOOK_ASK_PERSON_AGAIN = (
+    "没看到手机号或身份证后四位。请发姓名和手机号（或身份证后四位），例如：王秀英 13812345678。")
 BOOK_ASK_TIME = "想约哪天几点？可以直接说“明天下午两点”，也可以点下面的时间："
 BOOK_NOT_FREE = {
     "outside_hours": "{service}的服务时间是{days}{start}–{end}，{when}不在服务时间内。",
@@ -455,7 +456,7 @@ BOOK_SLOT_GONE = "刚才这个时间被别人约走了。"
 BOOK_LINK_CARD = (
     "【核实家属关系】\n预约人（{booker}）说{name}（{phone}）是其{relation}。\n名册：{roster}\n"
     "核实后，这位预约人给{name}的预约不再标“待核实”。")
-BOOK_LINK_ROSTER = {True: "姓名和手机号已对上", False: "没有对上，请先联系核实"}
+BOOK_LINK_ROSTER = {True: "姓名和手机号（或身份证后四位）已对上", False: "没有对上，请先联系核实"}
 BOOK_LINK_ASK_PERSON = "{booker}说您是TA的{relation}，想帮您预约社区的上门服务。是您的家人吗？"
 BOOK_LINK_YES = "属实"
 BOOK_BOOKER_UNKNOWN = "未登记手机号"
@@ -466,6 +467,8 @@ BOOK_LINK_DONE = {"confirmed": "已确认家属关系。", "denied": "已记下�
 BOOK_LINK_TOLD = {"confirmed": "您和{name}的家属关系已核实，以后可以直接帮TA预约。",
                   "denied": "您和{name}的家属关系没有核实通过，有疑问请联系社区。"}
 BOOK_REMINDER = "提醒您：{when}有{service}（{number}）。要改时间或取消，直接跟我说。"
+# --- book2 ---
+BOOK_LINK_NO_PHONE = "未留手机号，凭身份证后四位"
 WEEKDAY_RANGE = {(1, 2, 3, 4, 5): "工作日", (1, 2, 3, 4, 5, 6): "周一至周六",
                  (1, 2, 3, 4, 5, 6, 7): "每天"}
 

@@ -66,6 +66,14 @@ class Crypto:
             return None
         return hmac.new(self._index_key, value.encode("utf-8"), hashlib.sha256).hexdigest()
 
+    def name_id4_hash(self, name: str | None, id_number: str | None) -> str | None:
+        """Keyed hash of a name with the last 4 of an ID number (家属代办 lookups); None if either is missing."""
+        name = "".join((name or "").split())
+        tail = "".join((id_number or "").split())[-4:].upper()
+        if not name or len(tail) < 4:
+            return None
+        return self.lookup_hash(f"{name}|{tail}")
+
 
 def local_secret(path: Path) -> str:
     """Read, or create once with 0600, the key file of a local embedded install."""

@@ -66,6 +66,8 @@ class ResidentRow(Base):
     phone_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     id_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     id_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Name + last 4 of the ID number, for "王秀英 0213" (not unique: two people may share it).
+    name_id4_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     estate: Mapped[str] = mapped_column(String(32), default="", index=True)
     address_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     tags: Mapped[list[str]] = mapped_column(default=list)

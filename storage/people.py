@@ -49,6 +49,7 @@ class SqlResidentRepository:
         row.phone_hash = c.lookup_hash(r.phone)
         row.id_enc = c.encrypt(r.id_number)
         row.id_hash = c.lookup_hash(r.id_number)
+        row.name_id4_hash = c.name_id4_hash(r.name, r.id_number)
         row.estate = r.address.estate
         place = {"b": r.address.building, "u": r.address.unit, "r": r.address.room}
         row.address_enc = c.encrypt(json.dumps(place, ensure_ascii=False))
@@ -117,6 +118,24 @@ class SqlResidentRepository:
         """Find by ID number through its keyed hash."""
         h = self.crypto.lookup_hash(id_number)
         return self._one(select(ResidentRow).where(ResidentRow.id_hash == h))
+
+    def by_name_id4(self, name: str, last4: str) -> Resident | None:
+        """The one resident with this name and ID number ending; None when none or several."""
+        h = self.crypto.name_id4_hash(name, last4)
+        if h is None:
+            return None
+        rows = self.session.scalars(select(ResidentRow).where(ResidentRow.name_id4_hash == h).limit(2)).all()
+        return self._to_domain(rows[0]) if len(rows) == 1 else None
+
+    def backfill_name_id4(self) -> int:
+        """Fill the name + ID-ending hash of rows written before it existed; how many were filled."""
+        stmt = select(ResidentRow).where(ResidentRow.name_id4_hash.is_(None), ResidentRow.id_enc.is_not(None))
+        filled = 0
+        for row in self.session.scalars(stmt):
+            h = self.crypto.name_id4_hash(self.crypto.decrypt(row.name_enc), self.crypto.decrypt(row.id_enc))
+            if h is not None:
+                row.name_id4_hash, filled = h, filled + 1
+        return filled
 
     def by_user(self, user_id: int) -> Resident | None:
         """The resident bound to a chat user."""

@@ -91,10 +91,18 @@ def ready_app(args: argparse.Namespace, config: AppConfig | None = None) -> App:
         if migrate.current(app.engine) != migrate.head(app.engine):
             raise CliError("数据库未初始化或版本过旧：请先运行 `cunshe db upgrade`", exit_code=3)
         app.check_key()
+        backfill_lookups(app)
         sync_staff(app.uow(), app.declared_staff())
     except ConfigError as exc:
         raise CliError(f"config error: {exc}", exit_code=2) from None
     return app
+
+
+def backfill_lookups(app: App) -> None:
+    """Give roster rows written before migration 0009 their name + ID-ending hash (needs the key)."""
+    with app.uow() as uow:
+        if uow.residents.backfill_name_id4():
+            uow.commit()
 
 
 @contextlib.contextmanager

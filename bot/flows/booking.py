@@ -24,6 +24,9 @@ MOVE_FORM = "booking_move"
 SELF_WORDS = re.compile(r"我自己|给我|本人|自己")
 YES_WORDS = re.compile(r"^(确认|确定|好|好的|对|可以|行|没问题|是的?)")
 NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
+# "王秀英 0213" / "王秀英身份证后四位021x": the last 4 of the ID number instead of a phone.
+ID4 = re.compile(r"(?<![0-9Xx])([0-9]{3}[0-9Xx])(?![0-9Xx])")
+ID4_WORDS = re.compile(r"身份证号?码?|后四位|后4位|最后四位|尾号|号码是|号码|名字叫|名字是|叫做|叫|是")
 # Inside the form these keep the booking going; another intent this sure leaves it.
 STAY_INTENTS = frozenset({"book_service", "affirm", "deny", "out_of_scope", "greet", "thank"})
 SWITCH_CONFIDENCE = 0.8
@@ -76,7 +79,7 @@ def _advance(t: Turn) -> None:
         return view.ask_service(t, page=0)
     if not s.get("who"):
         return view.ask_who(t)
-    if (s["who"] != "self" or t.resident is None) and not s.get("contact"):
+    if (s["who"] != "self" or t.resident is None) and "contact" not in s:
         known = [p for p in view.past_people(t) if p["relation"] == s.get("relation")]
         if s["who"] != "self" and len(known) == 1:
             s.update(known[0])  # "帮我妈…" and one 妈 linked before: nothing to ask
@@ -112,14 +115,7 @@ def on_form_text(t: Turn) -> None:
     if step == "confirm" and YES_WORDS.match(t.event.text.strip()):
         return submit(t)
     if step == "person":
-        phone = t.entity("phone")
-        if phone is None:
-            t.say(texts.BOOK_ASK_PERSON_AGAIN, view.way_out())
-            return None
-        rest = t.event.text.replace(str(phone.get("text") or ""), "")
-        name = NAME.search(re.sub(r"\d", " ", rest))
-        s.update(contact=str(phone["value"]), name=name.group(0) if name else "")
-        return _advance(t)
+        return _person(t)
     before = dict(s)
     _fill(t)
     if s == before and t.intent not in STAY_INTENTS and t.confidence >= SWITCH_CONFIDENCE:
@@ -127,6 +123,22 @@ def on_form_text(t: Turn) -> None:
         from bot.dialogue.engine import dispatch  # the engine owns intent routing
 
         return dispatch(t, t.intent)
+    return _advance(t)
+
+
+def _person(t: Turn) -> None:
+    """Name and phone, or name and the last 4 of the ID number: the reply is the same either way."""
+    s = t.state.slots
+    phone = t.entity("phone")
+    id4 = None if phone else ID4.findall(t.event.text)
+    if phone is None and (not id4 or len(id4) > 1):
+        t.say(texts.BOOK_ASK_PERSON_AGAIN, view.way_out())
+        return None
+    said = str(phone.get("text") or "") if phone else id4[0] if id4 else ""
+    rest = ID4_WORDS.sub(" ", t.event.text.replace(said, ""))
+    name = NAME.search(re.sub(r"[0-9Xx]", " ", rest))
+    s.update(contact=str(phone["value"]) if phone else "", id4=id4[0].upper() if id4 else "",
+             name=name.group(0) if name else "")
     return _advance(t)
 
 
@@ -141,7 +153,7 @@ def submit(t: Turn) -> None:
     # The roster is checked quietly (in the link): the booker is told the same whatever it says.
     link = None if mine else beneficiaries.link_for(
         t.uow, t.event.user_id, t.event.chat_id, s.get("name", ""), s.get("contact", ""),
-        s.get("relation", "") if s["who"] != "self" else "本人", t.now)
+        s.get("relation", "") if s["who"] != "self" else "本人", t.now, id4=s.get("id4", ""))
     req = uc.Request(
         service=service, start=datetime.fromisoformat(s["at"]),
         booker_user_id=t.event.user_id, booker_chat_id=t.event.chat_id, key=s["key"],

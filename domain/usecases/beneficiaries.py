@@ -11,19 +11,24 @@ from domain.ports import UnitOfWork
 
 
 def link_for(uow: UnitOfWork, booker_user_id: int, booker_chat_id: int, name: str, contact: str,
-             relation: str, now: datetime) -> BeneficiaryLink:
+             relation: str, now: datetime, *, id4: str = "") -> BeneficiaryLink:
     """The booker's link to this person, made (and put to staff) the first time.
 
-    Name and phone are matched on the roster quietly: the booker is told nothing either way.
+    Name and phone (or the last 4 of the ID number) are matched on the roster quietly: the
+    booker is told nothing either way.
     """
     for link in uow.bookings.links_of(booker_user_id):
-        if link.contact == contact and link.name == name and link.status != "denied":
+        same = link.contact == contact and link.name == name and link.status != "denied"
+        if same and (link.resident_id is not None or not id4):  # a mistyped ending may be retried
             return link
-    match = uow.residents.by_phone(contact)
+    if id4:
+        match = uow.residents.by_name_id4(name, id4)
+    else:
+        by_phone = uow.residents.by_phone(contact)
+        match = by_phone if by_phone and by_phone.name == name else None
     link = BeneficiaryLink(
         booker_user_id=booker_user_id, booker_chat_id=booker_chat_id, name=name, contact=contact,
-        relation=relation, resident_id=match.id if match and match.name == name else None,
-        created_at=now)
+        relation=relation, resident_id=match.id if match else None, created_at=now)
     uow.bookings.add_link(link)
     uow.publish(LinkAsked(link.id or 0))
     return link

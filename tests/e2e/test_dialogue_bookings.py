@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 
@@ -17,11 +18,13 @@ from tests.fixtures import (  # noqa: F401
     clean_env,
     config_file,
     database_url,
+    id_number,
     make_config_file,
 )
 from tests.support.chat import Chat, Clock, queued, staffed
 
 NUMBER = re.compile(r"YY-\d{8}-\d{4}")
+MUM_ID = id_number(date(1944, 8, 9), 321)  # 王秀英's, on the roster
 CARE_CHAT = -1002000000031  # 颐养服务中心, the care services' provider
 
 
@@ -32,8 +35,8 @@ def clock() -> Clock:
 
 @pytest.fixture
 def bot(app: App, clock: Clock) -> Iterator[App]:  # noqa: F811
-    import_roster(app.uow(), [{"姓名": "王秀英", "手机号": "13812345678", "小区": "翠微苑", "幢": "3",
-                               "单元": "2", "室": "302", "标签": "老年人"}],
+    import_roster(app.uow(), [{"姓名": "王秀英", "手机号": "13812345678", "身份证号": MUM_ID,
+                               "小区": "翠微苑", "幢": "3", "单元": "2", "室": "302", "标签": "老年人"}],
                   app.estate_lookup(), set(app.config.resident_tags))
     yield staffed(app, clock)
 
@@ -214,6 +217,23 @@ def test_a_stranger_hears_the_same_whether_name_and_phone_matched(bot: App) -> N
     cards = [m.text for m in queued(bot, STAFF_CHAT) if "核实家属关系" in m.text]
     assert len(cards) == 2
     assert any("已对上" in c for c in cards) and any("没有对上" in c for c in cards)
+
+
+def test_name_and_the_last_four_of_the_id_link_the_same_way_and_tell_a_stranger_nothing(
+        bot: App) -> None:
+    real, stranger = Chat(bot, 5023), Chat(bot, 5024)
+    for chat, who in ((real, f"王秀英 身份证后四位是{MUM_ID[-4:].lower()}"), (stranger, "王秀英 尾号1234")):
+        assert "或身份证后四位" in chat.say("帮我妈约明天上午十点的上门测血压")
+        assert "请您核对一下" in chat.say(who)
+        chat.say("确认预约")
+    assert NUMBER.sub("N", real.replies[-1].text) == NUMBER.sub("N", stranger.replies[-1].text)
+    cards = [m.text for m in queued(bot, STAFF_CHAT) if "核实家属关系" in m.text]
+    assert len(cards) == 2 and "13812345678" not in "".join(cards)
+    assert sum("已对上" in c for c in cards) == 1 and sum("没有对上" in c for c in cards) == 1
+    with bot.uow() as uow:
+        [link] = uow.bookings.links_of(5023)
+    assert link.resident_id is not None and link.contact == ""
+    assert "给谁：王秀英（母亲" in real.say("帮我妈约后天上午十点的上门测血压")  # no questions again
 
 
 def test_staff_confirm_the_relation_and_the_booking_loses_its_mark(bot: App) -> None:

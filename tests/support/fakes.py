@@ -52,6 +52,14 @@ class FakeResidents:
     def by_id_number(self, id_number: str) -> Resident | None:
         return self._find(lambda r: r.id_number == id_number)
 
+    def by_name_id4(self, name: str, last4: str) -> Resident | None:
+        found = [r for r in self.rows.values()
+                 if r.name == name and (r.id_number or "")[-4:].upper() == last4.upper()]
+        return found[0] if len(found) == 1 else None
+
+    def backfill_name_id4(self) -> int:
+        return 0  # nothing is hashed in memory
+
     def by_user(self, user_id: int) -> Resident | None:
         return self._find(lambda r: r.user_id == user_id)
 
