@@ -93,6 +93,7 @@ BOOKING = Namespace("bk", {
     "time": (), "cx": ("number",), "mv": ("number",), "cxy": ("number",), "keep": (),
     # after the visit: 已上门 / 未上门 (provider), stars (booker), patience (person served)
     "vd": ("number",), "vn": ("number",), "rate": ("number", "stars"), "pat": ("number", "code"),
+    "vskip": ("number",), "vx": ("number",),  # the note asked after 已上门 / 未上门: 跳过 / 取消
 })
 LINK = Namespace("bl", {"ok": ("id",), "no": ("id",)})  # 核实家属关系: staff or the person served
 

@@ -420,7 +420,6 @@ BOOK_VISIT_DONE_BUTTON = "已上门"
 BOOK_TODAY = "今日上门 {n} 个：\n{lines}"
 BOOK_TODAY_LINE = "{time} {service} · {who}{flag} · {status}（{number}）"
 BOOK_TODAY_NONE = "今天没有上门预约。"
-BOOK_NOTE_HINT = "要补充情况，发预约号加一句话，例如：{number} 老人不在家。"
 BOOK_NOTE_SAVED = "已记在 {number} 上。"
 BOOK_VISIT_NOSHOW_BUTTON = "未上门"
 BOOK_VISIT_MARKED = {"done": "已记为已上门。", "noshow": "已记为未上门。"}
@@ -469,6 +468,11 @@ BOOK_LINK_TOLD = {"confirmed": "您和{name}的家属关系已核实，以后可
 BOOK_REMINDER = "提醒您：{when}有{service}（{number}）。要改时间或取消，直接跟我说。"
 # --- book2 ---
 BOOK_LINK_NO_PHONE = "未留手机号，凭身份证后四位"
+BOOK_VISIT_ASK_NOTE = (
+    "请写一句上门情况，例如：老人不在家。{minutes}分钟内有效，不写就点“跳过”。\n"
+    "以后也可以发预约号加一句话补充，例如：{number} 已按时完成。")
+BOOK_VISIT_NOTE_NONE = "好的，{number} 不加说明。"
+BOOK_VISIT_NOTE_EXPIRED = "刚才{number}的说明超过{minutes}分钟没有写，已不再等待；上门标记不变。"
 WEEKDAY_RANGE = {(1, 2, 3, 4, 5): "工作日", (1, 2, 3, 4, 5, 6): "周一至周六",
                  (1, 2, 3, 4, 5, 6, 7): "每天"}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot import texts
 from bot.callbacks import BOOKING, Callback
@@ -14,6 +15,8 @@ from domain.errors import NotAllowed
 from domain.usecases import visits as uc
 
 COMMENT_FORM = "booking_comment"
+NOTE_MINUTES = 10  # a note prompt left longer than this is dropped; the mark stays
+MAX_NOTE = 200
 
 
 NOTE = re.compile(r"^\s*(YY)[\s-]*(\d{8})[\s-]*(\d{4})\s*(.+)$", re.IGNORECASE | re.DOTALL)
@@ -39,8 +42,60 @@ def note_typed(t: Turn) -> bool:
     except NotAllowed:
         return False  # a resident typing their own number: not a note
     uc.add_note(t.uow, number, " ".join(m.group(4).split()), by, t.now)
+    ask = t.state.staff_pending.get(_note_key(t))
+    if ask is not None and ask["number"] == number:  # the note asked for, given the old way
+        del t.state.staff_pending[_note_key(t)]
     t.say(texts.BOOK_NOTE_SAVED.format(number=number))
     return True
+
+
+def _note_key(t: Turn) -> str:
+    return f"visit:{t.event.user_id}"  # beside staff.py's and seal.py's prompts, never theirs
+
+
+def _ask_note(t: Turn, number: str) -> None:
+    """After 已上门 / 未上门: a short note from whoever pressed, or 跳过 / 取消."""
+    t.state.staff_pending[_note_key(t)] = {"number": number, "at": t.now.isoformat()}
+    t.say(texts.BOOK_VISIT_ASK_NOTE.format(number=number, minutes=NOTE_MINUTES),
+          [[BOOKING.button(texts.STAFF_NOTE_SKIP, "vskip", number),
+            BOOKING.button(texts.STAFF_NOTE_CANCEL, "vx", number)]])
+
+
+def _note_asked(t: Turn) -> dict[str, Any] | None:
+    """This person's open note prompt here; an expired one is dropped with a word."""
+    ask: dict[str, Any] | None = t.state.staff_pending.get(_note_key(t))
+    if ask is not None and t.now - datetime.fromisoformat(ask["at"]) > timedelta(minutes=NOTE_MINUTES):
+        del t.state.staff_pending[_note_key(t)]
+        t.say(texts.BOOK_VISIT_NOTE_EXPIRED.format(number=ask["number"], minutes=NOTE_MINUTES))
+        return None
+    return ask
+
+
+def note_answered(t: Turn) -> bool:
+    """The note typed after 已上门 / 未上门 (or 取消); True when it was one."""
+    from bot.dialogue.engine import STOP_WORDS  # the engine owns the words that work everywhere
+
+    if t.event.kind != "text" or _note_asked(t) is None:
+        return False
+    number = t.state.staff_pending.pop(_note_key(t))["number"]
+    text = " ".join(t.event.text.split())
+    if not text or text.lower().strip("。.!！ ") in STOP_WORDS:
+        t.say(texts.BOOK_VISIT_NOTE_NONE.format(number=number))
+        return True
+    uc.add_note(t.uow, number, text[:MAX_NOTE], _provider(t, number), t.now)
+    t.say(texts.BOOK_NOTE_SAVED.format(number=number))
+    return True
+
+
+def _note_button(t: Turn, number: str) -> None:
+    """跳过 or 取消 on the note prompt: the mark stays, no note is added."""
+    ask = t.state.staff_pending.get(_note_key(t))
+    if ask is None or ask["number"] != number:
+        t.replies.append(reply("", notice=texts.STALE_BUTTON))
+        return
+    del t.state.staff_pending[_note_key(t)]
+    text = texts.BOOK_VISIT_NOTE_NONE.format(number=number)
+    t.say(text, edit=True, notice=text)
 
 
 def on_button(t: Turn, cb: Callback) -> None:
@@ -51,8 +106,9 @@ def on_button(t: Turn, cb: Callback) -> None:
         b = uc.mark(t.uow, number, cb.action == "vd", "", by, t.now)
         done = texts.BOOK_VISIT_MARKED[b.status.value]
         t.replies.append(reply(done, edit=True, notice=done) if t.is_group else reply(done))
-        t.say(texts.BOOK_NOTE_HINT.format(number=number))
-        return None
+        return _ask_note(t, number)
+    if cb.action in ("vskip", "vx"):
+        return _note_button(t, number)
     if cb.action == "rate":
         stars = int(cb.arg(1))
         uc.rate(t.uow, number, t.event.user_id, stars)
@@ -87,7 +143,7 @@ TODAY_WORDS = frozenset({"/今日上门", "今日上门", "今天上门", "/toda
 
 def any_text(t: Turn) -> bool:
     """What the booking flow answers anywhere: /今日上门, a visit note with its number."""
-    return today_asked(t) or note_typed(t)
+    return today_asked(t) or note_typed(t) or note_answered(t)
 
 
 def today_asked(t: Turn) -> bool:

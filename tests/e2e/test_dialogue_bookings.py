@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from bot.app import App
+from bot.events import Reply
 from domain.bookings import Status
 from domain.usecases.residents import import_roster
 from tests.fixtures import (  # noqa: F401
@@ -281,7 +282,7 @@ def test_done_visit_is_rated_and_a_low_rating_reaches_the_social_worker(bot: App
     done = card.buttons[0][0].data
     assert press(bot, 5060, 5060, done) != ["已记为已上门。"]  # someone outside the provider chat
     marked = press(bot, CARE_CHAT, 5061, done)  # the partner's own chat
-    assert marked[0] == "已记为已上门。" and number in marked[1]  # how to add a note
+    assert marked[0] == "已记为已上门。" and number in marked[1]  # asked for a note, or number + words
     provider = Chat(bot, 5061, chat_id=CARE_CHAT)
     assert "已记在" in provider.say(f"{number.replace('-', '')} 老人洗完说舒服")
     assert Chat(bot, 5062).say(f"{number} 我是谁").find("已记在") < 0  # a stranger adds nothing
@@ -295,6 +296,51 @@ def test_done_visit_is_rated_and_a_low_rating_reaches_the_social_worker(bot: App
     assert saved.staff_note == "老人洗完说舒服"
     [alert] = [m for m in queued(bot, SOCIAL_WORKER) if "【服务质量】" in m.text]
     assert number in alert.text and "2分" in alert.text
+
+
+def test_the_provider_is_asked_for_a_note_after_marking_a_visit(bot: App) -> None:
+    chat, provider = Chat(bot, 5051), Chat(bot, 5063, chat_id=CARE_CHAT)
+    first = book_for_mum(chat)
+    second = book_for_mum_again(chat, "后天上午十点")
+    cards = {n: c for c in queued(bot, CARE_CHAT) for n in (first, second) if n in c.text}
+    missed = press(bot, CARE_CHAT, 5063, cards[first].buttons[0][1].data)  # 未上门
+    assert missed[0] == "已记为未上门。" and "请写一句上门情况" in missed[1]
+    assert "已记在" in provider.say("敲了半天门没人应 电话也没接")
+    [prompt] = press_for_buttons(bot, CARE_CHAT, 5063, cards[second].buttons[0][0].data)  # 已上门
+    [skip] = [b.data for row in prompt.buttons for b in row if b.text == "跳过"]
+    assert press(bot, CARE_CHAT, 5063, skip) == [f"好的，{second} 不加说明。"]
+    with bot.uow() as uow:
+        notes = [uow.bookings.get(n).staff_note for n in (first, second)]  # type: ignore[union-attr]
+    assert notes == ["敲了半天门没人应 电话也没接", ""]
+
+
+def book_for_mum_again(chat: Chat, when: str) -> str:
+    """Another visit for the mum linked before: no questions about her."""
+    chat.say(f"帮我妈约{when}的上门测血压")
+    return NUMBER.search(chat.say("确认预约")).group(0)  # type: ignore[union-attr]
+
+
+def press_for_buttons(bot: App, chat_id: int, user_id: int, data: str) -> list[Reply]:
+    """The replies to a button press that carry buttons (the note prompt)."""
+    from bot.events import Inbound
+
+    replies = bot.dialogue.handle(Inbound(kind="button", chat_id=chat_id, user_id=user_id, data=data))
+    return [r for r in replies if r.buttons]
+
+
+def test_a_note_prompt_expires_and_typing_cancel_adds_nothing(bot: App, clock: Clock) -> None:
+    chat, provider = Chat(bot, 5052), Chat(bot, 5064, chat_id=CARE_CHAT)
+    first = book_for_mum(chat)
+    second = book_for_mum_again(chat, "后天上午十点")
+    cards = {n: c for c in queued(bot, CARE_CHAT) for n in (first, second) if n in c.text}
+    press(bot, CARE_CHAT, 5064, cards[first].buttons[0][0].data)
+    assert "不加说明" in provider.say("取消")
+    press(bot, CARE_CHAT, 5064, cards[second].buttons[0][0].data)
+    clock.advance(minutes=11)
+    assert "超过10分钟" in provider.say("老人很满意")
+    provider.say("老人很满意")  # after expiry, plain talk in the provider chat is no note
+    with bot.uow() as uow:
+        assert [uow.bookings.get(n).staff_note for n in (first, second)] == ["", ""]  # type: ignore[union-attr]
 
 
 def test_days_later_the_person_served_is_asked_about_patience(bot: App, clock: Clock) -> None:
