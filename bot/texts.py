@@ -388,6 +388,7 @@ BOOK_NOT_FREE = {
     "too_far": "{service}最多可以约{days}天以内的时间。",
     "full": "{when}的{service}已经约满了。",
 }
+BOOK_NOT_A_START = "{service}按时段上门，{when}不是一个时段的开始。"
 BOOK_NEAREST = "离您想要的时间最近的空位有这些，请点一个："
 BOOK_NO_SLOTS = "最近两周{service}都约满了，{call}"
 BOOK_CONFIRM = (

@@ -102,10 +102,15 @@ def _place_time(t: Turn) -> None:
         wanted = local.replace(hour=service.start.hour, minute=service.start.minute)  # "后天"
     slot = service.snap(wanted, t.app.zone)
     problem = uc.check(t.uow, service, slot, t.now, t.app.zone) if s.get("exact") else None
-    if s.get("exact") and problem is None:
+    if s.get("exact") and problem is None and slot == wanted:
         s["at"] = slot.isoformat()
         return _advance(t)
     near = uc.alternatives(t.uow, service, wanted, t.now, t.app.zone)
+    if s.get("exact") and problem is None:
+        # "十点" for visits that start at 9:30 and 10:30: never moved silently, the resident picks.
+        when = texts.format_when(wanted, t.app.zone, t.now)
+        prefix = texts.BOOK_NOT_A_START.format(service=service.name, when=when) + "\n"
+        return view.offer(t, service, wanted, None, near, prefix=prefix)
     view.offer(t, service, wanted, problem, near)
 
 

@@ -87,8 +87,17 @@ def test_a_full_time_gets_the_three_nearest_free_slots(bot: App) -> None:
     out = chat.say("李大爷 13900001111")
     assert "已经约满了" in out
     labels = [b.text for row in chat.replies[-1].buttons for b in row]
-    assert labels[:3] == ["明天下午1:00", "明天下午3:00", "明天中午12:00"] or len(labels) >= 3
-    assert "明天下午2:00" not in labels
+    assert labels[:3] == ["明天中午12:00", "明天下午1:00", "明天下午3:00"]  # nearest, in time order
+
+
+def test_a_time_that_is_not_a_slot_start_is_never_moved_silently(bot: App) -> None:
+    chat = Chat(bot, 5010)
+    chat.say("帮我妈约明天上午十点半的修脚")  # 修脚 visits start on the hour
+    out = chat.say("王秀英 13812345678")
+    assert "不是一个时段的开始" in out and "请您核对" not in out
+    labels = [b.text for row in chat.replies[-1].buttons for b in row]
+    assert labels[:3] == ["明天上午9:00", "明天上午10:00", "明天上午11:00"]
+    assert "时间：明天上午11:00" in chat.say("明天上午11:00")
 
 
 def test_outside_hours_and_too_soon_say_why(bot: App) -> None:
