@@ -317,6 +317,7 @@ class AppConfig(_Model):
     emergency: Emergency = Emergency()
     policies: list[Policy] = Field(default_factory=list)
     resident_tags: list[str] = Field(default_factory=list)
+    communities_dir: str | None = None  # one YAML file per 村社 (bot/communities.py)
     raw: dict[str, Any] = Field(default_factory=dict, exclude=True, repr=False)
 
     @model_validator(mode="after")

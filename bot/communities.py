@@ -1,0 +1,276 @@
+"""The city's communities: one YAML file per 村社 in a directory, indexed once, loaded on demand.
+
+A community file names the community (code, name, aliases, 区, 街道/镇, centre, boundary) and
+may override any community-level section of config.yaml (community, estates, grids, staff,
+services, shelters, policies, …). City-level sections (telegram, database, nlu, …) stay in
+config.yaml. Why an index: a city has thousands of files, and start-up must not parse them
+all; the index (cached in var/, keyed by each file's size and mtime) holds what finding a
+community needs, and a community's full configuration is validated when first used.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.config import AppConfig, ConfigError, parse_config
+
+# Sections only the deployment sets: a community file that names one is refused.
+CITY_SECTIONS = frozenset({"sample", "database", "secrets_file", "secret_key", "telegram", "nlu",
+                           "dialogue", "outbox", "communities_dir"})
+IDENTITY_KEYS = frozenset({"code", "name", "aliases", "district", "street", "center", "boundary"})
+CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
+INDEX_VERSION = 1
+CONFIGS_CACHED = 128
+
+
+@dataclass(frozen=True)
+class CommunityEntry:
+    """What the index knows of one community: enough to list it and to find it."""
+
+    code: str
+    name: str
+    district: str
+    street: str
+    path: str
+    aliases: tuple[str, ...] = ()
+    lat: float | None = None
+    lon: float | None = None
+    boundary: tuple[tuple[float, float], ...] = ()  # (lon, lat) pairs, WGS-84
+    estates: tuple[str, ...] = ()  # estate names and aliases, for the NLU gazetteer
+
+    def label(self) -> str:
+        """南白象街道 南垟社区: how residents and staff tell communities apart."""
+        return f"{self.street} {self.name}" if self.street else self.name
+
+
+@dataclass
+class Problem:
+    """One thing wrong with one community file."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except OSError as exc:
+        raise ConfigError(f"cannot read ({exc.strerror})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ConfigError(f"line {mark.line + 1}: not valid YAML" if mark else "not valid YAML") from None
+    if not isinstance(data, dict):
+        raise ConfigError("(top level): a community file must be a YAML mapping")
+    return data
+
+
+def _point(value: Any, where: str) -> tuple[float | None, float | None]:
+    if value is None:
+        return None, None
+    try:
+        lat, lon = float(value["lat"]), float(value["lon"])
+    except (TypeError, KeyError, ValueError):
+        raise ConfigError(f"{where}: needs lat and lon (WGS-84)") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ConfigError(f"{where}: lat/lon out of range")
+    return lat, lon
+
+
+def _boundary(value: Any) -> tuple[tuple[float, float], ...]:
+    if value is None:
+        return ()
+    try:
+        ring = tuple((float(lon), float(lat)) for lon, lat in value)
+    except (TypeError, ValueError):
+        raise ConfigError("boundary: a list of [lon, lat] pairs (WGS-84)") from None
+    if len(ring) < 3:
+        raise ConfigError("boundary: needs at least 3 points")
+    return ring
+
+
+def _estate_names(data: dict[str, Any]) -> tuple[str, ...]:
+    names: list[str] = []
+    for e in data.get("estates") or []:
+        if isinstance(e, dict):
+            names += [str(e.get("name") or "")] + [str(a) for a in e.get("aliases") or []]
+    return tuple(n for n in names if n)
+
+
+def entry_of(path: Path, data: dict[str, Any]) -> CommunityEntry:
+    """The index entry of one community file; ConfigError names the first field that is wrong."""
+    code = str(data.get("code") or "")
+    if not CODE.match(code):
+        raise ConfigError("code: lowercase letters, digits and '-', at most 32 (e.g. oh-nbx-nanyang)")
+    name = str(data.get("name") or "").strip()
+    if not name:
+        raise ConfigError("name: required (e.g. 南垟社区)")
+    city = sorted(CITY_SECTIONS & data.keys())
+    if city:
+        raise ConfigError(f"{city[0]}: a deployment-wide setting; it belongs in config.yaml")
+    aliases = data.get("aliases") or []
+    if not isinstance(aliases, list):
+        raise ConfigError("aliases: a list of names")
+    lat, lon = _point(data.get("center"), "center")
+    return CommunityEntry(code=code, name=name, district=str(data.get("district") or ""),
+                          street=str(data.get("street") or ""), path=str(path),
+                          aliases=tuple(str(a) for a in aliases), lat=lat, lon=lon,
+                          boundary=_boundary(data.get("boundary")), estates=_estate_names(data))
+
+
+def community_raw(city: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """A community's whole configuration: config.yaml with the file's sections on top."""
+    merged = {k: v for k, v in city.items() if k != "communities_dir"}
+    merged.update({k: v for k, v in data.items() if k not in IDENTITY_KEYS})
+    community = dict(merged.get("community") or {})
+    community["name"] = data.get("name") or community.get("name")
+    merged["community"] = community
+    return merged
+
+
+class CommunityDirectory:
+    """Every community of the deployment, from a directory of YAML files."""
+
+    def __init__(self, root: Path, entries: list[CommunityEntry], problems: list[Problem],
+                 city: dict[str, Any] | None = None) -> None:
+        self.root = root
+        self.city = city or {}
+        self._configs: OrderedDict[str, tuple[tuple[int, int], AppConfig]] = OrderedDict()
+        self.entries = sorted(entries, key=lambda e: (e.district, e.street, e.code))
+        self.problems = problems
+        self._by_code = {e.code: e for e in self.entries}
+
+    @classmethod
+    def open(cls, root: str | Path, *, city: dict[str, Any] | None = None,
+             cache: str | Path | None = None) -> CommunityDirectory:
+        """Index the directory, re-reading only files changed since the cached index."""
+        root = Path(root)
+        if not root.is_dir():
+            raise ConfigError(f"communities_dir: no such directory {root}")
+        old = _load_index(Path(cache)) if cache else {}
+        fresh: dict[str, dict[str, Any]] = {}
+        entries: list[CommunityEntry] = []
+        problems: list[Problem] = []
+        seen: dict[str, str] = {}
+        for path in _files(root):
+            st = path.stat()
+            key = str(path.relative_to(root))
+            stamp = [st.st_mtime_ns, st.st_size]
+            cached = old.get(key)
+            if cached and cached.get("stamp") == stamp:
+                entry = _entry_from_json(cached["entry"])
+            else:
+                try:
+                    entry = entry_of(path, _read_yaml(path))
+                except ConfigError as exc:
+                    problems.append(Problem(key, str(exc)))
+                    continue
+            if entry.code in seen:
+                problems.append(Problem(key, f"code: {entry.code!r} is already used by {seen[entry.code]}"))
+                continue
+            seen[entry.code] = key
+            entries.append(entry)
+            fresh[key] = {"stamp": stamp, "entry": asdict(entry)}
+        if cache:
+            _save_index(Path(cache), fresh)
+        return cls(root, entries, problems, city)
+
+    def get(self, code: str) -> CommunityEntry | None:
+        """The community with this code."""
+        return self._by_code.get(code)
+
+    def tree(self) -> dict[str, dict[str, list[CommunityEntry]]]:
+        """区 → 街道/镇 → its communities, in a stable order."""
+        out: dict[str, dict[str, list[CommunityEntry]]] = {}
+        for e in self.entries:
+            out.setdefault(e.district, {}).setdefault(e.street, []).append(e)
+        return out
+
+    def under(self, *, district: str | None = None, street: str | None = None) -> list[CommunityEntry]:
+        """The communities of one 区 and/or one 街道 (a staff member's reach, a push's target)."""
+        return [e for e in self.entries
+                if (district is None or e.district == district) and (street is None or e.street == street)]
+
+    def config(self, code: str) -> AppConfig:
+        """The validated configuration of one community, read when first used and then cached.
+
+        At most CONFIGS_CACHED are kept, so memory stays flat however many communities there are;
+        an edited file is read again.
+        """
+        entry = self._by_code.get(code)
+        if entry is None:
+            raise ConfigError(f"community {code!r}: not in {self.root}")
+        stamp = _stamp(entry.path)
+        hit = self._configs.get(code)
+        if hit is not None and hit[0] == stamp:
+            self._configs.move_to_end(code)
+            return hit[1]
+        config = parse_config(community_raw(self.city, _read_yaml(Path(entry.path))), environ=False)
+        self._configs[code] = (stamp, config)
+        while len(self._configs) > CONFIGS_CACHED:
+            self._configs.popitem(last=False)
+        return config
+
+    def check(self) -> list[Problem]:
+        """Every problem of every file: the index's, then each community's full validation."""
+        problems = list(self.problems)
+        for e in self.entries:
+            try:
+                parse_config(community_raw(self.city, _read_yaml(Path(e.path))), environ=False)
+            except ConfigError as exc:
+                problems.append(Problem(str(Path(e.path).relative_to(self.root)), str(exc)))
+        return problems
+
+
+def _files(root: Path) -> Iterator[Path]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        for name in sorted(filenames):
+            if name.endswith((".yaml", ".yml")) and not name.startswith((".", "_")):
+                yield Path(dirpath) / name
+
+
+def _stamp(path: str) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_mtime_ns, st.st_size
+
+
+def _entry_from_json(data: dict[str, Any]) -> CommunityEntry:
+    data = dict(data)
+    data["aliases"] = tuple(data.get("aliases") or ())
+    data["estates"] = tuple(data.get("estates") or ())
+    data["boundary"] = tuple(tuple(p) for p in data.get("boundary") or ())
+    return CommunityEntry(**data)
+
+
+def _load_index(path: Path) -> dict[str, dict[str, Any]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("version") != INDEX_VERSION:
+        return {}
+    files = data.get("files")
+    return files if isinstance(files, dict) else {}
+
+
+def _save_index(path: Path, files: dict[str, dict[str, Any]]) -> None:
+    """Write the index atomically: a half-written cache must never be read."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"version": INDEX_VERSION, "files": files}, ensure_ascii=False),
+                   encoding="utf-8")
+    os.replace(tmp, path)
+
+

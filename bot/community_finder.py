@@ -1,0 +1,94 @@
+"""Finding a resident's community: by the name they say, or by where they are."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.communities import CommunityEntry
+from bot.geo import NearestIndex
+
+# What people leave off when they name their community: 南垟社区 → 南垟, 金竹村 → 金竹.
+SUFFIXES = ("社区居委会", "村民委员会", "居民委员会", "社区", "村委会", "居委会", "村")
+# A short name must still say something: 两个字 at least (单字 would match ordinary words).
+MIN_KEY = 2
+_SPACE = re.compile(r"\s+")
+
+
+def short_name(name: str) -> str:
+    """The name without its 社区/村 suffix, when what is left is still a name."""
+    for suffix in SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= MIN_KEY:
+            return name[: -len(suffix)]
+    return name
+
+
+@dataclass(frozen=True)
+class _Centre:
+    lat: float
+    lon: float
+    entry: CommunityEntry
+
+
+class CommunityFinder:
+    """Names and places of every community, indexed once for fast lookups."""
+
+    def __init__(self, entries: Sequence[CommunityEntry]) -> None:
+        self._keys: dict[str, list[CommunityEntry]] = {}
+        for e in entries:
+            for key in {e.name, short_name(e.name), *e.aliases, *(short_name(a) for a in e.aliases)}:
+                key = _SPACE.sub("", key)
+                if len(key) >= MIN_KEY and e not in self._keys.setdefault(key, []):
+                    self._keys[key].append(e)
+        self._longest = max((len(k) for k in self._keys), default=0)
+        centres = [_Centre(e.lat, e.lon, e) for e in entries if e.lat is not None and e.lon is not None]
+        self._centres = NearestIndex(centres)
+        self._bounded = [e for e in entries if e.boundary]
+        self._shapes: Any = None  # shapely polygons, built on the first location lookup
+
+    def by_name(self, text: str) -> list[CommunityEntry]:
+        """The communities named in the text (several when the name is shared), longest name first.
+
+        Every substring is looked up, longest first, so "南垟社区" wins over "南垟" and a
+        street's name in the text ("南白象街道南垟社区") narrows a shared name down.
+        """
+        text = _SPACE.sub("", text)
+        found: list[CommunityEntry] = []
+        size = min(self._longest, len(text))
+        while size >= MIN_KEY and not found:
+            for i in range(len(text) - size + 1):
+                for e in self._keys.get(text[i:i + size], ()):
+                    if e not in found:
+                        found.append(e)
+            size -= 1
+        if len(found) > 1:
+            narrowed = [e for e in found if (e.street and e.street in text) or (e.district and e.district in text)]
+            found = narrowed or found
+        return found
+
+    def by_location(self, lat: float, lon: float) -> tuple[CommunityEntry, float] | None:
+        """The community whose boundary holds the point, else the nearest centre (with metres)."""
+        if self._bounded:
+            inside = self._containing(lat, lon)
+            if inside is not None:
+                return inside, 0.0
+        nearest = self._centres.nearest(lat, lon, k=1)
+        if not nearest:
+            return None
+        centre, metres = nearest[0]
+        return centre.entry, metres
+
+    def _containing(self, lat: float, lon: float) -> CommunityEntry | None:
+        from shapely import Point, Polygon, STRtree  # imported on first use: it is not small
+
+        if self._shapes is None:
+            polygons = [Polygon(e.boundary) for e in self._bounded]
+            self._shapes = (STRtree(polygons), polygons)
+        tree, polygons = self._shapes
+        point = Point(lon, lat)
+        for i in tree.query(point, predicate="intersects"):
+            if polygons[int(i)].covers(point):
+                return self._bounded[int(i)]
+        return None
