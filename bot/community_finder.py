@@ -38,13 +38,13 @@ class CommunityFinder:
     def __init__(self, entries: Sequence[CommunityEntry]) -> None:
         self._keys: dict[str, list[CommunityEntry]] = {}
         for e in entries:
-            for key in {e.name, short_name(e.name), *e.aliases, *(short_name(a) for a in e.aliases)}:
-                key = _SPACE.sub("", key)
-                if len(key) >= MIN_KEY and e not in self._keys.setdefault(key, []):
-                    self._keys[key].append(e)
+            for key in {_SPACE.sub("", k) for k in (e.name, short_name(e.name), *e.aliases,
+                                                    *(short_name(a) for a in e.aliases))}:
+                if len(key) >= MIN_KEY:
+                    self._keys.setdefault(key, []).append(e)
         self._longest = max((len(k) for k in self._keys), default=0)
-        centres = [_Centre(e.lat, e.lon, e) for e in entries if e.lat is not None and e.lon is not None]
-        self._centres = NearestIndex(centres)
+        self._entries = list(entries)
+        self._centres: NearestIndex[_Centre] | None = None  # built on the first location lookup
         self._bounded = [e for e in entries if e.boundary]
         self._shapes: Any = None  # shapely polygons, built on the first location lookup
 
@@ -60,7 +60,7 @@ class CommunityFinder:
         while size >= MIN_KEY and not found:
             for i in range(len(text) - size + 1):
                 for e in self._keys.get(text[i:i + size], ()):
-                    if e not in found:
+                    if all(e is not f for f in found):
                         found.append(e)
             size -= 1
         if len(found) > 1:
@@ -74,6 +74,9 @@ class CommunityFinder:
             inside = self._containing(lat, lon)
             if inside is not None:
                 return inside, 0.0
+        if self._centres is None:
+            self._centres = NearestIndex([_Centre(e.lat, e.lon, e) for e in self._entries
+                                          if e.lat is not None and e.lon is not None])
         nearest = self._centres.nearest(lat, lon, k=1)
         if not nearest:
             return None

@@ -22,6 +22,7 @@ from domain.ports import (
 )
 from storage.bookings import SqlBookingRepository
 from storage.crypto import Crypto
+from storage.locks import lock_chat
 from storage.people import SqlResidentRepository, SqlStaffRepository
 from storage.records import SqlAuditLog, SqlConversationStore, SqlOutbox
 from storage.reports import SqlReportRepository
@@ -101,6 +102,10 @@ class SqlUnitOfWork:
             self.session.flush()  # the outermost unit of work commits
             return
         self.session.commit()
+
+    def lock_chat(self, chat_id: int) -> None:
+        """Hold this chat's lock until commit or rollback: its turns run one at a time everywhere."""
+        lock_chat(self.session, chat_id)
 
     def rollback(self) -> None:
         """Discard everything not committed."""

@@ -60,6 +60,8 @@ class DialogueEngine:
         now = self.clock()
         try:
             with self.app.uow() as uow:
+                # First: with several worker processes, another may be in a turn of this chat.
+                uow.lock_chat(event.chat_id)
                 # They wrote, so they can be reached again (a 403 had marked the chat).
                 uow.outbox.unblock_chat(event.chat_id)
                 state, expired = self._load(uow, event.chat_id, now)

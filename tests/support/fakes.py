@@ -411,6 +411,9 @@ class FakeUnitOfWork:
         self.committed += 1
         self._take_snapshot()
 
+    def lock_chat(self, chat_id: int) -> None:
+        """One process, one thread per chat: nothing to wait for."""
+
     def rollback(self) -> None:
         if self._depth > 1:
             return  # the outermost unit of work decides
