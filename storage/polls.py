@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, LargeBinary, String, Text, func, select
+from sqlalchemy import BigInteger, ForeignKey, Integer, LargeBinary, String, Table, Text, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -125,9 +126,11 @@ class SqlPollRepository:
         # rather than catching IntegrityError in a savepoint: pysqlite's savepoints would commit
         # the turn early (SQLAlchemy's documented pysqlite caveat).
         values = {"poll_id": poll_id, "voter_hash": voter, "chat_id": chat_id, "voted_at": at}
-        stmt = (pg_insert(PollVoterRow) if self.session.get_bind().dialect.name == "postgresql"
-                else sqlite_insert(PollVoterRow)).values(**values).on_conflict_do_nothing()
-        if self.session.execute(stmt).rowcount != 1:  # type: ignore[attr-defined]
+        table = cast(Table, PollVoterRow.__table__)
+        insert = pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        # RETURNING says whether a row went in (psycopg reports no rowcount here).
+        stmt = insert(table).values(**values).on_conflict_do_nothing().returning(table.c.poll_id)
+        if self.session.execute(stmt).first() is None:
             return False
         self.session.add(PollBallotRow(poll_id=poll_id, ballot_hash=ballot, option=option))
         self.session.flush()
