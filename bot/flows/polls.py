@@ -104,8 +104,10 @@ def _on_create_text(t: Turn, ask: dict[str, Any]) -> None:
             return
         ask.update(step="preview", ends=ends.isoformat())
         _preview(t, ask)
-    else:
-        _preview(t, ask) if step == "preview" else _ask_scope(t)
+    elif step == "preview":
+        _preview(t, ask)
+    else:  # waiting for a scope button: ask again
+        _ask_scope(t)
     ask["at"] = t.now.isoformat()
     t.state.staff_pending[key] = ask
 
@@ -149,8 +151,10 @@ def _create_button(t: Turn, cb: Callback) -> None:
         ask.update(estate=cb.arg() if cb.action == "est" else None, at=t.now.isoformat())
         ask["step"] = "ends" if "ends" not in ask else "preview"
         t.state.staff_pending[key] = ask
-        return t.say(texts.POLL_ASK_ENDS, [[POLL.button(texts.POLL_CANCEL, "x")]]) if ask["step"] == "ends" \
-            else _preview(t, ask)
+        if ask["step"] == "preview":  # the scope changed at the preview
+            return _preview(t, ask)
+        t.say(texts.POLL_ASK_ENDS, [[POLL.button(texts.POLL_CANCEL, "x")]])
+        return None
     if cb.action == "pub" and ask["step"] == "preview":
         assert t.staff is not None
         poll = uc.create_poll(t.uow, question=ask["question"], options=ask["options"],
