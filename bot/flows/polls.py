@@ -31,7 +31,11 @@ def _key(t: Turn) -> str:
 def show_open(t: Turn) -> None:
     """The open polls the resident may vote in, each a button (or the one poll at once)."""
     resident = t.resident
-    if resident is None or not resident.verified:
+    if resident is None:  # not bound yet: sharing the phone is the way
+        t.state.contact_asked = True
+        t.say(texts.POLL_NEED_CONTACT, request="contact")
+        return
+    if not resident.verified:
         t.say(texts.POLL_NEED_VERIFIED.format(call=office_call(t)), texts.MENU_BUTTONS)
         return
     polls = uc.open_for(t.uow, resident, t.now)

@@ -36,7 +36,11 @@ def start(t: Turn) -> None:
     resident = t.resident
     if resident is None or not resident.verified:
         t.state.end()
-        t.say(texts.RATE_NEED_VERIFIED.format(call=office_call(t)), texts.MENU_BUTTONS)
+        if resident is None and not t.is_group:  # not bound yet: sharing the phone is the way
+            t.state.contact_asked = True
+            t.say(texts.RATE_NEED_CONTACT, request="contact")
+        else:
+            t.say(texts.RATE_NEED_VERIFIED.format(call=office_call(t)), texts.MENU_BUTTONS)
         return
     t.state.start(FORM, {"kind": FORM})
     text = t.event.text

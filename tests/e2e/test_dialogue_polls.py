@@ -172,8 +172,11 @@ def test_a_second_rating_in_a_month_replaces_the_first_and_says_so(bot: App) -> 
     assert "翠微苑业委会" in summary and "5.0星(1人)" in summary
 
 
-def test_rating_needs_a_verified_resident(bot: App) -> None:
+def test_rating_and_voting_need_a_verified_resident(bot: App) -> None:
     assert "核实" in Chat(bot, NEW).say("我要评价物业")
+    assert "核实" in Chat(bot, NEW).say("有什么投票")
+    stranger = Chat(bot, 9999)  # not bound to anyone yet: asked to share the phone
+    assert "/contact" in stranger.say("我要评价物业") and "/contact" in stranger.say("我要投票")
 
 
 def test_ratings_summary_shows_the_trend_over_months(bot: App) -> None:
