@@ -97,8 +97,16 @@ BOOKING = Namespace("bk", {
 })
 LINK = Namespace("bl", {"ok": ("id",), "no": ("id",)})  # 核实家属关系: staff or the person served
 
+# --- polls ---
+# v: vote (poll id, option 1-6); open: show a poll to vote in; res/cls: staff see the count, close;
+# the staff's new poll: est (an estate) / all (whole community) scope, pub 发布, x 取消.
+POLL = Namespace("pl", {"v": ("id", "id"), "open": ("id",), "res": ("id",), "cls": ("id",),
+                        "est": ("code",), "all": (), "pub": (), "x": ()})
+# 物业评价 / 业委会评价: the target, the stars, the comment's 确认 / 跳过, 取消.
+RATE = Namespace("rt", {"t": ("code",), "s": ("code", "stars"), "ok": (), "skip": (), "x": ()})
+
 NAMESPACES: Mapping[str, Namespace] = {
-    ns.name: ns for ns in (STAFF, FORM, MENU, STATUS, PUBLIC, MY_DATA, SEAL, BOOKING, LINK)}
+    ns.name: ns for ns in (STAFF, FORM, MENU, STATUS, PUBLIC, MY_DATA, SEAL, BOOKING, LINK, POLL, RATE)}
 
 
 def decode(data: str | None) -> Callback | None:

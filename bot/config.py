@@ -293,6 +293,12 @@ class Policy(_Model):
     keywords: list[str] = Field(default_factory=list)  # how residents name it (低保, 高龄)
 
 
+class Ratings(_Model):
+    """物业评价 / 业委会评价: a rating at or below `alert_at` stars goes to the staff chat."""
+
+    alert_at: int = Field(default=2, ge=0, le=5)
+
+
 class AppConfig(_Model):
     """The whole validated configuration; `raw` keeps the YAML mapping for NLU lexicons."""
 
@@ -318,6 +324,7 @@ class AppConfig(_Model):
     policies: list[Policy] = Field(default_factory=list)
     resident_tags: list[str] = Field(default_factory=list)
     communities_dir: str | None = None  # one YAML file per 村社 (bot/communities.py)
+    ratings: Ratings = Ratings()
     raw: dict[str, Any] = Field(default_factory=dict, exclude=True, repr=False)
 
     @model_validator(mode="after")

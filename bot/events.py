@@ -75,6 +75,7 @@ class Reply:
     # Toast shown for a button press (Telegram answerCallbackQuery); channels may ignore it.
     notice: str = ""
     location: Location | None = None  # a map pin sent after the text
+    image: Document | None = None  # a picture the bot made (a poll's chart): a photo, the text its caption
 
 
 class Engine(Protocol):

@@ -114,6 +114,13 @@ def ask_quality(now: datetime | None = None) -> int:
     return asked
 
 
+def close_polls(now: datetime | None = None) -> int:
+    """Close the polls whose end time has come and send voters the result."""
+    from bot.polls import close_due
+
+    return close_due(_app(), now or datetime.now(UTC))
+
+
 def start_scheduler(app: App, scheduler: Any) -> Any:
     """Register the jobs on an APScheduler scheduler with a job store in our database."""
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -137,6 +144,8 @@ def start_scheduler(app: App, scheduler: Any) -> Any:
                       replace_existing=True)
     scheduler.add_job("bot.jobs:send_reminders", "cron", hour=remind.hour, minute=remind.minute,
                       id="booking_reminders", replace_existing=True)
+    scheduler.add_job("bot.jobs:close_polls", "interval", minutes=1, id="close_polls",
+                      replace_existing=True)
     scheduler.start()
     log.info("scheduler started with %d jobs", len(scheduler.get_jobs()))
     return scheduler

@@ -122,6 +122,10 @@ class Dispatcher:
     def _with_document(self, payload: dict[str, Any]) -> Reply:
         """The reply, with the signed certificate loaded (it is kept encrypted, not in the outbox)."""
         reply = from_payload(payload)
+        if (poll := payload.get("poll_chart")) is not None:  # drawn when sent, from the closed count
+            from bot.polls import chart_image
+
+            return replace(reply, image=chart_image(self.app, int(poll)))
         number = payload.get("seal_pdf")
         if not number:
             return reply

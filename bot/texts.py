@@ -536,3 +536,85 @@ def error_text(exc: DomainError) -> str:
     if isinstance(exc, InvalidTransition):
         return "这件事的状态已经变了，请刷新后再看。"
     return SYSTEM_ERROR
+
+
+# --- polls ---
+# 线上表决: what residents read.
+POLL_SCOPE_ALL = "全社区住户"
+POLL_SCOPE_ESTATE = "{estate}住户"
+POLL_NOTICE = "社区发起了一个投票：\n{question}\n参加的是{scope}，{ends}截止。每户一票，请点下面的选项。"
+POLL_VOTED = "您的一票已经记下了：{option}。投票结束后会把结果发给您。"
+POLL_ALREADY = "您家已经投过票了。每户只算一票，这次就不再记了，结果出来后会告诉您。"
+POLL_CLOSED = "这个投票已经结束了，谢谢您的关心。"
+POLL_OUT_OF_SCOPE = "这个投票是{estate}住户的，您不用参加。"
+POLL_NEED_CONTACT = "投票前要先核实您的住户身份。请点下面的按钮把手机号发给我，核实后就可以投了。"
+POLL_NEED_VERIFIED = "投票需要社区先核实您的住户身份，核实后就可以投了。有疑问可以{call}。"
+POLL_NONE = "现在没有您可以参加的投票。有新的投票会第一时间告诉您。"
+POLL_LIST = "现在可以参加的投票，请点一个："
+POLL_ALREADY_MARK = "（您家已投）"
+POLL_RESULT = "投票结果出来了：{question}\n{summary}。共{n}户投票，谢谢您参加。"
+POLL_RESULT_LINE = "{option}{votes}票"
+POLL_WINNER = "“{option}”票数最多"
+POLL_TIE = "票数相同"
+POLL_NO_VOTES = "没有人投票"
+POLL_CHART_FOOT = "共{n}户投票 · 每户一票"
+# Staff: the short flow in the staff chat, results and closing.
+POLL_CREATE_WORDS = frozenset({"发起投票", "新建投票", "发个投票", "/poll", "poll"})
+POLL_LIST_WORDS = frozenset({"投票结果", "查看投票", "投票情况", "/polls", "polls"})
+POLL_ASK_QUESTION = "请输入投票的问题（发“取消”可以退出）。"
+POLL_ASK_OPTIONS = "请输入选项，每行一个，2到6个。"
+POLL_ASK_SCOPE = "哪些住户可以投票？"
+POLL_ASK_ENDS = "什么时候截止？例如：12月10日下午6点，或 2026-12-10 18:00。"
+POLL_ENDS_BAD = "没看懂截止时间，请再说一次，例如：下周五下午6点。"
+POLL_PREVIEW = "请确认：\n问题：{question}\n选项：\n{options}\n范围：{scope}\n截止：{ends}"
+POLL_PUBLISH = "发布"
+POLL_CANCEL = "取消"
+POLL_PUBLISHED = "投票{id}已发布，已通知{n}位住户。"
+POLL_CREATE_CANCELLED = "已取消，投票没有发布。"
+POLL_CREATE_EXPIRED = "发起投票超过{minutes}分钟没有完成，已取消。需要的话请重新发“发起投票”。"
+POLL_STAFF_ONLY = "只有社区工作人员可以发起投票或查看结果。"
+POLL_STAFF_NONE = "还没有投票。发“发起投票”可以新建一个。"
+POLL_STAFF_LIST = "投票（最近的在前）："
+POLL_STAFF_LINE = "{id}. {question}（{status}，{ends}截止）"
+POLL_RESULTS_BUTTON = "查看结果 {id}"
+POLL_CLOSE_BUTTON = "结束投票"
+POLL_LIVE = "投票{id}：{question}\n{lines}\n已投票{households}户（{status}，{ends}截止）"
+POLL_LIVE_LINE = "{option}：{votes}票"
+POLL_CLOSED_STAFF = "投票{id}已结束，结果已发给投票的住户。"
+POLL_WAS_CLOSED = "投票{id}已经结束了。"
+POLL_STATUS = {"open": "进行中", "closed": "已结束"}
+INVALID.update({
+    ("question", "empty"): "请写上投票的问题",
+    ("question", "too_long"): "问题太长了，请控制在{max}字以内",
+    ("options", "count"): "选项要{min}到{max}个，每行一个",
+    ("options", "duplicate"): "有两个选项一样，请改一下",
+    ("options", "too_long"): "每个选项请控制在{max}字以内",
+    ("ends_at", "past"): "截止时间要在现在之后",
+    ("target", "unknown"): "只能评价物业或业委会",
+})
+
+# 物业评价 / 业委会评价.
+RATE_TARGETS = {"property": "物业", "committee": "业委会"}
+FORM_NAMES["rating"] = "评价"
+RATE_ASK_TARGET = "您想评价哪一个？每个月可以评一次。"
+RATE_ASK_STARS = "请给{target}这个月的服务打分，5星最满意："
+RATE_ASK_COMMENT = "您打了{stars}星。还想说几句吗？直接打字告诉我们，不想说就点“跳过”。"
+RATE_CONFIRM_COMMENT = "您的意见：“{comment}”\n确认提交吗？"
+RATE_CONFIRM = "确认提交"
+RATE_SKIP = "跳过"
+RATE_CANCEL = "取消"
+RATE_THANKS = "谢谢您！这个月对{target}的{stars}星评价已经记下了，社区会看到。"
+RATE_REPLACED = "谢谢您！这个月您已经评过{target}，这次的{stars}星替换了上一次的评价。"
+RATE_NEED_CONTACT = "评价前要先核实您的住户身份。请点下面的按钮把手机号发给我，核实后就可以评了。"
+RATE_NEED_VERIFIED = "评价需要社区先核实您的住户身份，核实后就可以评了。有疑问可以{call}。"
+RATE_ALERT_STAFF = "低分提醒：{estate}有住户给{target}打了{stars}星（{month}）。\n意见：{comment}"
+RATE_NO_COMMENT = "（没有留言）"
+RATE_ALERT_LEAD = "低分评价的住户（只发给书记）：{name}，{phone}，{address}\n{estate}{target}{stars}星，意见：{comment}"
+RATE_SUMMARY_WORDS = frozenset({"评价汇总", "物业评价汇总", "/ratings", "ratings"})
+RATE_SUMMARY_HEAD = "物业 / 业委会评价（近{n}个月，平均星数和人数）："
+RATE_SUMMARY_LINE = "{estate}{target}：{months}{trend}"
+RATE_SUMMARY_MONTH = "{month}月{average}星({count}人)"
+RATE_SUMMARY_EMPTY = "近{n}个月还没有评价。"
+RATE_TREND_UP = "，上升{delta}星"
+RATE_TREND_DOWN = "，下降{delta}星"
+RATE_TREND_FLAT = "，持平"

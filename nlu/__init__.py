@@ -26,6 +26,7 @@ INTENTS = (
     "stop",
     "thank",
     "out_of_scope",
+    "rate_property",
 )
 ENTITIES = (
     "time",

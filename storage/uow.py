@@ -14,6 +14,8 @@ from domain.ports import (
     BookingRepository,
     ConversationStore,
     Outbox,
+    PollRepository,
+    RatingRepository,
     ReportRepository,
     ResidentRepository,
     SealRepository,
@@ -24,6 +26,7 @@ from storage.bookings import SqlBookingRepository
 from storage.crypto import Crypto
 from storage.locks import lock_chat
 from storage.people import SqlResidentRepository, SqlStaffRepository
+from storage.polls import SqlPollRepository, SqlRatingRepository
 from storage.records import SqlAuditLog, SqlConversationStore, SqlOutbox
 from storage.reports import SqlReportRepository
 from storage.seals import SqlSealRepository
@@ -44,6 +47,8 @@ class SqlUnitOfWork:
     audit: AuditLog
     seals: SealRepository
     bookings: BookingRepository
+    polls: PollRepository
+    ratings: RatingRepository
     session: Session
 
     def __init__(
@@ -76,6 +81,8 @@ class SqlUnitOfWork:
         self.audit = SqlAuditLog(s)
         self.seals = SqlSealRepository(s, c)
         self.bookings = SqlBookingRepository(s, c, self._zone)
+        self.polls = SqlPollRepository(s, c)
+        self.ratings = SqlRatingRepository(s, c)
         self._events = []
         return self
 

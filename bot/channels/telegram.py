@@ -110,6 +110,9 @@ class TelegramSender:
         if reply.document is not None:
             await self._send_document(chat_id, reply)
             return
+        if reply.image is not None:
+            await self._send_image(chat_id, reply)
+            return
         if not reply.text:
             # Ids only: a reply (and its notice) holds what residents and staff read.
             log.debug("reply without text to chat %s: nothing to send", chat_id)
@@ -147,17 +150,28 @@ class TelegramSender:
     async def _send_document(self, chat_id: int, reply: Reply) -> None:
         doc = reply.document
         assert doc is not None
-        caption = doc.caption or reply.text
+        await self._send_file(chat_id, reply, "SendDocument", "document", doc.content, doc.filename,
+                              doc.caption or reply.text)
+
+    async def _send_image(self, chat_id: int, reply: Reply) -> None:
+        """A picture the bot drew (a poll's chart), uploaded as a photo with the text as caption."""
+        image = reply.image
+        assert image is not None
+        await self._send_file(chat_id, reply, "SendPhoto", "photo", image.content, image.filename,
+                              reply.text)
+
+    async def _send_file(self, chat_id: int, reply: Reply, method: str, field: str, content: bytes,
+                         filename: str, caption: str) -> None:
         if len(caption) > MAX_CAPTION:
             await self.deliver(chat_id, Reply(text=caption))
             caption = ""
-        params: JsonDict = {"chat_id": chat_id, "document": InputFile(doc.content, filename=doc.filename)}
+        params: JsonDict = {"chat_id": chat_id, field: InputFile(content, filename=filename)}
         if caption:
             params.update(caption=html.escape(caption), parse_mode=ParseMode.HTML.value)
         markup = self._markup(chat_id, reply)
         if markup is not None:
             params["reply_markup"] = markup
-        await self._call("SendDocument", **params)
+        await self._call(method, **params)
 
 
 class CunsheApplication(Application):  # type: ignore[type-arg,unused-ignore]

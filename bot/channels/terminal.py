@@ -55,6 +55,8 @@ class TerminalChannel:
             w("  （输入 /location 纬度 经度 来发送位置）\n")
         if reply.document:
             w(f"  〔文件〕{reply.document.filename}\n")
+        if reply.image:
+            w(f"  〔图片〕{reply.image.filename}\n")
         if reply.location:
             loc = reply.location
             w(f"  〔位置〕{loc.title} {loc.latitude:.5f}, {loc.longitude:.5f}\n".replace("〕 ", "〕"))

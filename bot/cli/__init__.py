@@ -24,6 +24,8 @@ COMMAND_MODULES = (
     "bot.cli.seal",
     "bot.cli.bookings",
     "bot.cli.communities",
+    "bot.cli.polls",
+    "bot.cli.ratings",
 )
 
 

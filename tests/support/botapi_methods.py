@@ -149,12 +149,38 @@ async def send_photo(server: BotApiServer, params: JsonDict) -> JsonDict:
     msg = _message(server, params)
     msg.kind = "photo"
     photo = params.get("photo")
-    if not isinstance(photo, str) or not photo:
+    if photo is None or photo == "":
         raise ApiError("Bad Request: there is no photo in the request")
+    if not isinstance(photo, str):  # an upload (multipart): checked as Telegram checks photos
+        msg.document_name, msg.document_bytes = photo.filename, photo.file.read()
+        check_photo(msg.document_bytes)
+        return _store_media(server, msg, params)
     if not photo.startswith("photo-"):  # only file ids this server handed out exist
         raise ApiError("Bad Request: wrong file identifier/HTTP URL specified")
     msg.document_name = photo
     return _store_media(server, msg, params)
+
+
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+
+
+def check_photo(data: bytes) -> None:
+    """Telegram's limits for an uploaded photo: an image, at most 10 MB, sides adding up to 10000."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    if not data:
+        raise ApiError("Bad Request: file must be non-empty")
+    if len(data) > PHOTO_MAX_BYTES:
+        raise ApiError("Bad Request: PHOTO_INVALID_DIMENSIONS")
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+    except UnidentifiedImageError:
+        raise ApiError("Bad Request: IMAGE_PROCESS_FAILED") from None
+    if width + height > 10_000 or max(width, height) > 20 * min(width, height):
+        raise ApiError("Bad Request: PHOTO_INVALID_DIMENSIONS")
 
 
 @method("sendLocation")

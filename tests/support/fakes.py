@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import hashlib
+import hmac
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, Self
@@ -11,7 +13,9 @@ from domain.bookings import BeneficiaryLink, Booking
 from domain.bookings import Status as BookingStatus
 from domain.errors import Conflict
 from domain.events import Event
+from domain.polls import Poll, PollStatus
 from domain.ports import OutboxMessage, UnitOfWork
+from domain.ratings import MonthSummary, Rating
 from domain.reports import Report, Status, report_number
 from domain.residents import Resident
 from domain.seals import Certificate, SealDecision, SealRequest, SealStatus
@@ -371,6 +375,8 @@ class FakeUnitOfWork:
 
 
         self.bookings = FakeBookings()
+        self.polls = FakePolls()
+        self.ratings = FakeRatings()
         self.on_event = on_event
         self.events: list[Event] = []  # every event handed over at a commit, in order
         self.committed = 0
@@ -425,3 +431,76 @@ class FakeUnitOfWork:
             if saved is not None:  # kept object: tests may hold a reference to a repository
                 vars(repo).clear()
                 vars(repo).update(copy.deepcopy(saved))
+
+
+# --- polls (workstream "polls") -------------------------------------------------------------
+class FakePolls:
+    """Polls in memory; voters and ballots keyed like storage's (a keyed hash per household)."""
+
+    def __init__(self) -> None:
+        self.polls: dict[int, Poll] = {}
+        self.voted: dict[tuple[int, str], int | None] = {}  # (poll, voter hash) → chat
+        self.ballot_rows: dict[tuple[int, str], int] = {}  # (poll, ballot hash) → option
+
+    @staticmethod
+    def _hash(kind: str, poll_id: int, household: str) -> str:
+        return hmac.new(b"fake-key", f"{kind}|{poll_id}|{household}".encode(), hashlib.sha256).hexdigest()
+
+    def add(self, poll: Poll) -> Poll:
+        poll.id = len(self.polls) + 1
+        self.polls[poll.id] = copy.deepcopy(poll)
+        return poll
+
+    def save(self, poll: Poll) -> None:
+        assert poll.id in self.polls
+        self.polls[poll.id] = copy.deepcopy(poll)
+
+    def get(self, poll_id: int) -> Poll | None:
+        return copy.deepcopy(self.polls.get(poll_id))
+
+    def list(self, *, status: PollStatus | None = None, limit: int = 50) -> list[Poll]:
+        found = [p for p in self.polls.values() if status is None or p.status == status]
+        return [copy.deepcopy(p) for p in sorted(found, key=lambda p: -(p.id or 0))][:limit]
+
+    def due(self, now: datetime) -> list[Poll]:
+        return [copy.deepcopy(p) for p in self.polls.values() if p.status == PollStatus.OPEN and p.ends_at <= now]
+
+    def has_voted(self, poll_id: int, household: str) -> bool:
+        return (poll_id, self._hash("voter", poll_id, household)) in self.voted
+
+    def cast(self, poll_id: int, household: str, option: int, chat_id: int | None, at: datetime) -> bool:
+        key = (poll_id, self._hash("voter", poll_id, household))
+        if key in self.voted:
+            return False
+        self.voted[key] = chat_id
+        self.ballot_rows[(poll_id, self._hash("ballot", poll_id, household))] = option
+        return True
+
+    def ballots(self, poll_id: int) -> list[tuple[str, int]]:
+        return sorted((h, o) for (p, h), o in self.ballot_rows.items() if p == poll_id)
+
+    def voters(self, poll_id: int) -> int:
+        return sum(1 for p, _ in self.voted if p == poll_id)
+
+    def voter_chats(self, poll_id: int) -> list[int]:
+        return sorted({c for (p, _), c in self.voted.items() if p == poll_id and c is not None})
+
+
+class FakeRatings:
+    """Ratings in memory, one per (resident, target, month)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[int | None, str, str], Rating] = {}
+
+    def put(self, rating: Rating) -> bool:
+        key = (rating.resident_id, rating.target, rating.month)
+        replaced = key in self.rows
+        self.rows[key] = copy.deepcopy(rating)
+        return replaced
+
+    def summary(self, months: list[str], estate: str | None = None) -> list[MonthSummary]:
+        groups: dict[tuple[str, str, str], list[int]] = {}
+        for r in self.rows.values():
+            if r.month in months and (estate is None or r.estate == estate):
+                groups.setdefault((r.estate, r.target, r.month), []).append(r.stars)
+        return [MonthSummary(e, t, m, len(s), round(sum(s) / len(s), 2)) for (e, t, m), s in sorted(groups.items())]

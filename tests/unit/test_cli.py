@@ -12,7 +12,8 @@ from bot.cli import COMMAND_MODULES, build_parser
 from tests.fixtures import SECRET, make_config_file, run_cli, run_cunshe
 
 COMMANDS = ("run", "chat", "db", "residents", "staff", "reports", "nlu", "outbox", "seal", "bookings",
-            "communities")
+            "communities",
+            "polls", "ratings")
 
 
 def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
