@@ -96,9 +96,17 @@ BOOKING = Namespace("bk", {
     "vskip": ("number",), "vx": ("number",),  # the note asked after 已上门 / 未上门: 跳过 / 取消
 })
 LINK = Namespace("bl", {"ok": ("id",), "no": ("id",)})  # 核实家属关系: staff or the person served
+# --- volunteer --- sign-up (skill/time toggles by 1-based index), tasks (take, withdraw), staff
+# (publish/cancel a draft, attendance list, 到了/没来 per task and resident), 求助 (confirm, to task).
+VOLUNTEER = Namespace("v", {
+    "sk": ("id",), "x": (), "skd": (), "tm": ("id",), "tmd": (), "edit": (), "stop": (),
+    "stopy": (), "tasks": (), "take": ("id",), "wd": ("id",), "pub": (), "px": (),
+    "roll": ("id",), "att": ("id", "id"), "abs": ("id", "id"), "hok": (), "hno": (), "h2t": ("id",),
+})
 
 NAMESPACES: Mapping[str, Namespace] = {
-    ns.name: ns for ns in (STAFF, FORM, MENU, STATUS, PUBLIC, MY_DATA, SEAL, BOOKING, LINK)}
+    ns.name: ns for ns in (STAFF, FORM, MENU, STATUS, PUBLIC, MY_DATA, SEAL, BOOKING, LINK,
+                                  VOLUNTEER)}
 
 
 def decode(data: str | None) -> Callback | None:

@@ -293,6 +293,13 @@ class Policy(_Model):
     keywords: list[str] = Field(default_factory=list)  # how residents name it (低保, 高龄)
 
 
+class Volunteers(_Model):
+    """志愿者: the skills offered as buttons (其他 lets a volunteer type their own)."""
+
+    skills: list[str] = Field(default_factory=lambda: ["陪伴老人", "代买代办", "维修", "教电脑手机",
+                                                       "巡逻", "其他"], min_length=1, max_length=20)
+
+
 class AppConfig(_Model):
     """The whole validated configuration; `raw` keeps the YAML mapping for NLU lexicons."""
 
@@ -317,6 +324,7 @@ class AppConfig(_Model):
     emergency: Emergency = Emergency()
     policies: list[Policy] = Field(default_factory=list)
     resident_tags: list[str] = Field(default_factory=list)
+    volunteers: Volunteers = Volunteers()
     raw: dict[str, Any] = Field(default_factory=dict, exclude=True, repr=False)
 
     @model_validator(mode="after")

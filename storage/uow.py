@@ -19,6 +19,7 @@ from domain.ports import (
     SealRepository,
     StaffRepository,
     UnitOfWork,
+    VolunteerRepository,
 )
 from storage.bookings import SqlBookingRepository
 from storage.crypto import Crypto
@@ -26,6 +27,7 @@ from storage.people import SqlResidentRepository, SqlStaffRepository
 from storage.records import SqlAuditLog, SqlConversationStore, SqlOutbox
 from storage.reports import SqlReportRepository
 from storage.seals import SqlSealRepository
+from storage.volunteers import SqlVolunteerRepository
 
 # Called with each published event inside the transaction, so that what the event owes
 # (messages to residents and staff) is in the outbox before anything commits.
@@ -43,6 +45,7 @@ class SqlUnitOfWork:
     audit: AuditLog
     seals: SealRepository
     bookings: BookingRepository
+    volunteers: VolunteerRepository
     session: Session
 
     def __init__(
@@ -75,6 +78,7 @@ class SqlUnitOfWork:
         self.audit = SqlAuditLog(s)
         self.seals = SqlSealRepository(s, c)
         self.bookings = SqlBookingRepository(s, c, self._zone)
+        self.volunteers = SqlVolunteerRepository(s, c)
         self._events = []
         return self
 
