@@ -28,6 +28,9 @@ SHOWN_TASKS = 5
 WEEKEND = ("周末", "星期六", "星期天", "星期日", "礼拜六", "礼拜天", "周六", "周日", "双休")
 WEEKDAY = ("工作日", "平时", "周一到周五", "上班")
 ANY_TIME = ("都可以", "都行", "随时", "什么时候都")
+# Everyday words for the sample skills; a community's own labels still match by their words.
+SKILL_WORDS = {"陪伴老人": ("陪", "聊天"), "代买代办": ("买菜", "买东西", "跑腿", "办事"),
+               "维修": ("修",), "教电脑手机": ("电脑", "手机"), "巡逻": ("值班", "站岗")}
 
 
 def start(t: Turn) -> None:
@@ -80,7 +83,7 @@ def skills_in(labels: list[str], text: str) -> list[str]:
         if label == OTHER_SKILL:
             continue
         pairs = {label[i:i + 2] for i in range(len(label) - 1)}
-        if label in text or any(p in text for p in pairs):
+        if label in text or any(p in text for p in (*pairs, *SKILL_WORDS.get(label, ()))):
             found.append(label)
     return found
 

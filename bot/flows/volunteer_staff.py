@@ -82,18 +82,19 @@ def _fill(t: Turn, draft: dict[str, Any], text: str, *, with_title: bool) -> Non
     if (m := PLACES.search(rest)) is not None:
         draft["capacity"] = int(m.group(1))
         rest = rest.replace(m.group(0), " ")
-    for skill in t.app.config.volunteers.skills:
-        if skill in rest:
-            draft["skill"] = skill
-            rest = rest.replace(skill, " ")
-    for name, code in t.app.estate_lookup().items():
-        if name and name in rest:
-            draft["estate"] = code
-            rest = rest.replace(name, " ")
-            break
-    title = " ".join(p for p in re.split(f"[{SEPARATORS}]+", rest) if p)
+    # A skill or estate is its own word ("巡逻"), never part of the title ("小区巡逻").
+    words = [p for p in re.split(f"[{SEPARATORS}]+", rest) if p]
+    estates = t.app.estate_lookup()
+    title = []
+    for word in words:
+        if word in t.app.config.volunteers.skills:
+            draft["skill"] = word
+        elif word in estates:
+            draft["estate"] = estates[word]
+        else:
+            title.append(word)
     if with_title and title:
-        draft["title"] = title[:uc.MAX_TITLE]
+        draft["title"] = " ".join(title)[:uc.MAX_TITLE]
 
 
 def _task(t: Turn, draft: dict[str, Any]) -> Task:
