@@ -7,10 +7,18 @@ from datetime import UTC, datetime
 
 from bot import texts
 from bot.app import App
-from bot.cli.common import CliError, add_json_flag, print_json, print_table, ready_app, refused_as
+from bot.cli.common import (
+    CliError,
+    add_json_flag,
+    estate_code,
+    print_json,
+    print_table,
+    ready_app,
+    refused_as,
+)
 from bot.volunteer_notices import hours_text, publish
 from domain.usecases import volunteers as uc
-from domain.volunteers import Task, month_bounds
+from domain.volunteers import Task, TooEarly, month_bounds
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -61,12 +69,7 @@ def _add(args: argparse.Namespace) -> int:
     skills = app.config.volunteers.skills
     if args.skill and args.skill not in skills:
         raise CliError(f"没有技能 {args.skill}，可选：{'、'.join(skills)}")
-    estate = ""
-    if args.estate:
-        estate = app.estate_lookup().get(args.estate) or (
-            args.estate if args.estate in app.report_rules.grid_of_estate else "")
-        if not estate:
-            raise CliError(f"没有小区 {args.estate}")
+    estate = estate_code(app, args.estate) if args.estate else ""
     try:
         local = datetime.fromisoformat(args.when)
     except ValueError:
@@ -126,7 +129,10 @@ def _show(args: argparse.Namespace) -> int:
 def _attend(args: argparse.Namespace) -> int:
     app = ready_app(args)
     with refused_as("无法登记"), app.uow() as uow:
-        uc.mark(uow, args.task, args.resident, not args.absent, args.staff, datetime.now(UTC))
+        try:
+            uc.mark(uow, args.task, args.resident, not args.absent, args.staff, datetime.now(UTC))
+        except TooEarly:
+            raise CliError(f"无法登记：{texts.VOL_TOO_EARLY}") from None
         uow.commit()
     print(f"{args.task} {args.resident} → {texts.VOL_MARKS[not args.absent]}")
     return 0

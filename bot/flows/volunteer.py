@@ -120,6 +120,8 @@ def on_text(t: Turn) -> None:
         if word in DONE_WORDS or t.intent == "affirm":
             return skills_done(t)
         named = skills_in(t.app.config.volunteers.skills, text)
+        if not named and volunteer_help.switched(t):
+            return None
         # Words that name no listed skill are the volunteer's own skill (会理发 → 理发).
         t.state.slots["skills"] = list(dict.fromkeys(
             [*t.state.slots["skills"], *(named or [text[:MAX_SKILL]])]))
@@ -127,6 +129,8 @@ def on_text(t: Turn) -> None:
     if word in DONE_WORDS or t.intent == "affirm":
         return save(t)
     named_times = times_in(text)
+    if not named_times and volunteer_help.switched(t):
+        return None
     if not named_times:
         t.say(texts.VOL_TIMES_NOT_UNDERSTOOD)
         return ask_times(t)

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 FORM = "help"
 ACTIONS = frozenset({"hok", "hno"})
+# Intents that are answers inside the volunteer and 求助 forms; anything else said clearly leaves.
+STAY_INTENTS = frozenset({"ask_help", "volunteer", "affirm", "deny", "out_of_scope", "greet", "thank"})
+SWITCH_CONFIDENCE = 0.8
 # "我要求助" says nothing of what is needed: then we ask.
 GENERIC = re.compile(r"^(我|我们)?(要|想|需要|请)?(求助|求帮忙|找人帮忙|找人帮下忙|帮帮我|帮个忙|找志愿者)"
                      r"(一下)?[。！!]*$")
@@ -28,6 +31,10 @@ GENERIC = re.compile(r"^(我|我们)?(要|想|需要|请)?(求助|求帮忙|找�
 
 def start(t: Turn) -> None:
     """我想找人帮我买个菜: confirm the request (ask what is needed if it was not said)."""
+    from bot.flows import emergency, report
+
+    if emergency.kind_of(t) is not None:
+        return report.start(t)  # 摔倒了起不来快帮帮我: safety advice and an urgent report first
     if t.resident is None:
         t.state.contact_asked = True
         t.say(texts.VOL_HELP_NEED_PHONE, request="contact")
@@ -49,9 +56,24 @@ def confirm(t: Turn, text: str) -> None:
           [[VOLUNTEER.button(texts.VOL_HELP_YES, "hok"), VOLUNTEER.button(texts.VOL_HELP_NO, "hno")]])
 
 
+def switched(t: Turn) -> bool:
+    """An emergency, or clearly another request, typed mid-form: that is served instead."""
+    from bot.dialogue.engine import dispatch  # the engine owns intent routing
+    from bot.flows import emergency
+
+    urgent = emergency.kind_of(t) is not None
+    if not urgent and (t.intent in STAY_INTENTS or t.confidence < SWITCH_CONFIDENCE):
+        return False
+    t.state.end()
+    dispatch(t, "report_issue" if urgent else t.intent)
+    return True
+
+
 def on_text(t: Turn) -> None:
     """The need typed after we asked; at the confirmation 对/不用, or a corrected wording."""
     text = t.event.text.strip()
+    if switched(t):
+        return None
     if t.state.step == "confirm" and t.intent == "affirm":
         return submit(t)
     if t.state.step == "confirm" and t.intent == "deny":

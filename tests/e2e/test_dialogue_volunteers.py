@@ -183,3 +183,27 @@ def test_staff_mark_attendance_and_the_volunteer_sees_their_hours(bot: App) -> N
     assert "陈安娜：到了" in marked[0].text and marked[0].edit, marked
     out = tap(anna, MENU.data("me"))
     assert "累计服务2小时（本月2小时）" in out, out
+
+
+def test_an_emergency_or_a_repair_typed_mid_sign_up_is_not_taken_for_a_skill(bot: App) -> None:
+    chat = Chat(bot, ANNA)
+    chat.say("我想当志愿者")
+    out = chat.say("楼下着火了好大的烟")
+    assert "119" in out, out
+    chat.say("取消")
+    chat.say("我想当志愿者")
+    out = chat.say("我家厨房水管漏水了")
+    assert "您会做哪些事" not in out, out
+    with bot.uow() as uow:
+        assert uow.volunteers.active() == []
+
+
+def test_help_asked_without_saying_what_is_asked_for(bot: App) -> None:
+    wang = Chat(bot, OLD_WANG)
+    out = wang.say("我要求助")
+    assert texts.VOL_HELP_ASK in out, out
+    out = wang.say("腿脚不便想找人陪我去医院")
+    assert "您需要：腿脚不便想找人陪我去医院" in out, out
+    out = wang.say("不用了")
+    assert texts.VOL_HELP_CANCELLED in out, out
+    assert queued(bot, G1_CHAT) == []

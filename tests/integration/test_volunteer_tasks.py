@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 
+from bot import texts
 from bot.app import App
 from domain.residents import Address, Resident
 from domain.usecases import volunteers as uc
@@ -165,3 +166,24 @@ def test_hours_cli_tallies_attended_tasks_of_the_month(db: App, config_file: Pat
     assert lines[-1] == "合计：2位志愿者，5.5小时"
     as_json = run_cli("--config", config_file, "volunteers", "hours", "--month", "2026-12", "--json")
     assert '"total_hours": 3.0' in as_json.out
+
+
+def test_cli_posts_a_task_to_the_volunteers_it_fits_and_attendance_waits_for_the_start(
+        db: App, config_file: Path) -> None:  # noqa: F811
+    from tests.support.chat import queued
+
+    args = ["--config", config_file, "volunteers", "task", "add", "--title", "陪老人下棋",
+            "--when", "2027-01-09 09:00", "--hours", "2", "--capacity", "3", "--estate", "翠微苑"]
+    added = run_cli(*args, "--skill", "陪伴老人", "--staff", "S02")
+    assert added.code == 0 and f"已发给{TAKERS}位志愿者" in added.out, added.err
+    offer = queued(db, 5000)
+    assert len(offer) == 1 and "陪老人下棋" in offer[0].text and "1月9日（周六）上午9:00" in offer[0].text
+    assert run_cli(*args, "--skill", "巡逻").out.strip().endswith("已发给0位志愿者")
+    other_grid = run_cli(*args, "--staff", "S03")  # 王建华 serves G2, 翠微苑 is in G1
+    assert other_grid.code == 1 and "只有负责这个网格" in other_grid.err
+    rid = resident_ids(db)[0]
+    assert take(db, 1, rid)
+    early = run_cli("--config", config_file, "volunteers", "attend", "1", "--resident", str(rid))
+    assert early.code == 1 and texts.VOL_TOO_EARLY in early.err
+    shown = run_cli("--config", config_file, "volunteers", "task", "show", "1")
+    assert "志愿者0" in shown.out and "未登记" in shown.out
