@@ -47,6 +47,12 @@ def on_any_text(t: Turn) -> bool:
         return False
     if t.staff is None:
         return False
+    from bot.dialogue.engine import STOP_WORDS
+
+    if draft is not None and not typed and text.strip("。.!！ ") in STOP_WORDS:
+        del t.state.staff_pending[_key(t)]
+        t.say(texts.VOL_DRAFT_CANCELLED)
+        return True
     if typed:
         draft = {"title": "", "at": t.now.isoformat()}
         text = text.removeprefix(PREFIXES[0]).removeprefix(PREFIXES[1])
@@ -144,7 +150,7 @@ def _to_task(t: Turn, help_id: int) -> None:
     t.state.staff_pending[_key(t)] = {
         "title": texts.VOL_HELP_TITLE.format(text=request.text)[:uc.MAX_TITLE], "help": help_id,
         "estate": request.estate, "capacity": 1, "at": t.now.isoformat()}
-    t.say(texts.VOL_DRAFT_ASK_WHEN)
+    t.say(texts.VOL_DRAFT_ASK_WHEN, [[VOLUNTEER.button(texts.VOL_CANCEL_BUTTON, "px")]])
 
 
 def on_button(t: Turn, cb: Callback) -> None:
@@ -166,7 +172,8 @@ def _act(t: Turn, cb: Callback) -> None:
         return _to_task(t, int(cb.arg()))
     if a in ("pub", "px"):
         draft = _draft(t)
-        if draft is None or not all(draft.get(k) for k in ("title", "start", "hours", "capacity")):
+        complete = draft is not None and all(draft.get(k) for k in ("title", "start", "hours", "capacity"))
+        if draft is None or (a == "pub" and not complete):
             t.replies.append(reply("", notice=texts.STALE_BUTTON))
             return
         del t.state.staff_pending[_key(t)]

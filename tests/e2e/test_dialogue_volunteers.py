@@ -207,3 +207,14 @@ def test_help_asked_without_saying_what_is_asked_for(bot: App) -> None:
     out = wang.say("不用了")
     assert texts.VOL_HELP_CANCELLED in out, out
     assert queued(bot, G1_CHAT) == []
+
+
+def test_staff_can_drop_a_draft_and_then_nothing_is_published(bot: App) -> None:
+    sign_up(bot, ANNA)
+    replies = say_as(bot, GRID1_STAFF, "志愿任务 陪老人散步 2小时", G1_CHAT)
+    assert "还差：时间（几月几日几点）、人数（几人）" in replies[0].text, replies
+    assert texts.VOL_DRAFT_CANCELLED in say_as(bot, GRID1_STAFF, "算了", G1_CHAT)[0].text
+    assert say_as(bot, GRID1_STAFF, "2026-12-05 09:00 2人", G1_CHAT) == []  # the group is not answered
+    with bot.uow() as uow:
+        assert uow.volunteers.tasks() == []
+    assert queued(bot, ANNA) == []
