@@ -297,6 +297,11 @@ class Ratings(_Model):
     """物业评价 / 业委会评价: a rating at or below `alert_at` stars goes to the staff chat."""
 
     alert_at: int = Field(default=2, ge=0, le=5)
+class Volunteers(_Model):
+    """志愿者: the skills offered as buttons (其他 lets a volunteer type their own)."""
+
+    skills: list[str] = Field(default_factory=lambda: ["陪伴老人", "代买代办", "维修", "教电脑手机",
+                                                       "巡逻", "其他"], min_length=1, max_length=20)
 
 
 class AppConfig(_Model):
@@ -325,6 +330,7 @@ class AppConfig(_Model):
     resident_tags: list[str] = Field(default_factory=list)
     communities_dir: str | None = None  # one YAML file per 村社 (bot/communities.py)
     ratings: Ratings = Ratings()
+    volunteers: Volunteers = Volunteers()
     raw: dict[str, Any] = Field(default_factory=dict, exclude=True, repr=False)
 
     @model_validator(mode="after")

@@ -227,7 +227,7 @@ SWITCH_NAMES = {
 }
 COMING_SOON_NAMES = {
     "book_service": "预约上门服务", "cancel_booking": "取消预约", "request_seal": "云盖章开证明",
-    "subscribe": "订阅消息", "unsubscribe": "退订消息", "volunteer": "志愿者报名",
+    "subscribe": "订阅消息", "unsubscribe": "退订消息",
 }
 
 # --- staff ----------------------------------------------------------------------------
@@ -618,3 +618,93 @@ RATE_SUMMARY_EMPTY = "近{n}个月还没有评价。"
 RATE_TREND_UP = "，上升{delta}星"
 RATE_TREND_DOWN = "，下降{delta}星"
 RATE_TREND_FLAT = "，持平"
+# --- volunteer ---
+# Sign-up, tasks, attendance and 求助. Volunteers never read who asked for help, except the one
+# who took that task (VOL_HELP_WHO: name and address only).
+VOL_NEED_PHONE = "报名当志愿者，先要确认您是本社区的居民。请点下面的“分享手机号”，然后再说一次“我想当志愿者”。"
+VOL_NEED_VERIFIED = "谢谢您愿意帮忙！社区核实您的身份后就可以报名了，核实好了会告诉您。"
+VOL_ASK_SKILLS = "谢谢您愿意帮忙！您会做哪些事？可以点几个，也可以直接说。\n已选：{chosen}"
+VOL_TYPED = "\n（您说的：{typed}）"
+VOL_ASK_OTHER = "请说一下您还会做什么，比如“理发”“写春联”。"
+VOL_ASK_TIMES = "您一般什么时候有空？可以点几个，也可以直接说，比如“周末上午”。\n已选：{chosen}"
+VOL_NONE_YET = "还没选"
+VOL_PICK_ONE_SKILL = "请至少选一项您会做的事。"
+VOL_PICK_ONE_TIME = "请至少选一个有空的时间。"
+VOL_TIMES_NOT_UNDERSTOOD = "没听明白是什么时间，请点下面的按钮选。"
+VOL_DONE_BUTTON = "选好了"
+VOL_SAVE_BUTTON = "选好了，报名"
+VOL_CANCEL_BUTTON = "取消"
+VOL_FORM_GONE = "这一步已经结束了，需要的话请重新说一次。"
+VOL_SUMMARY = "会做：{skills}\n有空：{times}"
+VOL_SIGNED = "报名好了，谢谢您！\n{summary}\n有合适的志愿任务会发给您，点“我来”就能参加。"
+VOL_TASK = "{title}\n时间：{when}，约{hours}小时\n需要{capacity}人{skill}{where}"
+VOL_TASK_SKILL = "（{skill}）"
+VOL_TASK_WHERE = "\n地点：{estate}"
+VOL_TASKS = "现在可以报名的志愿任务：\n{lines}"
+VOL_NO_TASKS = "您已经是志愿者了，谢谢！现在还没有合适的任务，有了会第一时间发给您。"
+VOL_TAKE_BUTTON = "我来"
+VOL_TAKE_N_BUTTON = "第{n}个，我来"
+VOL_WITHDRAW_BUTTON = "第{n}个，我去不了了"
+VOL_OFFER = "【志愿任务】{task}\n您有空的话点“我来”，先到先得。"
+VOL_TAKEN = "好的，这个任务由您来，谢谢！\n{task}\n临时去不了，开始前点下面的按钮告诉我们。"
+VOL_TAKEN_NOTICE = "报名成功"
+VOL_HELP_WHO = "\n要帮助的居民：{name}，住{address}。请只为这次帮忙使用这些信息。"
+VOL_FULL = "谢谢您！这个任务的人已经够了，下次有任务再请您帮忙。"
+VOL_CLOSED = "这个任务已经开始或者取消了，谢谢您！下次有任务再请您帮忙。"
+VOL_ALREADY_TAKEN = "您已经报名这个任务了，谢谢！"
+VOL_NOT_VOLUNTEER = "报名志愿者以后就能参加任务，请说“我想当志愿者”。"
+VOL_WITHDRAWN = "好的，已经帮您退出“{title}”，名额留给别的志愿者。谢谢您告诉我们！"
+VOL_WITHDRAWN_NOTICE = "已退出"
+VOL_TOO_LATE_TO_LEAVE = "任务已经开始了，不能在这里退出。有事请打社区电话说一声。"
+VOL_NOT_YOURS = "您没有报名这个任务。"
+VOL_MINE = "您是社区志愿者：\n{summary}\n累计服务{total}小时（本月{month}小时）。"
+VOL_EDIT_BUTTON = "修改"
+VOL_TASKS_BUTTON = "看志愿任务"
+VOL_STOP_BUTTON = "不当志愿者了"
+VOL_STOP_CONFIRM = "确定不当志愿者了吗？以后不再给您发任务，您服务过的时长会保留。"
+VOL_STOP_YES = "确定"
+VOL_STOP_NO = "再想想"
+VOL_STOPPED = "好的，以后不再给您发志愿任务了。谢谢您一直以来的帮忙！想回来随时说“我想当志愿者”。"
+# 求助
+VOL_HELP_NEED_PHONE = "社区要联系您，请先点下面的“分享手机号”，然后再说一次需要帮什么忙。"
+VOL_HELP_ASK = "请说一下需要帮什么忙，比如“帮我买点菜”“陪我去医院”。"
+VOL_HELP_CONFIRM = "您需要：{text}\n要请社区安排人帮忙吗？"
+VOL_HELP_YES = "对，请社区安排"
+VOL_HELP_NO = "不用了"
+VOL_HELP_CANCELLED = "好的，没有发出去。还有别的事随时说。"
+VOL_HELP_DONE = "已经告诉社区工作人员了（求助编号{number}）。他们会尽快联系您，安排好了会告诉您。"
+VOL_HELP_ARRANGED = "您的求助社区已经安排志愿者了，时间是{when}。有变化请打社区电话。"
+VOL_HELP_CARD = "【求助】编号{id}\n{who}\n需要：{text}"
+VOL_HELP_CARD_WHO = "居民：{name}（{phone}）{unverified}\n住址：{address}"
+VOL_TO_TASK_BUTTON = "转为志愿任务"
+VOL_HELP_TITLE = "帮居民：{text}"
+VOL_HELP_ALREADY_TASK = "这条求助已经转成志愿任务了"
+# staff
+VOL_DRAFT_ASK_WHEN = "请回复时间、时长和人数，比如：12月5日上午9点 2小时 1人"
+VOL_DRAFT_MISSING = "还差：{missing}。请照这样写：志愿任务 陪老人去医院 2026-12-05 09:00 2小时 3人"
+VOL_DRAFT_FIELDS = {"title": "任务内容", "when": "时间（几月几日几点）", "hours": "时长（几小时）",
+                    "capacity": "人数（几人）"}
+VOL_PREVIEW = "请确认要发布的志愿任务：\n{task}"
+VOL_PUBLISH_BUTTON = "发布"
+VOL_DRAFT_CANCELLED = "没有发布。"
+VOL_POSTED = "已发布：\n{task}\n已发给{n}位合适的志愿者。任务开始后点下面登记到场。"
+VOL_POSTED_NOTICE = "已发布"
+VOL_ROLL_BUTTON = "登记到场"
+VOL_ROLL = "{title}（{when}）\n报名的志愿者：\n{lines}"
+VOL_ROLL_LINE = "· {name}：{mark}"
+VOL_ROLL_EMPTY = "还没有人报名。"
+VOL_MARKS = {None: "未登记", True: "到了", False: "没来"}
+VOL_PRESENT = "{name} 到了"
+VOL_ABSENT = "{name} 没来"
+VOL_MARKED = "已登记"
+VOL_TOO_EARLY = "任务还没开始，开始后再登记到场"
+FORM_NAMES.update({"volunteer": "志愿者报名", "help": "求助"})
+INVALID.update({
+    ("skills", "missing"): "请至少选一项您会做的事",
+    ("times", "missing"): "请至少选一个有空的时间",
+    ("title", "missing"): "请写一下任务内容",
+    ("when", "past"): "这个时间已经过了，请换一个以后的时间",
+    ("hours", "range"): "时长要在24小时以内",
+    ("capacity", "range"): "人数要在1到100之间",
+    ("help", "missing"): "请说一下需要帮什么忙",
+})

@@ -19,6 +19,7 @@ INTENTS = (
     "subscribe",
     "unsubscribe",
     "volunteer",
+    "ask_help",
     "public_info",
     "contact_office",
     "affirm",

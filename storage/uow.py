@@ -21,6 +21,7 @@ from domain.ports import (
     SealRepository,
     StaffRepository,
     UnitOfWork,
+    VolunteerRepository,
 )
 from storage.bookings import SqlBookingRepository
 from storage.crypto import Crypto
@@ -30,6 +31,7 @@ from storage.polls import SqlPollRepository, SqlRatingRepository
 from storage.records import SqlAuditLog, SqlConversationStore, SqlOutbox
 from storage.reports import SqlReportRepository
 from storage.seals import SqlSealRepository
+from storage.volunteers import SqlVolunteerRepository
 
 # Called with each published event inside the transaction, so that what the event owes
 # (messages to residents and staff) is in the outbox before anything commits.
@@ -49,6 +51,7 @@ class SqlUnitOfWork:
     bookings: BookingRepository
     polls: PollRepository
     ratings: RatingRepository
+    volunteers: VolunteerRepository
     session: Session
 
     def __init__(
@@ -83,6 +86,7 @@ class SqlUnitOfWork:
         self.bookings = SqlBookingRepository(s, c, self._zone)
         self.polls = SqlPollRepository(s, c)
         self.ratings = SqlRatingRepository(s, c)
+        self.volunteers = SqlVolunteerRepository(s, c)
         self._events = []
         return self
 

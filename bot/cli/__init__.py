@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "bot.cli.communities",
     "bot.cli.polls",
     "bot.cli.ratings",
+    "bot.cli.volunteers",
 )
 
 

@@ -14,7 +14,7 @@ from bot.dialogue.flow import Flow, Routes
 from bot.dialogue.state import ChatState, close_idle_form, save_state
 from bot.dialogue.turn import Turn, reply
 from bot.events import Inbound, Reply
-from bot.flows import booking, identity, info, polls, ratings, report, seal, staff, status, story
+from bot.flows import booking, identity, info, polls, ratings, report, seal, staff, status, story, volunteer
 from domain.errors import DomainError, NotAllowed, NotFound
 from domain.ports import UnitOfWork
 
@@ -45,6 +45,7 @@ FLOWS: tuple[Flow, ...] = (
     seal.FLOW,
     polls.FLOW,
     ratings.FLOW,
+    volunteer.FLOW,
 )
 ROUTES = Routes.of(FLOWS)
 

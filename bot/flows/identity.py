@@ -54,6 +54,10 @@ def show_mine(t: Turn) -> None:
         address=r.address.label(estate_name(t.app, r.address.estate)) or none["address"],
         tags="、".join(r.tags) or none["tags"], verified=texts.MY_DATA_VERIFIED[r.verified],
     ), texts.MY_DATA_BUTTONS)
+    if r.id is not None:
+        from bot.flows import volunteer
+
+        volunteer.mine(t, r.id)  # a volunteer also sees their skills, times and hours
 
 
 def on_button(t: Turn, cb: Callback) -> None:
