@@ -235,6 +235,6 @@ def test_a_passed_on_request_always_asks_how_to_reach_the_resident(bot: App) -> 
     chat = Chat(bot, 3014)
     chat.say("楼道灯不亮了 翠微苑3幢")
     chat.say("确认提交")  # the first report already asked once for the phone
-    chat.say("我想报名当志愿者")
+    chat.say("我想订阅社区的消息")
     out = chat.say("转给工作人员")
     assert "已经转给社区工作人员" in out and "分享手机号" in out  # staff must be able to call back

@@ -20,6 +20,7 @@ from domain.reports import Report, Status, report_number
 from domain.residents import Resident
 from domain.seals import Certificate, SealDecision, SealRequest, SealStatus
 from domain.staff import Staff
+from domain.volunteers import HelpRequest, Signup, Task, Volunteer
 
 
 class FakeResidents:
@@ -352,6 +353,76 @@ class FakeBookings:
         return [copy.deepcopy(x) for x in self.links.values() if x.booker_user_id == user_id]
 
 
+class FakeVolunteers:
+    """Volunteers, tasks, places and 求助 in memory (places counted as the SQL UPDATE does)."""
+
+    def __init__(self) -> None:
+        self.people: dict[int, Volunteer] = {}
+        self.task_rows: dict[int, Task] = {}
+        self.places: dict[tuple[int, int], Signup] = {}
+        self.helps: dict[int, HelpRequest] = {}
+
+    def get(self, resident_id: int) -> Volunteer | None:
+        return copy.deepcopy(self.people.get(resident_id))
+
+    def save(self, volunteer: Volunteer) -> None:
+        self.people[volunteer.resident_id] = copy.deepcopy(volunteer)
+
+    def active(self) -> list[Volunteer]:
+        return [copy.deepcopy(v) for _, v in sorted(self.people.items()) if v.active]
+
+    def add_task(self, task: Task) -> None:
+        task.id = max(self.task_rows, default=0) + 1
+        self.task_rows[task.id] = copy.deepcopy(task)
+
+    def get_task(self, task_id: int) -> Task | None:
+        return copy.deepcopy(self.task_rows.get(task_id))
+
+    def tasks(self, *, since: datetime | None = None, until: datetime | None = None,
+              limit: int = 100) -> list[Task]:
+        rows = sorted(self.task_rows.values(), key=lambda k: (k.start, k.id or 0))
+        return [copy.deepcopy(k) for k in rows if (since is None or k.start >= since)
+                and (until is None or k.start < until)][:limit]
+
+    def take(self, task_id: int, now: datetime) -> bool:
+        k = self.task_rows.get(task_id)
+        if k is None or k.status != "open" or k.start <= now or k.taken >= k.capacity:
+            return False
+        k.taken += 1
+        return True
+
+    def release(self, task_id: int) -> None:
+        k = self.task_rows.get(task_id)
+        if k is not None and k.taken > 0:
+            k.taken -= 1
+
+    def signup(self, task_id: int, resident_id: int) -> Signup | None:
+        return copy.deepcopy(self.places.get((task_id, resident_id)))
+
+    def save_signup(self, signup: Signup) -> None:
+        signup.id = signup.id or len(self.places) + 1
+        self.places[(signup.task_id, signup.resident_id)] = copy.deepcopy(signup)
+
+    def signups(self, task_id: int) -> list[Signup]:
+        return [copy.deepcopy(s) for (k, _), s in self.places.items()
+                if k == task_id and s.status == "taken"]
+
+    def attended(self, since: datetime, until: datetime) -> list[tuple[Signup, Task]]:
+        return [(copy.deepcopy(s), copy.deepcopy(self.task_rows[k])) for (k, _), s in self.places.items()
+                if s.status == "taken" and s.attended and since <= self.task_rows[k].start < until]
+
+    def add_help(self, request: HelpRequest) -> None:
+        request.id = max(self.helps, default=0) + 1
+        self.helps[request.id] = copy.deepcopy(request)
+
+    def get_help(self, help_id: int) -> HelpRequest | None:
+        return copy.deepcopy(self.helps.get(help_id))
+
+    def save_help(self, request: HelpRequest) -> None:
+        assert request.id in self.helps
+        self.helps[request.id] = copy.deepcopy(request)
+
+
 class FakeUnitOfWork:
     """Keeps everything in memory and behaves like storage's SqlUnitOfWork.
 
@@ -377,6 +448,7 @@ class FakeUnitOfWork:
         self.bookings = FakeBookings()
         self.polls = FakePolls()
         self.ratings = FakeRatings()
+        self.volunteers = FakeVolunteers()
         self.on_event = on_event
         self.events: list[Event] = []  # every event handed over at a commit, in order
         self.committed = 0
