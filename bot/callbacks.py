@@ -96,9 +96,12 @@ BOOKING = Namespace("bk", {
     "vskip": ("number",), "vx": ("number",),  # the note asked after 已上门 / 未上门: 跳过 / 取消
 })
 LINK = Namespace("bl", {"ok": ("id",), "no": ("id",)})  # 核实家属关系: staff or the person served
+# 预警 from the staff chat: a level for draft N, confirm draft N, cancel draft N.
+ALERT = Namespace("al", {"lv": ("code", "id"), "ok": ("id",), "x": ("id",)})
 
 NAMESPACES: Mapping[str, Namespace] = {
-    ns.name: ns for ns in (STAFF, FORM, MENU, STATUS, PUBLIC, MY_DATA, SEAL, BOOKING, LINK)}
+    ns.name: ns for ns in (STAFF, FORM, MENU, STATUS, PUBLIC, MY_DATA, SEAL, BOOKING, LINK,
+                          ALERT)}
 
 
 def decode(data: str | None) -> Callback | None:

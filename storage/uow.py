@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from domain.alerts import AlertStore
 from domain.events import Event
 from domain.ports import (
     AuditLog,
@@ -20,6 +21,7 @@ from domain.ports import (
     StaffRepository,
     UnitOfWork,
 )
+from storage.alerts import SqlAlertStore
 from storage.bookings import SqlBookingRepository
 from storage.crypto import Crypto
 from storage.people import SqlResidentRepository, SqlStaffRepository
@@ -43,6 +45,7 @@ class SqlUnitOfWork:
     audit: AuditLog
     seals: SealRepository
     bookings: BookingRepository
+    alerts: AlertStore
     session: Session
 
     def __init__(
@@ -75,6 +78,7 @@ class SqlUnitOfWork:
         self.audit = SqlAuditLog(s)
         self.seals = SqlSealRepository(s, c)
         self.bookings = SqlBookingRepository(s, c, self._zone)
+        self.alerts = SqlAlertStore(s, c)
         self._events = []
         return self
 

@@ -23,6 +23,8 @@ COMMAND_MODULES = (
     "bot.cli.outbox",
     "bot.cli.seal",
     "bot.cli.bookings",
+    "bot.cli.alerts",
+    "bot.cli.shelters",
 )
 
 

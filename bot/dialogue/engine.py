@@ -14,7 +14,7 @@ from bot.dialogue.flow import Flow, Routes
 from bot.dialogue.state import ChatState, close_idle_form, save_state
 from bot.dialogue.turn import Turn, reply
 from bot.events import Inbound, Reply
-from bot.flows import booking, identity, info, report, seal, staff, status, story
+from bot.flows import alerts, booking, identity, info, report, seal, staff, status, story
 from domain.errors import DomainError, NotAllowed, NotFound
 from domain.ports import UnitOfWork
 
@@ -43,6 +43,7 @@ FLOWS: tuple[Flow, ...] = (
     info.FLOW,
     booking.FLOW,
     seal.FLOW,
+    alerts.FLOW,
 )
 ROUTES = Routes.of(FLOWS)
 
@@ -108,6 +109,7 @@ class DialogueEngine:
         if ev.kind == "contact":
             return identity.on_contact(t)
         if ev.kind == "location":
+            alerts.remember_location(t)  # the next warning measures from here
             form = ROUTES.forms.get(t.state.form or "")
             return form.on_location(t) if form and form.on_location else info.shelters(t)
         if ev.kind == "photo":

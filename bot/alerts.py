@@ -1,0 +1,162 @@
+"""预警 to residents: each gets the official text and their own 3 nearest open shelters.
+
+Preparing is vectorised (one nearest-shelter query for all distinct places: residents of one
+estate share its coordinates), and every message is written to the outbox in the caller's
+transaction through ONE seam, `deliver_push`, before anything is sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from bot import outbox, texts
+from bot.events import Location, Reply
+from bot.geo import EARTH_RADIUS_M
+from domain.alerts import Alert, Recipient, Shelter, check_alert, check_shelter
+from domain.ports import UnitOfWork
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+NEAREST = 3
+
+
+def config_shelters(app: App) -> list[Shelter]:
+    """The shelters config declares (they seed the database)."""
+    return [check_shelter(Shelter(code=s.code, name=s.name, address=s.address, lat=s.lat, lon=s.lon,
+                                  capacity=s.capacity, open=s.open, area=s.area))
+            for s in app.config.shelters]
+
+
+def seed_shelters(app: App, uow: UnitOfWork, now: datetime) -> int:
+    """Put config's shelters into the database once per process; those already there keep their state."""
+    if app.__dict__.get("_shelters_seeded"):
+        return 0
+    n = uow.alerts.seed_shelters(config_shelters(app), now)
+    app.__dict__["_shelters_seeded"] = True
+    return n
+
+
+def open_shelters(app: App, uow: UnitOfWork, now: datetime) -> list[Shelter]:
+    """The shelters open now, as staff last set them."""
+    seed_shelters(app, uow, now)
+    return uow.alerts.shelters(open_only=True)
+
+
+# -- nearest shelters for many places at once ------------------------------------------------
+def _unit(lat: Any, lon: Any) -> Any:
+    import numpy as np
+
+    la, lo = np.radians(lat), np.radians(lon)
+    return np.column_stack((np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)))
+
+
+def nearest_many(shelters: Sequence[Shelter], lats: Sequence[float], lons: Sequence[float],
+                 k: int = NEAREST, kdtree_from: int = 16) -> tuple[Any, Any]:
+    """Distances (metres) and shelter indexes, nearest first, for every point: shape (n, k)."""
+    import numpy as np
+
+    k = min(k, len(shelters))
+    points = _unit(np.asarray(lats, dtype=float), np.asarray(lons, dtype=float))
+    places = _unit(np.array([s.lat for s in shelters]), np.array([s.lon for s in shelters]))
+    if len(shelters) >= kdtree_from:
+        from scipy.spatial import cKDTree  # imported on first use: scipy is slow to import
+
+        chord, idx = cKDTree(places).query(points, k=k)
+        chord, idx = chord.reshape(len(points), k), idx.reshape(len(points), k)
+    else:  # a few shelters: a plain scan over all of them is as quick and needs no tree
+        d = np.linalg.norm(points[:, None, :] - places[None, :, :], axis=2)
+        idx = np.argsort(d, axis=1, kind="stable")[:, :k]
+        chord = np.take_along_axis(d, idx, axis=1)
+    metres = 2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, chord / 2))
+    return metres, idx
+
+
+Estates = dict[str, tuple[float, float, str]]  # code → lat, lon, name
+
+
+def _origin(app: App, r: Recipient, estates: Estates, now: datetime) -> tuple[Any, ...] | None:
+    """Where to measure from: a fresh shared location, else the home estate, else an old location."""
+    fresh = timedelta(hours=app.config.alerts.location_fresh_hours)
+    located = r.lat is not None and r.lon is not None
+    if located and r.located_at is not None and now - r.located_at <= fresh:
+        return ("point", round(r.lat, 5), round(r.lon, 5))  # type: ignore[arg-type]
+    if r.estate in estates:
+        return ("estate", r.estate)
+    if located:
+        return ("point", round(r.lat, 5), round(r.lon, 5))  # type: ignore[arg-type]
+    return None
+
+
+def alert_text(alert: Alert) -> str:
+    """The official text, unchanged, under its level and title, with its source."""
+    return texts.ALERT_MESSAGE.format(level=alert.level, title=alert.title, text=alert.text,
+                                      source=alert.source)
+
+
+def prepare(app: App, alert: Alert, shelters: Sequence[Shelter],
+            recipients: Iterable[Recipient], now: datetime) -> list[tuple[int, Reply]]:
+    """One message per recipient: the alert, then THEIR nearest open shelters with a pin."""
+    from bot.flows.info import format_distance, office_call_for
+
+    head = alert_text(alert)
+    estates: Estates = {e.code: (e.lat, e.lon, e.name) for e in app.config.estates
+               if e.lat is not None and e.lon is not None}
+    people = list(recipients)
+    origins = [_origin(app, r, estates, now) for r in people]
+    places = sorted({o for o in origins if o is not None})
+    if not shelters:
+        none = Reply(text=head + "\n\n" + texts.ALERT_NO_SHELTER_OPEN.format(call=office_call_for(app)))
+        return [(r.chat_id, none) for r in people]
+    lats = [estates[p[1]][0] if p[0] == "estate" else p[1] for p in places]
+    lons = [estates[p[1]][1] if p[0] == "estate" else p[2] for p in places]
+    by_place: dict[tuple[Any, ...], Reply] = {}
+    if places:
+        metres, idx = nearest_many(shelters, lats, lons, kdtree_from=app.config.alerts.kdtree_from)
+        for place, dists, near in zip(places, metres.tolist(), idx.tolist(), strict=True):
+            where = (texts.SHELTER_WHERE_HOME.format(estate=estates[place[1]][2])
+                     if place[0] == "estate" else texts.ALERT_WHERE_SHARED)
+            lines = "\n".join(texts.SHELTER_NEAR_LINE.format(
+                name=shelters[i].name, distance=format_distance(d), address=shelters[i].address,
+                capacity=shelters[i].capacity) for d, i in zip(dists, near, strict=True))
+            first = shelters[near[0]]
+            by_place[place] = Reply(
+                text=head + "\n\n" + texts.ALERT_SHELTERS.format(where=where, lines=lines),
+                location=Location(first.lat, first.lon, first.name))
+    nowhere = Reply(text=head + "\n\n" + texts.ALERT_ASK_PLACE)
+    return [(r.chat_id, by_place[o] if o is not None else nowhere)
+            for r, o in zip(people, origins, strict=True)]
+
+
+def deliver_push(uow: UnitOfWork, alert_id: int, messages: Iterable[tuple[int, Reply]],
+                 started_by: str, now: datetime) -> int:
+    """THE delivery seam: one outbox row per chat, in the caller's transaction (ws-push replaces it)."""
+    seen: set[int] = set()
+    for chat_id, reply in messages:
+        if chat_id in seen:
+            continue  # a chat gets a warning once, whatever happens upstream
+        seen.add(chat_id)
+        outbox.enqueue(uow, chat_id, reply, key=f"alert:{alert_id}:{chat_id}", now=now)
+    log.info("alert %s queued for %d chats by %s", alert_id, len(seen), started_by)
+    return len(seen)
+
+
+def send_alert(app: App, uow: UnitOfWork, alert: Alert, now: datetime) -> Alert:
+    """Record the alert and queue every resident's message, all in the caller's transaction."""
+    check_alert(alert)
+    uow.alerts.add_alert(alert)
+    assert alert.id is not None
+    recipients = uow.alerts.recipients()
+    messages = prepare(app, alert, open_shelters(app, uow, now), recipients, now)
+    alert.recipients = deliver_push(uow, alert.id, messages, alert.created_by, now)
+    uow.alerts.set_recipients(alert.id, alert.recipients)
+    return alert
+
+
+def count_recipients(uow: UnitOfWork) -> int:
+    """How many residents a warning would reach now."""
+    return len({r.chat_id for r in uow.alerts.recipients()})
