@@ -59,7 +59,8 @@ def validate(root: Element) -> None:
     error = next(iter(_schema().iter_errors(root)), None)
     if error is not None:
         reason = error.reason or str(error.message)
-        raise CapRefused(texts.ALERT_CAP_INVALID.format(reason=reason, path=error.path or "/"))
+        path = (error.path or "/").replace("{" + CAP_NS + "}", "cap:")
+        raise CapRefused(texts.ALERT_CAP_INVALID.format(reason=reason, path=path))
 
 
 def _text(el: Element | None, tag: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import Boolean, Float, ForeignKey, Integer, LargeBinary, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -142,10 +143,10 @@ class SqlAlertStore:
              .where(ResidentRow.verified.is_(True), ResidentRow.chat_id.is_not(None))
              .order_by(ResidentRow.id))
         out: list[Recipient] = []
-        for rid, chat_id, estate, blob, at in self.session.execute(q).tuples():
+        for rid, chat_id, estate, blob, at in self.session.execute(q):
             lat = lon = None
             if blob is not None:
                 lat, lon = json.loads(self.crypto.decrypt(blob) or "[null, null]")
-            out.append(Recipient(resident_id=rid, chat_id=int(chat_id or 0), estate=estate or "",
+            out.append(Recipient(resident_id=rid, chat_id=cast(int, chat_id), estate=estate or "",
                                  lat=lat, lon=lon, located_at=at))
         return out
