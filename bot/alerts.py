@@ -7,8 +7,10 @@ transaction through ONE seam, `deliver_push`, before anything is sent.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -77,19 +79,26 @@ def nearest_many(shelters: Sequence[Shelter], lats: Sequence[float], lons: Seque
 
 
 Estates = dict[str, tuple[float, float, str]]  # code → lat, lon, name
+Place = str | tuple[float, float]  # an estate code, or a shared point
 
 
-def _origin(app: App, r: Recipient, estates: Estates, now: datetime) -> tuple[Any, ...] | None:
-    """Where to measure from: a fresh shared location, else the home estate, else an old location."""
-    fresh = timedelta(hours=app.config.alerts.location_fresh_hours)
-    located = r.lat is not None and r.lon is not None
-    if located and r.located_at is not None and now - r.located_at <= fresh:
-        return ("point", round(r.lat, 5), round(r.lon, 5))  # type: ignore[arg-type]
-    if r.estate in estates:
-        return ("estate", r.estate)
-    if located:
-        return ("point", round(r.lat, 5), round(r.lon, 5))  # type: ignore[arg-type]
-    return None
+def _places(app: App, people: Sequence[Recipient], estates: Estates, now: datetime) -> list[Place | None]:
+    """Where to measure from, per resident: a fresh shared location, else the home estate, else
+    an older shared location, else nowhere (None)."""
+    fresh_since = now - timedelta(hours=app.config.alerts.location_fresh_hours)
+    out: list[Place | None] = []
+    add = out.append
+    for r in people:  # a plain loop: this runs once per resident of the whole community
+        lat, lon = r.lat, r.lon
+        if lat is not None and lon is not None and r.located_at is not None and r.located_at >= fresh_since:
+            add((lat, lon))
+        elif r.estate in estates:
+            add(r.estate)
+        elif lat is not None and lon is not None:
+            add((lat, lon))
+        else:
+            add(None)
+    return out
 
 
 def alert_text(alert: Alert) -> str:
@@ -100,36 +109,51 @@ def alert_text(alert: Alert) -> str:
 
 def prepare(app: App, alert: Alert, shelters: Sequence[Shelter],
             recipients: Iterable[Recipient], now: datetime) -> list[tuple[int, Reply]]:
-    """One message per recipient: the alert, then THEIR nearest open shelters with a pin."""
+    """One message per recipient: the alert, then THEIR nearest open shelters with a pin.
+
+    Residents of one estate share its coordinates, so the nearest shelters are looked up once
+    per distinct place (one vectorised query for all of them), and each place's text is built once.
+    """
     from bot.flows.info import format_distance, office_call_for
 
-    head = alert_text(alert)
+    head = alert_text(alert) + "\n\n"
     estates: Estates = {e.code: (e.lat, e.lon, e.name) for e in app.config.estates
-               if e.lat is not None and e.lon is not None}
-    people = list(recipients)
-    origins = [_origin(app, r, estates, now) for r in people]
-    places = sorted({o for o in origins if o is not None})
+                        if e.lat is not None and e.lon is not None}
+    people = recipients if isinstance(recipients, list) else list(recipients)
     if not shelters:
-        none = Reply(text=head + "\n\n" + texts.ALERT_NO_SHELTER_OPEN.format(call=office_call_for(app)))
+        none = Reply(text=head + texts.ALERT_NO_SHELTER_OPEN.format(call=office_call_for(app)))
         return [(r.chat_id, none) for r in people]
-    lats = [estates[p[1]][0] if p[0] == "estate" else p[1] for p in places]
-    lons = [estates[p[1]][1] if p[0] == "estate" else p[2] for p in places]
-    by_place: dict[tuple[Any, ...], Reply] = {}
+    wanted = _places(app, people, estates, now)
+    slots: dict[Place, int] = {}
+    for place in wanted:
+        if place is not None and place not in slots:
+            slots[place] = len(slots)
+    places = list(slots)
+    replies: list[Reply] = []
     if places:
+        lats = [estates[p][0] if isinstance(p, str) else p[0] for p in places]
+        lons = [estates[p][1] if isinstance(p, str) else p[1] for p in places]
         metres, idx = nearest_many(shelters, lats, lons, kdtree_from=app.config.alerts.kdtree_from)
-        for place, dists, near in zip(places, metres.tolist(), idx.tolist(), strict=True):
-            where = (texts.SHELTER_WHERE_HOME.format(estate=estates[place[1]][2])
-                     if place[0] == "estate" else texts.ALERT_WHERE_SHARED)
-            lines = "\n".join(texts.SHELTER_NEAR_LINE.format(
-                name=shelters[i].name, distance=format_distance(d), address=shelters[i].address,
-                capacity=shelters[i].capacity) for d, i in zip(dists, near, strict=True))
-            first = shelters[near[0]]
-            by_place[place] = Reply(
-                text=head + "\n\n" + texts.ALERT_SHELTERS.format(where=where, lines=lines),
-                location=Location(first.lat, first.lon, first.name))
-    nowhere = Reply(text=head + "\n\n" + texts.ALERT_ASK_PLACE)
-    return [(r.chat_id, by_place[o] if o is not None else nowhere)
-            for r, o in zip(people, origins, strict=True)]
+        k = idx.shape[1]
+        words = [format_distance(m) for m in metres.reshape(-1).tolist()]
+        lines: dict[tuple[int, str], str] = {}  # (shelter, distance words) → its line, built once
+        pins = [Location(s.lat, s.lon, s.name) for s in shelters]
+        for n, (place, near) in enumerate(zip(places, idx.tolist(), strict=True)):
+            parts = []
+            for j, i in enumerate(near):
+                key = (i, words[n * k + j])
+                if key not in lines:
+                    s = shelters[i]
+                    lines[key] = texts.SHELTER_NEAR_LINE.format(
+                        name=s.name, distance=key[1], address=s.address, capacity=s.capacity)
+                parts.append(lines[key])
+            where = (texts.SHELTER_WHERE_HOME.format(estate=estates[place][2]) if isinstance(place, str)
+                     else texts.ALERT_WHERE_SHARED)
+            replies.append(Reply(text=head + texts.ALERT_SHELTERS.format(where=where, lines="\n".join(parts)),
+                                 location=pins[near[0]]))
+    nowhere = Reply(text=head + texts.ALERT_ASK_PLACE)
+    return [(r.chat_id, replies[slots[p]] if p is not None else nowhere)
+            for r, p in zip(people, wanted, strict=True)]
 
 
 def deliver_push(uow: UnitOfWork, alert_id: int, messages: Iterable[tuple[int, Reply]],
@@ -145,13 +169,35 @@ def deliver_push(uow: UnitOfWork, alert_id: int, messages: Iterable[tuple[int, R
     return len(seen)
 
 
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a few hundred thousand acyclic objects are made.
+
+    Each of them would otherwise trigger collections that walk the whole growing heap: on
+    100,000 residents that was a third of the preparing time. Reference counting still frees.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def prepare_all(app: App, uow: UnitOfWork, alert: Alert, now: datetime) -> list[tuple[int, Reply]]:
+    """Every recipient's message for an alert, from the current residents and open shelters."""
+    with paused_gc():
+        recipients = uow.alerts.recipients()
+        return prepare(app, alert, open_shelters(app, uow, now), recipients, now)
+
+
 def send_alert(app: App, uow: UnitOfWork, alert: Alert, now: datetime) -> Alert:
     """Record the alert and queue every resident's message, all in the caller's transaction."""
     check_alert(alert)
     uow.alerts.add_alert(alert)
     assert alert.id is not None
-    recipients = uow.alerts.recipients()
-    messages = prepare(app, alert, open_shelters(app, uow, now), recipients, now)
+    messages = prepare_all(app, uow, alert, now)
     alert.recipients = deliver_push(uow, alert.id, messages, alert.created_by, now)
     uow.alerts.set_recipients(alert.id, alert.recipients)
     return alert

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from domain.errors import InvalidValue
 
@@ -49,9 +49,11 @@ class Alert:
     id: int | None = None
 
 
-@dataclass(frozen=True)
-class Recipient:
-    """A verified resident with a chat: their estate, and their last shared location if any."""
+class Recipient(NamedTuple):
+    """A verified resident with a chat: their estate, and their last shared location if any.
+
+    A named tuple, not a dataclass: a warning reads one per resident of the whole community.
+    """
 
     resident_id: int
     chat_id: int
