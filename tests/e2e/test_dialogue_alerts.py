@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -82,8 +83,6 @@ def test_closing_a_shelter_changes_the_next_alert(bot: App, clock: Clock) -> Non
     resident(bot, 5104, "13800005104", "南塘新村")
     red_alert(bot, clock, "第一次")
     with bot.uow() as uow:
-        from dataclasses import replace
-
         shelter = uow.alerts.shelter("H4")
         assert shelter is not None and shelter.name == "南塘文化礼堂"
         uow.alerts.save_shelter(replace(shelter, open=False), clock())
@@ -216,3 +215,32 @@ def test_another_allowed_staff_member_cannot_confirm_someone_elses_draft(bot: Ap
 def test_a_grid_worker_is_told_who_may_send(bot: App) -> None:
     out = Chat(bot, GRID_WORKER).say("发布预警")
     assert "只有书记、admin可以发布预警" in out
+
+
+def test_the_shelter_answer_follows_what_staff_set(bot: App, clock: Clock) -> None:
+    assert "松台小学体育馆" in Chat(bot, 5301).say("翠微苑附近的避灾点")
+    with bot.uow() as uow:
+        shelter = uow.alerts.shelter("H1")
+        assert shelter is not None
+        uow.alerts.save_shelter(replace(shelter, open=False), clock())
+        shelter2 = uow.alerts.shelter("H2")
+        assert shelter2 is not None
+        uow.alerts.save_shelter(replace(shelter2, capacity=77), clock())
+        uow.commit()
+    out = Chat(bot, 5302).say("翠微苑附近的避灾点")
+    assert "松台小学体育馆" not in out and "A社区党群服务中心：" in out and "可容纳77人" in out
+
+
+def test_erasing_a_resident_forgets_their_location(bot: App) -> None:
+    from domain.usecases.residents import erase_resident
+    from storage.alerts import ResidentLocationRow
+
+    chat = resident(bot, 5303, "13800005303", "南塘新村")
+    chat.say("/location 28.0251 120.6588")
+    with bot.uow() as uow:
+        me = uow.residents.by_user(5303)
+        assert me is not None and me.id is not None
+        assert uow.session.get(ResidentLocationRow, me.id) is not None  # type: ignore[attr-defined]
+    erase_resident(bot.uow(), me.id)
+    with bot.uow() as uow:
+        assert uow.session.get(ResidentLocationRow, me.id) is None  # type: ignore[attr-defined]
