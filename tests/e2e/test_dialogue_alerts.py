@@ -126,6 +126,16 @@ def press(bot: App, user: int, data: str, chat_id: int | None = None) -> list[Re
     return bot.dialogue.handle(Inbound(chat_id=chat_id or user, user_id=user, kind="button", data=data))
 
 
+def drafted(bot: App, level: str = "红色", chat_id: int | None = None) -> Chat:
+    """The secretary's chat with a warning typed in, waiting for 确认发布 / 取消."""
+    staff = Chat(bot, SECRETARY, chat_id=chat_id)
+    staff.say("发布预警")
+    staff.say(level)
+    staff.say(f"台风{level}预警")
+    staff.say(OFFICIAL)
+    return staff
+
+
 def draft_id(chat: Chat) -> str:
     data = next(b.data for r in chat.replies for row in r.buttons for b in row)
     return data.rsplit(":", 1)[1]
@@ -152,11 +162,7 @@ def test_the_secretary_sends_a_red_warning_from_the_chat(bot: App) -> None:
 
 def test_cancel_sends_nothing(bot: App) -> None:
     resident(bot, 5203, "13800005203", "南塘新村")
-    staff = Chat(bot, SECRETARY)
-    staff.say("发布预警")
-    staff.say("黄色")
-    staff.say("暴雨黄色预警")
-    staff.say(OFFICIAL)
+    staff = drafted(bot, "黄色")
     assert "没有发布" in staff.say("取消")
     assert queued(bot, 5203) == []
     with bot.uow() as uow:
@@ -173,11 +179,7 @@ def test_typing_cancel_midway_sends_nothing(bot: App) -> None:
 
 def test_a_draft_expires_after_ten_minutes(bot: App, clock: Clock) -> None:
     resident(bot, 5204, "13800005204", "南塘新村")
-    staff = Chat(bot, SECRETARY)
-    staff.say("发布预警")
-    staff.say("红色")
-    staff.say("台风红色预警")
-    staff.say(OFFICIAL)
+    staff = drafted(bot, "红色")
     clock.advance(minutes=11)
     assert "已作废" in staff.say("确认发布")
     assert queued(bot, 5204) == []
@@ -185,11 +187,7 @@ def test_a_draft_expires_after_ten_minutes(bot: App, clock: Clock) -> None:
 
 def test_forged_or_foreign_presses_send_nothing(bot: App) -> None:
     resident(bot, 5205, "13800005205", "南塘新村")
-    staff = Chat(bot, SECRETARY)
-    staff.say("发布预警")
-    staff.say("红色")
-    staff.say("台风红色预警")
-    staff.say(OFFICIAL)
+    staff = drafted(bot, "红色")
     draft = draft_id(staff)
     # a resident, a grid worker (wrong role), and the secretary with a made-up draft number
     assert "只有书记、admin可以发布预警" in press(bot, 5205, ALERT.data("ok", draft), SECRETARY)[0].notice
@@ -201,11 +199,7 @@ def test_forged_or_foreign_presses_send_nothing(bot: App) -> None:
 
 def test_another_allowed_staff_member_cannot_confirm_someone_elses_draft(bot: App) -> None:
     group = -1002000000001
-    staff = Chat(bot, SECRETARY, chat_id=group)
-    staff.say("发布预警")
-    staff.say("红色")
-    staff.say("台风红色预警")
-    staff.say(OFFICIAL)
+    staff = drafted(bot, chat_id=group)
     admin = 700000009  # 系统管理员 (admin: may send, but this is not their draft)
     assert "发起人" in press(bot, admin, ALERT.data("ok", draft_id(staff)), group)[0].notice
     with bot.uow() as uow:
