@@ -39,7 +39,9 @@ def seed_shelters(app: App, uow: UnitOfWork, now: datetime) -> int:
     if app.__dict__.get("_shelters_seeded"):
         return 0
     n = uow.alerts.seed_shelters(config_shelters(app), now)
-    app.__dict__["_shelters_seeded"] = True
+    # Marked done only once a look finds them all there: rows written by a transaction that
+    # then rolled back are written again on the next call.
+    app.__dict__["_shelters_seeded"] = n == 0
     return n
 
 

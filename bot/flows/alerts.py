@@ -16,7 +16,8 @@ from bot.alerts import alert_text, count_recipients, send_alert
 from bot.callbacks import ALERT, Callback
 from bot.dialogue.flow import Flow
 from bot.dialogue.turn import Turn, reply
-from domain.alerts import LEVEL_CODES, MAX_TEXT, MAX_TITLE, Alert
+from domain.alerts import LEVEL_CODES, MAX_TEXT, MAX_TITLE, Alert, level_of
+from domain.errors import InvalidValue
 
 DRAFT_MINUTES = 10
 
@@ -84,8 +85,16 @@ def on_text(t: Turn) -> bool:
         del t.state.staff_pending[_key(t.event.user_id)]
         t.say(texts.ALERT_CANCELLED)
         return True
-    if draft["step"] not in ("title", "text"):
-        return False  # waiting for a button: the text is understood as usual
+    if draft["step"] == "level":
+        try:
+            level = level_of(text)  # 红色 typed instead of pressed
+        except InvalidValue:
+            return False  # something else: understood as usual
+        _keep(t, {**draft, "level": level, "step": "title"})
+        t.say(texts.ALERT_ASK_TITLE.format(level=level), [_cancel_row(draft["draft"])])
+        return True
+    if draft["step"] != "title" and draft["step"] != "text":
+        return False  # waiting for 确认发布 / 取消: the text is understood as usual
     limit = MAX_TITLE if draft["step"] == "title" else MAX_TEXT
     if not text:
         t.say(texts.ALERT_EMPTY)

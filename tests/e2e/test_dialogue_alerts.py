@@ -169,6 +169,12 @@ def test_cancel_sends_nothing(bot: App) -> None:
         assert uow.alerts.alerts() == []
 
 
+def test_the_level_can_be_typed_too(bot: App) -> None:
+    Chat(bot, SECRETARY).say("发布预警")
+    [ask] = bot.dialogue.handle(Inbound(chat_id=SECRETARY, user_id=SECRETARY, kind="text", text="橙色"))
+    assert "橙色预警。请输入标题" in ask.text  # typed, not pressed
+
+
 def test_typing_cancel_midway_sends_nothing(bot: App) -> None:
     staff = Chat(bot, SECRETARY)
     staff.say("发布预警")
