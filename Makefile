@@ -7,7 +7,7 @@ LOCK := requirements.lock
 # The resolver used by `make lock` (a tool, like pip: not part of the lock).
 UV_VERSION := 0.13.9
 
-.PHONY: setup lock run test lint typecheck bench-nlu bench-bot bench-import bench-start bench-hostile bench-city clean
+.PHONY: setup lock run test lint typecheck bench-nlu bench-bot bench-import bench-start bench-hostile bench-city bench-push-prepare clean
 
 # The intent classifier is trained once into its artefact (seconds); later starts load it.
 setup: $(STAMP)
@@ -58,6 +58,10 @@ bench-city: setup
 
 bench-import: setup
 	$(PY) tests/benchmarks/bench_import.py
+
+# 预警 prepare half: 100,000 personalised warnings with each resident's 3 nearest shelters (< 5 s).
+bench-push-prepare: setup
+	$(PY) tests/benchmarks/bench_push_prepare.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

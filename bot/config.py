@@ -262,6 +262,17 @@ class Shelter(_Model):
     lon: float = Field(ge=-180, le=180)
     capacity: int = Field(ge=0)
     open: bool = True  # closed shelters are never offered
+    area: str = ""  # the estate or area it serves
+
+
+class Alerts(_Model):
+    """预警: who may send one from the staff chat, and where a resident is taken to be."""
+
+    staff_roles: list[StaffRole] = Field(default_factory=lambda: ["书记", "admin"], min_length=1)  # type: ignore[arg-type]
+    source: str = Field(default="社区居委会", min_length=1)  # shown under warnings staff type in
+    # A location shared within this many hours counts over the home estate (where they are now).
+    location_fresh_hours: int = Field(default=24, ge=0)
+    kdtree_from: int = Field(default=16, ge=1)  # from this many open shelters on, use the KD-tree
 
 
 class EmergencyNumber(_Model):
@@ -324,7 +335,8 @@ class AppConfig(_Model):
     bookings: Bookings = Bookings()
     seal_templates: list[SealTemplate] = Field(default_factory=list)
     seals: Seals = Seals()
-    shelters: list[Shelter] = Field(default_factory=list)
+    shelters: list[Shelter] = Field(default_factory=list)  # seeds the database's shelters
+    alerts: Alerts = Alerts()
     emergency: Emergency = Emergency()
     policies: list[Policy] = Field(default_factory=list)
     resident_tags: list[str] = Field(default_factory=list)

@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot.events import Button, ChatUnreachable, Document, Reply, Sender
+from bot.events import Button, ChatUnreachable, Document, Location, Reply, Sender
 from domain.ports import OutboxMessage, UnitOfWork
 
 if TYPE_CHECKING:
@@ -26,14 +26,19 @@ def to_payload(reply: Reply) -> dict[str, Any]:
         "buttons": [[[b.text, b.data] for b in row] for row in reply.buttons],
         "request": reply.request,
         "photos": list(reply.photos),
+        # a map pin (a warning's nearest shelter) travels with its text
+        **({"location": [reply.location.latitude, reply.location.longitude, reply.location.title]}
+           if reply.location is not None else {}),
     }
 
 
 def from_payload(payload: dict[str, Any]) -> Reply:
     """The reply back from stored data."""
     rows = tuple(tuple(Button(t, d) for t, d in row) for row in payload.get("buttons") or [])
+    pin = payload.get("location")
     return Reply(text=payload.get("text", ""), buttons=rows, request=payload.get("request"),
-                 photos=tuple(payload.get("photos") or ()))
+                 photos=tuple(payload.get("photos") or ()),
+                 location=Location(float(pin[0]), float(pin[1]), str(pin[2])) if pin else None)
 
 
 def enqueue(uow: UnitOfWork, chat_id: int, reply: Reply, key: str, now: datetime) -> None:

@@ -707,4 +707,47 @@ INVALID.update({
     ("hours", "range"): "时长要在24小时以内",
     ("capacity", "range"): "人数要在1到100之间",
     ("help", "missing"): "请说一下需要帮什么忙",
+# --- alerts ---------------------------------------------------------------------------------
+# 预警 as residents read it: the official text unchanged, then their own nearest shelters.
+ALERT_MESSAGE = "【{level}色预警】{title}\n\n{text}\n\n（发布：{source}）"
+ALERT_SHELTERS = "离{where}最近的开放避灾点：\n{lines}\n需要转移时请带好证件和常用药，听从社区安排。"
+ALERT_WHERE_SHARED = "您上次发送的位置"
+ALERT_ASK_PLACE = "想知道离您最近的避灾点，请回复“避难所”，再发送您的位置。"
+ALERT_NO_SHELTER_OPEN = "现在没有开放的避灾点，需要帮助请{call}。"
+# The staff chat: 发布预警 → level → title → text → preview → 确认发布 / 取消.
+ALERT_START_WORDS = frozenset({"发布预警", "发预警", "发布台风预警"})
+ALERT_NOT_ALLOWED = "只有{roles}可以发布预警。"
+ALERT_PICK_LEVEL = "要发布哪一级预警？（{minutes}分钟内有效）"
+ALERT_LEVEL_BUTTONS = (("蓝色", "blue"), ("黄色", "yellow"), ("橙色", "orange"), ("红色", "red"))
+ALERT_ASK_TITLE = "{level}色预警。请输入标题，比如“台风‘海葵’红色预警”。"
+ALERT_ASK_TEXT = "请输入预警正文（官方原文，会原样发给居民）。"
+ALERT_PREVIEW = "请核对，确认后发给{n}位居民（每人还会收到离自己最近的避灾点）：\n\n{text}"
+ALERT_CONFIRM = "确认发布"
+ALERT_CANCEL = "取消"
+ALERT_CANCELLED = "已取消，预警没有发布。"
+ALERT_EXPIRED = "预警草稿超过{minutes}分钟没有确认，已作废，没有发布。需要时请重新说“发布预警”。"
+ALERT_SENT = "已发布{level}色预警“{title}”（编号{id}），正在发给{n}位居民。"
+ALERT_EMPTY = "内容不能为空，请再输入一次，或说“取消”。"
+ALERT_TOO_LONG = "内容太长了（最多{max}字），请精简后再输入。"
+ALERT_NOT_YOURS = "这是别人的预警草稿，只有发起人可以确认。"
+# CLI
+ALERT_CAP_DOCTYPE = "拒绝读取：文件含有 DOCTYPE 或实体声明（可能是 XML 攻击），CAP 预警文件不需要它们"
+ALERT_CAP_NOT_XML = "不是有效的 XML：{reason}"
+ALERT_CAP_INVALID = "不符合 CAP 1.2 格式：{reason}（位置 {path}）"
+ALERT_CAP_STATUS = "这是一条 {status} 消息，不是正式预警，没有发布"
+ALERT_CAP_MSGTYPE = "这是一条 {msg_type} 消息（不是新的预警或更新），没有发布"
+ALERT_CAP_DUPLICATE = "这条预警（{identifier}）已经导入过了（编号{id}），没有重复发送"
+ALERT_CAP_NO_INFO = "文件里没有 <info> 预警内容"
+SHELTER_FILE_NO_CRS = "文件没有声明坐标系：请写 crs: WGS-84 或 crs: GCJ-02"
+SHELTER_FILE_BAD_CRS = "不认识的坐标系“{crs}”：只支持 WGS-84 和 GCJ-02"
+SHELTER_FILE_ROW = "第{row}行：{reason}"
+SHELTER_UNKNOWN = "没有编号为 {code} 的避灾点"
+SHELTER_STATE = {True: "开放", False: "关闭"}
+INVALID.update({
+    ("level", "unknown"): "预警级别只能是{levels}",
+    ("title", "length"): "标题不能为空，最多{max}字",
+    ("text", "length"): "正文不能为空，最多{max}字",
+    ("capacity", "negative"): "可容纳人数不能是负数",
+    ("shelter", "coordinates"): "避灾点{shelter}的经纬度不对",
+    ("shelter", "missing"): "避灾点缺少编号或名称",
 })

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, Self
 
+from domain.alerts import AlertStore
 from domain.bookings import BeneficiaryLink, Booking
 from domain.bookings import Status as BookingStatus
 from domain.events import Event
@@ -201,6 +202,7 @@ class UnitOfWork(Protocol):
     polls: PollRepository
     ratings: RatingRepository
     volunteers: VolunteerRepository
+    alerts: AlertStore
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from domain.alerts import AlertStore
 from domain.events import Event
 from domain.ports import (
     AuditLog,
@@ -23,6 +24,7 @@ from domain.ports import (
     UnitOfWork,
     VolunteerRepository,
 )
+from storage.alerts import SqlAlertStore
 from storage.bookings import SqlBookingRepository
 from storage.crypto import Crypto
 from storage.locks import lock_chat
@@ -52,6 +54,7 @@ class SqlUnitOfWork:
     polls: PollRepository
     ratings: RatingRepository
     volunteers: VolunteerRepository
+    alerts: AlertStore
     session: Session
 
     def __init__(
@@ -87,6 +90,7 @@ class SqlUnitOfWork:
         self.polls = SqlPollRepository(s, c)
         self.ratings = SqlRatingRepository(s, c)
         self.volunteers = SqlVolunteerRepository(s, c)
+        self.alerts = SqlAlertStore(s, c)
         self._events = []
         return self
 

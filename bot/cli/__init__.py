@@ -27,6 +27,8 @@ COMMAND_MODULES = (
     "bot.cli.polls",
     "bot.cli.ratings",
     "bot.cli.volunteers",
+    "bot.cli.alerts",
+    "bot.cli.shelters",
 )
 
 

@@ -93,9 +93,21 @@ def ready_app(args: argparse.Namespace, config: AppConfig | None = None) -> App:
         app.check_key()
         backfill_lookups(app)
         sync_staff(app.uow(), app.declared_staff())
+        seed_config_shelters(app)
     except ConfigError as exc:
         raise CliError(f"config error: {exc}", exit_code=2) from None
     return app
+
+
+def seed_config_shelters(app: App) -> None:
+    """Config's shelters into the database (new codes only: staff changes are kept)."""
+    from datetime import UTC, datetime
+
+    from bot.alerts import seed_shelters
+
+    with app.uow() as uow:
+        if seed_shelters(app, uow, datetime.now(UTC)):
+            uow.commit()
 
 
 def backfill_lookups(app: App) -> None:

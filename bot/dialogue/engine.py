@@ -14,7 +14,7 @@ from bot.dialogue.flow import Flow, Routes
 from bot.dialogue.state import ChatState, close_idle_form, save_state
 from bot.dialogue.turn import Turn, reply
 from bot.events import Inbound, Reply
-from bot.flows import booking, identity, info, polls, ratings, report, seal, staff, status, story, volunteer
+from bot.flows import alerts, booking, identity, info, polls, ratings, report, seal, staff, status, story, volunteer
 from domain.errors import DomainError, NotAllowed, NotFound
 from domain.ports import UnitOfWork
 
@@ -46,6 +46,7 @@ FLOWS: tuple[Flow, ...] = (
     polls.FLOW,
     ratings.FLOW,
     volunteer.FLOW,
+    alerts.FLOW,
 )
 ROUTES = Routes.of(FLOWS)
 
@@ -113,6 +114,7 @@ class DialogueEngine:
         if ev.kind == "contact":
             return identity.on_contact(t)
         if ev.kind == "location":
+            alerts.remember_location(t)  # the next warning measures from here
             form = ROUTES.forms.get(t.state.form or "")
             return form.on_location(t) if form and form.on_location else info.shelters(t)
         if ev.kind == "photo":

@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot import texts
+from bot.alerts import open_shelters
 from bot.callbacks import MENU, PUBLIC, Callback
 from bot.cards import RELAY_CATEGORY, category_label, estate_name
 from bot.dialogue.flow import Flow
@@ -138,7 +139,7 @@ def shelters(t: Turn) -> None:
         t.say(texts.ASK_SHELTER_WHERE, request="location")
         return
     lat, lon, where = origin
-    near = index_of(tuple(s for s in t.app.config.shelters if s.open)).nearest(lat, lon, k=3)
+    near = index_of(tuple(open_shelters(t.app, t.uow, t.now))).nearest(lat, lon, k=3)
     if not near:
         t.say(texts.SHELTER_NONE_OPEN.format(call=office_call(t)))
         return

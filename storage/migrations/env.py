@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from storage import bookings, polls, seals, volunteers  # noqa: F401  (their tables join the metadata)
+from storage import alerts, bookings, polls, seals, volunteers  # noqa: F401  (their tables join the metadata)
 from storage.models import Base
 
 config = context.config

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, Self
 
+from domain.alerts import Alert, Recipient, Shelter
 from domain.bookings import BeneficiaryLink, Booking
 from domain.bookings import Status as BookingStatus
 from domain.errors import Conflict
@@ -421,6 +422,54 @@ class FakeVolunteers:
     def save_help(self, request: HelpRequest) -> None:
         assert request.id in self.helps
         self.helps[request.id] = copy.deepcopy(request)
+# --- alerts (workstream "alerts") -----------------------------------------------------------
+class FakeAlerts:
+    def __init__(self) -> None:
+        self.shelter_rows: dict[str, Shelter] = {}
+        self.alert_rows: dict[int, Alert] = {}
+        self.locations: dict[int, tuple[float, float, datetime]] = {}
+        self.people: list[Recipient] = []  # set by tests: who the verified residents are
+
+    def shelters(self, *, open_only: bool = False) -> list[Shelter]:
+        return [s for _, s in sorted(self.shelter_rows.items()) if s.open or not open_only]
+
+    def shelter(self, code: str) -> Shelter | None:
+        return self.shelter_rows.get(code)
+
+    def save_shelter(self, shelter: Shelter, at: datetime) -> None:
+        self.shelter_rows[shelter.code] = shelter
+
+    def seed_shelters(self, shelters: list[Shelter], at: datetime) -> int:
+        new = [s for s in shelters if s.code not in self.shelter_rows]
+        self.shelter_rows.update({s.code: s for s in new})
+        return len(new)
+
+    def add_alert(self, alert: Alert) -> Alert:
+        alert.id = max(self.alert_rows, default=0) + 1
+        self.alert_rows[alert.id] = copy.deepcopy(alert)
+        return alert
+
+    def set_recipients(self, alert_id: int, n: int) -> None:
+        self.alert_rows[alert_id].recipients = n
+
+    def alert(self, alert_id: int) -> Alert | None:
+        return copy.deepcopy(self.alert_rows.get(alert_id))
+
+    def alert_by_cap(self, identifier: str) -> Alert | None:
+        return next((copy.deepcopy(a) for a in self.alert_rows.values() if a.cap_identifier == identifier), None)
+
+    def alerts(self, limit: int = 50) -> list[Alert]:
+        return [copy.deepcopy(a) for _, a in sorted(self.alert_rows.items(), reverse=True)][:limit]
+
+    def remember_location(self, resident_id: int, lat: float, lon: float, at: datetime) -> None:
+        self.locations[resident_id] = (lat, lon, at)
+
+    def recipients(self) -> list[Recipient]:
+        out = []
+        for r in self.people:
+            lat, lon, at = self.locations.get(r.resident_id, (None, None, None))
+            out.append(Recipient(r.resident_id, r.chat_id, r.estate, lat, lon, at))
+        return out
 
 
 class FakeUnitOfWork:
@@ -449,6 +498,7 @@ class FakeUnitOfWork:
         self.polls = FakePolls()
         self.ratings = FakeRatings()
         self.volunteers = FakeVolunteers()
+        self.alerts = FakeAlerts()
         self.on_event = on_event
         self.events: list[Event] = []  # every event handed over at a commit, in order
         self.committed = 0

@@ -14,7 +14,8 @@ from tests.fixtures import SECRET, make_config_file, run_cli, run_cunshe
 COMMANDS = ("run", "chat", "db", "residents", "staff", "reports", "nlu", "outbox", "seal", "bookings",
             "communities",
             "polls", "ratings",
-            "volunteers")
+            "volunteers",
+            "alerts", "shelters")
 
 
 def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:

@@ -1,7 +1,7 @@
 """Volunteers: sign-ups, tasks with places, attendance, help requests (求助)
 
 Revision ID: 0016
-Revises: 0009
+Revises: 0015
 Create Date: 2026-12-02
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0016'
-down_revision = '0009'
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
