@@ -707,6 +707,8 @@ INVALID.update({
     ("hours", "range"): "时长要在24小时以内",
     ("capacity", "range"): "人数要在1到100之间",
     ("help", "missing"): "请说一下需要帮什么忙",
+})
+
 # --- alerts ---------------------------------------------------------------------------------
 # 预警 as residents read it: the official text unchanged, then their own nearest shelters.
 ALERT_MESSAGE = "【{level}色预警】{title}\n\n{text}\n\n（发布：{source}）"
