@@ -96,6 +96,26 @@ BOOKING = Namespace("bk", {
     "vskip": ("number",), "vx": ("number",),  # the note asked after 已上门 / 未上门: 跳过 / 取消
 })
 LINK = Namespace("bl", {"ok": ("id",), "no": ("id",)})  # 核实家属关系: staff or the person served
+# --- volunteer --- sign-up (skill/time toggles by 1-based index), tasks (take, withdraw), staff
+# (publish/cancel a draft, attendance list, 到了/没来 per task and resident), 求助 (confirm, to task).
+VOLUNTEER = Namespace("v", {
+    "sk": ("id",), "x": (), "skd": (), "tm": ("id",), "tmd": (), "edit": (), "stop": (),
+    "stopy": (), "tasks": (), "take": ("id",), "wd": ("id",), "pub": (), "px": (),
+    "roll": ("id",), "att": ("id", "id"), "abs": ("id", "id"), "hok": (), "hno": (), "h2t": ("id",),
+})
+
+# --- polls ---
+# v: vote (poll id, option 1-6); open: show a poll to vote in; res/cls: staff see the count, close;
+# the staff's new poll: est (an estate) / all (whole community) scope, pub 发布, x 取消.
+POLL = Namespace("pl", {"v": ("id", "id"), "open": ("id",), "res": ("id",), "cls": ("id",),
+                        "est": ("code",), "all": (), "pub": (), "x": ()})
+# 物业评价 / 业委会评价: the target, the stars, the comment's 确认 / 跳过, 取消.
+RATE = Namespace("rt", {"t": ("code",), "s": ("code", "stars"), "ok": (), "skip": (), "x": ()})
+
+# 预警 from the staff chat: a level for a draft; 确认发布 / 取消.
+ALERT = Namespace("al", {"lv": ("code", "id"), "ok": ("id",), "x": ("id",)})
+
+NAMESPACES: Mapping[str, Namespace] = {
     ns.name: ns for ns in (
         STAFF, FORM, MENU, STATUS, PUBLIC, MY_DATA, SEAL, BOOKING, LINK, POLL, RATE, VOLUNTEER, ALERT,
     )}
