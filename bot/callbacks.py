@@ -96,9 +96,12 @@ BOOKING = Namespace("bk", {
     "vskip": ("number",), "vx": ("number",),  # the note asked after 已上门 / 未上门: 跳过 / 取消
 })
 LINK = Namespace("bl", {"ok": ("id",), "no": ("id",)})  # 核实家属关系: staff or the person served
+# 惠民政策: one policy's part (code, aspect | "all"), "我能申请吗" (code), the library list
+POLICY = Namespace("pol", {"part": ("code", "code"), "me": ("code",), "list": ()})
 
 NAMESPACES: Mapping[str, Namespace] = {
-    ns.name: ns for ns in (STAFF, FORM, MENU, STATUS, PUBLIC, MY_DATA, SEAL, BOOKING, LINK)}
+    ns.name: ns for ns in (STAFF, FORM, MENU, STATUS, PUBLIC, MY_DATA, SEAL, BOOKING, LINK,
+                           POLICY)}
 
 
 def decode(data: str | None) -> Callback | None:

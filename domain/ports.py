@@ -10,6 +10,7 @@ from typing import Any, Protocol, Self
 from domain.bookings import BeneficiaryLink, Booking
 from domain.bookings import Status as BookingStatus
 from domain.events import Event
+from domain.policies import Policy
 from domain.reports import Report, Status
 from domain.residents import Resident
 from domain.seals import Certificate, SealDecision, SealRequest, SealStatus
@@ -143,6 +144,16 @@ class BookingRepository(Protocol):
     ) -> list[Booking]: ...
 
 
+class PolicyRepository(Protocol):
+    """Policies staff added (config's own are read from config, not stored)."""
+
+    def add(self, policy: Policy) -> None: ...
+    def get(self, code: str) -> Policy | None: ...
+    def list(self) -> list[Policy]: ...
+    def remove(self, code: str) -> bool: ...
+    def stamp(self) -> str: ...  # changes whenever a policy is added or removed
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything in it is written together, or nothing is."""
 
@@ -154,6 +165,7 @@ class UnitOfWork(Protocol):
     audit: AuditLog
     seals: SealRepository
     bookings: BookingRepository
+    policies: PolicyRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

@@ -14,6 +14,7 @@ from domain.ports import (
     BookingRepository,
     ConversationStore,
     Outbox,
+    PolicyRepository,
     ReportRepository,
     ResidentRepository,
     SealRepository,
@@ -23,6 +24,7 @@ from domain.ports import (
 from storage.bookings import SqlBookingRepository
 from storage.crypto import Crypto
 from storage.people import SqlResidentRepository, SqlStaffRepository
+from storage.policies import SqlPolicyRepository
 from storage.records import SqlAuditLog, SqlConversationStore, SqlOutbox
 from storage.reports import SqlReportRepository
 from storage.seals import SqlSealRepository
@@ -43,6 +45,7 @@ class SqlUnitOfWork:
     audit: AuditLog
     seals: SealRepository
     bookings: BookingRepository
+    policies: PolicyRepository
     session: Session
 
     def __init__(
@@ -75,6 +78,7 @@ class SqlUnitOfWork:
         self.audit = SqlAuditLog(s)
         self.seals = SqlSealRepository(s, c)
         self.bookings = SqlBookingRepository(s, c, self._zone)
+        self.policies = SqlPolicyRepository(s)
         self._events = []
         return self
 

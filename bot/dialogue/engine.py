@@ -14,7 +14,7 @@ from bot.dialogue.flow import Flow, Routes
 from bot.dialogue.state import ChatState, close_idle_form, save_state
 from bot.dialogue.turn import Turn, reply
 from bot.events import Inbound, Reply
-from bot.flows import booking, identity, info, report, seal, staff, status, story
+from bot.flows import booking, identity, info, policy, report, seal, staff, status, story
 from domain.errors import DomainError, NotAllowed, NotFound
 from domain.ports import UnitOfWork
 
@@ -43,6 +43,7 @@ FLOWS: tuple[Flow, ...] = (
     info.FLOW,
     booking.FLOW,
     seal.FLOW,
+    policy.FLOW,
 )
 ROUTES = Routes.of(FLOWS)
 

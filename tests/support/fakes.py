@@ -11,6 +11,7 @@ from domain.bookings import BeneficiaryLink, Booking
 from domain.bookings import Status as BookingStatus
 from domain.errors import Conflict
 from domain.events import Event
+from domain.policies import Policy
 from domain.ports import OutboxMessage, UnitOfWork
 from domain.reports import Report, Status, report_number
 from domain.residents import Resident
@@ -348,6 +349,29 @@ class FakeBookings:
         return [copy.deepcopy(x) for x in self.links.values() if x.booker_user_id == user_id]
 
 
+# --- policies (workstream "policy") ---------------------------------------------------------
+class FakePolicies:
+    def __init__(self) -> None:
+        self.rows: dict[str, Policy] = {}
+
+    def add(self, policy: Policy) -> None:
+        if policy.code in self.rows:
+            raise ValueError(f"duplicate policy code {policy.code!r}")
+        self.rows[policy.code] = policy
+
+    def get(self, code: str) -> Policy | None:
+        return self.rows.get(code)
+
+    def list(self) -> list[Policy]:
+        return list(self.rows.values())
+
+    def remove(self, code: str) -> bool:
+        return self.rows.pop(code, None) is not None
+
+    def stamp(self) -> str:
+        return "|".join(f"{p.code}@{p.added_at}" for p in self.rows.values())
+
+
 class FakeUnitOfWork:
     """Keeps everything in memory and behaves like storage's SqlUnitOfWork.
 
@@ -371,6 +395,7 @@ class FakeUnitOfWork:
 
 
         self.bookings = FakeBookings()
+        self.policies = FakePolicies()
         self.on_event = on_event
         self.events: list[Event] = []  # every event handed over at a commit, in order
         self.committed = 0
