@@ -307,7 +307,7 @@ class Policy(_Model):
 class PolicySearch(_Model):
     """How sure retrieval must be before it answers (BM25 scores over the library)."""
 
-    min_score: float = Field(default=1.5, gt=0)  # below: "nothing fits", offer staff
+    min_score: float = Field(default=1.0, gt=0)  # below: "nothing fits", offer staff
     close_ratio: float = Field(default=0.8, gt=0, le=1)  # runner-up this close: ask which
 
 

@@ -23,7 +23,7 @@ _WHO = r"(?:我|咱|俺|本人)(?:家|妈|爸|们家|老伴|父亲|母亲|家老
 _END = r"[^，,。？?！!]"
 _QUALIFY = re.compile(
     rf"{_WHO}{_END}{{0,8}}?(?:能不能|可不可以|够不够|符不符合|有没有资格|算不算|行不行)"
-    rf"|{_WHO}{_END}{{0,8}}?(?:能|可以|符合|够|算|有资格){_END}{{0,6}}?(?:吗|嘛|么|不)(?=[？?。！!\s]|$)"
+    rf"|{_WHO}{_END}{{0,8}}?(?:能|可以|符合|够|算|有资格){_END}{{0,14}}?(?:吗|嘛|么|不)(?=[？?。！!\s]|$)"
     rf"|{_WHO}{_END}{{0,8}}?(?:符合条件|够条件|有资格|够格)"
     rf"|(?:那|那么)?{_WHO}(?:呢|行吗|可以吗|能吗)")
 
@@ -42,7 +42,7 @@ def aspects(text: str) -> list[str]:
     m = _WHAT_IS.search(text)
     if m is not None and found:  # alone it is the plain summary: no aspect to single out
         found += [(m.start(), "target"), (m.start(), "benefit")]
-    ordered = [name for _, name in sorted(found)]
+    ordered = [name for _, name in sorted(found, key=lambda f: f[0])]  # stable: 对象 before 内容
     return list(dict.fromkeys(ordered))
 
 
