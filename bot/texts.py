@@ -563,6 +563,7 @@ POLICY_UNVERIFIED = ("您的身份社区还在核实，暂时没法帮您对照�
                      "您可以先看条件：{target}")
 POLICY_QUALIFY_YES = "按社区登记的信息，您看起来符合“{title}”的条件。"
 POLICY_QUALIFY_NO = "按社区登记的信息，您看起来不太符合“{title}”的条件：{reasons}。"
+POLICY_QUALIFY_DEPENDS = "能不能申请“{title}”，要看您家的具体情况：{target}"
 POLICY_QUALIFY_UNKNOWN = "社区登记的信息还不够，说不准您是否符合“{title}”：{reasons}。"
 POLICY_QUALIFY_CHECK = {
     "tags": "这项政策面向{wanted}", "age": "要求年龄{wanted}", "estate": "只限{wanted}的居民",

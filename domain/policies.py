@@ -80,7 +80,12 @@ class Eligibility:
 
     @property
     def verdict(self) -> str:
-        """yes (every condition met), no (one is not), unknown (something could not be told)."""
+        """yes (every condition met), no (one is not), unknown (something could not be told).
+
+        A policy with no condition we can check (临时救助: a sudden hardship) is "depends".
+        """
+        if not self.checks:
+            return "depends"
         if any(c.met is False for c in self.checks):
             return "no"
         if any(c.met is None for c in self.checks):

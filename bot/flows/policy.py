@@ -93,7 +93,9 @@ def qualify(t: Turn, policy: Policy) -> None:
         return
     result = eligibility(policy, resident, t.now.astimezone(t.app.zone).date())
     verdict = result.verdict
-    if verdict == "yes":
+    if verdict == "depends":
+        lines = [texts.POLICY_QUALIFY_DEPENDS.format(title=policy.title, target=policy.target)]
+    elif verdict == "yes":
         lines = [texts.POLICY_QUALIFY_YES.format(title=policy.title)]
     elif verdict == "no":
         lines = [texts.POLICY_QUALIFY_NO.format(

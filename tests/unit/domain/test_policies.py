@@ -45,3 +45,9 @@ def test_without_an_id_number_the_age_is_unknown_not_failed() -> None:
 def test_missing_fields_are_listed_in_the_librarys_order() -> None:
     assert missing_fields({"code": "x", "title": " ", "source": "s"}) == [
         "title", "target", "benefit", "documents", "apply", "issuer", "issued_on"]
+
+
+def test_a_policy_with_no_condition_we_can_check_depends_on_the_situation() -> None:
+    relief = Policy(code="relief", title="临时救助", target="突发困难", benefit="救助金", documents="身份证",
+                    apply="社区", issuer="民政局", issued_on=date(2021, 9, 1), source="温民发〔2021〕88号")
+    assert eligibility(relief, person(date(1960, 1, 1), ["低保户"]), TODAY).verdict == "depends"
