@@ -20,6 +20,8 @@ from domain.policies import Policy
 from nlu.classifier import fresh_tokenizer
 
 log = logging.getLogger(__name__)
+# bm25s sets its own logger to DEBUG on import; libraries log at WARNING here, like everywhere.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 # Words that say nothing about WHICH policy is meant: question words, pronouns, and the words
 # that name an aspect (材料, 申请 …; nlu/policy_cues.py reads those) — they occur in every policy.
