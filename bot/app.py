@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from bot.certify import Certifier
     from bot.dialogue.engine import DialogueEngine
     from bot.notify import Notifier
+    from bot.policies import PolicyLibrary
     from nlu import Parser
 
 log = logging.getLogger(__name__)
@@ -186,9 +187,26 @@ class App:
                 ready.set_result(self._new_parser())
             except BaseException as exc:  # handed to whoever asks for the parser
                 ready.set_exception(exc)
+                return
+            self.warm_policies()
 
         self._parser_ready = ready
         threading.Thread(target=build, name="nlu-start", daemon=True).start()
+
+    @cached_property
+    def policies(self) -> PolicyLibrary:
+        """The policy library (config's and staff's policies) and its search index."""
+        from bot.policies import PolicyLibrary
+
+        return PolicyLibrary(self.config)
+
+    def warm_policies(self) -> None:
+        """Build the policy search index now, so the first question does not wait for it."""
+        try:
+            with self.uow() as uow:
+                self.policies.index(uow)
+        except Exception:  # the first question builds it again and reports what is wrong
+            log.exception("policy index not built at start")
 
     @cached_property
     def dialogue(self) -> DialogueEngine:

@@ -115,9 +115,13 @@ RATE = Namespace("rt", {"t": ("code",), "s": ("code", "stars"), "ok": (), "skip"
 # 预警 from the staff chat: a level for a draft; 确认发布 / 取消.
 ALERT = Namespace("al", {"lv": ("code", "id"), "ok": ("id",), "x": ("id",)})
 
+# 惠民政策: one policy's part (code, aspect | "all"), "我能申请吗" (code), the library list
+POLICY = Namespace("pol", {"part": ("code", "code"), "me": ("code",), "list": ()})
+
 NAMESPACES: Mapping[str, Namespace] = {
     ns.name: ns for ns in (
         STAFF, FORM, MENU, STATUS, PUBLIC, MY_DATA, SEAL, BOOKING, LINK, POLL, RATE, VOLUNTEER, ALERT,
+        POLICY,
     )}
 
 

@@ -297,10 +297,21 @@ class Emergency(_Model):
 
 
 class Policy(_Model):
-    code: str
-    title: str
-    summary: str
-    tags: list[str] = Field(default_factory=list)
+    """One policy of the library as config gives it (staff add more with `cunshe policies add`)."""
+
+    code: str = Field(pattern=r"^[A-Za-z0-9_]{1,16}$")
+    title: str = Field(min_length=1)
+    target: str = Field(min_length=1)  # 对象: who it is for
+    benefit: str = Field(min_length=1)  # 内容/标准: what you get
+    documents: str = Field(min_length=1)  # 材料: what to bring
+    apply: str = Field(min_length=1)  # 办理: where and how
+    issuer: str = Field(min_length=1)  # 发文单位
+    issued_on: date = Field(alias="date")  # 发文日期
+    source: str = Field(min_length=1)  # 文号 or URL
+    tags: list[str] = Field(default_factory=list)  # resident tags it targets (any of them)
+    min_age: int | None = Field(default=None, ge=0, le=150)
+    max_age: int | None = Field(default=None, ge=0, le=150)
+    estates: list[str] = Field(default_factory=list)  # estate codes; empty = everyone
     keywords: list[str] = Field(default_factory=list)  # how residents name it (低保, 高龄)
 
 
@@ -308,11 +319,36 @@ class Ratings(_Model):
     """物业评价 / 业委会评价: a rating at or below `alert_at` stars goes to the staff chat."""
 
     alert_at: int = Field(default=2, ge=0, le=5)
+
+
 class Volunteers(_Model):
     """志愿者: the skills offered as buttons (其他 lets a volunteer type their own)."""
 
     skills: list[str] = Field(default_factory=lambda: ["陪伴老人", "代买代办", "维修", "教电脑手机",
                                                        "巡逻", "其他"], min_length=1, max_length=20)
+
+
+class PolicySearch(_Model):
+    """How sure retrieval must be before it answers (BM25 scores over the library)."""
+
+    min_score: float = Field(default=1.0, gt=0)  # below: "nothing fits", offer staff
+    close_ratio: float = Field(default=0.8, gt=0, le=1)  # runner-up this close: ask which
+
+
+def _check_policies(cfg: AppConfig) -> None:
+    """Policy codes are unique; their tags and estates are ones the community has."""
+    codes = [p.code for p in cfg.policies]
+    dupes = sorted({c for c in codes if codes.count(c) > 1})
+    if dupes:
+        raise ValueError(f"policies: duplicate code {dupes[0]!r}")
+    estates, tags = {e.code for e in cfg.estates}, set(cfg.resident_tags)
+    for i, p in enumerate(cfg.policies):
+        for e in p.estates:
+            if e not in estates:
+                raise ValueError(f"policies.{i}.estates: unknown estate {e!r}")
+        for tag in p.tags:
+            if tags and tag not in tags:
+                raise ValueError(f"policies.{i}.tags: unknown tag {tag!r}")
 
 
 class AppConfig(_Model):
@@ -339,6 +375,8 @@ class AppConfig(_Model):
     alerts: Alerts = Alerts()
     emergency: Emergency = Emergency()
     policies: list[Policy] = Field(default_factory=list)
+    policy_synonyms: dict[str, list[str]] = Field(default_factory=dict)  # 低保: [最低生活保障]
+    policy_search: PolicySearch = PolicySearch()
     resident_tags: list[str] = Field(default_factory=list)
     communities_dir: str | None = None  # one YAML file per 村社 (bot/communities.py)
     ratings: Ratings = Ratings()
@@ -369,6 +407,7 @@ class AppConfig(_Model):
             hours = datetime.combine(date.min, svc.end) - datetime.combine(date.min, svc.start)
             if hours.total_seconds() < svc.duration * 60:
                 raise ValueError(f"services: {svc.code}: its hours hold no slot")
+        _check_policies(self)
         return self
 
     def catalogue(self) -> list[Service]:

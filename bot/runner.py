@@ -74,6 +74,7 @@ def run_telegram(app: App) -> int:
     tg = app.config.telegram
     assert tg.token
     _ = app.parser  # train the classifier before the first update arrives
+    app.warm_policies()  # and the policy search index, once
     application = build_application(
         app.dialogue, tg.token, base_url=tg.base_url, concurrent_updates=tg.concurrent_updates,
         pool_size=tg.connection_pool_size, burst_gap=app.config.dialogue.burst_gap_seconds,

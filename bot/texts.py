@@ -142,10 +142,6 @@ PUBLIC_EMPTY = "{estate}最近没有事项。"
 PUBLIC_LIST = "{estate} · 你说我做（最近{n}件）："
 PUBLIC_LINE = "· {category}{building} — {status}（{when}）"
 
-# --- shelters and policies (from config until their own capabilities land) -------------
-POLICIES = "和您可能有关的惠民政策：\n{lines}\n想了解哪一项，直接问我。"
-POLICY_NAMED = "{lines}\n具体怎么申请，可以带上身份证到社区服务中心，或者{call}。"
-POLICY_LINE = "· {title}：{summary}"
 
 # --- care workstream -------------------------------------------------------------------
 # Emergencies: the first reply is these two lines (what to do now, the number to call).
@@ -753,3 +749,74 @@ INVALID.update({
     ("shelter", "coordinates"): "避灾点{shelter}的经纬度不对",
     ("shelter", "missing"): "避灾点缺少编号或名称",
 })
+# --- policy ---------------------------------------------------------------------------
+# Policy answers: only the part asked for, always with the title and where it comes from.
+POLICY_PART_LABELS = {
+    "target": "谁可以申请", "benefit": "能得到什么", "documents": "要带的材料", "apply": "去哪里办",
+}
+POLICY_PART_BUTTONS = {
+    "target": "谁能申请", "benefit": "能领多少", "documents": "要带什么材料", "apply": "去哪里办",
+}
+POLICY_ME_BUTTON = "我能申请吗"
+POLICY_ALL_BUTTON = "全部政策"
+POLICY_RELAY_WHAT = "政策咨询"
+POLICY_MENU_BUTTON = "回到菜单"
+POLICY_SUMMARY = "【{title}】\n谁可以申请：{target}\n能得到什么：{benefit}"
+POLICY_SOURCE = "来源：{issuer} {source}（{date}发布）"
+POLICY_CALL = "有不清楚的，可以{call}。"
+POLICY_MORE = "还想知道什么，点下面的按钮，或者直接问我。"
+POLICY_WHICH = "您问的是哪一项？点一下就行。"
+POLICY_NOTHING = ("没有找到和您问的对得上的政策。\n"
+                  "我可以把您的问题转给社区工作人员，他们会联系您；也可以{call}。")
+POLICY_ASK_WHICH = "您想问哪项政策？点一下就行，也可以直接说名字，比如“临时救助”。"
+POLICY_LIBRARY_EMPTY = "社区还没有登记惠民政策。您可以{call}问问。"
+POLICY_FOR_YOU = "和您可能有关的惠民政策，点一下看详情："
+POLICY_LIBRARY = "社区的惠民政策，点一下看详情："
+POLICY_BIND_FIRST = ("要看您符不符合“{title}”，需要先核实您的身份。\n"
+                     "请点下面的“分享手机号”，社区核实后就能帮您看。")
+POLICY_UNVERIFIED = ("您的身份社区还在核实，暂时没法帮您对照“{title}”的条件。\n"
+                     "您可以先看条件：{target}")
+POLICY_QUALIFY_YES = "按社区登记的信息，您看起来符合“{title}”的条件。"
+POLICY_QUALIFY_NO = "按社区登记的信息，您看起来不太符合“{title}”的条件：{reasons}。"
+POLICY_QUALIFY_DEPENDS = "能不能申请“{title}”，要看您家的具体情况：{target}"
+POLICY_QUALIFY_UNKNOWN = "社区登记的信息还不够，说不准您是否符合“{title}”：{reasons}。"
+POLICY_QUALIFY_CHECK = {
+    "tags": "这项政策面向{wanted}", "age": "要求年龄{wanted}", "estate": "只限{wanted}的居民",
+}
+POLICY_QUALIFY_UNKNOWN_CHECK = {
+    "tags": "面向{wanted}", "age": "要求年龄{wanted}，社区没有登记您的出生日期",
+    "estate": "只限{wanted}的居民，社区没有登记您的住址",
+}
+POLICY_QUALIFY_JOIN = "；"
+POLICY_QUALIFY_CAVEAT = "最后能不能办，由社区工作人员审核决定。\n申请时请带上：{documents}"
+POLICY_QUALIFY_NO_CAVEAT = "家里情况和登记的不一样的话，以工作人员审核为准，可以{call}问问。"
+POLICY_DATE = "{year}年{month}月{day}日"
+# `cunshe policies add FILE.md`: one line per problem, naming the field.
+POLICY_FILE_NO_FRONT = "文件开头要有 YAML 信息块：第一行 ---，写 code、title 等字段，再一行 --- 结束"
+POLICY_FILE_BAD_YAML = "YAML 信息块第{line}行写法不对"
+POLICY_FILE_UNKNOWN_FIELD = "{field}：不认识的字段"
+POLICY_FILE_MISSING = {
+    "code": "code：缺少编号（字母、数字或下划线，最多16个）",
+    "title": "title：缺少政策标题",
+    "target": "对象：缺少“## 对象”一节（谁可以申请）",
+    "benefit": "内容：缺少“## 内容”一节（能得到什么、标准）",
+    "documents": "材料：缺少“## 材料”一节（要带的材料）",
+    "apply": "办理：缺少“## 办理”一节（去哪里办、怎么办）",
+    "issuer": "issuer：缺少发文单位",
+    "issued_on": "date：缺少发文日期（写成 2024-03-01）",
+    "source": "source：缺少来源（文号或网址）",
+}
+POLICY_FILE_BAD_CODE = "code：“{code}”只能用字母、数字或下划线，最多16个"
+POLICY_FILE_TAKEN = "code：已经有编号为“{code}”的政策"
+POLICY_FILE_BAD_DATE = "date：“{value}”不是日期，请写成 2024-03-01（不加引号）"
+POLICY_FILE_NOT_LIST = "{field}：要写成列表，例如 [老年人, 独居]"
+POLICY_FILE_UNKNOWN_TAG = "tags：没有“{tag}”这个居民标签（可用：{known}）"
+POLICY_FILE_UNKNOWN_ESTATE = "estates：没有小区编号“{estate}”（可用：{known}）"
+POLICY_FILE_BAD_AGE = "{field}：“{value}”不是0到150之间的整数"
+POLICY_CLI_ADDED = "已添加政策 {code}《{title}》，机器人下一次回答就会用到"
+POLICY_CLI_REMOVED = "已删除政策 {code}"
+POLICY_CLI_NOT_FOUND = "没有编号为“{code}”的政策"
+POLICY_CLI_IN_CONFIG = "“{code}”写在 config.yaml 里，请在配置文件中修改"
+POLICY_CLI_BAD_FILE = "{path} 有问题：\n{problems}"
+POLICY_CLI_ORIGIN = {"config": "配置", "staff": "工作人员添加"}
+POLICY_CLI_COUNT = "共{n}项"

@@ -13,6 +13,7 @@ from domain.bookings import Status as BookingStatus
 from domain.events import Event
 from domain.polls import Poll, PollStatus
 from domain.ratings import MonthSummary, Rating
+from domain.policies import Policy
 from domain.reports import Report, Status
 from domain.residents import Resident
 from domain.seals import Certificate, SealDecision, SealRequest, SealStatus
@@ -168,6 +169,8 @@ class RatingRepository(Protocol):
 
     def put(self, rating: Rating) -> bool: ...
     def summary(self, months: list[str], estate: str | None = None) -> list[MonthSummary]: ...
+
+
 # --- volunteers -------------------------------------------------------------------------
 class VolunteerRepository(Protocol):
     def get(self, resident_id: int) -> Volunteer | None: ...
@@ -188,6 +191,16 @@ class VolunteerRepository(Protocol):
     def save_help(self, request: HelpRequest) -> None: ...
 
 
+class PolicyRepository(Protocol):
+    """Policies staff added (config's own are read from config, not stored)."""
+
+    def add(self, policy: Policy) -> None: ...
+    def get(self, code: str) -> Policy | None: ...
+    def list(self) -> list[Policy]: ...
+    def remove(self, code: str) -> bool: ...
+    def stamp(self) -> str: ...  # changes whenever a policy is added or removed
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything in it is written together, or nothing is."""
 
@@ -203,6 +216,7 @@ class UnitOfWork(Protocol):
     ratings: RatingRepository
     volunteers: VolunteerRepository
     alerts: AlertStore
+    policies: PolicyRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

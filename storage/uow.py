@@ -17,6 +17,7 @@ from domain.ports import (
     Outbox,
     PollRepository,
     RatingRepository,
+    PolicyRepository,
     ReportRepository,
     ResidentRepository,
     SealRepository,
@@ -30,6 +31,7 @@ from storage.crypto import Crypto
 from storage.locks import lock_chat
 from storage.people import SqlResidentRepository, SqlStaffRepository
 from storage.polls import SqlPollRepository, SqlRatingRepository
+from storage.policies import SqlPolicyRepository
 from storage.records import SqlAuditLog, SqlConversationStore, SqlOutbox
 from storage.reports import SqlReportRepository
 from storage.seals import SqlSealRepository
@@ -55,6 +57,7 @@ class SqlUnitOfWork:
     ratings: RatingRepository
     volunteers: VolunteerRepository
     alerts: AlertStore
+    policies: PolicyRepository
     session: Session
 
     def __init__(
@@ -91,6 +94,7 @@ class SqlUnitOfWork:
         self.ratings = SqlRatingRepository(s, c)
         self.volunteers = SqlVolunteerRepository(s, c)
         self.alerts = SqlAlertStore(s, c)
+        self.policies = SqlPolicyRepository(s)
         self._events = []
         return self
 

@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "bot.cli.volunteers",
     "bot.cli.alerts",
     "bot.cli.shelters",
+    "bot.cli.policies",
 )
 
 

@@ -14,7 +14,21 @@ from bot.dialogue.flow import Flow, Routes
 from bot.dialogue.state import ChatState, close_idle_form, save_state
 from bot.dialogue.turn import Turn, reply
 from bot.events import Inbound, Reply
-from bot.flows import alerts, booking, identity, info, polls, ratings, report, seal, staff, status, story, volunteer
+from bot.flows import (
+    alerts,
+    booking,
+    identity,
+    info,
+    policy,
+    polls,
+    ratings,
+    report,
+    seal,
+    staff,
+    status,
+    story,
+    volunteer,
+)
 from domain.errors import DomainError, NotAllowed, NotFound
 from domain.ports import UnitOfWork
 
@@ -47,6 +61,7 @@ FLOWS: tuple[Flow, ...] = (
     ratings.FLOW,
     volunteer.FLOW,
     alerts.FLOW,
+    policy.FLOW,
 )
 ROUTES = Routes.of(FLOWS)
 

@@ -1,4 +1,4 @@
-"""Menu, the public 你说我做 list, shelters, the office, policies, and requests passed to staff."""
+"""Menu, the public 你说我做 list, shelters, the office, and requests passed to staff."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 BUTTONS = (MENU, PUBLIC)  # this flow's button namespaces
 COMING_SOON = texts.COMING_SOON_NAMES
+# What the 转给工作人员 button can pass on: what is not open yet, and a policy question no policy fits.
+RELAYED = {**COMING_SOON, "ask_policy": texts.POLICY_RELAY_WHAT}
 
 
 def menu(t: Turn, in_form: bool = False) -> None:
@@ -43,7 +45,7 @@ def on_button(t: Turn, cb: Callback) -> None:
 def on_menu(t: Turn, choice: str) -> None:
     """A main-menu button."""
     from bot.dialogue.engine import dispatch
-    from bot.flows import identity, report
+    from bot.flows import identity, policy, report
 
     if t.state.form and choice in ("report", "suggest", "status", "public", "shelter", "policy"):
         t.state.end()  # a menu press is a clear choice to leave the open form
@@ -60,7 +62,7 @@ def on_menu(t: Turn, choice: str) -> None:
     if choice == "shelter":
         return shelters(t)
     if choice == "policy":
-        return policies(t)
+        return policy.browse(t)
     if choice == "me":
         return identity.show_mine(t)
     if choice == "relay":
@@ -186,14 +188,14 @@ def coming_soon(t: Turn, intent: str) -> None:
 def relay(t: Turn) -> None:
     """Pass the resident's own request to staff as a report they can act on, with a number."""
     intent, text = t.state.pending.get("relay"), t.state.pending.get("text")
-    if intent not in COMING_SOON or not text:
+    if intent not in RELAYED or not text:
         t.say(texts.RELAY_NOTHING, texts.MENU_BUTTONS)
         return
     t.state.pending = {}
     resident = t.resident
     address = resident.address if resident else Address()
     draft = uc.Draft(kind=Kind.PROBLEM, category=RELAY_CATEGORY, address=address,
-                     description=texts.RELAY_DESCRIPTION.format(what=COMING_SOON[intent], text=text))
+                     description=texts.RELAY_DESCRIPTION.format(what=RELAYED[intent], text=text))
     report = uc.file_report(t.uow, draft, t.app.report_rules, t.now,
                             resident.id if resident else None, t.event.chat_id)
     accept_by = texts.format_when(report.accept_due or t.now, t.app.zone, t.now)
@@ -204,21 +206,6 @@ def relay(t: Turn) -> None:
         t.say(texts.RELAY_ASK_CONTACT, request="contact")
 
 
-def policies(t: Turn) -> None:
-    """The policy asked about by name; else all, those matching the resident's tags first."""
-    text = t.event.text
-    named = [p for p in t.app.config.policies
-             if p.title in text or any(k in text for k in p.keywords)]
-    if named:
-        lines = "\n".join(texts.POLICY_LINE.format(title=p.title, summary=p.summary) for p in named)
-        t.say(texts.POLICY_NAMED.format(lines=lines, call=office_call(t)))
-        return
-    tags = set(t.resident.tags) if t.resident else set()
-    items = sorted(t.app.config.policies, key=lambda p: not (tags & set(p.tags)))
-    lines = "\n".join(texts.POLICY_LINE.format(title=p.title, summary=p.summary) for p in items[:5])
-    t.say(texts.POLICIES.format(lines=lines))
-
-
 def help_(t: Turn) -> None:
     """How to use the bot, with the menu."""
     t.say(texts.HELP, texts.MENU_BUTTONS)
@@ -227,7 +214,7 @@ def help_(t: Turn) -> None:
 FLOW = Flow(
     name="info",
     intents={
-        "help": help_, "find_shelter": shelters, "ask_policy": policies,
+        "help": help_, "find_shelter": shelters,
         "public_info": public_pick, "contact_office": contact_office,
         "thank": lambda t: t.say(texts.THANKS_REPLY),
         "stop": lambda t: t.say(texts.NOTHING_TO_STOP),

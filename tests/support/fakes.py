@@ -15,6 +15,7 @@ from domain.bookings import Status as BookingStatus
 from domain.errors import Conflict
 from domain.events import Event
 from domain.polls import Poll, PollStatus
+from domain.policies import Policy
 from domain.ports import OutboxMessage, UnitOfWork
 from domain.ratings import MonthSummary, Rating
 from domain.reports import Report, Status, report_number
@@ -470,6 +471,27 @@ class FakeAlerts:
             lat, lon, at = self.locations.get(r.resident_id, (None, None, None))
             out.append(Recipient(r.resident_id, r.chat_id, r.estate, lat, lon, at))
         return out
+# --- policies (workstream "policy") ---------------------------------------------------------
+class FakePolicies:
+    def __init__(self) -> None:
+        self.rows: dict[str, Policy] = {}
+
+    def add(self, policy: Policy) -> None:
+        if policy.code in self.rows:
+            raise ValueError(f"duplicate policy code {policy.code!r}")
+        self.rows[policy.code] = policy
+
+    def get(self, code: str) -> Policy | None:
+        return self.rows.get(code)
+
+    def list(self) -> list[Policy]:
+        return list(self.rows.values())
+
+    def remove(self, code: str) -> bool:
+        return self.rows.pop(code, None) is not None
+
+    def stamp(self) -> str:
+        return "|".join(f"{p.code}@{p.added_at}" for p in self.rows.values())
 
 
 class FakeUnitOfWork:
@@ -499,6 +521,7 @@ class FakeUnitOfWork:
         self.ratings = FakeRatings()
         self.volunteers = FakeVolunteers()
         self.alerts = FakeAlerts()
+        self.policies = FakePolicies()
         self.on_event = on_event
         self.events: list[Event] = []  # every event handed over at a commit, in order
         self.committed = 0

@@ -15,7 +15,8 @@ COMMANDS = ("run", "chat", "db", "residents", "staff", "reports", "nlu", "outbox
             "communities",
             "polls", "ratings",
             "volunteers",
-            "alerts", "shelters")
+            "alerts", "shelters",
+            "policies")
 
 
 def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:

@@ -199,7 +199,7 @@ def test_forged_form_buttons_are_ignored(world: tuple[App, FakeUnitOfWork, Dialo
 def test_a_named_policy_is_answered_alone(world: tuple[App, FakeUnitOfWork, DialogueEngine]) -> None:
     _, _, engine = world
     out = joined(engine.handle(text(91, "高龄津贴怎么领")))
-    assert "高龄津贴：80周岁以上" in out and "临时救助" not in out
+    assert "【高龄津贴】\n去哪里办：满80周岁当月起" in out and "临时救助" not in out
     out = joined(engine.handle(text(92, "有哪些惠民政策")))
     assert "临时救助" in out and "高龄津贴" in out
 
