@@ -11,9 +11,9 @@ from domain.alerts import AlertStore
 from domain.bookings import BeneficiaryLink, Booking
 from domain.bookings import Status as BookingStatus
 from domain.events import Event
+from domain.policies import Policy
 from domain.polls import Poll, PollStatus
 from domain.ratings import MonthSummary, Rating
-from domain.policies import Policy
 from domain.reports import Report, Status
 from domain.residents import Resident
 from domain.seals import Certificate, SealDecision, SealRequest, SealStatus

@@ -15,9 +15,9 @@ from domain.ports import (
     BookingRepository,
     ConversationStore,
     Outbox,
+    PolicyRepository,
     PollRepository,
     RatingRepository,
-    PolicyRepository,
     ReportRepository,
     ResidentRepository,
     SealRepository,
@@ -30,8 +30,8 @@ from storage.bookings import SqlBookingRepository
 from storage.crypto import Crypto
 from storage.locks import lock_chat
 from storage.people import SqlResidentRepository, SqlStaffRepository
-from storage.polls import SqlPollRepository, SqlRatingRepository
 from storage.policies import SqlPolicyRepository
+from storage.polls import SqlPollRepository, SqlRatingRepository
 from storage.records import SqlAuditLog, SqlConversationStore, SqlOutbox
 from storage.reports import SqlReportRepository
 from storage.seals import SqlSealRepository

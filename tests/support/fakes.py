@@ -14,8 +14,8 @@ from domain.bookings import BeneficiaryLink, Booking
 from domain.bookings import Status as BookingStatus
 from domain.errors import Conflict
 from domain.events import Event
-from domain.polls import Poll, PollStatus
 from domain.policies import Policy
+from domain.polls import Poll, PollStatus
 from domain.ports import OutboxMessage, UnitOfWork
 from domain.ratings import MonthSummary, Rating
 from domain.reports import Report, Status, report_number
