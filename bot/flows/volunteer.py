@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot import texts
 from bot.callbacks import VOLUNTEER, Callback
 from bot.dialogue.flow import Flow
@@ -21,6 +23,7 @@ from domain.volunteers import (
 )
 
 FORM = "volunteer"
+OWN_SKILL = re.compile(r"^(我|俺)?(还|也)?(会|能|可以)")  # 我还会理发 → 理发
 DONE_WORDS = frozenset({"好了", "选好了", "就这些", "就这样", "没有了", "没了", "可以了", "完成", "好"})
 MAX_SKILL = 20
 SHOWN_TASKS = 5
@@ -114,7 +117,8 @@ def on_text(t: Turn) -> None:
     word = text.strip("。.!！ ")
     step = t.state.step
     if step == "other":
-        t.state.slots["skills"] = [*t.state.slots["skills"], text[:MAX_SKILL]]
+        own = OWN_SKILL.sub("", text)[:MAX_SKILL] or text[:MAX_SKILL]
+        t.state.slots["skills"] = list(dict.fromkeys([*t.state.slots["skills"], own]))
         return ask_skills(t)
     if step == "skills":
         if word in DONE_WORDS or t.intent == "affirm":
@@ -122,9 +126,9 @@ def on_text(t: Turn) -> None:
         named = skills_in(t.app.config.volunteers.skills, text)
         if not named and volunteer_help.switched(t):
             return None
-        # Words that name no listed skill are the volunteer's own skill (会理发 → 理发).
-        t.state.slots["skills"] = list(dict.fromkeys(
-            [*t.state.slots["skills"], *(named or [text[:MAX_SKILL]])]))
+        # Words that name no listed skill are the volunteer's own skill (我会理发 → 理发).
+        own = OWN_SKILL.sub("", text)[:MAX_SKILL] or text[:MAX_SKILL]
+        t.state.slots["skills"] = list(dict.fromkeys([*t.state.slots["skills"], *(named or [own])]))
         return ask_skills(t)
     if word in DONE_WORDS or t.intent == "affirm":
         return save(t)

@@ -21,8 +21,10 @@ if TYPE_CHECKING:
 
 FORM = "help"
 ACTIONS = frozenset({"hok", "hno"})
-# Intents that are answers inside the volunteer and 求助 forms; anything else said clearly leaves.
-STAY_INTENTS = frozenset({"ask_help", "volunteer", "affirm", "deny", "out_of_scope", "greet", "thank"})
+# Requests that clearly leave the volunteer and 求助 forms. Not book_service: a skill (理发) or a
+# need (帮我洗个澡) often sounds like a catalogue service, and inside these forms it is an answer.
+LEAVE_INTENTS = frozenset({"report_issue", "suggest", "check_status", "find_shelter", "contact_office",
+                           "request_seal", "cancel_booking"})
 SWITCH_CONFIDENCE = 0.8
 # "我要求助" says nothing of what is needed: then we ask.
 GENERIC = re.compile(r"^(我|我们)?(要|想|需要|请)?(求助|求帮忙|找人帮忙|找人帮下忙|帮帮我|帮个忙|找志愿者)"
@@ -62,7 +64,7 @@ def switched(t: Turn) -> bool:
     from bot.flows import emergency
 
     urgent = emergency.kind_of(t) is not None
-    if not urgent and (t.intent in STAY_INTENTS or t.confidence < SWITCH_CONFIDENCE):
+    if not urgent and (t.intent not in LEAVE_INTENTS or t.confidence < SWITCH_CONFIDENCE):
         return False
     t.state.end()
     dispatch(t, "report_issue" if urgent else t.intent)

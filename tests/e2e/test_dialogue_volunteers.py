@@ -90,13 +90,15 @@ def test_a_resident_signs_up_in_their_own_words_sees_it_and_stops(bot: App) -> N
     out = chat.say(texts.VOL_EDIT_BUTTON)
     out = chat.say("还会修东西")
     assert "已选：陪伴老人、代买代办、维修" in out, out
+    out = chat.say("我还会理发")
+    assert "已选：陪伴老人、代买代办、维修、理发" in out, out
     chat.say("好了")
     out = chat.say("平时晚上也行")
     assert "已选：周末上午、工作日晚上" in out, out
     chat.say("好了")
     with bot.uow() as uow:
         [v] = uow.volunteers.active()
-        assert v.skills == ["陪伴老人", "代买代办", "维修"] and v.times == ["wem", "wde"]
+        assert v.skills == ["陪伴老人", "代买代办", "维修", "理发"] and v.times == ["wem", "wde"]
     tap(chat, MENU.data("me"))
     chat.say(texts.VOL_STOP_BUTTON)
     out = chat.say(texts.VOL_STOP_YES)
