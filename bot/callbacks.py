@@ -21,6 +21,7 @@ KINDS: Mapping[str, re.Pattern[str]] = {
     "code": re.compile(r"[A-Za-z0-9_]{1,16}", re.ASCII),  # estate, category, staff or grid code
     "id": re.compile(r"[1-9]\d{0,11}", re.ASCII),  # a record id
     "stars": re.compile(r"[1-5]", re.ASCII),
+    "slug": re.compile(r"[A-Za-z0-9_.-]{1,32}", re.ASCII),  # a longer config code (a policy)
 }
 
 
@@ -96,9 +97,13 @@ BOOKING = Namespace("bk", {
     "vskip": ("number",), "vx": ("number",),  # the note asked after 已上门 / 未上门: 跳过 / 取消
 })
 LINK = Namespace("bl", {"ok": ("id",), "no": ("id",)})  # 核实家属关系: staff or the person served
+# --- push --- subscriptions (topic code): on, off, off confirmed (仍然关闭), keep (保留)
+SUBS = Namespace("sb", {"on": ("code",), "off": ("code",), "offy": ("code",), "keep": ("code",)})
+# staff push: a policy, its targets (policy, target), 确认发送 (policy, target), 取消
+PUSH = Namespace("pu", {"pol": ("slug",), "to": ("slug", "code"), "ok": ("slug", "code"), "x": ()})
 
 NAMESPACES: Mapping[str, Namespace] = {
-    ns.name: ns for ns in (STAFF, FORM, MENU, STATUS, PUBLIC, MY_DATA, SEAL, BOOKING, LINK)}
+    ns.name: ns for ns in (STAFF, FORM, MENU, STATUS, PUBLIC, MY_DATA, SEAL, BOOKING, LINK, SUBS, PUSH)}
 
 
 def decode(data: str | None) -> Callback | None:

@@ -293,6 +293,49 @@ class Policy(_Model):
     keywords: list[str] = Field(default_factory=list)  # how residents name it (低保, 高龄)
 
 
+# --- push ---
+class PushTargets(_Model):
+    """Who a push is for; empty means every subscribed, verified resident."""
+
+    tags: list[str] = Field(default_factory=list)
+    estates: list[str] = Field(default_factory=list)
+    min_age: int | None = Field(default=None, ge=0, le=150)
+    max_age: int | None = Field(default=None, ge=0, le=150)
+
+
+class PushSchedule(_Model):
+    """A push sent on a cron expression (minute hour day month weekday, community time)."""
+
+    cron: str
+    policy: str | None = None  # a policy code, or a title and text
+    title: str | None = None
+    text: str | None = None
+    topic: Literal["政策", "通知", "预警"] | None = None
+    targets: PushTargets = PushTargets()
+
+    @model_validator(mode="after")
+    def _valid(self) -> PushSchedule:
+        from apscheduler.triggers.cron import CronTrigger
+
+        try:
+            CronTrigger.from_crontab(self.cron)
+        except ValueError as exc:
+            raise ValueError(f"cron {self.cron!r}: {exc}") from None
+        if not self.policy and not (self.title and self.text):
+            raise ValueError("give a policy code, or a title and a text")
+        return self
+
+
+class Pushes(_Model):
+    """Scheduled pushes and how a run missed while the bot was down is handled."""
+
+    schedules: list[PushSchedule] = Field(default_factory=list)
+    # A run missed while down still fires (once) if the bot is back within this time.
+    misfire_grace_seconds: int = Field(default=3600, ge=1)
+    # How often a staff member's progress message is edited while a push is running.
+    progress_seconds: int = Field(default=5, ge=1, le=300)
+
+
 class AppConfig(_Model):
     """The whole validated configuration; `raw` keeps the YAML mapping for NLU lexicons."""
 
@@ -316,6 +359,7 @@ class AppConfig(_Model):
     shelters: list[Shelter] = Field(default_factory=list)
     emergency: Emergency = Emergency()
     policies: list[Policy] = Field(default_factory=list)
+    pushes: Pushes = Pushes()
     resident_tags: list[str] = Field(default_factory=list)
     raw: dict[str, Any] = Field(default_factory=dict, exclude=True, repr=False)
 
@@ -343,6 +387,22 @@ class AppConfig(_Model):
             hours = datetime.combine(date.min, svc.end) - datetime.combine(date.min, svc.start)
             if hours.total_seconds() < svc.duration * 60:
                 raise ValueError(f"services: {svc.code}: its hours hold no slot")
+        return self
+
+    @model_validator(mode="after")
+    def _push_references(self) -> AppConfig:
+        policies = {p.code for p in self.policies}
+        estates = {e.code for e in self.estates}
+        for i, job in enumerate(self.pushes.schedules):
+            where = f"pushes.schedules.{i}"
+            if job.policy and job.policy not in policies:
+                raise ValueError(f"{where}.policy: unknown policy {job.policy!r}")
+            for tag in job.targets.tags:
+                if tag not in self.resident_tags:
+                    raise ValueError(f"{where}.targets.tags: unknown tag {tag!r}")
+            for code in job.targets.estates:
+                if code not in estates:
+                    raise ValueError(f"{where}.targets.estates: unknown estate {code!r}")
         return self
 
     def catalogue(self) -> list[Service]:

@@ -75,6 +75,8 @@ class Reply:
     # Toast shown for a button press (Telegram answerCallbackQuery); channels may ignore it.
     notice: str = ""
     location: Location | None = None  # a map pin sent after the text
+    # Edit this earlier message of the chat instead of sending a new one (a push's progress).
+    edit_message_id: int | None = None
 
 
 class Engine(Protocol):

@@ -26,6 +26,7 @@ def to_payload(reply: Reply) -> dict[str, Any]:
         "buttons": [[[b.text, b.data] for b in row] for row in reply.buttons],
         "request": reply.request,
         "photos": list(reply.photos),
+        **({"edit_message_id": reply.edit_message_id} if reply.edit_message_id else {}),
     }
 
 
@@ -33,13 +34,19 @@ def from_payload(payload: dict[str, Any]) -> Reply:
     """The reply back from stored data."""
     rows = tuple(tuple(Button(t, d) for t, d in row) for row in payload.get("buttons") or [])
     return Reply(text=payload.get("text", ""), buttons=rows, request=payload.get("request"),
-                 photos=tuple(payload.get("photos") or ()))
+                 photos=tuple(payload.get("photos") or ()),
+                 edit_message_id=payload.get("edit_message_id"))
 
 
-def enqueue(uow: UnitOfWork, chat_id: int, reply: Reply, key: str, now: datetime) -> None:
-    """Queue a reply for a chat inside the current transaction."""
+def enqueue(uow: UnitOfWork, chat_id: int, reply: Reply, key: str, now: datetime,
+            priority: int = 1, push_id: int | None = None) -> None:
+    """Queue a reply for a chat inside the current transaction (`push_id`: one push recipient).
+
+    `priority` (0 answer, 1 notice, 2 bulk push) is stored by ws-send's outbox column.
+    """
+    del priority  # until the outbox has its priority column (merged from ws-send)
     uow.outbox.add(OutboxMessage(chat_id=chat_id, payload=to_payload(reply), key=key,
-                                 created_at=now, not_before=now))
+                                 created_at=now, not_before=now, push_id=push_id))
 
 
 # Sent rows marked per transaction: fewer commits, and at most this many re-sent after a crash.

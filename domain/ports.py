@@ -10,6 +10,7 @@ from typing import Any, Protocol, Self
 from domain.bookings import BeneficiaryLink, Booking
 from domain.bookings import Status as BookingStatus
 from domain.events import Event
+from domain.pushes import Progress, Push
 from domain.reports import Report, Status
 from domain.residents import Resident
 from domain.seals import Certificate, SealDecision, SealRequest, SealStatus
@@ -32,6 +33,7 @@ class OutboxMessage:
     # Failed and blocked messages are kept for staff to see and resend, never discarded.
     status: str = "pending"
     last_error: str = ""
+    push_id: int | None = None  # the push this message is one recipient of
 
 
 class ResidentRepository(Protocol):
@@ -143,6 +145,28 @@ class BookingRepository(Protocol):
     ) -> list[Booking]: ...
 
 
+# --- push ---
+class PushRepository(Protocol):
+    """Push records; their progress is counted from their outbox rows."""
+
+    def add(self, push: Push) -> int: ...
+    def get(self, push_id: int) -> Push | None: ...
+    def set_total(self, push_id: int, total: int) -> None: ...
+    def progress(self, push_id: int) -> Progress: ...
+    def by_progress_message(self, chat_id: int, message_id: int) -> Push | None: ...
+    def watched(self) -> list[Push]: ...
+    def finish(self, push_id: int, at: datetime) -> None: ...
+    def list(self, limit: int = 50) -> list[Push]: ...
+
+
+class SubscriptionRepository(Protocol):
+    """Per resident and topic: on or off (a topic never chosen is on)."""
+
+    def of(self, resident_id: int) -> dict[str, bool]: ...
+    def switch(self, resident_id: int, topic: str, on: bool, at: datetime) -> None: ...
+    def opted_out(self, topic: str) -> set[int]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything in it is written together, or nothing is."""
 
@@ -154,6 +178,8 @@ class UnitOfWork(Protocol):
     audit: AuditLog
     seals: SealRepository
     bookings: BookingRepository
+    pushes: PushRepository
+    subscriptions: SubscriptionRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

@@ -14,15 +14,18 @@ from domain.ports import (
     BookingRepository,
     ConversationStore,
     Outbox,
+    PushRepository,
     ReportRepository,
     ResidentRepository,
     SealRepository,
     StaffRepository,
+    SubscriptionRepository,
     UnitOfWork,
 )
 from storage.bookings import SqlBookingRepository
 from storage.crypto import Crypto
 from storage.people import SqlResidentRepository, SqlStaffRepository
+from storage.pushes import SqlPushRepository, SqlSubscriptionRepository
 from storage.records import SqlAuditLog, SqlConversationStore, SqlOutbox
 from storage.reports import SqlReportRepository
 from storage.seals import SqlSealRepository
@@ -43,6 +46,8 @@ class SqlUnitOfWork:
     audit: AuditLog
     seals: SealRepository
     bookings: BookingRepository
+    pushes: PushRepository
+    subscriptions: SubscriptionRepository
     session: Session
 
     def __init__(
@@ -75,6 +80,8 @@ class SqlUnitOfWork:
         self.audit = SqlAuditLog(s)
         self.seals = SqlSealRepository(s, c)
         self.bookings = SqlBookingRepository(s, c, self._zone)
+        self.pushes = SqlPushRepository(s)
+        self.subscriptions = SqlSubscriptionRepository(s)
         self._events = []
         return self
 

@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "bot.cli.outbox",
     "bot.cli.seal",
     "bot.cli.bookings",
+    "bot.cli.pushes",
 )
 
 

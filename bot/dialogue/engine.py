@@ -14,7 +14,7 @@ from bot.dialogue.flow import Flow, Routes
 from bot.dialogue.state import ChatState, close_idle_form, save_state
 from bot.dialogue.turn import Turn, reply
 from bot.events import Inbound, Reply
-from bot.flows import booking, identity, info, report, seal, staff, status, story
+from bot.flows import booking, identity, info, push_staff, report, seal, staff, status, story, subscriptions
 from domain.errors import DomainError, NotAllowed, NotFound
 from domain.ports import UnitOfWork
 
@@ -43,6 +43,8 @@ FLOWS: tuple[Flow, ...] = (
     info.FLOW,
     booking.FLOW,
     seal.FLOW,
+    subscriptions.FLOW,
+    push_staff.FLOW,
 )
 ROUTES = Routes.of(FLOWS)
 
