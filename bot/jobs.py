@@ -186,6 +186,27 @@ def configure_scheduler(app: App, scheduler: Any) -> Any:
     return scheduler
 
 
+def job_store(app: App) -> Any:
+    """A scheduler that only reads and writes the persistent job store and never runs a job.
+
+    For `cunshe pushes send --at` (the bot's own scheduler runs what it adds). Started paused
+    and without a thread of its own, so nothing due can fire in this process, not even while
+    it is shut down.
+    """
+    from apscheduler.schedulers.base import BaseScheduler
+
+    class StoreOnly(BaseScheduler):
+        def wakeup(self) -> None:
+            pass  # no processing loop: jobs run in the bot
+
+        def shutdown(self, wait: bool = True) -> None:
+            super().shutdown(wait)
+
+    scheduler = configure_scheduler(app, StoreOnly())
+    scheduler.start(paused=True)
+    return scheduler
+
+
 def start_scheduler(app: App, scheduler: Any) -> Any:
     """Register the jobs on an APScheduler scheduler with a job store in our database."""
     configure_scheduler(app, scheduler)

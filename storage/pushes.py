@@ -51,9 +51,9 @@ class SqlPushRepository:
     def progress(self, push_id: int) -> Progress:
         """Sent, failed and blocked recipients, from the push's outbox rows."""
         row = self.session.get(PushRow, push_id)
-        counts = dict(self.session.execute(
+        counts: dict[str, int] = {status: n for status, n in self.session.execute(
             select(OutboxRow.status, func.count()).where(OutboxRow.push_id == push_id)
-            .group_by(OutboxRow.status)).tuples().all())
+            .group_by(OutboxRow.status))}
         return Progress(total=row.total if row else 0, sent=counts.get("sent", 0),
                         failed=counts.get("failed", 0), blocked=counts.get("blocked", 0))
 

@@ -83,9 +83,7 @@ def _send(args: argparse.Namespace) -> int:
 
 
 def _schedule(app: Any, spec: dict[str, Any], at: str) -> int:
-    from apscheduler.schedulers.background import BackgroundScheduler
-
-    from bot.jobs import configure_scheduler, schedule_push
+    from bot.jobs import job_store, schedule_push
 
     try:
         when = datetime.strptime(at, "%Y-%m-%d %H:%M").replace(tzinfo=app.zone)
@@ -93,10 +91,7 @@ def _schedule(app: Any, spec: dict[str, Any], at: str) -> int:
         raise CliError('时间格式应为 "2026-12-03 09:00"', exit_code=2) from None
     if when <= datetime.now(UTC):
         raise CliError("定时时间已经过去了", exit_code=2)
-    # Started paused: the job goes straight into the persistent store and nothing runs here;
-    # the bot's own scheduler runs it.
-    scheduler = configure_scheduler(app, BackgroundScheduler())
-    scheduler.start(paused=True)
+    scheduler = job_store(app)  # the job goes into the persistent store; the bot runs it
     try:
         job = schedule_push(app, scheduler, spec, when.astimezone(UTC))
     finally:
