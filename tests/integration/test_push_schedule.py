@@ -13,7 +13,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot import jobs
 from bot.app import App
-from bot.config import PushSchedule, Pushes
+from bot.config import Pushes, PushSchedule
 from tests.integration.test_pushes import add_residents
 
 SPEC: dict[str, Any] = {"policy": "relief", "targets": {"tags": ["老年人"]}}
