@@ -136,8 +136,9 @@ def test_the_office_phone_address_and_hours_come_from_config(bot: App, asked: st
 
 
 @pytest.mark.parametrize("asked", [
-    "我想报名当志愿者", "我想订阅社区的消息",
-])  # bookings and 开证明 are open now (test_dialogue_bookings.py, test_seals.py)
+    "我想报名当志愿者",
+])  # bookings, 开证明 and subscriptions are open now (test_dialogue_bookings.py, test_seals.py,
+#     test_dialogue_pushes.py)
 def test_not_yet_open_requests_give_the_number_and_hours(bot: App, asked: str) -> None:
     out = Chat(bot, 3011).say(asked)
     assert "0577-88001234" in out and "工作日" in out and "转给工作人员" in out

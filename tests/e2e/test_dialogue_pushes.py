@@ -45,8 +45,8 @@ def test_a_resident_switches_topics_off_and_on_in_their_own_words(bot: App) -> N
     assert "确定要关闭吗" in out and "仍然关闭" in out and "保留" in out
     assert "继续为您保留" in chat.say("保留")
     assert choices(bot, rid) == {POLICY: False, NOTICE: True, ALERT: True}
-    out = chat.say("订阅")
-    assert "您想接收哪一类消息" in out
+    out = chat.say("我想订阅社区的消息")  # no topic named: which one, with a button each
+    assert "您想接收哪一类消息" in out and "转给工作人员" not in out
     assert "以后有政策会发给您" in chat.say("政策")
     out = chat.say("我的信息")
     assert "消息订阅：政策开、通知开、预警开" in out and "关闭通知" in out

@@ -93,7 +93,8 @@ def test_daily_digest_counts_what_staff_owe(bot: App, clock: Clock) -> None:
     assert "待受理：1件" in digest[0] and "已超时：1件" in digest[0] and "新登记：0件" in digest[0]
 
 
-JOB_IDS = {"check_sla", "expire_forms", "daily_digest", "booking_reminders", "booking_quality"}
+JOB_IDS = {"check_sla", "expire_forms", "daily_digest", "booking_reminders", "booking_quality",
+           "push_progress"}
 
 
 def test_scheduler_registers_jobs_in_the_database(bot: App) -> None:
