@@ -129,3 +129,17 @@ def test_config_refuses_a_bad_cron_and_an_unknown_policy() -> None:
         PushSchedule(cron="every monday", policy="relief")
     with pytest.raises(ValueError, match="policy code"):
         PushSchedule(cron="0 9 * * 1")
+
+
+def test_the_bots_scheduler_holds_the_config_cron_pushes_and_the_progress_job(app: App) -> None:
+    weekly = PushSchedule(cron="0 9 * * 1", policy="elderly_allowance")
+    app.config = app.config.model_copy(update={"pushes": Pushes(schedules=[weekly])})
+    s = jobs.start_scheduler(app, BackgroundScheduler())
+    try:
+        job = s.get_job("push-cron:0")
+        assert job is not None and job.kwargs["spec"]["policy"] == "elderly_allowance"
+        local = job.next_run_time.astimezone(app.zone)
+        assert (local.isoweekday(), local.hour, local.minute) == (1, 9, 0)  # community time
+        assert s.get_job("push_progress") is not None
+    finally:
+        s.shutdown(wait=False)
