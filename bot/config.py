@@ -303,6 +303,25 @@ class PushTargets(_Model):
     max_age: int | None = Field(default=None, ge=0, le=150)
 
 
+WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def cron_fields(expr: str) -> dict[str, str]:
+    """A standard crontab line as APScheduler CronTrigger fields.
+
+    Why not `CronTrigger.from_crontab`: APScheduler 3 counts weekdays from Monday = 0, so a
+    standard "0 9 * * 1" (Monday) would run on Tuesday. Weekday numbers become names here.
+    """
+    parts = expr.split()
+    if len(parts) != 5:
+        raise ValueError("a cron line has 5 fields: minute hour day month weekday")
+    minute, hour, day, month, weekday = parts
+    # A range from Sunday (0-5) does not exist Monday-first: Sunday plus Monday onwards.
+    weekday = re.sub(r"(?<![/\d])0-([1-7])(?!\d)", r"0,1-\1", weekday)
+    weekday = re.sub(r"(?<![/\d])[0-7](?!\d)", lambda m: WEEKDAYS[int(m.group())], weekday)
+    return {"minute": minute, "hour": hour, "day": day, "month": month, "day_of_week": weekday}
+
+
 class PushSchedule(_Model):
     """A push sent on a cron expression (minute hour day month weekday, community time)."""
 
@@ -318,7 +337,7 @@ class PushSchedule(_Model):
         from apscheduler.triggers.cron import CronTrigger
 
         try:
-            CronTrigger.from_crontab(self.cron)
+            CronTrigger(**cron_fields(self.cron))
         except ValueError as exc:
             raise ValueError(f"cron {self.cron!r}: {exc}") from None
         if not self.policy and not (self.title and self.text):

@@ -155,10 +155,13 @@ def add_cron_pushes(app: App, scheduler: Any) -> int:
     """The config's cron pushes as jobs (replacing what an older config left); how many."""
     from apscheduler.triggers.cron import CronTrigger
 
+    from bot.config import cron_fields
+
     wanted = {}
     for i, item in enumerate(app.config.pushes.schedules):
         spec = item.model_dump(exclude={"cron"}, exclude_none=True)
-        wanted[f"{CRON_PREFIX}{i}"] = (CronTrigger.from_crontab(item.cron, timezone=app.zone), spec)
+        trigger = CronTrigger(**cron_fields(item.cron), timezone=app.zone)
+        wanted[f"{CRON_PREFIX}{i}"] = (trigger, spec)
     for job in scheduler.get_jobs():
         if job.id.startswith(CRON_PREFIX) and job.id not in wanted:
             job.remove()

@@ -116,7 +116,7 @@ def test_a_changed_cron_replaces_the_old_job_and_a_removed_one_goes(app: App) ->
     s = stopped_scheduler(app)
     try:
         jobs.add_cron_pushes(app, s)
-        assert "day_of_week='1'" in str(s.get_job("push-cron:0").trigger)
+        assert "day_of_week='mon'" in str(s.get_job("push-cron:0").trigger)
         app.config = app.config.model_copy(update={"pushes": Pushes(schedules=[])})
         assert jobs.add_cron_pushes(app, s) == 0
         assert s.get_job("push-cron:0") is None

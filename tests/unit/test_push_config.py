@@ -33,3 +33,21 @@ def test_a_wrong_cron_push_is_refused_at_load(tmp_path: Path, schedule: dict[str
                                               message: str) -> None:
     with pytest.raises((ConfigError, ValueError), match=message):
         load_with(tmp_path, schedule)
+
+
+@pytest.mark.parametrize(("cron", "weekday"), [
+    ("0 9 * * 1", "Mon"), ("0 9 * * 0", "Sun"), ("0 9 * * 7", "Sun"), ("0 9 * * 6", "Sat"),
+    ("0 9 * * 0-2", "Sun"),
+])
+def test_cron_weekdays_count_from_sunday_as_in_crontab(cron: str, weekday: str) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from apscheduler.triggers.cron import CronTrigger
+
+    from bot.config import cron_fields
+
+    zone = ZoneInfo("Asia/Shanghai")
+    saturday_noon = datetime(2026, 11, 28, 12, 0, tzinfo=zone)
+    first = CronTrigger(**cron_fields(cron), timezone=zone).get_next_fire_time(None, saturday_noon)
+    assert first is not None and first.strftime("%a %H:%M") == f"{weekday} 09:00"
