@@ -21,6 +21,7 @@ KINDS: Mapping[str, re.Pattern[str]] = {
     "code": re.compile(r"[A-Za-z0-9_]{1,16}", re.ASCII),  # estate, category, staff or grid code
     "id": re.compile(r"[1-9]\d{0,11}", re.ASCII),  # a record id
     "stars": re.compile(r"[1-5]", re.ASCII),
+    "slug": re.compile(r"[A-Za-z0-9_.-]{1,32}", re.ASCII),  # a longer config code (a policy)
 }
 
 
@@ -118,10 +119,15 @@ ALERT = Namespace("al", {"lv": ("code", "id"), "ok": ("id",), "x": ("id",)})
 # 惠民政策: one policy's part (code, aspect | "all"), "我能申请吗" (code), the library list
 POLICY = Namespace("pol", {"part": ("code", "code"), "me": ("code",), "list": ()})
 
+# --- push --- subscriptions (topic code): on, off, off confirmed (仍然关闭), keep (保留)
+SUBS = Namespace("sb", {"on": ("code",), "off": ("code",), "offy": ("code",), "keep": ("code",)})
+# staff push: a policy, its targets (policy, target), 确认发送 (policy, target), 取消
+PUSH = Namespace("pu", {"pol": ("slug",), "to": ("slug", "code"), "ok": ("slug", "code"), "x": ()})
+
 NAMESPACES: Mapping[str, Namespace] = {
     ns.name: ns for ns in (
         STAFF, FORM, MENU, STATUS, PUBLIC, MY_DATA, SEAL, BOOKING, LINK, POLL, RATE, VOLUNTEER, ALERT,
-        POLICY,
+        POLICY, SUBS, PUSH,
     )}
 
 

@@ -349,6 +349,66 @@ def _check_policies(cfg: AppConfig) -> None:
         for tag in p.tags:
             if tags and tag not in tags:
                 raise ValueError(f"policies.{i}.tags: unknown tag {tag!r}")
+# --- push ---
+class PushTargets(_Model):
+    """Who a push is for; empty means every subscribed, verified resident."""
+
+    tags: list[str] = Field(default_factory=list)
+    estates: list[str] = Field(default_factory=list)
+    min_age: int | None = Field(default=None, ge=0, le=150)
+    max_age: int | None = Field(default=None, ge=0, le=150)
+
+
+WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def cron_fields(expr: str) -> dict[str, str]:
+    """A standard crontab line as APScheduler CronTrigger fields.
+
+    Why not `CronTrigger.from_crontab`: APScheduler 3 counts weekdays from Monday = 0, so a
+    standard "0 9 * * 1" (Monday) would run on Tuesday. Weekday numbers become names here.
+    """
+    parts = expr.split()
+    if len(parts) != 5:
+        raise ValueError("a cron line has 5 fields: minute hour day month weekday")
+    minute, hour, day, month, weekday = parts
+    # A range from Sunday (0-5) does not exist Monday-first: Sunday plus Monday onwards.
+    weekday = re.sub(r"(?<![/\d])0-([1-7])(?!\d)", r"0,1-\1", weekday)
+    weekday = re.sub(r"(?<![/\d])[0-7](?!\d)", lambda m: WEEKDAYS[int(m.group())], weekday)
+    return {"minute": minute, "hour": hour, "day": day, "month": month, "day_of_week": weekday}
+
+
+class PushSchedule(_Model):
+    """A push sent on a cron expression (minute hour day month weekday, community time)."""
+
+    cron: str
+    policy: str | None = None  # a policy code, or a title and text
+    title: str | None = None
+    text: str | None = None
+    topic: Literal["政策", "通知", "预警"] | None = None
+    targets: PushTargets = PushTargets()
+
+    @model_validator(mode="after")
+    def _valid(self) -> PushSchedule:
+        from apscheduler.triggers.cron import CronTrigger
+
+        try:
+            CronTrigger(**cron_fields(self.cron))
+        except ValueError as exc:
+            raise ValueError(f"cron {self.cron!r}: {exc}") from None
+        if not self.policy and not (self.title and self.text):
+            raise ValueError("give a policy code, or a title and a text")
+        return self
+
+
+class Pushes(_Model):
+    """Scheduled pushes and how a run missed while the bot was down is handled."""
+
+    schedules: list[PushSchedule] = Field(default_factory=list)
+    # A run missed while down still fires (once) if the bot is back within this time.
+    misfire_grace_seconds: int = Field(default=3600, ge=1)
+    # How often a staff member's progress message is edited while a push is running.
+    progress_seconds: int = Field(default=5, ge=1, le=300)
 
 
 class AppConfig(_Model):
@@ -377,6 +437,7 @@ class AppConfig(_Model):
     policies: list[Policy] = Field(default_factory=list)
     policy_synonyms: dict[str, list[str]] = Field(default_factory=dict)  # 低保: [最低生活保障]
     policy_search: PolicySearch = PolicySearch()
+    pushes: Pushes = Pushes()
     resident_tags: list[str] = Field(default_factory=list)
     communities_dir: str | None = None  # one YAML file per 村社 (bot/communities.py)
     ratings: Ratings = Ratings()
@@ -408,6 +469,22 @@ class AppConfig(_Model):
             if hours.total_seconds() < svc.duration * 60:
                 raise ValueError(f"services: {svc.code}: its hours hold no slot")
         _check_policies(self)
+        return self
+
+    @model_validator(mode="after")
+    def _push_references(self) -> AppConfig:
+        policies = {p.code for p in self.policies}
+        estates = {e.code for e in self.estates}
+        for i, job in enumerate(self.pushes.schedules):
+            where = f"pushes.schedules.{i}"
+            if job.policy and job.policy not in policies:
+                raise ValueError(f"{where}.policy: unknown policy {job.policy!r}")
+            for tag in job.targets.tags:
+                if tag not in self.resident_tags:
+                    raise ValueError(f"{where}.targets.tags: unknown tag {tag!r}")
+            for code in job.targets.estates:
+                if code not in estates:
+                    raise ValueError(f"{where}.targets.estates: unknown estate {code!r}")
         return self
 
     def catalogue(self) -> list[Service]:

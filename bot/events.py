@@ -76,6 +76,8 @@ class Reply:
     notice: str = ""
     location: Location | None = None  # a map pin sent after the text
     image: Document | None = None  # a picture the bot made (a poll's chart): a photo, the text its caption
+    # Edit this earlier message of the chat instead of sending a new one (a push's progress).
+    edit_message_id: int | None = None
 
 
 class Engine(Protocol):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -121,8 +122,68 @@ def close_polls(now: datetime | None = None) -> int:
     return close_due(_app(), now or datetime.now(UTC))
 
 
-def start_scheduler(app: App, scheduler: Any) -> Any:
-    """Register the jobs on an APScheduler scheduler with a job store in our database."""
+# --- push ---
+PUSH_JOB = "bot.jobs:run_push"
+CRON_PREFIX = "push-cron:"
+
+
+def run_push(spec: dict[str, Any]) -> int:
+    """A scheduled push (one-off or cron) runs now: its audience gets it; the push id."""
+    from bot import pushes
+
+    app = _app()
+    now = datetime.now(UTC)
+    with app.uow() as uow:
+        push_id = pushes.send(app, uow, spec, started_by=None, now=now)
+        uow.commit()
+    return push_id
+
+
+def push_progress(now: datetime | None = None) -> int:
+    """Edit the staff messages of running pushes with 已发送 n/N，失败 k."""
+    from bot import pushes
+
+    app = _app()
+    with app.uow() as uow:
+        n = pushes.report_progress(uow, now or datetime.now(UTC))
+        uow.commit()
+    return n
+
+
+def schedule_push(app: App, scheduler: Any, spec: dict[str, Any], at: datetime) -> str:
+    """Keep a one-off push in the persistent job store; it runs at `at` (or late, within grace)."""
+    job = scheduler.add_job(PUSH_JOB, "date", run_date=at, kwargs={"spec": spec},
+                            id=f"push-at:{uuid.uuid4().hex[:12]}", coalesce=True,
+                            misfire_grace_time=app.config.pushes.misfire_grace_seconds)
+    return str(job.id)
+
+
+def add_cron_pushes(app: App, scheduler: Any) -> int:
+    """The config's cron pushes as jobs (replacing what an older config left); how many."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    from bot.config import cron_fields
+
+    wanted = {}
+    for i, item in enumerate(app.config.pushes.schedules):
+        spec = item.model_dump(exclude={"cron"}, exclude_none=True)
+        trigger = CronTrigger(**cron_fields(item.cron), timezone=app.zone)
+        wanted[f"{CRON_PREFIX}{i}"] = (trigger, spec)
+    for job in scheduler.get_jobs():
+        if job.id.startswith(CRON_PREFIX) and job.id not in wanted:
+            job.remove()
+    for job_id, (trigger, spec) in wanted.items():
+        old = scheduler.get_job(job_id)
+        if old is not None and str(old.trigger) == str(trigger) and old.kwargs == {"spec": spec}:
+            continue  # unchanged: keep its next run, so a run missed while down still fires
+        scheduler.add_job(PUSH_JOB, trigger, kwargs={"spec": spec}, id=job_id, coalesce=True,
+                          misfire_grace_time=app.config.pushes.misfire_grace_seconds,
+                          replace_existing=True)
+    return len(wanted)
+
+
+def configure_scheduler(app: App, scheduler: Any) -> Any:
+    """Give a scheduler our database as its job store (the bot's, the CLI's, the tests')."""
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 
     global _APP
@@ -132,6 +193,33 @@ def start_scheduler(app: App, scheduler: Any) -> Any:
         job_defaults={"coalesce": True, "misfire_grace_time": 3600, "max_instances": 1},
         timezone=app.zone,
     )
+    return scheduler
+
+
+def job_store(app: App) -> Any:
+    """A scheduler that only reads and writes the persistent job store and never runs a job.
+
+    For `cunshe pushes send --at` (the bot's own scheduler runs what it adds). Started paused
+    and without a thread of its own, so nothing due can fire in this process, not even while
+    it is shut down.
+    """
+    from apscheduler.schedulers.base import BaseScheduler
+
+    class StoreOnly(BaseScheduler):
+        def wakeup(self) -> None:
+            pass  # no processing loop: jobs run in the bot
+
+        def shutdown(self, wait: bool = True) -> None:
+            super().shutdown(wait)
+
+    scheduler = configure_scheduler(app, StoreOnly())
+    scheduler.start(paused=True)
+    return scheduler
+
+
+def start_scheduler(app: App, scheduler: Any) -> Any:
+    """Register the jobs on an APScheduler scheduler with a job store in our database."""
+    configure_scheduler(app, scheduler)
     at = app.config.reports.digest_time
     scheduler.add_job("bot.jobs:check_sla", "interval", minutes=5, id="check_sla",
                       replace_existing=True)
@@ -146,6 +234,12 @@ def start_scheduler(app: App, scheduler: Any) -> Any:
                       id="booking_reminders", replace_existing=True)
     scheduler.add_job("bot.jobs:close_polls", "interval", minutes=1, id="close_polls",
                       replace_existing=True)
-    scheduler.start()
+    scheduler.add_job("bot.jobs:push_progress", "interval",
+                      seconds=app.config.pushes.progress_seconds, id="push_progress",
+                      replace_existing=True)
+    # Started paused so the cron pushes are in the store before anything runs.
+    scheduler.start(paused=True)
+    add_cron_pushes(app, scheduler)
+    scheduler.resume()
     log.info("scheduler started with %d jobs", len(scheduler.get_jobs()))
     return scheduler

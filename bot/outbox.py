@@ -29,6 +29,7 @@ def to_payload(reply: Reply) -> dict[str, Any]:
         # a map pin (a warning's nearest shelter) travels with its text
         **({"location": [reply.location.latitude, reply.location.longitude, reply.location.title]}
            if reply.location is not None else {}),
+        **({"edit_message_id": reply.edit_message_id} if reply.edit_message_id else {}),
     }
 
 
@@ -38,13 +39,19 @@ def from_payload(payload: dict[str, Any]) -> Reply:
     pin = payload.get("location")
     return Reply(text=payload.get("text", ""), buttons=rows, request=payload.get("request"),
                  photos=tuple(payload.get("photos") or ()),
-                 location=Location(float(pin[0]), float(pin[1]), str(pin[2])) if pin else None)
+                 location=Location(float(pin[0]), float(pin[1]), str(pin[2])) if pin else None,
+                 edit_message_id=payload.get("edit_message_id"))
 
 
-def enqueue(uow: UnitOfWork, chat_id: int, reply: Reply, key: str, now: datetime) -> None:
-    """Queue a reply for a chat inside the current transaction."""
+def enqueue(uow: UnitOfWork, chat_id: int, reply: Reply, key: str, now: datetime,
+            priority: int = 1, push_id: int | None = None) -> None:
+    """Queue a reply for a chat inside the current transaction (`push_id`: one push recipient).
+
+    `priority` (0 answer, 1 notice, 2 bulk push) is stored by ws-send's outbox column.
+    """
+    del priority  # until the outbox has its priority column (merged from ws-send)
     uow.outbox.add(OutboxMessage(chat_id=chat_id, payload=to_payload(reply), key=key,
-                                 created_at=now, not_before=now))
+                                 created_at=now, not_before=now, push_id=push_id))
 
 
 # Sent rows marked per transaction: fewer commits, and at most this many re-sent after a crash.

@@ -223,7 +223,6 @@ SWITCH_NAMES = {
 }
 COMING_SOON_NAMES = {
     "book_service": "预约上门服务", "cancel_booking": "取消预约", "request_seal": "云盖章开证明",
-    "subscribe": "订阅消息", "unsubscribe": "退订消息",
 }
 
 # --- staff ----------------------------------------------------------------------------
@@ -820,3 +819,41 @@ POLICY_CLI_IN_CONFIG = "“{code}”写在 config.yaml 里，请在配置文件�
 POLICY_CLI_BAD_FILE = "{path} 有问题：\n{problems}"
 POLICY_CLI_ORIGIN = {"config": "配置", "staff": "工作人员添加"}
 POLICY_CLI_COUNT = "共{n}项"
+# --- push ---
+PUSH_POLICY = "【政策推送】{title}\n{summary}\n想了解怎么申请，直接问我“{title}怎么申请”就行。"
+PUSH_NOTICE = "【社区通知】{title}\n{text}"
+PUSH_PROGRESS = "推送进行中：已发送 {sent}/{total}，失败 {failed}"
+PUSH_DONE = "推送完成：已发送 {sent}/{total}，失败 {failed}"
+SUBS_ON = "好的，以后有{topic}会发给您。"
+SUBS_OFF = "好的，以后不再给您发{topic}了。想再收，说“订阅{topic}”就行。"
+SUBS_ALREADY_ON = "您已经在接收{topic}了。"
+SUBS_ALREADY_OFF = "您已经关闭了{topic}。"
+SUBS_ASK_ON = "您想接收哪一类消息？"
+SUBS_ASK_OFF = "您不想再收哪一类消息？"
+SUBS_ALERT_WARN = ("预警是台风、暴雨等危险来临前的提醒，还会告诉您最近的避灾点。"
+                   "关掉后就收不到了，您确定要关闭吗？")
+SUBS_ALERT_KEPT = "好的，预警继续为您保留。"
+SUBS_NEED_CONTACT = "订阅消息需要先确认您是本社区居民，请点下面的按钮分享手机号。"
+SUBS_LINE = "消息订阅：{lines}"
+SUBS_STATE = {True: "开", False: "关"}
+SUBS_TOGGLE = {True: "关闭{topic}", False: "开启{topic}"}
+PUSH_STAFF_ONLY = "发推送只有社区工作人员可以操作。"
+PUSH_PICK_POLICY = "要推送哪条政策？"
+PUSH_NO_POLICIES = "还没有可以推送的政策。"
+PUSH_PICK_TARGETS = "“{title}”发给哪些居民？"
+PUSH_TARGET_ALL = "全部居民"
+PUSH_CONFIRM = "把“{title}”发给{who}，共{n}位居民。确认发送吗？"
+PUSH_CONFIRM_NONE = "{who}中没有可以发送的居民（要已核实、没有关闭{topic}）。请换一个范围。"
+PUSH_SEND_BUTTON = "确认发送"
+PUSH_CANCELLED = "已取消，这次推送没有发出。"
+PUSH_ALREADY = "这次推送已经开始了，不会重复发送。"
+PUSH_CANCEL_BUTTON = "取消"
+PUSH_WORDS = frozenset({"发推送", "/发推送", "/push", "推送政策", "发政策推送"})
+# CLI
+PUSH_KINDS = {"policy": "政策", "notice": "通知", "alert": "预警"}
+PUSH_CLI_QUEUED = "推送 {id} 已排队：{n} 位居民"
+PUSH_CLI_SCHEDULED = "推送已定时：{at}（任务 {job}）"
+PUSH_CLI_SHOW = ("推送 {id}  {kind}·{topic}  {title}\n开始：{when}  发起：{by}\n"
+                 "{total} 位居民，已发送 {sent}，失败 {failed}，被屏蔽 {blocked}，待发送 {pending}")
+PUSH_CLI_LINE = "{id}  {when}  {kind}·{topic}  {title}  {sent}/{total}"
+PUSH_CLI_SCHEDULED_BY = "定时任务"

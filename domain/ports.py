@@ -14,6 +14,7 @@ from domain.events import Event
 from domain.policies import Policy
 from domain.polls import Poll, PollStatus
 from domain.ratings import MonthSummary, Rating
+from domain.pushes import Progress, Push
 from domain.reports import Report, Status
 from domain.residents import Resident
 from domain.seals import Certificate, SealDecision, SealRequest, SealStatus
@@ -37,6 +38,7 @@ class OutboxMessage:
     # Failed and blocked messages are kept for staff to see and resend, never discarded.
     status: str = "pending"
     last_error: str = ""
+    push_id: int | None = None  # the push this message is one recipient of
 
 
 class ResidentRepository(Protocol):
@@ -199,6 +201,26 @@ class PolicyRepository(Protocol):
     def list(self) -> list[Policy]: ...
     def remove(self, code: str) -> bool: ...
     def stamp(self) -> str: ...  # changes whenever a policy is added or removed
+# --- push ---
+class PushRepository(Protocol):
+    """Push records; their progress is counted from their outbox rows."""
+
+    def add(self, push: Push) -> int: ...
+    def get(self, push_id: int) -> Push | None: ...
+    def set_total(self, push_id: int, total: int) -> None: ...
+    def progress(self, push_id: int) -> Progress: ...
+    def by_progress_message(self, chat_id: int, message_id: int) -> Push | None: ...
+    def watched(self) -> list[Push]: ...
+    def finish(self, push_id: int, at: datetime) -> None: ...
+    def list(self, limit: int = 50) -> list[Push]: ...
+
+
+class SubscriptionRepository(Protocol):
+    """Per resident and topic: on or off (a topic never chosen is on)."""
+
+    def of(self, resident_id: int) -> dict[str, bool]: ...
+    def switch(self, resident_id: int, topic: str, on: bool, at: datetime) -> None: ...
+    def opted_out(self, topic: str) -> set[int]: ...
 
 
 class UnitOfWork(Protocol):
@@ -217,6 +239,8 @@ class UnitOfWork(Protocol):
     volunteers: VolunteerRepository
     alerts: AlertStore
     policies: PolicyRepository
+    pushes: PushRepository
+    subscriptions: SubscriptionRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

@@ -171,6 +171,8 @@ class OutboxRow(Base):
     # pending | sent | failed | blocked: nothing owed to a chat is ever deleted unsent.
     status: Mapped[str] = mapped_column(String(16), default="pending", server_default="pending",
                                         index=True)
+    # The push this row is one recipient of (progress is counted from these rows).
+    push_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
 
 class UnreachableChatRow(Base):
@@ -199,3 +201,34 @@ class KeyCheckRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     token_enc: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+# --- push ---
+class PushRow(Base):
+    """A push to many residents: its recipients are its outbox rows (outbox.push_id)."""
+
+    __tablename__ = "pushes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    topic: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(String(200))
+    targets: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    started_by: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    progress_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    finished_at: Mapped[datetime | None]
+
+
+class SubscriptionRow(Base):
+    """A resident's choice for one topic (no row: the topic's default, on)."""
+
+    __tablename__ = "subscriptions"
+
+    resident_id: Mapped[int] = mapped_column(
+        ForeignKey("residents.id", ondelete="CASCADE"), primary_key=True)
+    topic: Mapped[str] = mapped_column(String(8), primary_key=True)
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime]

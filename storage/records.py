@@ -76,7 +76,7 @@ class SqlOutbox:
             chat_id=message.chat_id,
             payload_enc=self.crypto.encrypt(json.dumps(message.payload, ensure_ascii=False)) or b"",
             key=message.key or None, created_at=at, not_before=message.not_before or at,
-            attempts=0, status=status,
+            attempts=0, status=status, push_id=message.push_id,
         ))
         self.session.flush()
 
@@ -85,7 +85,7 @@ class SqlOutbox:
             id=r.id, chat_id=r.chat_id, key=r.key or "", attempts=r.attempts,
             payload=json.loads(self.crypto.decrypt(r.payload_enc) or "{}") if payload else {},
             created_at=r.created_at, not_before=r.not_before, status=r.status,
-            last_error=r.last_error or "",
+            last_error=r.last_error or "", push_id=r.push_id,
         )
 
     def due(self, now: datetime, limit: int = 50) -> list[OutboxMessage]:

@@ -18,10 +18,12 @@ from domain.ports import (
     PolicyRepository,
     PollRepository,
     RatingRepository,
+    PushRepository,
     ReportRepository,
     ResidentRepository,
     SealRepository,
     StaffRepository,
+    SubscriptionRepository,
     UnitOfWork,
     VolunteerRepository,
 )
@@ -32,6 +34,7 @@ from storage.locks import lock_chat
 from storage.people import SqlResidentRepository, SqlStaffRepository
 from storage.policies import SqlPolicyRepository
 from storage.polls import SqlPollRepository, SqlRatingRepository
+from storage.pushes import SqlPushRepository, SqlSubscriptionRepository
 from storage.records import SqlAuditLog, SqlConversationStore, SqlOutbox
 from storage.reports import SqlReportRepository
 from storage.seals import SqlSealRepository
@@ -58,6 +61,8 @@ class SqlUnitOfWork:
     volunteers: VolunteerRepository
     alerts: AlertStore
     policies: PolicyRepository
+    pushes: PushRepository
+    subscriptions: SubscriptionRepository
     session: Session
 
     def __init__(
@@ -95,6 +100,8 @@ class SqlUnitOfWork:
         self.volunteers = SqlVolunteerRepository(s, c)
         self.alerts = SqlAlertStore(s, c)
         self.policies = SqlPolicyRepository(s)
+        self.pushes = SqlPushRepository(s)
+        self.subscriptions = SqlSubscriptionRepository(s)
         self._events = []
         return self
 

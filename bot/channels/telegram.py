@@ -117,8 +117,8 @@ class TelegramSender:
             # Ids only: a reply (and its notice) holds what residents and staff read.
             log.debug("reply without text to chat %s: nothing to send", chat_id)
             return
-        editable = reply.edit and edit_message_id is not None and reply.request is None
-        if editable and await self._edit(chat_id, edit_message_id or 0, reply):
+        target = reply.edit_message_id or (edit_message_id if reply.edit else None)
+        if target is not None and reply.request is None and await self._edit(chat_id, target, reply):
             return
         chunks = split_text(reply.text)
         for i, chunk in enumerate(chunks):

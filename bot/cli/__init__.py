@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "bot.cli.alerts",
     "bot.cli.shelters",
     "bot.cli.policies",
+    "bot.cli.pushes",
 )
 
 

@@ -21,12 +21,14 @@ from bot.flows import (
     info,
     policy,
     polls,
+    push_staff,
     ratings,
     report,
     seal,
     staff,
     status,
     story,
+    subscriptions,
     volunteer,
 )
 from domain.errors import DomainError, NotAllowed, NotFound
@@ -62,6 +64,8 @@ FLOWS: tuple[Flow, ...] = (
     volunteer.FLOW,
     alerts.FLOW,
     policy.FLOW,
+    subscriptions.FLOW,
+    push_staff.FLOW,
 )
 ROUTES = Routes.of(FLOWS)
 

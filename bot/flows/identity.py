@@ -8,6 +8,7 @@ from bot.cards import estate_name
 from bot.dialogue.flow import Flow
 from bot.dialogue.state import ChatState
 from bot.dialogue.turn import Turn
+from bot.flows import subscriptions
 from domain.errors import NotFound, NotOwnContact
 from domain.identity import mask_phone
 from domain.usecases import residents as uc
@@ -49,11 +50,12 @@ def show_mine(t: Turn) -> None:
         t.say(texts.MY_DATA_NONE, [[MY_DATA.button(texts.SHARE_CONTACT_BUTTON, "share")]])
         return
     none = texts.MY_DATA_NONE_FIELD
+    subs_line, subs_rows = subscriptions.summary(t, r)
     t.say(texts.MY_DATA.format(
         name=r.name, phone=mask_phone(r.phone) if r.phone else none["phone"],
         address=r.address.label(estate_name(t.app, r.address.estate)) or none["address"],
         tags="、".join(r.tags) or none["tags"], verified=texts.MY_DATA_VERIFIED[r.verified],
-    ), texts.MY_DATA_BUTTONS)
+    ) + "\n" + subs_line, [*subs_rows, *texts.MY_DATA_BUTTONS])
     if r.id is not None:
         from bot.flows import volunteer
 

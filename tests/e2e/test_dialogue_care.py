@@ -135,15 +135,6 @@ def test_the_office_phone_address_and_hours_come_from_config(bot: App, asked: st
     assert shown in out and "电话：0577-88001234" in out and "办公时间" in out
 
 
-@pytest.mark.parametrize("asked", [
-    "我想订阅社区的消息",
-])  # bookings, 开证明 and volunteering are open now (test_dialogue_bookings.py, test_seals.py,
-#     test_dialogue_volunteers.py)
-def test_not_yet_open_requests_give_the_number_and_hours(bot: App, asked: str) -> None:
-    out = Chat(bot, 3011).say(asked)
-    assert "0577-88001234" in out and "工作日" in out and "转给工作人员" in out
-
-
 def test_a_request_is_passed_to_staff_as_a_record_with_a_number(bot: App) -> None:
     chat = Chat(bot, 3012)
     chat.say("我想订阅社区的消息 停水停电都告诉我")

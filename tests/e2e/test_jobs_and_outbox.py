@@ -94,7 +94,7 @@ def test_daily_digest_counts_what_staff_owe(bot: App, clock: Clock) -> None:
 
 
 JOB_IDS = {"check_sla", "expire_forms", "daily_digest", "booking_reminders", "booking_quality",
-           "close_polls"}
+           "close_polls", "push_progress"}
 
 
 def test_scheduler_registers_jobs_in_the_database(bot: App) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import hmac
+import weakref
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, Self
@@ -18,6 +19,7 @@ from domain.policies import Policy
 from domain.polls import Poll, PollStatus
 from domain.ports import OutboxMessage, UnitOfWork
 from domain.ratings import MonthSummary, Rating
+from domain.pushes import DEFAULT_ON, Progress, Push
 from domain.reports import Report, Status, report_number
 from domain.residents import Resident
 from domain.seals import Certificate, SealDecision, SealRequest, SealStatus
@@ -492,6 +494,59 @@ class FakePolicies:
 
     def stamp(self) -> str:
         return "|".join(f"{p.code}@{p.added_at}" for p in self.rows.values())
+# --- push ---
+class FakePushes:
+    """Push records in memory; progress is counted from the unit of work's outbox."""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.rows: dict[int, Push] = {}
+        self._uow = weakref.ref(uow)  # deep-copied as is: snapshots keep the same outbox
+
+    def add(self, push: Push) -> int:
+        push.id = len(self.rows) + 1
+        self.rows[push.id] = copy.deepcopy(push)
+        return push.id
+
+    def get(self, push_id: int) -> Push | None:
+        return copy.deepcopy(self.rows.get(push_id))
+
+    def list(self, limit: int = 50) -> list[Push]:
+        return [copy.deepcopy(p) for p in sorted(self.rows.values(), key=lambda p: -(p.id or 0))][:limit]
+
+    def set_total(self, push_id: int, total: int) -> None:
+        self.rows[push_id].total = total
+
+    def progress(self, push_id: int) -> Progress:
+        uow = self._uow()
+        assert uow is not None
+        mine = [m.status for m in uow.outbox.messages if m.push_id == push_id]
+        return Progress(total=self.rows[push_id].total, sent=mine.count("sent"),
+                        failed=mine.count("failed"), blocked=mine.count("blocked"))
+
+    def by_progress_message(self, chat_id: int, message_id: int) -> Push | None:
+        return next((copy.deepcopy(p) for p in self.rows.values()
+                     if (p.progress_chat_id, p.progress_message_id) == (chat_id, message_id)), None)
+
+    def watched(self) -> list[Push]:
+        return [copy.deepcopy(p) for p in self.rows.values()
+                if p.progress_message_id is not None and p.finished_at is None]
+
+    def finish(self, push_id: int, at: datetime) -> None:
+        self.rows[push_id].finished_at = at
+
+
+class FakeSubscriptions:
+    def __init__(self) -> None:
+        self.rows: dict[tuple[int, str], bool] = {}
+
+    def of(self, resident_id: int) -> dict[str, bool]:
+        return {t: self.rows.get((resident_id, t), on) for t, on in DEFAULT_ON.items()}
+
+    def switch(self, resident_id: int, topic: str, on: bool, at: datetime) -> None:
+        self.rows[(resident_id, topic)] = on
+
+    def opted_out(self, topic: str) -> set[int]:
+        return {rid for (rid, t), on in self.rows.items() if t == topic and not on}
 
 
 class FakeUnitOfWork:
@@ -522,6 +577,8 @@ class FakeUnitOfWork:
         self.volunteers = FakeVolunteers()
         self.alerts = FakeAlerts()
         self.policies = FakePolicies()
+        self.pushes = FakePushes(self)
+        self.subscriptions = FakeSubscriptions()
         self.on_event = on_event
         self.events: list[Event] = []  # every event handed over at a commit, in order
         self.committed = 0
@@ -649,3 +706,19 @@ class FakeRatings:
             if r.month in months and (estate is None or r.estate == estate):
                 groups.setdefault((r.estate, r.target, r.month), []).append(r.stars)
         return [MonthSummary(e, t, m, len(s), round(sum(s) / len(s), 2)) for (e, t, m), s in sorted(groups.items())]
+def fake_world(now: datetime) -> tuple[Any, FakeUnitOfWork, Any]:
+    """The shipped config's App over an in-memory unit of work, its staff in place, and an engine."""
+    from bot.app import App
+    from bot.config import load_config
+    from bot.dialogue.engine import DialogueEngine
+    from tests.fixtures import SHIPPED_CONFIG
+    from tests.support.chat import shared_parser
+
+    app = App(load_config(SHIPPED_CONFIG, environ=False))
+    uow = FakeUnitOfWork()
+    uow.on_event = app.notifier.handle
+    app.uow_factory = lambda: uow
+    app.__dict__["parser"] = shared_parser()
+    for s in app.declared_staff():
+        uow.staff.save(s)
+    return app, uow, DialogueEngine(app, clock=lambda: now)

@@ -19,8 +19,8 @@ from tests.support.chat import shared_parser
 from tests.support.fakes import FakeUnitOfWork
 
 NOW = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
-LONGEST = {"number": "BSXX-20261130-9999", "code": "X" * 16, "id": "9" * 12, "stars": "5"}
-SAMPLE = {"number": "BS-20261130-0001", "code": "E1", "id": "1", "stars": "3"}
+LONGEST = {"number": "BSXX-20261130-9999", "code": "X" * 16, "id": "9" * 12, "stars": "5", "slug": "x" * 32}
+SAMPLE = {"number": "BS-20261130-0001", "code": "E1", "id": "1", "stars": "3", "slug": "home_care_subsidy"}
 
 
 def test_every_action_round_trips_and_fits_telegrams_64_bytes() -> None:

@@ -16,7 +16,8 @@ COMMANDS = ("run", "chat", "db", "residents", "staff", "reports", "nlu", "outbox
             "polls", "ratings",
             "volunteers",
             "alerts", "shelters",
-            "policies")
+            "policies",
+            "pushes")
 
 
 def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:

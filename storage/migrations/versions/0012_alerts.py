@@ -1,7 +1,7 @@
 """预警: shelters, alerts, residents' last shared locations
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0011
 Create Date: 2026-12-02
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0012'
-down_revision = "0009"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,116 @@
+"""Staff send a policy push from chat: 发推送 → a policy → its targets → 确认发送 (with the count)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import pushes, texts
+from bot.callbacks import PUSH, Callback
+from bot.cards import estate_name
+from bot.dialogue.flow import Flow
+from bot.dialogue.turn import Turn, grid_rows
+from domain.errors import NotFound
+
+BUTTONS = (PUSH,)  # this flow's button namespace
+ALL = "all"
+
+
+def asked(t: Turn) -> bool:
+    """发推送 from a staff member (anywhere, staff group included): the policy choice."""
+    if t.event.text.strip().lower() not in texts.PUSH_WORDS or t.staff is None:
+        return False
+    pick_policy(t)
+    return True
+
+
+def pick_policy(t: Turn, *, edit: bool = False) -> None:
+    """The policies as buttons, and 取消."""
+    policies = t.app.config.policies
+    if not policies:
+        t.say(texts.PUSH_NO_POLICIES, edit=edit)
+        return
+    rows = [[PUSH.button(p.title, "pol", p.code)] for p in policies]
+    t.say(texts.PUSH_PICK_POLICY, [*rows, [PUSH.button(texts.PUSH_CANCEL_BUTTON, "x")]], edit=edit)
+
+
+def targets_of(t: Turn, code: str) -> dict[str, Any] | None:
+    """A target button's code → Targets data: all, t<tag index>, e<estate code>; None if stale."""
+    if code == ALL:
+        return {}
+    tags = t.app.config.resident_tags
+    if code[:1] == "t" and code[1:].isdigit() and int(code[1:]) < len(tags):
+        return {"tags": [tags[int(code[1:])]]}
+    if code[:1] == "e" and estate_name(t.app, code[1:]):
+        return {"estates": [code[1:]]}
+    return None
+
+
+def who(t: Turn, code: str) -> str:
+    """The chosen residents in words: 全部居民, 老年人, 翠微苑."""
+    data = targets_of(t, code) or {}
+    if data.get("tags"):
+        return str(data["tags"][0])
+    if data.get("estates"):
+        return estate_name(t.app, data["estates"][0])
+    return texts.PUSH_TARGET_ALL
+
+
+def on_button(t: Turn, cb: Callback) -> None:
+    """Policy chosen, targets chosen, 确认发送, 取消: each replaces the card it was pressed on."""
+    if t.staff is None:
+        t.say(texts.PUSH_STAFF_ONLY)
+        return
+    if cb.action == "x":
+        t.say(texts.PUSH_CANCELLED, edit=True)
+        return
+    try:
+        title, _ = pushes.render_policy(pushes.find_policy(t.app, cb.arg()))
+    except NotFound:
+        return pick_policy(t, edit=True)  # a policy removed since the card was shown
+    if cb.action == "pol":
+        return pick_targets(t, cb.arg(), title)
+    target = cb.arg(1)
+    data = targets_of(t, target)
+    if data is None:
+        return pick_targets(t, cb.arg(), title)
+    spec = {"policy": cb.arg(), "targets": data}
+    if cb.action == "to":
+        return confirm(t, spec, title, target)
+    return start(t, spec)
+
+
+def pick_targets(t: Turn, policy: str, title: str) -> None:
+    """Everyone, a resident tag, or an estate."""
+    choices = [PUSH.button(texts.PUSH_TARGET_ALL, "to", policy, ALL)]
+    choices += [PUSH.button(tag, "to", policy, f"t{i}")
+                for i, tag in enumerate(t.app.config.resident_tags)]
+    choices += [PUSH.button(e.name, "to", policy, f"e{e.code}") for e in t.app.config.estates]
+    t.say(texts.PUSH_PICK_TARGETS.format(title=title),
+          [*grid_rows(choices), [PUSH.button(texts.PUSH_CANCEL_BUTTON, "x")]], edit=True)
+
+
+def confirm(t: Turn, spec: dict[str, Any], title: str, target: str) -> None:
+    """How many residents it reaches, with 确认发送 / 取消."""
+    n = pushes.count(t.app, t.uow, spec, t.now)
+    cancel = [PUSH.button(texts.PUSH_CANCEL_BUTTON, "x")]
+    if n == 0:
+        t.say(texts.PUSH_CONFIRM_NONE.format(who=who(t, target), topic=pushes.compose(t.app, spec)[1]),
+              [[PUSH.button("换一个范围", "pol", spec["policy"])], cancel], edit=True)
+        return
+    t.say(texts.PUSH_CONFIRM.format(title=title, who=who(t, target), n=n),
+          [[PUSH.button(texts.PUSH_SEND_BUTTON, "ok", spec["policy"], target)], cancel], edit=True)
+
+
+def start(t: Turn, spec: dict[str, Any]) -> None:
+    """Write the push; the confirmation card becomes its progress message (edited as it goes)."""
+    staff, message = t.staff, t.event.message_id
+    assert staff is not None
+    at = (t.event.chat_id, message) if message is not None else None
+    if at is not None and t.uow.pushes.by_progress_message(*at) is not None:
+        t.say(texts.PUSH_ALREADY, notice=texts.PUSH_ALREADY)
+        return
+    push_id = pushes.send(t.app, t.uow, spec, started_by=staff.code, now=t.now, progress_at=at)
+    t.say(pushes.progress_text(t.uow.pushes.progress(push_id)), edit=True)
+
+
+FLOW = Flow(name="push_staff", buttons=BUTTONS, on_button=on_button, on_any_text=asked)

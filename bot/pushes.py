@@ -1,0 +1,131 @@
+"""Pushes: who gets one (`audience`), writing it (`start_push`), and its progress message."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+from bot import texts
+from bot.events import Reply
+from bot.outbox import enqueue
+from domain.errors import NotFound
+from domain.ports import UnitOfWork
+from domain.pushes import TOPICS, Progress, Push, Targets, matches
+from domain.residents import Resident
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+BULK = 2  # outbox priority of a push: residents' own answers go first
+
+
+def audience(uow: UnitOfWork, topic: str, targets: Targets, *,
+             today: date | None = None) -> list[Resident]:
+    """Verified residents with a chat who did not switch `topic` off and match `targets`."""
+    if topic not in TOPICS:
+        raise ValueError(f"unknown topic {topic!r}")
+    today = today or datetime.now(UTC).date()
+    off = uow.subscriptions.opted_out(topic)
+    return [r for r in uow.residents.list(verified=True, limit=10_000_000)
+            if r.chat_id is not None and r.id not in off and matches(r, targets, today)]
+
+
+def start_push(uow: UnitOfWork, *, kind: str, topic: str, title: str,
+               messages: Iterable[tuple[int, Reply]], started_by: str | None, now: datetime,
+               targets: Targets | None = None,
+               progress_at: tuple[int, int] | None = None) -> int:
+    """Write a push and one outbox row per recipient (in the caller's transaction); its id.
+
+    Each row's key is push:<id>:<chat>, so a chat listed twice still gets one message.
+    `progress_at` is the (chat, message) a staff member watches the progress in.
+    """
+    if topic not in TOPICS:
+        raise ValueError(f"unknown topic {topic!r}")
+    chat, message = progress_at or (None, None)
+    push_id = uow.pushes.add(Push(
+        kind=kind, topic=topic, title=title, targets=(targets or Targets()).to_dict(),
+        started_by=started_by, created_at=now, progress_chat_id=chat,
+        progress_message_id=message))
+    seen: set[int] = set()
+    for chat_id, reply in messages:
+        if chat_id in seen:
+            continue
+        seen.add(chat_id)
+        enqueue(uow, chat_id, reply, f"push:{push_id}:{chat_id}", now, priority=BULK,
+                push_id=push_id)
+    uow.pushes.set_total(push_id, len(seen))
+    log.info("push %s (%s) queued for %d chats", push_id, kind, len(seen))
+    return push_id
+
+
+# --- what a push says ----------------------------------------------------------------------
+
+
+def render_policy(policy: Any) -> tuple[str, str]:
+    """(title, message) of a policy push; the one place that reads the policy model."""
+    title = str(policy.title)
+    summary = str(getattr(policy, "summary", "") or "")
+    return title, texts.PUSH_POLICY.format(title=title, summary=summary)
+
+
+def find_policy(app: App, code: str) -> Any:
+    """The configured policy with this code."""
+    policy = next((p for p in app.config.policies if p.code == code), None)
+    if policy is None:
+        raise NotFound(f"policy {code}")
+    return policy
+
+
+def compose(app: App, spec: dict[str, Any]) -> tuple[str, str, str, str]:
+    """(kind, topic, title, message) of a push spec: a policy code, or a title and text."""
+    if spec.get("policy"):
+        title, text = render_policy(find_policy(app, str(spec["policy"])))
+        return "policy", str(spec.get("topic") or TOPICS[0]), title, text
+    title = str(spec.get("title") or "")
+    text = texts.PUSH_NOTICE.format(title=title, text=str(spec.get("text") or ""))
+    return str(spec.get("kind") or "notice"), str(spec.get("topic") or TOPICS[1]), title, text
+
+
+def send(app: App, uow: UnitOfWork, spec: dict[str, Any], *, started_by: str | None,
+         now: datetime, progress_at: tuple[int, int] | None = None) -> int:
+    """Push a spec (policy or title/text, topic, targets) to its audience; the push id."""
+    kind, topic, title, text = compose(app, spec)
+    targets = Targets.from_dict(spec.get("targets"))
+    people = audience(uow, topic, targets, today=now.astimezone(app.zone).date())
+    reply = Reply(text=text)
+    return start_push(uow, kind=kind, topic=topic, title=title, targets=targets,
+                      messages=((r.chat_id, reply) for r in people if r.chat_id is not None),
+                      started_by=started_by, now=now, progress_at=progress_at)
+
+
+def count(app: App, uow: UnitOfWork, spec: dict[str, Any], now: datetime) -> int:
+    """How many residents a spec would reach now (shown before 确认发送)."""
+    _, topic, _, _ = compose(app, spec)
+    return len(audience(uow, topic, Targets.from_dict(spec.get("targets")),
+                        today=now.astimezone(app.zone).date()))
+
+
+def progress_text(p: Progress) -> str:
+    """已发送 n/N，失败 k (blocked chats count as failed for the staff member)."""
+    template = texts.PUSH_DONE if p.done else texts.PUSH_PROGRESS
+    return template.format(sent=p.sent, total=p.total, failed=p.failed + p.blocked)
+
+
+def report_progress(uow: UnitOfWork, now: datetime) -> int:
+    """Edit each watched push's staff message with its progress; returns how many were updated."""
+    updated = 0
+    for push in uow.pushes.watched():
+        assert push.id is not None and push.progress_chat_id is not None
+        p = uow.pushes.progress(push.id)
+        # One row per state: a state already shown is not queued again.
+        key = f"push-progress:{push.id}:{p.sent}:{p.failed + p.blocked}"
+        enqueue(uow, push.progress_chat_id,
+                Reply(text=progress_text(p), edit_message_id=push.progress_message_id), key, now)
+        if p.done:
+            uow.pushes.finish(push.id, now)
+        updated += 1
+    return updated
+
