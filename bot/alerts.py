@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot import outbox, texts
+from bot import texts
 from bot.events import Location, Reply
 from bot.geo import EARTH_RADIUS_M
 from domain.alerts import Alert, Recipient, Shelter, check_alert, check_shelter
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from bot.app import App
 
 log = logging.getLogger(__name__)
+ALERT_TOPIC = "预警"  # the subscription topic residents can switch off (with a warning)
 NEAREST = 3
 
 
@@ -158,17 +159,16 @@ def prepare(app: App, alert: Alert, shelters: Sequence[Shelter],
             for r, p in zip(people, wanted, strict=True)]
 
 
-def deliver_push(uow: UnitOfWork, alert_id: int, messages: Iterable[tuple[int, Reply]],
+def deliver_push(uow: UnitOfWork, alert: Alert, messages: Iterable[tuple[int, Reply]],
                  started_by: str, now: datetime) -> int:
-    """THE delivery seam: one outbox row per chat, in the caller's transaction (ws-push replaces it)."""
-    seen: set[int] = set()
-    for chat_id, reply in messages:
-        if chat_id in seen:
-            continue  # a chat gets a warning once, whatever happens upstream
-        seen.add(chat_id)
-        outbox.enqueue(uow, chat_id, reply, key=f"alert:{alert_id}:{chat_id}", now=now)
-    log.info("alert %s queued for %d chats by %s", alert_id, len(seen), started_by)
-    return len(seen)
+    """The alert as a push: one outbox row per chat (bulk priority), in the caller's transaction."""
+    from bot import pushes
+
+    once = list({chat_id: reply for chat_id, reply in messages}.items())  # a chat gets it once
+    pushes.start_push(uow, kind="alert", topic=ALERT_TOPIC, title=alert.title, messages=once,
+                      started_by=started_by, now=now)
+    log.info("alert %s queued for %d chats", alert.id, len(once))
+    return len(once)
 
 
 @contextlib.contextmanager
@@ -190,8 +190,7 @@ def paused_gc() -> Iterator[None]:
 def prepare_all(app: App, uow: UnitOfWork, alert: Alert, now: datetime) -> list[tuple[int, Reply]]:
     """Every recipient's message for an alert, from the current residents and open shelters."""
     with paused_gc():
-        recipients = uow.alerts.recipients()
-        return prepare(app, alert, open_shelters(app, uow, now), recipients, now)
+        return prepare(app, alert, open_shelters(app, uow, now), alert_recipients(uow), now)
 
 
 def send_alert(app: App, uow: UnitOfWork, alert: Alert, now: datetime) -> Alert:
@@ -200,11 +199,17 @@ def send_alert(app: App, uow: UnitOfWork, alert: Alert, now: datetime) -> Alert:
     uow.alerts.add_alert(alert)
     assert alert.id is not None
     messages = prepare_all(app, uow, alert, now)
-    alert.recipients = deliver_push(uow, alert.id, messages, alert.created_by, now)
+    alert.recipients = deliver_push(uow, alert, messages, alert.created_by, now)
     uow.alerts.set_recipients(alert.id, alert.recipients)
     return alert
 
 
+def alert_recipients(uow: UnitOfWork) -> list[Recipient]:
+    """Who a warning reaches: verified residents with a chat who did not switch 预警 off."""
+    off = uow.subscriptions.opted_out(ALERT_TOPIC)
+    return [r for r in uow.alerts.recipients() if r.resident_id not in off]
+
+
 def count_recipients(uow: UnitOfWork) -> int:
     """How many residents a warning would reach now."""
-    return len({r.chat_id for r in uow.alerts.recipients()})
+    return len({r.chat_id for r in alert_recipients(uow)})

@@ -11,6 +11,7 @@ from bot import texts
 from bot.events import Reply
 from bot.outbox import enqueue
 from domain.errors import NotFound
+from domain.policies import Policy
 from domain.ports import UnitOfWork
 from domain.pushes import TOPICS, Progress, Push, Targets, matches
 from domain.residents import Resident
@@ -64,16 +65,18 @@ def start_push(uow: UnitOfWork, *, kind: str, topic: str, title: str,
 # --- what a push says ----------------------------------------------------------------------
 
 
-def render_policy(policy: Any) -> tuple[str, str]:
-    """(title, message) of a policy push; the one place that reads the policy model."""
-    title = str(policy.title)
-    summary = str(getattr(policy, "summary", "") or "")
-    return title, texts.PUSH_POLICY.format(title=title, summary=summary)
+def render_policy(policy: Policy) -> tuple[str, str]:
+    """(title, message) of a policy push: who it is for, what they get, its source."""
+    from bot.policies import render_policy_summary
+
+    return policy.title, texts.PUSH_POLICY.format(title=policy.title,
+                                                  summary=render_policy_summary(policy))
 
 
-def find_policy(app: App, code: str) -> Any:
-    """The configured policy with this code."""
-    policy = next((p for p in app.config.policies if p.code == code), None)
+def find_policy(app: App, code: str) -> Policy:
+    """The policy with this code, from config or added by staff (the one policy library)."""
+    with app.uow() as uow:
+        policy = app.policies.get(uow, code)
     if policy is None:
         raise NotFound(f"policy {code}")
     return policy

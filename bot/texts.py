@@ -820,7 +820,7 @@ POLICY_CLI_BAD_FILE = "{path} 有问题：\n{problems}"
 POLICY_CLI_ORIGIN = {"config": "配置", "staff": "工作人员添加"}
 POLICY_CLI_COUNT = "共{n}项"
 # --- push ---
-PUSH_POLICY = "【政策推送】{title}\n{summary}\n想了解怎么申请，直接问我“{title}怎么申请”就行。"
+PUSH_POLICY = "【政策推送】\n{summary}\n想了解怎么申请，直接问我“{title}怎么申请”就行。"
 PUSH_NOTICE = "【社区通知】{title}\n{text}"
 PUSH_PROGRESS = "推送进行中：已发送 {sent}/{total}，失败 {failed}"
 PUSH_DONE = "推送完成：已发送 {sent}/{total}，失败 {failed}"

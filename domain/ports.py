@@ -13,8 +13,8 @@ from domain.bookings import Status as BookingStatus
 from domain.events import Event
 from domain.policies import Policy
 from domain.polls import Poll, PollStatus
-from domain.ratings import MonthSummary, Rating
 from domain.pushes import Progress, Push
+from domain.ratings import MonthSummary, Rating
 from domain.reports import Report, Status
 from domain.residents import Resident
 from domain.seals import Certificate, SealDecision, SealRequest, SealStatus

@@ -52,7 +52,9 @@ def _spec(app: Any, args: argparse.Namespace) -> dict[str, Any]:
     if unknown:
         raise CliError(f"未知标签“{unknown[0]}”", exit_code=2)
     if args.policy:
-        if not any(p.code == args.policy for p in app.config.policies):
+        with app.uow() as uow:
+            known = app.policies.get(uow, args.policy) is not None
+        if not known:
             raise CliError(f"没有编号为 {args.policy} 的政策", exit_code=2)
         return {"policy": args.policy, "topic": args.topic or "政策", "targets": targets}
     if args.text is None:

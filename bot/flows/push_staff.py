@@ -25,7 +25,7 @@ def asked(t: Turn) -> bool:
 
 def pick_policy(t: Turn, *, edit: bool = False) -> None:
     """The policies as buttons, and 取消."""
-    policies = t.app.config.policies
+    policies = t.app.policies.all(t.uow)
     if not policies:
         t.say(texts.PUSH_NO_POLICIES, edit=edit)
         return

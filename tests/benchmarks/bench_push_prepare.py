@@ -135,7 +135,7 @@ def main() -> None:
             write = None
             if os.environ.get("BENCH_WRITE") == "1":
                 t = time.perf_counter()
-                deliver_push(uow, 1, messages, "bench", now)
+                deliver_push(uow, alert, messages, "bench", now)
                 uow.commit()
                 write = time.perf_counter() - t
         check(app, shelters, messages, recipients, now)

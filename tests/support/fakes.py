@@ -18,8 +18,8 @@ from domain.events import Event
 from domain.policies import Policy
 from domain.polls import Poll, PollStatus
 from domain.ports import OutboxMessage, UnitOfWork
-from domain.ratings import MonthSummary, Rating
 from domain.pushes import DEFAULT_ON, Progress, Push
+from domain.ratings import MonthSummary, Rating
 from domain.reports import Report, Status, report_number
 from domain.residents import Resident
 from domain.seals import Certificate, SealDecision, SealRequest, SealStatus

@@ -82,10 +82,12 @@ def test_no_open_shelter_gives_the_number_to_call() -> None:
     assert "没有开放的避灾点" in r.text and "官方原文" in r.text and r.location is None
 
 
-def test_deliver_push_queues_one_row_per_chat_with_the_alert_key() -> None:
+def test_deliver_push_queues_one_bulk_row_per_chat_under_one_push() -> None:
     uow = FakeUnitOfWork()
     with uow:
-        n = deliver_push(uow, 7, [(101, Reply("a")), (102, Reply("b")), (101, Reply("a"))], "S01", NOW)
+        n = deliver_push(uow, alert(), [(101, Reply("a")), (102, Reply("b")), (101, Reply("a"))], "S01", NOW)
         uow.commit()
     assert n == 2
-    assert sorted(m.key for m in uow.outbox.messages) == ["alert:7:101", "alert:7:102"]
+    [push] = uow.pushes.list()
+    assert push.kind == "alert" and push.topic == "预警"
+    assert sorted(m.key for m in uow.outbox.messages) == [f"push:{push.id}:101", f"push:{push.id}:102"]
