@@ -96,9 +96,15 @@ BOOKING = Namespace("bk", {
     "vskip": ("number",), "vx": ("number",),  # the note asked after 已上门 / 未上门: 跳过 / 取消
 })
 LINK = Namespace("bl", {"ok": ("id",), "no": ("id",)})  # 核实家属关系: staff or the person served
+# --- ledger --- 公开之栏: a resident's page (month yyyymm, scope estate|all, page), a project,
+# 你说我做; staff drafts (ledger line, notice, project update), each carrying its draft id.
+BOARD = Namespace("pb", {"pg": ("id", "code", "id"), "prj": ("id",), "rep": ()})
+LEDGER = Namespace("lg", {"ok": ("id",), "ed": ("id",), "x": ("id",), "nok": ("id",),
+                          "pj": ("id", "id"), "uok": ("id",), "done": ("id",)})
 
 NAMESPACES: Mapping[str, Namespace] = {
-    ns.name: ns for ns in (STAFF, FORM, MENU, STATUS, PUBLIC, MY_DATA, SEAL, BOOKING, LINK)}
+    ns.name: ns for ns in (STAFF, FORM, MENU, STATUS, PUBLIC, MY_DATA, SEAL, BOOKING, LINK,
+                            BOARD, LEDGER)}
 
 
 def decode(data: str | None) -> Callback | None:

@@ -293,6 +293,15 @@ class Policy(_Model):
     keywords: list[str] = Field(default_factory=list)  # how residents name it (低保, 高龄)
 
 
+# --- ledger (公开之栏) ---
+class PublicBoard(_Model):
+    # Roles that may publish notices, ledger lines and project updates (from the CLI or the chat).
+    publisher_roles: list[StaffRole] = Field(default_factory=lambda: ["书记", "社工", "网格员"])  # type: ignore[arg-type]
+    page_lines: int = Field(default=10, ge=4, le=30)  # lines per page residents read on a phone
+    # Sample notices/ledger/projects, written once into an empty board (relative: to the config file).
+    sample_file: str | None = None
+
+
 class AppConfig(_Model):
     """The whole validated configuration; `raw` keeps the YAML mapping for NLU lexicons."""
 
@@ -317,6 +326,7 @@ class AppConfig(_Model):
     emergency: Emergency = Emergency()
     policies: list[Policy] = Field(default_factory=list)
     resident_tags: list[str] = Field(default_factory=list)
+    public_board: PublicBoard = PublicBoard()
     raw: dict[str, Any] = Field(default_factory=dict, exclude=True, repr=False)
 
     @model_validator(mode="after")
@@ -451,4 +461,9 @@ def load_config(path: str | Path | None = None, *, environ: bool = True) -> AppC
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
         raise ConfigError(f"{p}:{where} not valid YAML") from None
-    return parse_config(data, environ=environ)
+    config = parse_config(data, environ=environ)
+    sample = config.public_board.sample_file
+    if sample and not Path(sample).is_absolute():  # the sample sits beside its config file
+        board = config.public_board.model_copy(update={"sample_file": str(p.parent / sample)})
+        config = config.model_copy(update={"public_board": board})
+    return config

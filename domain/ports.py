@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol, Self
 
+from domain.board import LedgerLine, Notice, Project, ProjectUpdate
 from domain.bookings import BeneficiaryLink, Booking
 from domain.bookings import Status as BookingStatus
 from domain.events import Event
@@ -143,6 +144,23 @@ class BookingRepository(Protocol):
     ) -> list[Booking]: ...
 
 
+# --- ledger (公开之栏) ---------------------------------------------------------------------
+class BoardRepository(Protocol):
+    """Notices, ledger lines and projects; estates filters: None = all, "" = the whole community."""
+
+    def add_notice(self, notice: Notice) -> None: ...
+    def notices(self, *, since: datetime | None = None, until: datetime | None = None,
+                estates: list[str] | None = None, limit: int = 50) -> list[Notice]: ...
+    def add_line(self, line: LedgerLine) -> None: ...
+    def lines(self, start: date, end: date, estates: list[str] | None = None) -> list[LedgerLine]: ...
+    def add_project(self, project: Project) -> None: ...
+    def save_project(self, project: Project) -> None: ...
+    def add_update(self, update: ProjectUpdate) -> None: ...
+    def project(self, project_id: int) -> Project | None: ...
+    def projects(self, estates: list[str] | None = None) -> list[Project]: ...
+    def is_empty(self) -> bool: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything in it is written together, or nothing is."""
 
@@ -154,6 +172,7 @@ class UnitOfWork(Protocol):
     audit: AuditLog
     seals: SealRepository
     bookings: BookingRepository
+    board: BoardRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

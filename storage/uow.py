@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from domain.events import Event
 from domain.ports import (
     AuditLog,
+    BoardRepository,
     BookingRepository,
     ConversationStore,
     Outbox,
@@ -20,6 +21,7 @@ from domain.ports import (
     StaffRepository,
     UnitOfWork,
 )
+from storage.board import SqlBoardRepository
 from storage.bookings import SqlBookingRepository
 from storage.crypto import Crypto
 from storage.people import SqlResidentRepository, SqlStaffRepository
@@ -43,6 +45,7 @@ class SqlUnitOfWork:
     audit: AuditLog
     seals: SealRepository
     bookings: BookingRepository
+    board: BoardRepository
     session: Session
 
     def __init__(
@@ -75,6 +78,7 @@ class SqlUnitOfWork:
         self.audit = SqlAuditLog(s)
         self.seals = SqlSealRepository(s, c)
         self.bookings = SqlBookingRepository(s, c, self._zone)
+        self.board = SqlBoardRepository(s)
         self._events = []
         return self
 

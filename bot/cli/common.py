@@ -9,6 +9,7 @@ import logging
 import sys
 import unicodedata
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +84,7 @@ def log_to_file(config: AppConfig) -> Path:
 
 def ready_app(args: argparse.Namespace, config: AppConfig | None = None) -> App:
     """Config loaded, database at the newest schema, declared staff in place."""
+    from bot.board_sample import seed_sample_board
     from domain.usecases.staff import sync_staff
     from storage import migrate
 
@@ -93,6 +95,7 @@ def ready_app(args: argparse.Namespace, config: AppConfig | None = None) -> App:
         app.check_key()
         backfill_lookups(app)
         sync_staff(app.uow(), app.declared_staff())
+        seed_sample_board(app, datetime.now(UTC))
     except ConfigError as exc:
         raise CliError(f"config error: {exc}", exit_code=2) from None
     return app

@@ -14,7 +14,7 @@ from bot.dialogue.flow import Flow, Routes
 from bot.dialogue.state import ChatState, close_idle_form, save_state
 from bot.dialogue.turn import Turn, reply
 from bot.events import Inbound, Reply
-from bot.flows import booking, identity, info, report, seal, staff, status, story
+from bot.flows import board, booking, identity, info, ledger, report, seal, staff, status, story
 from domain.errors import DomainError, NotAllowed, NotFound
 from domain.ports import UnitOfWork
 
@@ -43,6 +43,8 @@ FLOWS: tuple[Flow, ...] = (
     info.FLOW,
     booking.FLOW,
     seal.FLOW,
+    board.FLOW,
+    ledger.FLOW,
 )
 ROUTES = Routes.of(FLOWS)
 
@@ -111,6 +113,8 @@ class DialogueEngine:
             form = ROUTES.forms.get(t.state.form or "")
             return form.on_location(t) if form and form.on_location else info.shelters(t)
         if ev.kind == "photo":
+            if any(f.on_any_photo(t) for f in FLOWS if f.on_any_photo is not None):
+                return None
             return report.on_photo(t)
         if ev.kind == "command" and ev.text.strip().lstrip("/").lower() == "verify":
             return seal.verify(t)
