@@ -18,6 +18,8 @@ BUTTONS = (BOARD,)
 ALL = "all"  # scope: every 小区 (a resident without an estate, or who asked for all)
 NOTICE_CHARS = 30  # a notice's text on the page is cut here; the whole text is in the office
 LAST_MONTH = re.compile(r"上个?月")
+# How residents ask after a project ("道路翻新的事办得怎么样了", "河边的护栏修好了没有").
+ASKS_PROGRESS = re.compile(r"怎么样|咋样|进展|进度|好了没|完了没|完工|什么时候|啥时候|办得|弄得|搞得|到哪")
 MONTH = re.compile(r"(\d{1,2}|[一二三四五六七八九十]{1,3})月份?")
 
 
@@ -28,6 +30,17 @@ def show(t: Turn) -> None:
         return project_detail(t, project)
     year, month = month_asked(t)
     return page(t, year, month, scope_of(t), 1)
+
+
+def asked_project(t: Turn) -> bool:
+    """A resident asking how a project goes, whatever the intent the words looked like; True if so."""
+    if t.is_group or t.state.form or t.event.kind != "text" or not ASKS_PROGRESS.search(t.event.text):
+        return False
+    project = named_project(t, t.event.text)
+    if project is None:
+        return False
+    project_detail(t, project)
+    return True
 
 
 def on_button(t: Turn, cb: Callback) -> None:
@@ -190,4 +203,5 @@ def project_detail(t: Turn, project: Project) -> None:
     t.say("\n".join(lines), [[BOARD.button(label, "pg", today.year * 100 + today.month, scope, 1)]])
 
 
-FLOW = Flow(name="board", intents={"public_info": show}, buttons=BUTTONS, on_button=on_button)
+FLOW = Flow(name="board", intents={"public_info": show}, buttons=BUTTONS, on_button=on_button,
+            on_any_text=asked_project)
