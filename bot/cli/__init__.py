@@ -23,6 +23,9 @@ COMMAND_MODULES = (
     "bot.cli.outbox",
     "bot.cli.seal",
     "bot.cli.bookings",
+    "bot.cli.board",
+    "bot.cli.ledger",
+    "bot.cli.projects",
 )
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.app import App
 from bot.config import AppConfig, ConfigError, load_config
+from domain.errors import RowProblem
 
 
 class CliError(Exception):
@@ -126,3 +127,12 @@ def estate_code(app: App, name: str) -> str:
     if code is None:
         raise CliError(f"没有叫“{name}”的小区")
     return code
+
+
+def print_problems(problems: list[RowProblem], limit: int = 50) -> None:
+    """Per-row problems of an imported sheet on stderr: 第3行 金额: …, at most `limit` of them."""
+    for p in problems[:limit]:
+        print(f"第{p.row}行 {p.column}: {p.reason}", file=sys.stderr)
+    more = len(problems) - limit
+    if more > 0:
+        print(f"……另有{more}处问题", file=sys.stderr)
