@@ -86,8 +86,8 @@ class TerminalChannel:
             if cmd == "photo":
                 self._photos += 1
                 # `/photo 扫帚 25元`: the rest of the line is the caption, as Telegram sends it.
-                return Inbound(kind="photo", photo_id=f"terminal-photo-{self._photos}",  # type: ignore[arg-type]
-                               text=rest.strip(), **base)
+                return Inbound(kind="photo", photo_id=f"terminal-photo-{self._photos}",
+                               text=rest.strip(), **base)  # type: ignore[arg-type]
             if cmd in COMMANDS:
                 return Inbound(kind="command", text=cmd, data=rest.strip(), **base)  # type: ignore[arg-type]
         return Inbound(kind="text", text=text, **base)  # type: ignore[arg-type]

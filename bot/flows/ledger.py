@@ -149,7 +149,8 @@ def on_text(t: Turn) -> bool:
         if draft is None:
             return True  # expired: said so
         if text.lower().strip("。.!！ ") in STOP_WORDS:
-            return _cancel(t, draft, edit=False) or True
+            _cancel(t, draft, edit=False)
+            return True
         _typed(t, draft, text)
         return True
     starts = text.startswith(texts.LEDGER_WORDS + texts.NOTICE_WORDS + texts.PROJECT_WORDS)
