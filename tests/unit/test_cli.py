@@ -11,7 +11,8 @@ import pytest
 from bot.cli import COMMAND_MODULES, build_parser
 from tests.fixtures import SECRET, make_config_file, run_cli, run_cunshe
 
-COMMANDS = ("run", "chat", "db", "residents", "staff", "reports", "nlu", "outbox", "seal", "bookings")
+COMMANDS = ("run", "chat", "db", "residents", "staff", "reports", "nlu", "outbox", "seal", "bookings",
+            "board", "ledger", "projects")
 
 
 def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
