@@ -124,10 +124,16 @@ SUBS = Namespace("sb", {"on": ("code",), "off": ("code",), "offy": ("code",), "k
 # staff push: a policy, its targets (policy, target), 确认发送 (policy, target), 取消
 PUSH = Namespace("pu", {"pol": ("slug",), "to": ("slug", "code"), "ok": ("slug", "code"), "x": ()})
 
+# --- ledger --- 公开之栏: a resident's page (month yyyymm, scope estate|all, page), a project,
+# 你说我做; staff drafts (ledger line, notice, project update), each carrying its draft id.
+BOARD = Namespace("pb", {"pg": ("id", "code", "id"), "prj": ("id",), "rep": ()})
+LEDGER = Namespace("lg", {"ok": ("id",), "ed": ("id",), "x": ("id",), "nok": ("id",),
+                          "pj": ("id", "id"), "uok": ("id",), "done": ("id",)})
+
 NAMESPACES: Mapping[str, Namespace] = {
     ns.name: ns for ns in (
         STAFF, FORM, MENU, STATUS, PUBLIC, MY_DATA, SEAL, BOOKING, LINK, POLL, RATE, VOLUNTEER, ALERT,
-        POLICY, SUBS, PUSH,
+        POLICY, SUBS, PUSH, BOARD, LEDGER,
     )}
 
 

@@ -409,6 +409,13 @@ class Pushes(_Model):
     misfire_grace_seconds: int = Field(default=3600, ge=1)
     # How often a staff member's progress message is edited while a push is running.
     progress_seconds: int = Field(default=5, ge=1, le=300)
+# --- ledger (公开之栏) ---
+class PublicBoard(_Model):
+    # Roles that may publish notices, ledger lines and project updates (from the CLI or the chat).
+    publisher_roles: list[StaffRole] = Field(default_factory=lambda: ["书记", "社工", "网格员"])  # type: ignore[arg-type]
+    page_lines: int = Field(default=10, ge=4, le=30)  # lines per page residents read on a phone
+    # Sample notices/ledger/projects, written once into an empty board (relative: to the config file).
+    sample_file: str | None = None
 
 
 class AppConfig(_Model):
@@ -442,6 +449,7 @@ class AppConfig(_Model):
     communities_dir: str | None = None  # one YAML file per 村社 (bot/communities.py)
     ratings: Ratings = Ratings()
     volunteers: Volunteers = Volunteers()
+    public_board: PublicBoard = PublicBoard()
     raw: dict[str, Any] = Field(default_factory=dict, exclude=True, repr=False)
 
     @model_validator(mode="after")
@@ -593,4 +601,9 @@ def load_config(path: str | Path | None = None, *, environ: bool = True) -> AppC
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
         raise ConfigError(f"{p}:{where} not valid YAML") from None
-    return parse_config(data, environ=environ)
+    config = parse_config(data, environ=environ)
+    sample = config.public_board.sample_file
+    if sample and not Path(sample).is_absolute():  # the sample sits beside its config file
+        board = config.public_board.model_copy(update={"sample_file": str(p.parent / sample)})
+        config = config.model_copy(update={"public_board": board})
+    return config

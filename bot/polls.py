@@ -13,6 +13,7 @@ from bot.callbacks import POLL
 from bot.dialogue.turn import reply
 from bot.events import Document, Reply
 from bot.outbox import enqueue, to_payload
+from bot.pushes import BULK
 from domain.polls import Poll, Tally
 from domain.ports import OutboxMessage, UnitOfWork
 from domain.usecases import polls as uc
@@ -78,7 +79,7 @@ def publish(app: App, uow: UnitOfWork, poll: Poll, now: datetime) -> int:
         if chat is None or chat in chats or not poll.in_scope(r):
             continue
         chats.add(chat)
-        enqueue(uow, chat, notice(app, poll, now), f"poll:{poll.id}:{chat}", now)
+        enqueue(uow, chat, notice(app, poll, now), f"poll:{poll.id}:{chat}", now, priority=BULK)
         told += 1
     log.info("poll %s published to %d chats", poll.id, told)
     return told

@@ -1,10 +1,10 @@
-"""Reading roster files as community offices keep them: CSV (UTF-8 or GBK) and XLSX."""
+"""Reading sheets as community offices keep them (rosters, ledgers): CSV (UTF-8 or GBK) and XLSX."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from domain.residents import REQUIRED_COLUMNS, ROSTER_COLUMNS
@@ -14,11 +14,11 @@ class RosterFileError(Exception):
     """The file itself cannot be read as a roster."""
 
 
-def _header(cells: list[object]) -> list[str]:
+def _header(cells: list[object], required: Sequence[str], columns: Sequence[str]) -> list[str]:
     names = [str(c).strip() if c is not None else "" for c in cells]
-    missing = [c for c in REQUIRED_COLUMNS if c not in names]
+    missing = [c for c in required if c not in names]
     if missing:
-        raise RosterFileError(f"表头缺少列：{'、'.join(missing)}（需要 {'、'.join(ROSTER_COLUMNS)}）")
+        raise RosterFileError(f"表头缺少列：{'、'.join(missing)}（需要 {'、'.join(columns)}）")
     return names
 
 
@@ -32,7 +32,14 @@ def _decode(data: bytes) -> str:
 
 
 def read_roster(path: Path) -> tuple[int, Iterator[dict[str, object]]]:
-    """Row count and an iterator of rows keyed by header name."""
+    """Row count and an iterator of roster rows keyed by header name."""
+    return read_sheet(path, REQUIRED_COLUMNS, ROSTER_COLUMNS)
+
+
+def read_sheet(
+    path: Path, required: Sequence[str], columns: Sequence[str],
+) -> tuple[int, Iterator[dict[str, object]]]:
+    """Row count and an iterator of rows keyed by header name; `required` columns must be there."""
     if not path.is_file():
         raise RosterFileError(f"找不到文件 {path}")
     suffix = path.suffix.lower()
@@ -40,7 +47,7 @@ def read_roster(path: Path) -> tuple[int, Iterator[dict[str, object]]]:
         rows = list(csv.reader(io.StringIO(_decode(path.read_bytes()))))
         if not rows:
             raise RosterFileError("文件是空的")
-        header = _header(list(rows[0]))
+        header = _header(list(rows[0]), required, columns)
         body = rows[1:]
         return len(body), (dict(zip(header, r, strict=False)) for r in body)
     if suffix in (".xlsx", ".xlsm"):
@@ -55,7 +62,7 @@ def read_roster(path: Path) -> tuple[int, Iterator[dict[str, object]]]:
         first = next(it, None)
         if first is None:
             raise RosterFileError("文件是空的")
-        header = _header(list(first))
+        header = _header(list(first), required, columns)
         # The sheet's declared dimension is often missing or wrong (files not saved by
         # Excel/WPS), so count the rows themselves, as for CSV.
         body = list(it)

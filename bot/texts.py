@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import callbacks as _cb  # button data is built by the codec; texts keep the labels
@@ -857,3 +857,91 @@ PUSH_CLI_SHOW = ("推送 {id}  {kind}·{topic}  {title}\n开始：{when}  发起
                  "{total} 位居民，已发送 {sent}，失败 {failed}，被屏蔽 {blocked}，待发送 {pending}")
 PUSH_CLI_LINE = "{id}  {when}  {kind}·{topic}  {title}  {sent}/{total}"
 PUSH_CLI_SCHEDULED_BY = "定时任务"
+# --- ledger ---
+# 公开之栏 for residents: a page of what is new (notices, the month's 收支 with totals, projects).
+BOARD_HEAD = "{community}公开栏 · {year}年{month}月 · {scope}"
+BOARD_SCOPE_ESTATE = "{estate}（含全社区）"
+BOARD_SCOPE_ALL = "全社区各小区"
+BOARD_TOTALS = "本月收入{income}，支出{expense}，结余{balance}"
+BOARD_PAGE = "第{page}/{pages}页"
+BOARD_EMPTY = "这个月还没有公开的通知、收支和项目。"
+BOARD_NOTICES = "【通知】"
+BOARD_NOTICE_LINE = "· {day} {title}：{text}"
+BOARD_LEDGER = "【收支明细】"
+BOARD_LEDGER_LINE = "· {day} {kind}{amount} {purpose}{estate}{approver}"
+BOARD_APPROVER = "（{name}批）"
+BOARD_LINE_ESTATE = "［{estate}］"
+BOARD_INCOME = "收入"
+BOARD_EXPENSE = "支出"
+BOARD_PROJECTS = "【在建项目】"
+BOARD_PROJECT_LINE = "· {name}（{estate}）：{status}{latest}"
+BOARD_PROJECT_LATEST = "。{day} {text}"
+BOARD_PREV = "上一页"
+BOARD_NEXT = "下一页"
+BOARD_PREV_MONTH = "上个月"
+BOARD_NEXT_MONTH = "下个月"
+BOARD_ALL = "看全社区"
+BOARD_MINE = "只看{estate}"
+BOARD_REPORTS = "你说我做"
+BOARD_ESTATE_BUTTON = "{estate}公开栏"
+BOARD_MENU = "菜单"
+BOARD_PROJECT = "{name}（{estate}）\n状态：{status}{budget}\n进展："
+BOARD_PROJECT_BUDGET = "，预算{budget}"
+BOARD_PROJECT_UPDATE = "· {day} {text}"
+BOARD_PROJECT_NONE = "还没有进展记录。"
+BOARD_PROJECT_MORE = "有新进展会通知订阅了“通知”的本小区居民。"
+BOARD_WHOLE = "全社区"
+
+# Staff: publishing in the staff chat (a receipt photo is a ledger line in one step).
+LEDGER_DRAFT = ("记一笔账，请核对：\n日期：{day}\n{kind}：{amount}\n用途：{purpose}\n审批人：{approver}\n"
+                "范围：{scope}{photo}")
+LEDGER_DRAFT_PHOTO = "\n票据：已附照片"
+LEDGER_NO_APPROVER = "（未写）"
+LEDGER_CONFIRM = "确认记账"
+LEDGER_EDIT = "修改"
+LEDGER_CANCEL = "取消"
+LEDGER_ASK_AMOUNT = "这张票据多少钱？请回一句，比如“扫帚 25元”（{minutes}分钟内有效）。"
+LEDGER_ASK_EDIT = "请重新写这一笔，比如“买扫帚25块 王书记批的”（{minutes}分钟内有效）。"
+LEDGER_NO_AMOUNT = "还是没看出金额，这张票据没有记账。请重发照片并写上“用途 金额”，比如“扫帚 25元”。"
+LEDGER_NO_PURPOSE = "用途没写，请补一句用途，比如“扫帚 25元”。"
+LEDGER_WRITTEN = "已记账：{day} {kind}{amount} {purpose}。居民在公开栏可以看到。"
+LEDGER_CANCELLED = "这一笔没有记账。"
+LEDGER_EXPIRED = "刚才那一笔超过{minutes}分钟没有确认，没有记账。"
+LEDGER_NOT_YOURS = "这是别人的记账，请让发照片的同事确认。"
+LEDGER_NOT_PUBLISHER = "只有社区工作人员可以发布公开栏内容。"
+NOTICE_ASK = "请发通知内容：第一行是标题，下面是正文（{minutes}分钟内有效）。"
+NOTICE_DRAFT = "发布这条通知（{scope}）：\n{title}\n{text}"
+NOTICE_PUBLISH = "发布"
+NOTICE_WRITTEN = "通知已发布：{title}"
+NOTICE_CANCELLED = "通知没有发布。"
+PROJECT_PICK = "更新哪个项目的进展？"
+PROJECT_NONE = "还没有登记项目，可以用 `cunshe projects add` 添加。"
+PROJECT_ASK = "请写{name}的最新进展（一句话，{minutes}分钟内有效）。"
+PROJECT_DRAFT = "发布{name}的进展，并通知{estate}订阅了通知的居民：\n{text}{status}"
+PROJECT_DRAFT_STATUS = "\n状态改为：{status}"
+PROJECT_PUBLISH = "发布并通知"
+PROJECT_MARK_DONE = "同时标为已完工"
+PROJECT_WRITTEN = "{name}的进展已发布，已排队通知{n}户居民。"
+PROJECT_CANCELLED = "进展没有发布。"
+PROJECT_PUSH = "【{estate}·{name}】{day}进展：{text}{status}\n回复“公示一下”看全部公开内容。"
+PROJECT_PUSH_STATUS = "（现在{status}）"
+# Words staff type in their chat to start publishing.
+LEDGER_WORDS = ("记账", "记一笔")
+NOTICE_WORDS = ("发通知", "发布通知", "发公告")
+PROJECT_WORDS = ("项目进展", "更新项目", "工程进展")
+
+
+
+def format_md(d: date) -> str:
+    """11月28日 for a calendar day (ledger lines, project updates)."""
+    return f"{d.month}月{d.day}日"
+
+
+INVALID.update({
+    ("title", "empty"): "通知标题不能为空",
+    ("title", "too_long"): "标题太长了，请控制在{max}字以内",
+    ("text", "empty"): "内容不能为空",
+    ("amount", "not_positive"): "金额要大于0",
+    ("purpose", "empty"): "请写上用途",
+    ("name", "empty"): "项目名称不能为空",
+})

@@ -11,6 +11,7 @@ from bot.cards import estate_name, place_label
 from bot.dialogue.turn import reply
 from bot.events import Reply
 from bot.outbox import enqueue
+from bot.pushes import BULK
 from domain.ports import UnitOfWork
 from domain.usecases import volunteers as uc
 from domain.volunteers import Task
@@ -44,7 +45,8 @@ def publish(app: App, uow: UnitOfWork, task: Task, who: int | str | None, now: d
     """Write the task, queue one offer per matching volunteer; the number offered."""
     matched = uc.post_task(uow, task, who, now, app.zone)
     for v in matched:
-        enqueue(uow, v.chat_id, offer(app, task, now), f"vtask:{task.id}:{v.chat_id}", now)
+        enqueue(uow, v.chat_id, offer(app, task, now), f"vtask:{task.id}:{v.chat_id}", now,
+                priority=BULK)
     if task.help_id is not None:
         request = uow.volunteers.get_help(task.help_id)
         if request is not None:  # the person who asked hears that help is arranged

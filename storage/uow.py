@@ -12,6 +12,7 @@ from domain.alerts import AlertStore
 from domain.events import Event
 from domain.ports import (
     AuditLog,
+    BoardRepository,
     BookingRepository,
     ConversationStore,
     Outbox,
@@ -28,6 +29,7 @@ from domain.ports import (
     VolunteerRepository,
 )
 from storage.alerts import SqlAlertStore
+from storage.board import SqlBoardRepository
 from storage.bookings import SqlBookingRepository
 from storage.crypto import Crypto
 from storage.locks import lock_chat
@@ -63,6 +65,7 @@ class SqlUnitOfWork:
     policies: PolicyRepository
     pushes: PushRepository
     subscriptions: SubscriptionRepository
+    board: BoardRepository
     session: Session
 
     def __init__(
@@ -102,6 +105,7 @@ class SqlUnitOfWork:
         self.policies = SqlPolicyRepository(s)
         self.pushes = SqlPushRepository(s)
         self.subscriptions = SqlSubscriptionRepository(s)
+        self.board = SqlBoardRepository(s)
         self._events = []
         return self
 

@@ -1,7 +1,7 @@
 """The terminal channel: a Chinese chat in the console, scriptable from a pipe.
 
 Type a message; choose a button by its number or its text. Special lines:
-/contact 13812345678 (a forwarded card: /contact PHONE card) · /location 28.01 120.65 · /photo
+/contact 13812345678 (a forwarded card: /contact PHONE card) · /location 28.01 120.65 · /photo [caption]
 /start /menu /help /cancel /status · /quit
 """
 
@@ -87,7 +87,9 @@ class TerminalChannel:
                 return Inbound(kind="location", latitude=lat, longitude=lon, **base)  # type: ignore[arg-type]
             if cmd == "photo":
                 self._photos += 1
-                return Inbound(kind="photo", photo_id=f"terminal-photo-{self._photos}", **base)  # type: ignore[arg-type]
+                # `/photo 扫帚 25元`: the rest of the line is the caption, as Telegram sends it.
+                return Inbound(kind="photo", photo_id=f"terminal-photo-{self._photos}",
+                               text=rest.strip(), **base)  # type: ignore[arg-type]
             if cmd in COMMANDS:
                 return Inbound(kind="command", text=cmd, data=rest.strip(), **base)  # type: ignore[arg-type]
         return Inbound(kind="text", text=text, **base)  # type: ignore[arg-type]

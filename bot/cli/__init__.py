@@ -31,6 +31,9 @@ COMMAND_MODULES = (
     "bot.cli.shelters",
     "bot.cli.policies",
     "bot.cli.pushes",
+    "bot.cli.board",
+    "bot.cli.ledger",
+    "bot.cli.projects",
 )
 
 

@@ -9,11 +9,13 @@ import logging
 import sys
 import unicodedata
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bot.app import App
 from bot.config import AppConfig, ConfigError, load_config
+from domain.errors import RowProblem
 
 
 class CliError(Exception):
@@ -83,6 +85,7 @@ def log_to_file(config: AppConfig) -> Path:
 
 def ready_app(args: argparse.Namespace, config: AppConfig | None = None) -> App:
     """Config loaded, database at the newest schema, declared staff in place."""
+    from bot.board_sample import seed_sample_board
     from domain.usecases.staff import sync_staff
     from storage import migrate
 
@@ -94,6 +97,7 @@ def ready_app(args: argparse.Namespace, config: AppConfig | None = None) -> App:
         backfill_lookups(app)
         sync_staff(app.uow(), app.declared_staff())
         seed_config_shelters(app)
+        seed_sample_board(app, datetime.now(UTC))
     except ConfigError as exc:
         raise CliError(f"config error: {exc}", exit_code=2) from None
     return app
@@ -135,3 +139,12 @@ def estate_code(app: App, name: str) -> str:
     if code is None:
         raise CliError(f"没有叫“{name}”的小区")
     return code
+
+
+def print_problems(problems: list[RowProblem], limit: int = 50) -> None:
+    """Per-row problems of an imported sheet on stderr: 第3行 金额: …, at most `limit` of them."""
+    for p in problems[:limit]:
+        print(f"第{p.row}行 {p.column}: {p.reason}", file=sys.stderr)
+    more = len(problems) - limit
+    if more > 0:
+        print(f"……另有{more}处问题", file=sys.stderr)

@@ -6,7 +6,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.cli.common import CliError, add_json_flag, estate_code, print_json, print_table, ready_app, refused_as
+from bot.cli.common import (
+    CliError,
+    add_json_flag,
+    estate_code,
+    print_json,
+    print_problems,
+    print_table,
+    ready_app,
+    refused_as,
+)
 from bot.roster_files import RosterFileError, read_roster
 from domain.errors import NotFound, RosterInvalid
 from domain.identity import mask_id_number, mask_phone
@@ -59,11 +68,7 @@ def _import(args: argparse.Namespace) -> int:
         )
     except RosterInvalid as exc:
         bar.close()
-        for p in exc.problems[:50]:
-            print(f"第{p.row}行 {p.column}: {p.reason}", file=sys.stderr)
-        more = len(exc.problems) - 50
-        if more > 0:
-            print(f"……另有{more}处问题", file=sys.stderr)
+        print_problems(exc.problems)
         raise CliError(f"{len(exc.problems)}处问题，未导入任何数据（可加 --skip-invalid 跳过无效行）") from None
     bar.close()
     for p in result.skipped:

@@ -16,9 +16,11 @@ from bot.dialogue.turn import Turn, reply
 from bot.events import Inbound, Reply
 from bot.flows import (
     alerts,
+    board,
     booking,
     identity,
     info,
+    ledger,
     policy,
     polls,
     push_staff,
@@ -66,6 +68,8 @@ FLOWS: tuple[Flow, ...] = (
     policy.FLOW,
     subscriptions.FLOW,
     push_staff.FLOW,
+    board.FLOW,
+    ledger.FLOW,
 )
 ROUTES = Routes.of(FLOWS)
 
@@ -137,6 +141,8 @@ class DialogueEngine:
             form = ROUTES.forms.get(t.state.form or "")
             return form.on_location(t) if form and form.on_location else info.shelters(t)
         if ev.kind == "photo":
+            if any(f.on_any_photo(t) for f in FLOWS if f.on_any_photo is not None):
+                return None
             return report.on_photo(t)
         if ev.kind == "command" and ev.text.strip().lstrip("/").lower() == "verify":
             return seal.verify(t)

@@ -28,6 +28,8 @@ class Flow:
     on_location: Handler | None = None  # a shared location while one of its forms is open
     # Text it answers anywhere, even in staff groups and open forms (e.g. /今日上门); True if so.
     on_any_text: Callable[[Turn], bool] | None = None
+    # A photo it takes before the report flow does (a receipt in the staff chat); True if so.
+    on_any_photo: Callable[[Turn], bool] | None = None
     # Intents another flow owns that this one adds to (查进度 also lists certificate requests).
     also: Mapping[str, Handler] = field(default_factory=dict)
 

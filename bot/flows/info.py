@@ -58,7 +58,9 @@ def on_menu(t: Turn, choice: str) -> None:
     if choice == "status":
         return dispatch(t, "check_status")
     if choice == "public":
-        return public_pick(t)
+        from bot.flows import board
+
+        return board.show(t)
     if choice == "shelter":
         return shelters(t)
     if choice == "policy":
@@ -215,7 +217,7 @@ FLOW = Flow(
     name="info",
     intents={
         "help": help_, "find_shelter": shelters,
-        "public_info": public_pick, "contact_office": contact_office,
+        "contact_office": contact_office,
         "thank": lambda t: t.say(texts.THANKS_REPLY),
         "stop": lambda t: t.say(texts.NOTHING_TO_STOP),
     },

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.app import App
+from bot.callbacks import BOARD
 from bot.events import Inbound
 from domain.reports import Report, Status
 from tests.e2e.test_dialogue_reports import report
@@ -210,7 +211,8 @@ def test_a_message_too_long_for_a_report_is_refused_at_once_not_after_every_ques
 
 def test_an_estate_typed_after_the_public_list_question_shows_its_list(bot: App) -> None:
     report(Chat(bot, 2092), "翠微苑3幢楼道灯坏了好几天了")
-    assert "看哪个小区" in typed(bot, 2093, "看看小区公开栏")
+    assert "公开栏" in typed(bot, 2093, "看看小区公开栏")  # 公开之栏, with a 你说我做 button
+    bot.dialogue.handle(Inbound(chat_id=2093, user_id=2093, kind="button", data=BOARD.data("rep")))
     listing = typed(bot, 2093, "翠微苑")  # typed, not the button: the way people answer
     assert "翠微苑 · 你说我做" in listing and "照明（3幢）" in listing and "待受理" in listing
     assert "好几天" not in listing

@@ -272,6 +272,8 @@ def test_public_list_shows_status_and_no_personal_data(bot: App) -> None:
     report(Chat(bot, 1021))
     neighbour = Chat(bot, 1022)
     out = neighbour.say("看看小区公开栏")
+    assert "公开栏" in out
+    out = neighbour.say("你说我做")  # the 公开之栏's button to the reports list
     assert "翠微苑" in out
     listing = neighbour.say("翠微苑")  # presses the estate's button
     assert "照明（3幢）" in listing and "待受理" in listing

@@ -7,10 +7,11 @@ import hashlib
 import hmac
 import weakref
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Self
 
 from domain.alerts import Alert, Recipient, Shelter
+from domain.board import LedgerLine, Notice, Project, ProjectUpdate
 from domain.bookings import BeneficiaryLink, Booking
 from domain.bookings import Status as BookingStatus
 from domain.errors import Conflict
@@ -547,6 +548,66 @@ class FakeSubscriptions:
 
     def opted_out(self, topic: str) -> set[int]:
         return {rid for (rid, t), on in self.rows.items() if t == topic and not on}
+class FakeBoard:
+    """公开之栏 in memory (the same filters as storage.board)."""
+
+    def __init__(self) -> None:
+        self.notice_rows: list[Notice] = []
+        self.line_rows: list[LedgerLine] = []
+        self.project_rows: dict[int, Project] = {}
+        self.update_rows: list[ProjectUpdate] = []
+
+    def add_notice(self, notice: Notice) -> None:
+        notice.id = len(self.notice_rows) + 1
+        self.notice_rows.append(copy.deepcopy(notice))
+
+    def notices(self, *, since: datetime | None = None, until: datetime | None = None,
+                estates: list[str] | None = None, limit: int = 50) -> list[Notice]:
+        rows = [n for n in self.notice_rows if (since is None or n.published_at >= since)
+                and (until is None or n.published_at < until) and (estates is None or n.estate in estates)]
+        rows.sort(key=lambda n: (n.published_at, n.id or 0), reverse=True)
+        return copy.deepcopy(rows[:limit])
+
+    def add_line(self, line: LedgerLine) -> None:
+        line.id = len(self.line_rows) + 1
+        self.line_rows.append(copy.deepcopy(line))
+
+    def lines(self, start: date, end: date, estates: list[str] | None = None) -> list[LedgerLine]:
+        rows = [x for x in self.line_rows
+                if start <= x.day < end and (estates is None or x.estate in estates)]
+        return copy.deepcopy(sorted(rows, key=lambda x: (x.day, x.id or 0)))
+
+    def add_project(self, project: Project) -> None:
+        project.id = len(self.project_rows) + 1
+        updates, project.updates = project.updates, []
+        self.project_rows[project.id] = copy.deepcopy(project)
+        for u in updates:
+            u.project_id = project.id
+            self.add_update(u)
+        project.updates = updates
+
+    def save_project(self, project: Project) -> None:
+        assert project.id in self.project_rows
+        self.project_rows[project.id].status = project.status
+        self.project_rows[project.id].budget_fen = project.budget_fen
+
+    def add_update(self, update: ProjectUpdate) -> None:
+        update.id = len(self.update_rows) + 1
+        self.update_rows.append(copy.deepcopy(update))
+
+    def project(self, project_id: int) -> Project | None:
+        p = copy.deepcopy(self.project_rows.get(project_id))
+        if p is not None:
+            p.updates = copy.deepcopy(sorted((u for u in self.update_rows if u.project_id == p.id),
+                                             key=lambda u: (u.day, u.id or 0)))
+        return p
+
+    def projects(self, estates: list[str] | None = None) -> list[Project]:
+        return [p for i in sorted(self.project_rows)
+                if (p := self.project(i)) is not None and (estates is None or p.estate in estates)]
+
+    def is_empty(self) -> bool:
+        return not (self.notice_rows or self.line_rows or self.project_rows)
 
 
 class FakeUnitOfWork:
@@ -579,6 +640,7 @@ class FakeUnitOfWork:
         self.policies = FakePolicies()
         self.pushes = FakePushes(self)
         self.subscriptions = FakeSubscriptions()
+        self.board = FakeBoard()
         self.on_event = on_event
         self.events: list[Event] = []  # every event handed over at a commit, in order
         self.committed = 0

@@ -17,7 +17,8 @@ COMMANDS = ("run", "chat", "db", "residents", "staff", "reports", "nlu", "outbox
             "volunteers",
             "alerts", "shelters",
             "policies",
-            "pushes")
+            "pushes",
+            "board", "ledger", "projects")
 
 
 def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:

@@ -1,7 +1,7 @@
 """线上表决 (polls, voters apart from ballots) and 物业评价 / 业委会评价 (monthly ratings)
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-02
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0015'
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

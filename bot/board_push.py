@@ -1,0 +1,52 @@
+"""Project updates to residents: the 通知 subscribers of that 小区 hear of them, as a push."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from bot import pushes, texts
+from bot.callbacks import BOARD
+from bot.dialogue.turn import reply
+from bot.events import Reply
+from domain.board import Project, ProjectStatus, ProjectUpdate
+from domain.ports import UnitOfWork
+from domain.pushes import Targets
+from domain.residents import Resident
+from domain.usecases.board import update_project
+
+NOTICE_TOPIC = "通知"
+
+
+def audience(uow: UnitOfWork, estate: str) -> list[Resident]:
+    """Residents who take 通知 in that 小区 (every 小区 for a community-wide project)."""
+    return pushes.audience(uow, NOTICE_TOPIC, Targets(estates=(estate,) if estate else ()))
+
+
+def deliver_push(uow: UnitOfWork, title: str, messages: Iterable[tuple[int, Reply]],
+                 now: datetime) -> int:
+    """The update as a 通知 push (bulk priority), in the caller's transaction; how many it reaches."""
+    once = list({chat_id: message for chat_id, message in messages}.items())
+    pushes.start_push(uow, kind="notice", topic=NOTICE_TOPIC, title=title, messages=once,
+                      started_by=None, now=now)
+    return len(once)
+
+
+def publish_update(
+    uow: UnitOfWork, estate_names: dict[str, str], project_id: int, text: str,
+    status: ProjectStatus | None, by: str, now: datetime, today: date,
+) -> tuple[Project, ProjectUpdate, int]:
+    """Write the update and queue it to the project's 小区, together; the update, and how many."""
+    with uow:
+        project, update = update_project(uow, project_id, text, status, by, today)
+        estate = estate_names.get(project.estate, texts.BOARD_WHOLE)
+        said = texts.PROJECT_PUSH.format(
+            estate=estate, name=project.name, day=texts.format_md(today), text=update.text,
+            status=texts.PROJECT_PUSH_STATUS.format(status=update.status.value) if update.status else "")
+        rows = [[BOARD.button(project.name, "prj", project.id)]] if project.id else []
+        message = reply(said, rows)
+        assert update.id is not None
+        n = deliver_push(uow, project.name, ((r.chat_id, message) for r in audience(uow, project.estate)
+                                          if r.chat_id is not None), now)
+        uow.commit()
+    return project, update, n

@@ -1,0 +1,217 @@
+"""公开之栏 over the terminal channel: residents read the month's ledger in their own words, staff
+write a ledger line from a receipt photo in one step, and project updates reach that 小区 only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from bot.app import App
+from bot.callbacks import LEDGER
+from bot.events import Inbound
+from domain.board import Kind, LedgerLine, Notice, Project, ProjectStatus, ProjectUpdate
+from domain.usecases import board as uc
+from domain.usecases.residents import import_roster
+from tests.fixtures import app, app_config, clean_env, config_file, database_url  # noqa: F401
+from tests.support.chat import Chat, Clock, queued, staffed
+
+STAFF_CHAT = -1002000000001  # 社区工作群
+SECRETARY = 700000001  # 陈书记
+GRID1_STAFF = 700000002  # 林晓燕
+ADMIN = 700000009  # 系统管理员: not a publisher
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()  # Monday 2026-11-30 10:00 Shanghai
+
+
+@pytest.fixture
+def bot(app: App, clock: Clock) -> Iterator[App]:  # noqa: F811
+    staffed(app, clock)
+    import_roster(app.uow(), [
+        {"姓名": "张阿姨", "手机号": "13812345678", "小区": "翠微苑", "幢": "3", "单元": "2", "室": "302"},
+        {"姓名": "李大伯", "手机号": "13812345679", "小区": "翠微苑", "幢": "5", "单元": "1", "室": "101"},
+        {"姓名": "陈阿婆", "手机号": "13812345680", "小区": "江滨花园", "幢": "1", "单元": "1", "室": "201"},
+    ], app.estate_lookup(), set(app.config.resident_tags))
+    yield app
+
+
+def _bind(bot: App, user: int, phone: str) -> Chat:
+    chat = Chat(bot, user)
+    assert "核实" in chat.say(f"/contact {phone}")
+    return chat
+
+
+def _ledger(bot: App, n: int = 14) -> None:
+    """`n` November expenses in 翠微苑, one community income, one 江滨花园 line, one October line."""
+    for i in range(n):
+        uc.add_line(bot.uow(), LedgerLine(day=date(2026, 11, 1 + i), amount_fen=2500 + i * 100,
+                                          kind=Kind.EXPENSE, purpose=f"扫帚{i + 1}", approver="陈书记",
+                                          estate="E1"), bot.dialogue.clock())
+    uc.add_line(bot.uow(), LedgerLine(day=date(2026, 11, 2), amount_fen=5_000_000, kind=Kind.INCOME,
+                                      purpose="上级拨款", estate=""), bot.dialogue.clock())
+    uc.add_line(bot.uow(), LedgerLine(day=date(2026, 11, 3), amount_fen=99_900, kind=Kind.EXPENSE,
+                                      purpose="江滨绿化", estate="E2"), bot.dialogue.clock())
+    uc.add_line(bot.uow(), LedgerLine(day=date(2026, 10, 28), amount_fen=7_700, kind=Kind.EXPENSE,
+                                      purpose="十月的垃圾袋", estate="E1"), bot.dialogue.clock())
+
+
+def test_a_resident_reads_this_months_ledger_with_totals_and_pages(bot: App) -> None:
+    _ledger(bot)
+    uc.publish_notice(bot.uow(), Notice(title="停水通知", text="12月2日上午8点到12点停水", estate="",
+                                        published_at=bot.dialogue.clock(), by="S01"))
+    aunt = _bind(bot, 3001, "13812345678")
+    out = aunt.say("这个月社区花了多少钱")
+    # Her own 小区 and the whole community; not 江滨花园's lines.
+    assert "2026年11月 · 翠微苑（含全社区）" in out
+    expense = sum(2500 + i * 100 for i in range(14))
+    assert f"本月收入50,000元，支出{expense // 100:,}元，结余{(5_000_000 - expense) // 100:,}元" in out
+    assert "停水通知" in out and "江滨绿化" not in out and "十月的垃圾袋" not in out
+    assert "第1/2页" in out and "下一页" in out
+    page1 = out.split("[1]")[0]
+    assert len(page1.strip().splitlines()) <= 2 + 10 + 1  # head, totals, ten lines, page number
+    out = aunt.say("下一页")
+    assert "第2/2页" in out and "扫帚14" in out and "上一页" in out and "扫帚1 " not in out
+    assert "本月收入50,000元" in out  # the totals stay on every page
+    out = aunt.say("上个月")
+    assert "2026年10月" in out and "十月的垃圾袋" in out and "本月收入0元，支出77元" in out
+    out = aunt.say("看全社区")
+    assert "全社区各小区" in out and "十月的垃圾袋" in out
+
+
+def test_gongshi_yixia_and_a_named_month(bot: App) -> None:
+    _ledger(bot, 2)
+    aunt = _bind(bot, 3002, "13812345678")
+    out = aunt.say("公示一下")
+    assert "翠微苑（含全社区）" in out and "扫帚2" in out and "上级拨款" in out
+    out = aunt.say("十月份的收支情况")
+    assert "2026年10月" in out and "十月的垃圾袋" in out
+
+
+def _projects(bot: App) -> tuple[int, int]:
+    road = uc.add_project(bot.uow(), Project(name="道路翻新", estate="E1", status=ProjectStatus.BUILDING,
+                                              budget_fen=3_800_000, updates=[
+        ProjectUpdate(day=date(2026, 11, 5), text="方案通过，施工单位已确定"),
+        ProjectUpdate(day=date(2026, 11, 25), text="1至4幢路段已完工，5至8幢开工")]))
+    rail = uc.add_project(bot.uow(), Project(name="河边护栏", estate="E2", status=ProjectStatus.BUILDING,
+                                              updates=[ProjectUpdate(day=date(2026, 11, 20), text="旧护栏已拆除")]))
+    assert road.id and rail.id
+    return road.id, rail.id
+
+
+def test_a_question_naming_a_project_answers_that_project(bot: App) -> None:
+    _projects(bot)
+    aunt = _bind(bot, 3003, "13812345678")
+    out = aunt.say("道路翻新的事办得怎么样了")
+    assert "道路翻新（翠微苑）" in out and "施工中" in out and "预算38,000元" in out
+    assert "11月25日 1至4幢路段已完工" in out and "11月5日 方案通过" in out and "护栏" not in out
+    out = aunt.say("河边的护栏修好了没有")
+    assert "河边护栏（江滨花园）" in out and "旧护栏已拆除" in out
+    out = aunt.say("最近有什么通知")
+    assert "【在建项目】" in out and "道路翻新（翠微苑）：施工中。11月25日" in out
+    assert "河边护栏" not in out  # another 小区's project is not on her page
+
+
+def test_a_receipt_photo_becomes_a_ledger_line_in_one_step(bot: App) -> None:
+    staff = Chat(bot, SECRETARY, STAFF_CHAT)
+    out = staff.say("/photo 买扫帚25块 王书记批的")
+    assert "支出：25元" in out and "用途：扫帚" in out and "审批人：王书记" in out and "票据：已附照片" in out
+    with bot.uow() as uow:
+        assert uow.board.lines(date(2026, 11, 1), date(2026, 12, 1)) == []  # not before the press
+    out = staff.say("确认记账")
+    assert "已记账：11月30日 支出25元 扫帚" in out
+    with bot.uow() as uow:
+        (line,) = uow.board.lines(date(2026, 11, 1), date(2026, 12, 1))
+    assert (line.amount_fen, line.purpose, line.approver, line.entered_by) == (2500, "扫帚", "王书记", "S01")
+    assert line.receipt_file_id == "terminal-photo-1" and line.kind == Kind.EXPENSE
+    assert "已记账" not in staff.say("确认记账")  # the same button again writes nothing more
+    with bot.uow() as uow:
+        assert len(uow.board.lines(date(2026, 11, 1), date(2026, 12, 1))) == 1
+
+
+def test_a_photo_without_an_amount_asks_once_and_edit_rewrites(bot: App) -> None:
+    staff = Chat(bot, GRID1_STAFF, STAFF_CHAT)
+    out = staff.say("/photo 垃圾袋")
+    assert "多少钱" in out
+    out = staff.say("三十八块五")
+    assert "支出：38.5元" in out and "用途：垃圾袋" in out
+    out = staff.say("修改")
+    assert "重新写" in out
+    out = staff.say("翠微苑 路灯维修 1200元 陈书记批的")
+    assert "支出：1,200元" in out and "用途：路灯维修" in out and "范围：翠微苑" in out
+    staff.say("确认记账")
+    with bot.uow() as uow:
+        (line,) = uow.board.lines(date(2026, 11, 1), date(2026, 12, 1))
+    assert (line.amount_fen, line.estate, line.receipt_file_id) == (120000, "E1", "terminal-photo-1")
+    out = staff.say("/photo")
+    assert "多少钱" in out
+    out = staff.say("不知道")
+    assert "没有记账" in out
+    with bot.uow() as uow:
+        assert len(uow.board.lines(date(2026, 11, 1), date(2026, 12, 1))) == 1
+
+
+def test_presses_by_others_forged_or_late_are_refused(bot: App, clock: Clock) -> None:
+    staff = Chat(bot, GRID1_STAFF, STAFF_CHAT)
+    staff.say("/photo 扫帚 25元")
+    data = next(b.data for row in staff.replies[0].buttons for b in row if b.text == "确认记账")
+    draft_id = int(data.rsplit(":", 1)[1])
+    press = Inbound(chat_id=STAFF_CHAT, user_id=SECRETARY, kind="button", data=data)
+    (r,) = bot.dialogue.handle(press)
+    assert "别人的记账" in r.notice
+    resident = Inbound(chat_id=STAFF_CHAT, user_id=42, kind="button", data=data)
+    (r,) = bot.dialogue.handle(resident)
+    assert "工作人员" in r.notice
+    admin = Inbound(chat_id=STAFF_CHAT, user_id=ADMIN, kind="button", data=data)
+    (r,) = bot.dialogue.handle(admin)
+    assert "工作人员" in r.notice
+    forged = Inbound(chat_id=STAFF_CHAT, user_id=GRID1_STAFF, kind="button",
+                     data=LEDGER.data("ok", draft_id % 999_999_999 + 1))
+    (r,) = bot.dialogue.handle(forged)
+    assert r.notice and "已记账" not in r.notice
+    clock.advance(minutes=11)
+    out = staff.say("确认记账")
+    assert "超过10分钟没有确认，没有记账" in out
+    with bot.uow() as uow:
+        assert uow.board.lines(date(2026, 11, 1), date(2026, 12, 1)) == []
+
+
+def test_a_project_update_queues_one_message_per_resident_of_that_estate(bot: App) -> None:
+    road, _ = _projects(bot)
+    aunt = _bind(bot, 3010, "13812345678")
+    uncle = _bind(bot, 3011, "13812345679")
+    granny = _bind(bot, 3012, "13812345680")  # 江滨花园
+    staff = Chat(bot, SECRETARY, STAFF_CHAT)
+    out = staff.say("项目进展")
+    assert "道路翻新" in out and "河边护栏" in out
+    staff.say("道路翻新")
+    out = staff.say("5至8幢路面已铺好 下周划线")
+    assert "5至8幢路面已铺好" in out and "翠微苑" in out
+    out = staff.say("发布并通知")
+    assert "道路翻新的进展已发布，已排队通知2户居民" in out
+    for chat in (aunt, uncle):
+        (msg,) = queued(bot, chat.chat_id)
+        assert "【翠微苑·道路翻新】11月30日进展：5至8幢路面已铺好" in msg.text
+    assert queued(bot, granny.chat_id) == []
+    with bot.uow() as uow:
+        far = datetime.now(UTC) + timedelta(days=3650)
+        keys = sorted(m.key for m in uow.outbox.due(far, limit=100) if m.key.startswith("project:"))
+        project = uow.board.project(road)
+    assert project is not None and project.latest is not None
+    assert keys == sorted(f"project:{project.latest.id}:{c}" for c in (3010, 3011))
+    assert "5至8幢路面已铺好" in aunt.say("道路翻新怎么样了")
+
+
+def test_staff_publish_a_notice_from_the_chat(bot: App) -> None:
+    staff = Chat(bot, GRID1_STAFF, STAFF_CHAT)
+    assert "第一行是标题" in staff.say("发通知")
+    out = staff.say("停电通知\n12月3日下午2点到4点翠微苑停电检修")
+    assert "停电通知" in out and "发布" in out
+    with bot.uow() as uow:
+        assert uow.board.notices() == []
+    assert "通知已发布：停电通知" in staff.say("发布")
+    aunt = _bind(bot, 3020, "13812345678")
+    assert "停电通知：12月3日下午2点到4点" in aunt.say("最近有什么通知")
