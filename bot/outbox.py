@@ -46,6 +46,10 @@ def enqueue(uow: UnitOfWork, chat_id: int, reply: Reply, key: str, now: datetime
                                  created_at=now, not_before=now, priority=priority))
 
 
+# Seconds the last round at a stop may take (a clean stop must not wait on a group's limit).
+STOP_GRACE = 5.0
+
+
 def backoff(attempts: int) -> timedelta:
     """Wait longer after each failure: 5 s, 10 s, 20 s … capped at 10 minutes."""
     return timedelta(seconds=min(600, 5 * 2 ** max(0, attempts)))
@@ -176,6 +180,17 @@ class Dispatcher:
             uow.outbox.failed(msg.id, error, None if give_up else self.clock() + backoff(msg.attempts))
             uow.commit()
 
+    async def _last_round(self) -> None:
+        """One more round at a stop, for at most STOP_GRACE seconds.
+
+        Sends still waiting for the rate limit then (a busy group's 20 a minute) stay queued
+        for the next start; marks of what was sent are committed.
+        """
+        try:
+            await asyncio.wait_for(self.deliver_due(), STOP_GRACE)
+        except TimeoutError:
+            log.info("outbox: messages still waiting for the rate limit are sent at the next start")
+
     def stop(self) -> None:
         """Ask `run` to end after one more round (what was queued until now is sent first)."""
         self._stopping = True
@@ -189,6 +204,9 @@ class Dispatcher:
             last = self._stopping
             full = False
             try:
+                if last:
+                    await self._last_round()
+                    return
                 full = await self.deliver_due() >= self.batch
             except Exception:
                 log.exception("outbox delivery round failed")

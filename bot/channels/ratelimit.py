@@ -8,6 +8,13 @@ request carries a priority (`rate_limit_args={"priority": p}`; 0 answers, 1 pers
 straight through. Telegram's guidance, kept: about 30 messages a second overall (more with
 paid broadcasts), about one a second per chat (answers may burst a little), 20 a minute per
 group; a 429 pauses every send for its retry_after, then the request is tried again.
+
+Answers are never held by the global budget, only counted in it: a resident who just wrote
+is not a bulk notification, and at 30 residents' messages a second a 30/s budget is full with
+answers alone (`make bench-hostile`: every turn needs at least one message), so holding them
+would queue every answer behind the others. What they use is borrowed from the next seconds
+(at most DEBT_SECONDS' worth), so notices and pushes slow down while residents are busy and
+the total over any longer stretch stays within the budget plus the residents' own demand.
 """
 
 from __future__ import annotations
@@ -36,6 +43,9 @@ GROUP_PER_MINUTE = 20
 # The global bucket holds this much of a second's budget: short bursts pass, a long stream
 # is held to the rate (a server counting per second sees no more than the rate plus this).
 BURST_SECONDS = 0.2
+# Answers beyond the budget are borrowed from the next seconds, at most this many seconds'
+# worth: after a rush, notices and pushes wait at most this long for the budget to recover.
+DEBT_SECONDS = 10.0
 MAX_CHATS = 10_000  # chat states kept before the idle ones are dropped
 IDLE_FORGET = ANSWER_BURST * CHAT_SPACING  # by then a chat's burst bucket is full again
 
@@ -46,15 +56,19 @@ class _Bucket:
 
     rate: float
     capacity: float
-    tokens: float = -1.0  # full at first use
+    tokens: float | None = None  # full at first use; below 0 when answers borrowed
     at: float = 0.0
 
     def level(self, now: float) -> float:
-        if self.tokens < 0:
+        if self.tokens is None:
             self.tokens, self.at = self.capacity, now
         self.tokens = min(self.capacity, self.tokens + (now - self.at) * self.rate)
         self.at = now
         return self.tokens
+
+    def take(self, now: float, floor: float = 0.0) -> None:
+        """Use a token (answers may go below zero, down to `floor`)."""
+        self.tokens = max(floor, self.level(now) - 1)
 
     def ready_at(self, now: float, need: float = 1.0) -> float:
         """When `need` tokens will be there (now if they are)."""
@@ -202,31 +216,28 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
             self._timer = None
         now = self._clock()
         wake = float("inf")
+        assert self._global is not None
         while True:
             if now < self._paused_until:
                 wake = self._paused_until
                 break
-            assert self._global is not None
+            # Answers are not held by the budget (they only use it up); the rest wait for it.
             budget_at = self._global.ready_at(now)
-            if budget_at > now:
-                wake = budget_at if self._waiting() else wake
-                break
-            waiter, chat_wake = self._next(now)
+            waiter, chat_wake = self._next(now, PRIORITIES if budget_at <= now else (ANSWER,))
             wake = min(wake, chat_wake)
             if waiter is None:
+                if budget_at > now and (self._queues[NOTICE] or self._queues[BULK]):
+                    wake = min(wake, budget_at)
                 break
             self._grant(waiter, now)
         if wake != float("inf"):
             loop = asyncio.get_running_loop()
             self._timer = loop.call_at(loop.time() + max(0.0, wake - now), self.pump)
 
-    def _waiting(self) -> bool:
-        return any(self._queues.values())
-
-    def _next(self, now: float) -> tuple[_Waiter | None, float]:
+    def _next(self, now: float, priorities: tuple[int, ...]) -> tuple[_Waiter | None, float]:
         """The most urgent waiter whose chat may be sent to now, and else when one may be."""
         wake = float("inf")
-        for priority in PRIORITIES:
+        for priority in priorities:
             queue = self._queues[priority]
             # Chats seen here already had an older waiter held back: keep each chat in order.
             held: set[int] = set()
@@ -246,15 +257,14 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
         assert self._global is not None and waiter.chat_id is not None
         if len(self._chats) > MAX_CHATS:
             self._forget_idle(now)
-        self._global.tokens -= 1
+        self._global.take(now, floor=-self.rate * DEBT_SECONDS)
         chat = self._state(waiter.chat_id)
-        chat.bucket.tokens -= 1
+        chat.bucket.take(now)
         chat.last = now
         if chat.group is not None:
             chat.group.take(now)
         if not waiter.future.done():
             waiter.future.set_result(None)
-
 
     def _forget_idle(self, now: float) -> None:
         """Drop chats whose limits have fully recovered (a broadcast touches every chat once)."""

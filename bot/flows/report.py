@@ -10,7 +10,7 @@ from bot import texts
 from bot.callbacks import FORM, Callback
 from bot.cards import category_label, kind_label, place_label
 from bot.dialogue.flow import Flow
-from bot.dialogue.turn import Turn, grid_rows
+from bot.dialogue.turn import Turn, grid_rows, reply
 from bot.flows import emergency, story
 from domain.errors import InvalidValue
 from domain.reports import STATUS_LABELS, Kind, validate_description
@@ -286,8 +286,16 @@ def _switch(t: Turn, yes: bool) -> None:
     said = str(t.state.pending.get("text") or "")
     t.state.pending = {}
     if not yes or not pending:
-        t.say(texts.CONTINUE_FORM)
-        return _advance(t) if t.state.form else None
+        start = len(t.replies)
+        if t.state.form:
+            _advance(t)
+        # One message, not two: the acknowledgement opens the next question (Telegram's budget).
+        nxt = t.replies[start] if len(t.replies) > start else None
+        if nxt is not None and nxt.text and not (nxt.document or nxt.location or nxt.photos):
+            t.replies[start] = replace(nxt, text=f"{texts.CONTINUE_FORM}\n{nxt.text}")
+        else:
+            t.replies.insert(start, reply(texts.CONTINUE_FORM))
+        return None
     t.state.end()
     from bot.dialogue.engine import dispatch  # the engine owns intent routing
 

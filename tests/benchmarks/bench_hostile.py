@@ -115,20 +115,27 @@ class Timing:
     replies: dict[int, int] = field(default_factory=dict)
     per_kind: dict[str, list[int]] = field(default_factory=dict)  # kind -> messages per turn
     other: int = 0  # messages to chats that are not the residents' (staff cards)
+    shown: dict[int, list[str]] = field(default_factory=dict)  # the turn's messages, abridged
+    multi: dict[str, list[list[str]]] = field(default_factory=dict)  # examples of 2+ per kind
 
     def acted(self, chat_id: int, kind: str) -> None:
         """A resident did something: close the count of their previous turn's messages."""
         self.close_turn(chat_id)
         self.last_kind[chat_id] = kind
         self.replies[chat_id] = 0
+        self.shown[chat_id] = []
 
     def close_turn(self, chat_id: int) -> None:
         if chat_id in self.last_kind:
-            self.per_kind.setdefault(self.last_kind[chat_id], []).append(self.replies.get(chat_id, 0))
+            kind = self.last_kind[chat_id]
+            self.per_kind.setdefault(kind, []).append(self.replies.get(chat_id, 0))
+            if len(shown := self.shown.get(chat_id, [])) > 1 and len(self.multi.get(kind, [])) < 2:
+                self.multi.setdefault(kind, []).append(shown)
 
-    def counted(self, chat_id: int) -> None:
+    def counted(self, chat_id: int, what: str) -> None:
         if chat_id in self.replies:
             self.replies[chat_id] += 1
+            self.shown[chat_id].append(what)
         else:
             self.other += 1
 
@@ -154,13 +161,13 @@ class BenchBotApi(TrackingBotApi):
         super().record_sent(msg)
         self.by_chat.setdefault(msg.chat_id, []).append(msg)
         self.timing.answered(msg.chat_id)
-        self.timing.counted(msg.chat_id)
+        self.timing.counted(msg.chat_id, _abridged(msg))
 
     def record_edit(self, msg: SentMessage) -> None:
         """Note the edit; an edited message answers a pressed button."""
         super().record_edit(msg)
         self.timing.answered(msg.chat_id)
-        self.timing.counted(msg.chat_id)
+        self.timing.counted(msg.chat_id, _abridged(msg))
 
 
 class _Answers(list):  # type: ignore[type-arg]
@@ -252,7 +259,12 @@ async def bench(label: str, database_url: str, seconds: float, changes: dict[str
                 sent = await drive(tg, seconds, random.Random(15))
                 cpu = _cpu_seconds(bot.proc.pid)
             finally:
-                code = await bot.stop()
+                try:
+                    code = await bot.stop()
+                except TimeoutError:
+                    print("the bot did not stop within 60 s; its last lines:\n" + "".join(bot.lines[-30:]))
+                    bot.proc.kill()
+                    raise
         report(label, sent, seconds, timing, tg, bot, code)
         print(f"bot process CPU: {cpu:.1f} s over the run ({cpu / seconds:.0%} of one core)")
 
@@ -274,6 +286,8 @@ def report(label: str, sent: int, seconds: float, timing: Timing, tg: BenchBotAp
     print("  messages per turn by kind (turns; sent+edited; turns with 2 or more): " + ", ".join(
         f"{k} {len(v)}; {sum(v)}; {len([n for n in v if n > 1])}" for k, v in per_turn))
     print(f"  messages to other chats (staff): {timing.other}")
+    for kind, examples in timing.multi.items():
+        print(f"    {kind}: " + " | ".join(" + ".join(e) for e in examples))
     print(f"unanswered within {ANSWER_WITHIN:.0f} s: {timing.late}")
     print(f"button answers: {timing.answers}, later than 1 s: {timing.answer_late}")
     print(f"4xx from the stand-in: {len(tg.errors)}")
@@ -288,6 +302,15 @@ def report(label: str, sent: int, seconds: float, timing: Timing, tg: BenchBotAp
     print(f"stop: exit {code}, {'clean log' if not bot.unclean() else 'UNCLEAN log:'}")
     for line in bot.unclean()[:10]:
         print("    " + line.rstrip()[:200])
+    if tracebacks := [i for i, x in enumerate(bot.lines) if "Traceback" in x]:  # the first, whole
+        first = tracebacks[0]
+        print("".join("    " + x[:200] for x in bot.lines[first:first + 40]).rstrip())
+
+
+def _abridged(msg: SentMessage) -> str:
+    """What kind of message it is, for the per-turn examples."""
+    text = getattr(msg, "text", "") or ""
+    return text[:24].replace("\n", " ") or f"({msg.kind})"
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -309,7 +332,8 @@ def _counted(errors: list[tuple[str, str]]) -> Iterator[tuple[tuple[str, str], i
 async def main() -> None:
     """SQLite, then PostgreSQL when CUNSHE_BENCH_DATABASE_URL is set."""
     seconds = float(os.environ.get("BENCH_SECONDS", "300"))
-    changes: dict[str, object] = {"dialogue.burst_gap_seconds": float(os.environ.get("BENCH_BURST_GAP", "0"))}
+    changes: dict[str, object] = {"dialogue.burst_gap_seconds": float(os.environ.get("BENCH_BURST_GAP", "0")),
+                                  "seals.page_port": None}  # no certificate page: its port may be taken
     if rate := os.environ.get("BENCH_RATE", os.environ.get("BENCH_OVERALL_RATE")):
         changes["telegram.rate_limit_per_second"] = float(rate)  # the bot's budget (config: 30/s)
         changes["telegram.paid_broadcasts"] = float(rate) > 30

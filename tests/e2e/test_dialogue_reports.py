@@ -96,6 +96,9 @@ def test_a_different_intent_mid_form_asks_before_dropping_it(bot: App) -> None:
     assert "要先放下它" in out
     out = chat.say("不，继续登记")
     assert "我们继续" in out and "哪里坏了" in out
+    # One message: the acknowledgement opens the question (every message spends the budget).
+    (one,) = chat.replies
+    assert one.text.startswith("好的，我们继续。") and "哪里坏了" in one.text
     chat.say("帮我查一下进度")
     out = chat.say("是，去办新的")
     assert "还没有报修" in out
