@@ -15,7 +15,6 @@ from domain.residents import Resident
 from domain.seals import Certificate, SealDecision, SealRequest, SealStatus
 from domain.staff import Staff
 
-
 # How urgent a message is, lowest first served: the outbox and the Telegram limiter share these.
 ANSWER = 0  # an answer to a resident's own message (the turn's replies, a button's edit)
 NOTICE = 1  # a personal notice: staff cards, status changes, reminders
