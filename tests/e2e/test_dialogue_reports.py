@@ -316,3 +316,13 @@ def test_staff_typing_a_number_get_its_card(bot: App) -> None:
     number = report(Chat(bot, 1034))
     assert "[1] 受理" in Chat(bot, GRID1_STAFF).say(number)
     assert "没有找到" in Chat(bot, GRID2_STAFF).say(number)  # another grid's: not theirs
+
+
+def test_a_shared_location_is_acknowledged_in_the_next_question_not_a_message_of_its_own(bot: App) -> None:
+    chat = Chat(bot, 1021)
+    chat.say("我要报修")
+    out = chat.say("/location 28.0251 120.6588")
+    assert "位置收到了" in out
+    # One message: "位置收到了。" opens the next question (every message spends the budget).
+    first, *_ = chat.replies
+    assert first.text.startswith("位置收到了。\n") and len(first.text) > len("位置收到了。\n")
