@@ -287,7 +287,8 @@ def _switch(t: Turn, yes: bool) -> None:
     said = str(t.state.pending.get("text") or "")
     t.state.pending = {}
     if not yes or not pending:
-        return _acknowledged(t, texts.CONTINUE_FORM, _advance if t.state.form else None)
+        # A stale 不，继续登记 pressed while another form is open has no report to go on with.
+        return _acknowledged(t, texts.CONTINUE_FORM, _advance if t.state.form == "report" else None)
     t.state.end()
     from bot.dialogue.engine import dispatch  # the engine owns intent routing
 

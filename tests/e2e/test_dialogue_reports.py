@@ -326,3 +326,16 @@ def test_a_shared_location_is_acknowledged_in_the_next_question_not_a_message_of
     # One message: "位置收到了。" opens the next question (every message spends the budget).
     first, *_ = chat.replies
     assert first.text.startswith("位置收到了。\n") and len(first.text) > len("位置收到了。\n")
+
+
+def test_an_old_keep_going_button_pressed_while_another_form_is_open_is_no_error(bot: App) -> None:
+    from bot.events import Inbound
+
+    chat = Chat(bot, 1022)
+    chat.say("我要报修")
+    assert "要先放下它" in chat.say("我想预约上门助浴")
+    keep_going = next(b for row in chat.replies[-1].buttons for b in row if b.text == "不，继续登记")
+    assert "助浴" in chat.say("是，去办新的")  # the booking form is open now
+    replies = bot.dialogue.handle(Inbound(chat_id=1022, user_id=1022, kind="button",
+                                          data=keep_going.data, message_id=1))
+    assert [r.text for r in replies] == ["好的，我们继续。"]
