@@ -95,6 +95,9 @@ class ChatUnreachable(Exception):
 class Sender(Protocol):
     """What the outbox dispatcher needs from a channel: deliver to any chat."""
 
-    async def send(self, chat_id: int, reply: Reply) -> None:
-        """Deliver one reply; raise ChatUnreachable if blocked, anything else to retry later."""
+    async def send(self, chat_id: int, reply: Reply, priority: int = 1) -> None:
+        """Deliver one reply; raise ChatUnreachable if blocked, anything else to retry later.
+
+        `priority` is the outbox row's (domain.ports ANSWER 0, NOTICE 1, BULK 2).
+        """
         ...

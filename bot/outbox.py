@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.events import Button, ChatUnreachable, Document, Location, Reply, Sender
-from domain.ports import OutboxMessage, UnitOfWork
+from domain.ports import ANSWER, BULK, NOTICE, OutboxMessage, UnitOfWork
+
+__all__ = ["ANSWER", "BULK", "NOTICE", "Dispatcher", "enqueue", "from_payload", "to_payload"]
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -44,18 +47,16 @@ def from_payload(payload: dict[str, Any]) -> Reply:
 
 
 def enqueue(uow: UnitOfWork, chat_id: int, reply: Reply, key: str, now: datetime,
-            priority: int = 1, push_id: int | None = None) -> None:
-    """Queue a reply for a chat inside the current transaction (`push_id`: one push recipient).
-
-    `priority` (0 answer, 1 notice, 2 bulk push) is stored by ws-send's outbox column.
-    """
-    del priority  # until the outbox has its priority column (merged from ws-send)
+            priority: int = NOTICE, push_id: int | None = None) -> None:
+    """Queue a reply for a chat inside the current transaction (ANSWER, NOTICE or BULK;
+    `push_id`: the push it is one recipient of)."""
     uow.outbox.add(OutboxMessage(chat_id=chat_id, payload=to_payload(reply), key=key,
-                                 created_at=now, not_before=now, push_id=push_id))
+                                 created_at=now, not_before=now, priority=priority,
+                                 push_id=push_id))
 
 
-# Sent rows marked per transaction: fewer commits, and at most this many re-sent after a crash.
-SENT_BATCH = 20
+# Seconds the last round at a stop may take (a clean stop must not wait on a group's limit).
+STOP_GRACE = 5.0
 
 
 def backoff(attempts: int) -> timedelta:
@@ -63,14 +64,27 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(600, 5 * 2 ** max(0, attempts)))
 
 
+def round_size(rate: float) -> int:
+    """Rows read per round: about a second's sending, so a new notice waits at most that long."""
+    return 1000 if rate <= 0 else max(50, min(1000, int(rate)))
+
+
 class Dispatcher:
-    """Delivers due outbox messages through a channel; a crash resumes with what is unsent."""
+    """Delivers due outbox messages through a channel; a crash resumes with what is unsent.
+
+    A round reads the due rows (most urgent first, then oldest), sends to up to `concurrency`
+    chats at once (one chat's messages one after another, in order) and marks sent rows in
+    group commits while it sends. Delivery is at least once: a message whose answer was in
+    flight, or whose mark was not yet committed, when the process died is sent again.
+    """
 
     def __init__(self, app: App, sender: Sender, *, accepts: Callable[[int], bool] | None = None,
                  interval: float = 0.5, clock: Callable[[], datetime] | None = None,
-                 max_attempts: int | None = None) -> None:
+                 max_attempts: int | None = None, concurrency: int | None = None) -> None:
         self.app = app
         self.max_attempts = max_attempts or app.config.outbox.max_attempts
+        self.concurrency = concurrency or app.config.outbox.concurrency
+        self.batch = round_size(app.config.telegram.rate_limit_per_second)
         self.clock = clock or (lambda: datetime.now(UTC))
         self.sender = sender
         self.accepts = accepts or (lambda _chat: True)
@@ -85,51 +99,71 @@ class Dispatcher:
     async def deliver_due(self) -> int:
         """Send every due message once; returns how many were sent.
 
-        The database work runs in a worker thread, never on the event loop: while an engine
+        The database work runs in worker threads, never on the event loop: while an engine
         thread holds SQLite's write lock, a commit on the loop would stall every chat's replies
-        and every button's answer. Sent rows are marked in one transaction per batch (flushed
-        every SENT_BATCH messages, so a crash re-sends at most that many).
+        and every button's answer.
         """
         due = await asyncio.to_thread(self._due, self.clock())
-        sent: list[int] = []
-        blocked: set[int] = set()
-        for msg in due:
+        chats: dict[int, list[OutboxMessage]] = {}
+        for msg in due:  # in order of each chat's most urgent message
+            chats.setdefault(msg.chat_id, []).append(msg)
+        waiting = deque(chats.values())
+        marks = _GroupCommit(self._mark_sent)
+
+        async def worker() -> None:
+            while waiting:
+                await self._deliver_chat(waiting.popleft(), marks)
+
+        try:
+            await asyncio.gather(*(worker() for _ in range(min(self.concurrency, len(chats)))))
+        finally:
+            await marks.close()
+        return marks.count
+
+    async def _deliver_chat(self, messages: list[OutboxMessage], marks: _GroupCommit) -> None:
+        """One chat's messages in order; a chat that blocked the bot gets none of the rest."""
+        for msg in messages:
             assert msg.id is not None
-            if msg.chat_id in blocked:
-                continue  # held with the rest of the chat's messages
             try:
-                await self.sender.send(msg.chat_id, self._with_document(msg.payload))
+                reply = await self._reply(msg.payload)
+                await self.sender.send(msg.chat_id, reply, priority=msg.priority)
             except ChatUnreachable as exc:
-                blocked.add(msg.chat_id)
                 log.warning("outbox %s: chat %s blocked the bot; its messages are held",
                             msg.id, msg.chat_id)
-                await asyncio.to_thread(self._block, msg.chat_id, f"blocked: {exc}")
-                continue
+                await self._db(self._block, msg.chat_id, f"blocked: {exc}")
+                return
             except Exception as exc:
-                await asyncio.to_thread(self._failed, msg, exc)
+                await self._db(self._failed, msg, exc)
                 continue
-            sent.append(msg.id)
-            if len(sent) % SENT_BATCH == 0:
-                await asyncio.to_thread(self._mark_sent, sent[-SENT_BATCH:])
-        if rest := sent[len(sent) - len(sent) % SENT_BATCH:]:
-            await asyncio.to_thread(self._mark_sent, rest)
-        return len(sent)
+            marks.add(msg.id)
+
+    @staticmethod
+    async def _db(work: Callable[..., None], *args: Any) -> None:
+        """Database bookkeeping in a thread; a failure is logged (the row stays due)."""
+        try:
+            await asyncio.to_thread(work, *args)
+        except Exception:
+            log.exception("outbox bookkeeping failed")
 
     def _due(self, now: datetime) -> list[OutboxMessage]:
         with self.app.uow() as uow:
-            return [m for m in uow.outbox.due(now, limit=100) if self.accepts(m.chat_id)]
+            return [m for m in uow.outbox.due(now, limit=self.batch) if self.accepts(m.chat_id)]
 
     def _mark_sent(self, ids: list[int]) -> None:
-        at = self.clock()
         with self.app.uow() as uow:
-            for message_id in ids:
-                uow.outbox.sent(message_id, at)
+            uow.outbox.sent_many(ids, self.clock())
             uow.commit()
 
     def _block(self, chat_id: int, reason: str) -> None:
         with self.app.uow() as uow:
             uow.outbox.block_chat(chat_id, reason, self.clock())
             uow.commit()
+
+    async def _reply(self, payload: dict[str, Any]) -> Reply:
+        """The stored reply; a certificate is read in a thread (it is in the database)."""
+        if not payload.get("seal_pdf"):
+            return from_payload(payload)
+        return await asyncio.to_thread(self._with_document, payload)
 
     def _with_document(self, payload: dict[str, Any]) -> Reply:
         """The reply, with the signed certificate loaded (it is kept encrypted, not in the outbox)."""
@@ -159,6 +193,17 @@ class Dispatcher:
             uow.outbox.failed(msg.id, error, None if give_up else self.clock() + backoff(msg.attempts))
             uow.commit()
 
+    async def _last_round(self) -> None:
+        """One more round at a stop, for at most STOP_GRACE seconds.
+
+        Sends still waiting for the rate limit then (a busy group's 20 a minute) stay queued
+        for the next start; marks of what was sent are committed.
+        """
+        try:
+            await asyncio.wait_for(self.deliver_due(), STOP_GRACE)
+        except TimeoutError:
+            log.info("outbox: messages still waiting for the rate limit are sent at the next start")
+
     def stop(self) -> None:
         """Ask `run` to end after one more round (what was queued until now is sent first)."""
         self._stopping = True
@@ -170,12 +215,57 @@ class Dispatcher:
             # Read before the round: a stop asked during a round still gets a round of its own,
             # so what the last turns queued after this round's read is not left behind.
             last = self._stopping
+            full = False
             try:
-                await self.deliver_due()
+                if last:
+                    await self._last_round()
+                    return
+                full = await self.deliver_due() >= self.batch
             except Exception:
                 log.exception("outbox delivery round failed")
             if last:
                 return
+            if full:
+                continue  # a backlog (a push): the next round at once
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.interval)
             self._wake.clear()
+
+
+class _GroupCommit:
+    """Marks sent rows in as few commits as keep up: ids that arrive during a commit go in the next.
+
+    So a row is marked sent a few milliseconds after its answer, whatever the rate; a crash
+    re-sends only what was in flight or in the commit under way.
+    """
+
+    def __init__(self, mark: Callable[[list[int]], None]) -> None:
+        self._mark = mark
+        self._ids: list[int] = []
+        self._task: asyncio.Task[None] | None = None
+        self.count = 0
+
+    def add(self, message_id: int) -> None:
+        """Note a delivered row; a commit starts unless one is under way."""
+        self._ids.append(message_id)
+        self.count += 1
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._flush(), name="outbox-marks")
+
+    async def _flush(self) -> None:
+        while self._ids:
+            ids, self._ids = self._ids, []
+            try:
+                await asyncio.to_thread(self._mark, ids)
+            except Exception:
+                self._ids[:0] = ids  # tried again at close; unmarked rows are sent again later
+                log.exception("marking %d outbox rows sent failed", len(ids))
+                return
+
+    async def close(self) -> None:
+        """Wait for the marks under way and commit what is left (an error is raised)."""
+        if self._task is not None:
+            await asyncio.shield(self._task)
+        if self._ids:
+            ids, self._ids = self._ids, []
+            await asyncio.to_thread(self._mark, ids)

@@ -12,8 +12,7 @@ from bot import texts
 from bot.callbacks import POLL
 from bot.dialogue.turn import reply
 from bot.events import Document, Reply
-from bot.outbox import enqueue, to_payload
-from bot.pushes import BULK
+from bot.outbox import BULK, enqueue, to_payload
 from domain.polls import Poll, Tally
 from domain.ports import OutboxMessage, UnitOfWork
 from domain.usecases import polls as uc

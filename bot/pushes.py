@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot import texts
 from bot.events import Reply
-from bot.outbox import enqueue
+from bot.outbox import BULK, enqueue  # a push waits behind residents' own answers
 from domain.errors import NotFound
 from domain.policies import Policy
 from domain.ports import UnitOfWork
@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from bot.app import App
 
 log = logging.getLogger(__name__)
-BULK = 2  # outbox priority of a push: residents' own answers go first
 
 
 def audience(uow: UnitOfWork, topic: str, targets: Targets, *,

@@ -78,7 +78,8 @@ def run_telegram(app: App) -> int:
     application = build_application(
         app.dialogue, tg.token, base_url=tg.base_url, concurrent_updates=tg.concurrent_updates,
         pool_size=tg.connection_pool_size, burst_gap=app.config.dialogue.burst_gap_seconds,
-        engine_threads=tg.engine_threads, overall_rate=tg.overall_rate,
+        engine_threads=tg.engine_threads, rate_limit_per_second=tg.rate_limit_per_second,
+        paid_broadcasts=tg.paid_broadcasts,
     )
     dispatcher = Dispatcher(app, application.sender)
     monitor = LoopLagMonitor()

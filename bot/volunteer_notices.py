@@ -10,8 +10,7 @@ from bot.callbacks import VOLUNTEER
 from bot.cards import estate_name, place_label
 from bot.dialogue.turn import reply
 from bot.events import Reply
-from bot.outbox import enqueue
-from bot.pushes import BULK
+from bot.outbox import BULK, enqueue
 from domain.ports import UnitOfWork
 from domain.usecases import volunteers as uc
 from domain.volunteers import Task

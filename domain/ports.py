@@ -22,6 +22,11 @@ from domain.seals import Certificate, SealDecision, SealRequest, SealStatus
 from domain.staff import Staff
 from domain.volunteers import HelpRequest, Signup, Task, Volunteer
 
+# How urgent a message is, lowest first served: the outbox and the Telegram limiter share these.
+ANSWER = 0  # an answer to a resident's own message (the turn's replies, a button's edit)
+NOTICE = 1  # a personal notice: staff cards, status changes, reminders
+BULK = 2  # a push to many residents (policy news, warnings)
+
 
 @dataclass
 class OutboxMessage:
@@ -40,6 +45,7 @@ class OutboxMessage:
     status: str = "pending"
     last_error: str = ""
     push_id: int | None = None  # the push this message is one recipient of
+    priority: int = NOTICE
 
 
 class ResidentRepository(Protocol):
@@ -98,6 +104,7 @@ class Outbox(Protocol):
     def add(self, message: OutboxMessage) -> None: ...
     def due(self, now: datetime, limit: int = 50) -> list[OutboxMessage]: ...
     def sent(self, message_id: int, at: datetime) -> None: ...
+    def sent_many(self, ids: list[int], at: datetime) -> None: ...
     def failed(self, message_id: int, error: str, retry_at: datetime | None) -> None: ...
     def block_chat(self, chat_id: int, error: str, at: datetime) -> None: ...
     def unblock_chat(self, chat_id: int) -> bool: ...

@@ -11,9 +11,11 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Text,
     TypeDecorator,
@@ -157,7 +159,8 @@ class ConversationRow(Base):
 
 class OutboxRow(Base):
     __tablename__ = "outbox"
-    __table_args__ = (UniqueConstraint("key"),)
+    # ix_outbox_due: the dispatcher reads pending rows by priority, then age.
+    __table_args__ = (UniqueConstraint("key"), Index("ix_outbox_due", "status", "priority", "id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
@@ -173,6 +176,8 @@ class OutboxRow(Base):
                                         index=True)
     # The push this row is one recipient of (progress is counted from these rows).
     push_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # domain.ports ANSWER 0 / NOTICE 1 / BULK 2: lower is sent first.
+    priority: Mapped[int] = mapped_column(SmallInteger, default=1, server_default="1")
 
 
 class UnreachableChatRow(Base):

@@ -76,7 +76,7 @@ class SqlOutbox:
             chat_id=message.chat_id,
             payload_enc=self.crypto.encrypt(json.dumps(message.payload, ensure_ascii=False)) or b"",
             key=message.key or None, created_at=at, not_before=message.not_before or at,
-            attempts=0, status=status, push_id=message.push_id,
+            attempts=0, status=status, push_id=message.push_id, priority=message.priority,
         ))
         self.session.flush()
 
@@ -85,15 +85,15 @@ class SqlOutbox:
             id=r.id, chat_id=r.chat_id, key=r.key or "", attempts=r.attempts,
             payload=json.loads(self.crypto.decrypt(r.payload_enc) or "{}") if payload else {},
             created_at=r.created_at, not_before=r.not_before, status=r.status,
-            last_error=r.last_error or "", push_id=r.push_id,
+            last_error=r.last_error or "", push_id=r.push_id, priority=r.priority,
         )
 
     def due(self, now: datetime, limit: int = 50) -> list[OutboxMessage]:
-        """Pending messages whose time has come, oldest first."""
+        """Pending messages whose time has come: most urgent first, then oldest first."""
         rows = self.session.scalars(
             select(OutboxRow)
             .where(OutboxRow.status == "pending", OutboxRow.not_before <= now)
-            .order_by(OutboxRow.id).limit(limit)
+            .order_by(OutboxRow.priority, OutboxRow.id).limit(limit)
         ).all()
         return [self._message(r) for r in rows]
 
@@ -104,6 +104,13 @@ class SqlOutbox:
             row.sent_at = at
             row.attempts += 1
             row.status = "sent"
+
+    def sent_many(self, ids: list[int], at: datetime) -> None:
+        """Mark many delivered in one statement (the dispatcher's group commit)."""
+        if ids:
+            self.session.execute(
+                update(OutboxRow).where(OutboxRow.id.in_(ids))
+                .values(status="sent", sent_at=at, attempts=OutboxRow.attempts + 1))
 
     def failed(self, message_id: int, error: str, retry_at: datetime | None) -> None:
         """Count a failed attempt and when to try again (None: tries used up, kept as failed)."""

@@ -17,13 +17,15 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.channels.burst import Bursts
+from bot.channels.ratelimit import PriorityRateLimiter
 from bot.channels.telegram_convert import split_text, to_inbound
 from bot.channels.telegram_processor import ChatOrderedProcessor
 from bot.channels.telegram_transport import Transport, make_request
 from bot.events import ChatUnreachable, Engine, Inbound, Reply
+from domain.ports import ANSWER, NOTICE
 
 # ---- user-facing texts (move to bot/texts.py when it exists) --------------------------
 TEXT_ENGINE_ERROR = "抱歉，系统刚才出了点问题，没能办好。请稍后再发一次，或发送“菜单”重新开始。"
@@ -61,22 +63,26 @@ class TelegramSender:
         # keyboard at worst stays until the user taps it.
         self._keyboards: set[int] = set()
 
-    async def send(self, chat_id: int, reply: Reply) -> None:
+    async def send(self, chat_id: int, reply: Reply, priority: int = NOTICE) -> None:
         """Deliver one reply to any chat; ChatUnreachable on 403, TelegramError otherwise."""
         try:
-            await self.deliver(chat_id, reply)
+            await self.deliver(chat_id, reply, priority=priority)
         except Forbidden as exc:  # blocked by the user, or removed from the group
             raise ChatUnreachable(exc.message) from None
 
-    async def _call(self, endpoint: str, **params: Any) -> Any:
+    async def _call(self, endpoint: str, priority: int, **params: Any) -> Any:
         """Call a Bot API method without building PTB objects for the result.
 
         Why: under load, de-serialising every returned Message (with its keyboard) was
         a large share of the bot's CPU, and nothing here reads those objects. Bot API
         method names are case-insensitive; the capitalised spelling ("SendMessage") keeps
-        PTB from warning that a typed method exists for this endpoint.
+        PTB from warning that a typed method exists for this endpoint. The priority tells the
+        rate limiter how long this request may wait (answers first).
         """
-        return await self.bot.do_api_request(endpoint, api_kwargs=params)
+        if self.bot.rate_limiter is None:
+            return await self.bot.do_api_request(endpoint, api_kwargs=params)
+        return await self.bot.do_api_request(endpoint, api_kwargs=params,
+                                             rate_limit_args={"priority": priority})
 
     def _markup(self, chat_id: int, reply: Reply) -> JsonDict | None:
         """reply_markup as Bot API JSON; also tracks shown reply keyboards."""
@@ -97,37 +103,39 @@ class TelegramSender:
             return {"remove_keyboard": True}
         return None
 
-    async def _send_text(self, chat_id: int, text: str, markup: JsonDict | None) -> None:
+    async def _send_text(self, chat_id: int, text: str, markup: JsonDict | None, priority: int) -> None:
         params: JsonDict = {"chat_id": chat_id, "text": html.escape(text), "parse_mode": ParseMode.HTML.value}
         if markup is not None:
             params["reply_markup"] = markup
-        await self._call("SendMessage", **params)
+        await self._call("SendMessage", priority, **params)
 
-    async def deliver(self, chat_id: int, reply: Reply, *, edit_message_id: int | None = None) -> None:
+    async def deliver(self, chat_id: int, reply: Reply, *, edit_message_id: int | None = None,
+                      priority: int = ANSWER) -> None:
         """Send (or, for edit=True with a pressed message, edit) one reply."""
         for photo in reply.photos:  # residents' photos, re-sent by file id (no download)
-            await self._call("SendPhoto", chat_id=chat_id, photo=photo)
+            await self._call("SendPhoto", priority, chat_id=chat_id, photo=photo)
         if reply.document is not None:
-            await self._send_document(chat_id, reply)
+            await self._send_document(chat_id, reply, priority)
             return
         if reply.image is not None:
-            await self._send_image(chat_id, reply)
+            await self._send_image(chat_id, reply, priority)
             return
         if not reply.text:
             # Ids only: a reply (and its notice) holds what residents and staff read.
             log.debug("reply without text to chat %s: nothing to send", chat_id)
             return
         target = reply.edit_message_id or (edit_message_id if reply.edit else None)
-        if target is not None and reply.request is None and await self._edit(chat_id, target, reply):
+        if target is not None and reply.request is None and await self._edit(chat_id, target, reply, priority):
             return
         chunks = split_text(reply.text)
         for i, chunk in enumerate(chunks):
-            await self._send_text(chat_id, chunk, self._markup(chat_id, reply) if i == len(chunks) - 1 else None)
+            markup = self._markup(chat_id, reply) if i == len(chunks) - 1 else None
+            await self._send_text(chat_id, chunk, markup, priority)
         if reply.location is not None:  # the pin follows the text it belongs to
-            await self._call("SendLocation", chat_id=chat_id, latitude=reply.location.latitude,
+            await self._call("SendLocation", priority, chat_id=chat_id, latitude=reply.location.latitude,
                              longitude=reply.location.longitude)
 
-    async def _edit(self, chat_id: int, message_id: int, reply: Reply) -> bool:
+    async def _edit(self, chat_id: int, message_id: int, reply: Reply, priority: int) -> bool:
         """Edit the pressed message; False when it can't be edited and a new one is needed."""
         params: JsonDict = {
             "chat_id": chat_id,
@@ -138,7 +146,7 @@ class TelegramSender:
         if reply.buttons:
             params["reply_markup"] = self._markup(chat_id, reply)
         try:
-            await self._call("EditMessageText", **params)
+            await self._call("EditMessageText", priority, **params)
         except BadRequest as exc:
             if "not modified" in exc.message:
                 return True  # the message already shows this reply
@@ -147,23 +155,23 @@ class TelegramSender:
             return False
         return True
 
-    async def _send_document(self, chat_id: int, reply: Reply) -> None:
+    async def _send_document(self, chat_id: int, reply: Reply, priority: int) -> None:
         doc = reply.document
         assert doc is not None
         await self._send_file(chat_id, reply, "SendDocument", "document", doc.content, doc.filename,
-                              doc.caption or reply.text)
+                              doc.caption or reply.text, priority)
 
-    async def _send_image(self, chat_id: int, reply: Reply) -> None:
+    async def _send_image(self, chat_id: int, reply: Reply, priority: int) -> None:
         """A picture the bot drew (a poll's chart), uploaded as a photo with the text as caption."""
         image = reply.image
         assert image is not None
         await self._send_file(chat_id, reply, "SendPhoto", "photo", image.content, image.filename,
-                              reply.text)
+                              reply.text, priority)
 
     async def _send_file(self, chat_id: int, reply: Reply, method: str, field: str, content: bytes,
-                         filename: str, caption: str) -> None:
+                         filename: str, caption: str, priority: int) -> None:
         if len(caption) > MAX_CAPTION:
-            await self.deliver(chat_id, Reply(text=caption))
+            await self.deliver(chat_id, Reply(text=caption), priority=priority)
             caption = ""
         params: JsonDict = {"chat_id": chat_id, field: InputFile(content, filename=filename)}
         if caption:
@@ -171,7 +179,7 @@ class TelegramSender:
         markup = self._markup(chat_id, reply)
         if markup is not None:
             params["reply_markup"] = markup
-        await self._call(method, **params)
+        await self._call(method, priority, **params)
 
 
 class CunsheApplication(Application):  # type: ignore[type-arg,unused-ignore]
@@ -316,9 +324,9 @@ def build_application(
     concurrent_updates: int = 32,
     pool_size: int | None = None,
     rate_limit: bool = True,
-    max_retries: int = 3,
-    overall_rate: float = 30.0,
-    group_rate: float = 20.0,
+    max_retries: int = 5,
+    rate_limit_per_second: float = 30.0,
+    paid_broadcasts: bool = False,
     engine_threads: int = 8,
     transport: Transport = "aiohttp",
     burst_gap: float = 0.0,
@@ -340,14 +348,9 @@ def build_application(
     if base_url:
         builder = builder.base_url(base_url).base_file_url(_file_url(base_url))
     if rate_limit:
-        # Typed Any: PTB's generics can't see that the limiter's rate_limit_args are unused.
-        limiter: Any = AIORateLimiter(
-            overall_max_rate=overall_rate,
-            overall_time_period=1,
-            group_max_rate=group_rate,
-            group_time_period=60,
-            max_retries=max_retries,
-        )
+        # Answers first, then notices, then bulk; 429s waited out (bot/channels/ratelimit.py).
+        limiter: Any = PriorityRateLimiter(rate_limit_per_second, max_retries=max_retries,
+                                           paid_broadcast=paid_broadcasts)
         builder = builder.rate_limiter(limiter)
     app: CunsheApplication = builder.build()  # type: ignore[assignment]
     app.engine = engine

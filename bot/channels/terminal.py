@@ -136,7 +136,7 @@ class TerminalSender:
     def __init__(self, channel: TerminalChannel) -> None:
         self.channel = channel
 
-    async def send(self, chat_id: int, reply: Reply) -> None:
-        """Print a message addressed to the terminal's chat."""
+    async def send(self, chat_id: int, reply: Reply, priority: int = 1) -> None:
+        """Print a message addressed to the terminal's chat (one reader: no priority needed)."""
         self.channel.show(reply)
 

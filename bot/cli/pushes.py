@@ -23,7 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     s = p.add_subparsers(dest="pushes_command", required=True, metavar="ACTION")
     send = s.add_parser("send", help="push a policy, or a notice from a text file")
     what = send.add_mutually_exclusive_group(required=True)
-    what.add_argument("--policy", metavar="ID", help="a policy code (from config.yaml or added with cunshe policies add)")
+    what.add_argument("--policy", metavar="ID",
+                      help="a policy code (from config.yaml, or added with cunshe policies add)")
     what.add_argument("--title", help="the notice's title (with --text FILE)")
     send.add_argument("--text", type=Path, metavar="FILE", help="the notice's text (UTF-8)")
     send.add_argument("--topic", choices=TOPICS, help="政策 (default for --policy) or 通知")

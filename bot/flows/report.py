@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -10,7 +11,7 @@ from bot import texts
 from bot.callbacks import FORM, Callback
 from bot.cards import category_label, kind_label, place_label
 from bot.dialogue.flow import Flow
-from bot.dialogue.turn import Turn, grid_rows
+from bot.dialogue.turn import Turn, grid_rows, reply
 from bot.flows import emergency, story
 from domain.errors import InvalidValue
 from domain.reports import STATUS_LABELS, Kind, validate_description
@@ -286,8 +287,8 @@ def _switch(t: Turn, yes: bool) -> None:
     said = str(t.state.pending.get("text") or "")
     t.state.pending = {}
     if not yes or not pending:
-        t.say(texts.CONTINUE_FORM)
-        return _advance(t) if t.state.form else None
+        # A stale 不，继续登记 pressed while another form is open has no report to go on with.
+        return _acknowledged(t, texts.CONTINUE_FORM, _advance if t.state.form == "report" else None)
     t.state.end()
     from bot.dialogue.engine import dispatch  # the engine owns intent routing
 
@@ -331,8 +332,23 @@ def on_location(t: Turn) -> None:
     """A shared location answers the place question."""
     s = t.state.slots
     s.update(lat=t.event.latitude, lon=t.event.longitude, dup_checked=False)
-    t.say(texts.LOCATION_SAVED)
-    _advance(t)
+    _acknowledged(t, texts.LOCATION_SAVED, _advance)
+
+
+def _acknowledged(t: Turn, ack: str, step: Callable[[Turn], None] | None) -> None:
+    """Say `ack`, then do `step`: in one message when its first reply is plain text.
+
+    Why: every message spends Telegram's sending budget and one more wait for the resident,
+    and "位置收到了。" alone tells nothing the next question does not.
+    """
+    start = len(t.replies)
+    if step is not None:
+        step(t)
+    nxt = t.replies[start] if len(t.replies) > start else None
+    if nxt is not None and nxt.text and not (nxt.document or nxt.location or nxt.photos):
+        t.replies[start] = replace(nxt, text=f"{ack}\n{nxt.text}")
+    else:
+        t.replies.insert(start, reply(ack))
 
 
 def on_photo(t: Turn) -> None:

@@ -15,7 +15,7 @@ Printed: first-reply latency p50/p95/p99/max, how many got no reply within 10 s,
 answers later than 1 s, every 4xx the stand-in returned, the worst event-loop stall the bot
 logged at its stop, and whether the stop was clean. Bursts are off (dialogue.burst_gap_seconds
 0) so the latency is the bot's own, not the deliberate wait for more lines; BENCH_BURST_GAP
-turns them on. BENCH_OVERALL_RATE sets the bot's sending budget (telegram.overall_rate, 30/s).
+turns them on. BENCH_RATE sets the bot's sending budget (telegram.rate_limit_per_second, 30/s).
 """
 
 from __future__ import annotations
@@ -110,6 +110,34 @@ class Timing:
     pressed: dict[str, float] = field(default_factory=dict)
     answer_late: int = 0
     answers: int = 0
+    # What each resident did last, and how many messages (sent + edited) its answer took.
+    last_kind: dict[int, str] = field(default_factory=dict)
+    replies: dict[int, int] = field(default_factory=dict)
+    per_kind: dict[str, list[int]] = field(default_factory=dict)  # kind -> messages per turn
+    other: int = 0  # messages to chats that are not the residents' (staff cards)
+    shown: dict[int, list[str]] = field(default_factory=dict)  # the turn's messages, abridged
+    multi: dict[str, list[list[str]]] = field(default_factory=dict)  # examples of 2+ per kind
+
+    def acted(self, chat_id: int, kind: str) -> None:
+        """A resident did something: close the count of their previous turn's messages."""
+        self.close_turn(chat_id)
+        self.last_kind[chat_id] = kind
+        self.replies[chat_id] = 0
+        self.shown[chat_id] = []
+
+    def close_turn(self, chat_id: int) -> None:
+        if chat_id in self.last_kind:
+            kind = self.last_kind[chat_id]
+            self.per_kind.setdefault(kind, []).append(self.replies.get(chat_id, 0))
+            if len(shown := self.shown.get(chat_id, [])) > 1 and len(self.multi.get(kind, [])) < 2:
+                self.multi.setdefault(kind, []).append(shown)
+
+    def counted(self, chat_id: int, what: str) -> None:
+        if chat_id in self.replies:
+            self.replies[chat_id] += 1
+            self.shown[chat_id].append(what)
+        else:
+            self.other += 1
 
     def answered(self, chat_id: int) -> None:
         """The bot sent or edited something in the chat: the waiting message has its answer."""
@@ -133,11 +161,13 @@ class BenchBotApi(TrackingBotApi):
         super().record_sent(msg)
         self.by_chat.setdefault(msg.chat_id, []).append(msg)
         self.timing.answered(msg.chat_id)
+        self.timing.counted(msg.chat_id, _abridged(msg))
 
     def record_edit(self, msg: SentMessage) -> None:
         """Note the edit; an edited message answers a pressed button."""
         super().record_edit(msg)
         self.timing.answered(msg.chat_id)
+        self.timing.counted(msg.chat_id, _abridged(msg))
 
 
 class _Answers(list):  # type: ignore[type-arg]
@@ -198,7 +228,8 @@ async def drive(tg: BenchBotApi, seconds: float, rng: random.Random) -> int:
         if idle:
             chat = rng.choice(idle)
             timing.waiting[chat] = time.monotonic()
-            timing.kind[chat] = await act(tg, rng, chat)
+            timing.kind[chat] = kind = await act(tg, rng, chat)
+            timing.acted(chat, kind)
             sent += 1
         await asyncio.sleep(max(0.0, started + (sent + 1) / RATE - time.monotonic()))
     with contextlib.suppress(TimeoutError):  # the last ones get their 10 s too
@@ -228,7 +259,12 @@ async def bench(label: str, database_url: str, seconds: float, changes: dict[str
                 sent = await drive(tg, seconds, random.Random(15))
                 cpu = _cpu_seconds(bot.proc.pid)
             finally:
-                code = await bot.stop()
+                try:
+                    code = await bot.stop()
+                except TimeoutError:
+                    print("the bot did not stop within 60 s; its last lines:\n" + "".join(bot.lines[-30:]))
+                    bot.proc.kill()
+                    raise
         report(label, sent, seconds, timing, tg, bot, code)
         print(f"bot process CPU: {cpu:.1f} s over the run ({cpu / seconds:.0%} of one core)")
 
@@ -244,6 +280,14 @@ def report(label: str, sent: int, seconds: float, timing: Timing, tg: BenchBotAp
     slowest = sorted(timing.by_kind.items(), key=lambda kv: -_pct(kv[1], 99))
     print("  p99 by kind: " + ", ".join(f"{k} {_pct(v, 99):.2f} s" for k, v in slowest))
     print(f"the bot sent {len(tg.sent)} messages ({len(tg.sent) / seconds:.1f}/s) and edited {len(tg.edited)}")
+    for chat in list(timing.last_kind):
+        timing.close_turn(chat)
+    per_turn = sorted(timing.per_kind.items(), key=lambda kv: -sum(kv[1]))
+    print("  messages per turn by kind (turns; sent+edited; turns with 2 or more): " + ", ".join(
+        f"{k} {len(v)}; {sum(v)}; {len([n for n in v if n > 1])}" for k, v in per_turn))
+    print(f"  messages to other chats (staff): {timing.other}")
+    for kind, examples in timing.multi.items():
+        print(f"    {kind}: " + " | ".join(" + ".join(e) for e in examples))
     print(f"unanswered within {ANSWER_WITHIN:.0f} s: {timing.late}")
     print(f"button answers: {timing.answers}, later than 1 s: {timing.answer_late}")
     print(f"4xx from the stand-in: {len(tg.errors)}")
@@ -258,6 +302,15 @@ def report(label: str, sent: int, seconds: float, timing: Timing, tg: BenchBotAp
     print(f"stop: exit {code}, {'clean log' if not bot.unclean() else 'UNCLEAN log:'}")
     for line in bot.unclean()[:10]:
         print("    " + line.rstrip()[:200])
+    if tracebacks := [i for i, x in enumerate(bot.lines) if "Traceback" in x]:  # the first, whole
+        first = tracebacks[0]
+        print("".join("    " + x[:200] for x in bot.lines[first:first + 40]).rstrip())
+
+
+def _abridged(msg: SentMessage) -> str:
+    """What kind of message it is, for the per-turn examples."""
+    text = getattr(msg, "text", "") or ""
+    return text[:24].replace("\n", " ") or f"({msg.kind})"
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -279,9 +332,11 @@ def _counted(errors: list[tuple[str, str]]) -> Iterator[tuple[tuple[str, str], i
 async def main() -> None:
     """SQLite, then PostgreSQL when CUNSHE_BENCH_DATABASE_URL is set."""
     seconds = float(os.environ.get("BENCH_SECONDS", "300"))
-    changes: dict[str, object] = {"dialogue.burst_gap_seconds": float(os.environ.get("BENCH_BURST_GAP", "0"))}
-    if rate := os.environ.get("BENCH_OVERALL_RATE"):  # the bot's sending budget (config: 30/s)
-        changes["telegram.overall_rate"] = float(rate)
+    changes: dict[str, object] = {"dialogue.burst_gap_seconds": float(os.environ.get("BENCH_BURST_GAP", "0")),
+                                  "seals.page_port": None}  # no certificate page: its port may be taken
+    if rate := os.environ.get("BENCH_RATE", os.environ.get("BENCH_OVERALL_RATE")):
+        changes["telegram.rate_limit_per_second"] = float(rate)  # the bot's budget (config: 30/s)
+        changes["telegram.paid_broadcasts"] = float(rate) > 30
     print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f} at the start; config changes {changes}")
     with tempfile.TemporaryDirectory() as tmp:
         await bench("SQLite", f"sqlite:///{tmp}/bench.sqlite", seconds, changes)

@@ -96,6 +96,9 @@ def test_a_different_intent_mid_form_asks_before_dropping_it(bot: App) -> None:
     assert "要先放下它" in out
     out = chat.say("不，继续登记")
     assert "我们继续" in out and "哪里坏了" in out
+    # One message: the acknowledgement opens the question (every message spends the budget).
+    (one,) = chat.replies
+    assert one.text.startswith("好的，我们继续。") and "哪里坏了" in one.text
     chat.say("帮我查一下进度")
     out = chat.say("是，去办新的")
     assert "还没有报修" in out
@@ -315,3 +318,26 @@ def test_staff_typing_a_number_get_its_card(bot: App) -> None:
     number = report(Chat(bot, 1034))
     assert "[1] 受理" in Chat(bot, GRID1_STAFF).say(number)
     assert "没有找到" in Chat(bot, GRID2_STAFF).say(number)  # another grid's: not theirs
+
+
+def test_a_shared_location_is_acknowledged_in_the_next_question_not_a_message_of_its_own(bot: App) -> None:
+    chat = Chat(bot, 1021)
+    chat.say("我要报修")
+    out = chat.say("/location 28.0251 120.6588")
+    assert "位置收到了" in out
+    # One message: "位置收到了。" opens the next question (every message spends the budget).
+    first, *_ = chat.replies
+    assert first.text.startswith("位置收到了。\n") and len(first.text) > len("位置收到了。\n")
+
+
+def test_an_old_keep_going_button_pressed_while_another_form_is_open_is_no_error(bot: App) -> None:
+    from bot.events import Inbound
+
+    chat = Chat(bot, 1022)
+    chat.say("我要报修")
+    assert "要先放下它" in chat.say("我想预约上门助浴")
+    keep_going = next(b for row in chat.replies[-1].buttons for b in row if b.text == "不，继续登记")
+    assert "助浴" in chat.say("是，去办新的")  # the booking form is open now
+    replies = bot.dialogue.handle(Inbound(chat_id=1022, user_id=1022, kind="button",
+                                          data=keep_going.data, message_id=1))
+    assert [r.text for r in replies] == ["好的，我们继续。"]

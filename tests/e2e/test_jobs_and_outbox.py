@@ -36,7 +36,7 @@ class FlakySender:
         self.failures = failures
         self.sent: list[tuple[int, Reply]] = []
 
-    async def send(self, chat_id: int, message: Reply) -> None:
+    async def send(self, chat_id: int, message: Reply, priority: int = 1) -> None:
         if self.failures > 0:
             self.failures -= 1
             raise ConnectionError("network down")

@@ -32,7 +32,7 @@ class Sender:
         self.sent: list[tuple[int, str]] = []
         self.tries: list[int] = []
 
-    async def send(self, chat_id: int, message: Reply) -> None:
+    async def send(self, chat_id: int, message: Reply, priority: int = 1) -> None:
         self.tries.append(chat_id)
         if chat_id in self.blocked:
             raise ChatUnreachable("Forbidden: bot was blocked by the user")

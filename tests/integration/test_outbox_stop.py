@@ -23,7 +23,7 @@ class HeldSender:
         self.release = asyncio.Event()
         self.sent: list[tuple[int, str]] = []
 
-    async def send(self, chat_id: int, message: Reply) -> None:
+    async def send(self, chat_id: int, message: Reply, priority: int = 1) -> None:
         self.sending.set()
         await self.release.wait()
         self.sent.append((chat_id, message.text))

@@ -35,7 +35,7 @@ class BotApiServer:
     """A local stand-in for api.telegram.org that validates like Telegram; `async with BotApiServer() as server:`."""
 
     def __init__(self, token: str = DEFAULT_TOKEN, *, bot_username: str = "cunshe_test_bot",
-                 port: int = 0) -> None:
+                 port: int = 0, flood_limit: float | None = None, retry_after: int = 1) -> None:
         self.token = token
         self.bot_id = int(token.split(":", 1)[0])
         self.bot_user: JsonDict = {
@@ -48,6 +48,11 @@ class BotApiServer:
             "supports_inline_queries": False,
         }
         self.port = port  # 0: any free port
+        # Telegram's flood control: more than `flood_limit` sends/edits a second (a bucket of one
+        # second's worth) get 429 with parameters.retry_after; `too_many_next` forces the next ones.
+        self.flood = _Flood(flood_limit, retry_after)
+        self.too_many_next = 0
+        self.too_many: list[tuple[str, float]] = []  # (method, when) of every 429 answered
         # What the bot did, in order; tests read these directly.
         self.sent: list[SentMessage] = []
         self.edited: list[SentMessage] = []
@@ -120,6 +125,8 @@ class BotApiServer:
         if self.calls[method] == 1:
             self.wake()  # lets wait_polling() see the first getUpdates
         try:
+            if method.lower().startswith(("send", "edit")):
+                self._check_flood(method)
             params = await self._params(request)
             result = await handler(self, params)
         except ApiError as exc:
@@ -139,11 +146,23 @@ class BotApiServer:
             params.update(await request.post())
         return params
 
+    def _check_flood(self, method: str) -> None:
+        """Answer 429 as Telegram does when the bot sends too fast (or a test forces it)."""
+        forced = self.too_many_next > 0
+        if not forced and self.flood.take():
+            return
+        self.too_many_next -= forced
+        self.too_many.append((method, time.monotonic()))
+        wait = self.flood.retry_after
+        raise ApiError(f"Too Many Requests: retry after {wait}", 429, {"retry_after": wait})
+
     def _error(self, method: str, exc: ApiError) -> web.Response:
         self.errors.append((method, exc.description))
         self.wake()  # lets tests wait for a refusal
         log.info("bot api %s -> %s %s", method, exc.code, exc.description)
-        body = {"ok": False, "error_code": exc.code, "description": exc.description}
+        body: JsonDict = {"ok": False, "error_code": exc.code, "description": exc.description}
+        if exc.parameters:
+            body["parameters"] = exc.parameters
         return web.json_response(body, status=exc.code, dumps=_dumps)
 
     # -- state used by method handlers -------------------------------------------
@@ -340,6 +359,27 @@ class BotApiServer:
     def messages_in(self, chat_id: int) -> list[SentMessage]:
         """All messages the bot sent to a chat, oldest first (current content)."""
         return [m for m in self.sent if m.chat_id == chat_id]
+
+
+class _Flood:
+    """A token bucket of one second's sends; no limit when `limit` is None."""
+
+    def __init__(self, limit: float | None, retry_after: int) -> None:
+        self.limit = limit
+        self.retry_after = retry_after
+        self._tokens = limit or 0.0
+        self._at = time.monotonic()
+
+    def take(self) -> bool:
+        if self.limit is None:
+            return True
+        now = time.monotonic()
+        self._tokens = min(self.limit, self._tokens + (now - self._at) * self.limit)
+        self._at = now
+        if self._tokens < 1:
+            return False
+        self._tokens -= 1
+        return True
 
 
 def _dumps(obj: Any) -> str:

@@ -19,10 +19,11 @@ MAX_CALLBACK_DATA = 64
 class ApiError(Exception):
     """A Bot API error: becomes {"ok": false, "error_code": code, "description": ...}."""
 
-    def __init__(self, description: str, code: int = 400) -> None:
+    def __init__(self, description: str, code: int = 400, parameters: JsonDict | None = None) -> None:
         super().__init__(description)
         self.code = code
         self.description = description
+        self.parameters = parameters  # ResponseParameters, e.g. {"retry_after": 3} with a 429
 
 
 @dataclass

@@ -191,7 +191,12 @@ class FakeOutbox:
         return next(m for m in self.messages if m.id == message_id)
 
     def due(self, now: datetime, limit: int = 50) -> list[OutboxMessage]:
-        return [m for m in self.messages if m.status == "pending"][:limit]
+        pending = [m for m in self.messages if m.status == "pending"]
+        return sorted(pending, key=lambda m: (m.priority, m.id or 0))[:limit]
+
+    def sent_many(self, ids: list[int], at: datetime) -> None:
+        for message_id in ids:
+            self.sent(message_id, at)
 
     def sent(self, message_id: int, at: datetime) -> None:
         m = self._get(message_id)

@@ -186,3 +186,20 @@ def test_webhook_secret_comes_from_the_environment_and_is_checked(clean_env: pyt
     clean_env.setenv("CUNSHE_WEBHOOK_SECRET", "not allowed!")
     with pytest.raises(ConfigError, match=r"telegram\.webhook\.secret_token"):
         load_config(SHIPPED_CONFIG)
+
+
+def test_sending_budget_key_its_old_name_and_its_bounds() -> None:
+    data = shipped()
+    assert parse_config(data, environ=False).telegram.rate_limit_per_second == 30
+    del data["telegram"]["rate_limit_per_second"]
+    data["telegram"]["overall_rate"] = 20  # the old name is still read
+    assert parse_config(data, environ=False).telegram.rate_limit_per_second == 20
+    data = shipped()
+    data["telegram"]["rate_limit_per_second"] = 0  # a local Bot API server: no limit
+    assert parse_config(data, environ=False).telegram.rate_limit_per_second == 0
+    data["telegram"]["rate_limit_per_second"] = 1000
+    assert "paid_broadcasts" in error_of(data)  # above 30 costs Stars: said, not assumed
+    data["telegram"]["paid_broadcasts"] = True
+    assert parse_config(data, environ=False).telegram.rate_limit_per_second == 1000
+    data["telegram"]["rate_limit_per_second"] = 1001
+    assert "rate_limit_per_second" in error_of(data)

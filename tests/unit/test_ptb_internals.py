@@ -11,6 +11,7 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
+import pytest
 import telegram
 from telegram import InputFile
 from telegram.ext import BaseUpdateProcessor
@@ -65,3 +66,19 @@ def test_update_processor_asks_for_exactly_what_ours_implements() -> None:
     assert params(BaseUpdateProcessor.do_process_update) == params(ChatOrderedProcessor.do_process_update), \
         changed("BaseUpdateProcessor.do_process_update's parameters")
     ChatOrderedProcessor(4)
+
+
+# Building a RetryAfter makes PTB warn about its own attribute's future type.
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+def test_the_rate_limiter_implements_ptbs_hook_and_reads_retry_after_as_ptb_keeps_it() -> None:
+    from datetime import timedelta
+
+    from telegram.error import RetryAfter
+    from telegram.ext import BaseRateLimiter
+
+    from bot.channels.ratelimit import PriorityRateLimiter
+
+    assert params(BaseRateLimiter.process_request) == params(PriorityRateLimiter.process_request), \
+        changed("BaseRateLimiter.process_request's parameters (bot/channels/ratelimit.py)")
+    assert isinstance(RetryAfter(3)._retry_after, timedelta), changed("RetryAfter._retry_after")
+    PriorityRateLimiter()  # instantiable: nothing abstract left
