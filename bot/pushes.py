@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 from bot import texts
 from bot.events import Reply
-from bot.outbox import BULK, enqueue  # a push waits behind residents' own answers
+from bot.outbox import BULK, enqueue, to_payload  # a push waits behind residents' own answers
 from domain.errors import NotFound
 from domain.policies import Policy
-from domain.ports import UnitOfWork
+from domain.ports import OutboxMessage, UnitOfWork
 from domain.pushes import TOPICS, Progress, Push, Targets, matches
 from domain.residents import Resident
 
@@ -49,15 +49,14 @@ def start_push(uow: UnitOfWork, *, kind: str, topic: str, title: str,
         kind=kind, topic=topic, title=title, targets=(targets or Targets()).to_dict(),
         started_by=started_by, created_at=now, progress_chat_id=chat,
         progress_message_id=message))
-    seen: set[int] = set()
+    rows: dict[int, OutboxMessage] = {}
     for chat_id, reply in messages:
-        if chat_id in seen:
-            continue
-        seen.add(chat_id)
-        enqueue(uow, chat_id, reply, f"push:{push_id}:{chat_id}", now, priority=BULK,
-                push_id=push_id)
-    uow.pushes.set_total(push_id, len(seen))
-    log.info("push %s (%s) queued for %d chats", push_id, kind, len(seen))
+        rows.setdefault(chat_id, OutboxMessage(
+            chat_id=chat_id, payload=to_payload(reply), key=f"push:{push_id}:{chat_id}",
+            created_at=now, not_before=now, priority=BULK, push_id=push_id))
+    uow.outbox.add_many(list(rows.values()))  # one INSERT for all: the write lock is held briefly
+    uow.pushes.set_total(push_id, len(rows))
+    log.info("push %s (%s) queued for %d chats", push_id, kind, len(rows))
     return push_id
 
 

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from domain.ports import OutboxMessage
@@ -14,6 +14,7 @@ from storage.crypto import Crypto
 from storage.models import AuditRow, ConversationRow, OutboxRow, UnreachableChatRow
 
 UNDELIVERED = ("failed", "blocked")
+BULK_CHUNK = 500  # rows per key lookup (well under SQLite's bound-parameter limit)
 
 
 class SqlConversationStore:
@@ -79,6 +80,41 @@ class SqlOutbox:
             attempts=0, status=status, push_id=message.push_id, priority=message.priority,
         ))
         self.session.flush()
+
+    def add_many(self, messages: list[OutboxMessage]) -> int:
+        """Queue many messages at once (a push's recipients); keys already queued are skipped.
+
+        Why not `add` in a loop: three statements per row held SQLite's write lock for about
+        a second per thousand recipients (99 s for 100,000). Here keys and blocked chats are
+        read once per chunk and the rows go in as one executemany INSERT.
+        """
+        added = 0
+        for start in range(0, len(messages), BULK_CHUNK):
+            chunk = messages[start:start + BULK_CHUNK]
+            keys = [m.key for m in chunk if m.key]
+            known: set[str | None] = set(
+                self.session.scalars(select(OutboxRow.key).where(OutboxRow.key.in_(keys)))) if keys else set()
+            chats = {m.chat_id for m in chunk}
+            blocked = set(self.session.scalars(
+                select(UnreachableChatRow.chat_id).where(UnreachableChatRow.chat_id.in_(chats))))
+            rows: list[dict[str, Any]] = []
+            for m in chunk:
+                if m.key and m.key in known:
+                    continue
+                known.add(m.key)
+                at = m.created_at
+                assert at is not None, "outbox messages carry their creation time"
+                rows.append({
+                    "chat_id": m.chat_id, "key": m.key or None, "created_at": at,
+                    "payload_enc": self.crypto.encrypt(json.dumps(m.payload, ensure_ascii=False)) or b"",
+                    "not_before": m.not_before or at, "attempts": 0,
+                    "status": "blocked" if m.chat_id in blocked else "pending",
+                    "push_id": m.push_id, "priority": m.priority,
+                })
+            if rows:
+                self.session.execute(insert(OutboxRow), rows)
+                added += len(rows)
+        return added
 
     def _message(self, r: OutboxRow, *, payload: bool = True) -> OutboxMessage:
         return OutboxMessage(

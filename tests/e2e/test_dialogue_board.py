@@ -198,10 +198,11 @@ def test_a_project_update_queues_one_message_per_resident_of_that_estate(bot: Ap
     assert queued(bot, granny.chat_id) == []
     with bot.uow() as uow:
         far = datetime.now(UTC) + timedelta(days=3650)
-        keys = sorted(m.key for m in uow.outbox.due(far, limit=100) if m.key.startswith("project:"))
-        project = uow.board.project(road)
-    assert project is not None and project.latest is not None
-    assert keys == sorted(f"project:{project.latest.id}:{c}" for c in (3010, 3011))
+        told = sorted(m.chat_id for m in uow.outbox.due(far, limit=100) if m.push_id is not None)
+        [push] = uow.pushes.list()
+    # One 通知 push (progress and opt-outs as for every push), one row per resident of 翠微苑.
+    assert (push.kind, push.topic, push.title) == ("notice", "通知", "道路翻新")
+    assert told == [3010, 3011]
     assert "5至8幢路面已铺好" in aunt.say("道路翻新怎么样了")
 
 

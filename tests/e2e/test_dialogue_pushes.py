@@ -65,7 +65,7 @@ def test_staff_push_reaches_the_targets_and_one_message_shows_progress(bot: App)
     assert "共2位居民" in out and "确认发送" in out
     assert "已发送 0/2，失败 0" in staff.say("确认发送")
     first, other = Chat(bot, 5201), Chat(bot, 5203)
-    assert "【政策推送】城乡居民最低生活保障" in first.inbox()
+    assert "【政策推送】\n【城乡居民最低生活保障】" in first.inbox()
     assert other.inbox() == ""
     Chat(bot, 5202).inbox()
     with bot.uow() as uow:

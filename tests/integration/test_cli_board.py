@@ -112,13 +112,12 @@ def test_projects_add_update_list_and_the_update_is_queued_for_its_estate(cfg: P
     try:
         with app.uow() as uow:
             far = datetime(2100, 1, 1, tzinfo=UTC)
-            queued = [(m.chat_id, m.key) for m in uow.outbox.due(far, limit=100)]
+            queued = [(m.chat_id, m.push_id) for m in uow.outbox.due(far, limit=100)]
             aunt = next(r for r in uow.residents.list() if r.address.estate == "E1")
     finally:
         app.close()
     # Two updates, each told once to the one resident of 翠微苑; 江滨花园 hears nothing.
-    assert sorted(queued) == [(aunt.chat_id, f"project:1:{aunt.chat_id}"),
-                              (aunt.chat_id, f"project:2:{aunt.chat_id}")]
+    assert sorted(queued) == [(aunt.chat_id, 1), (aunt.chat_id, 2)]
 
 
 def test_the_sample_board_is_seeded_once(tmp_path: Path, clean_env: pytest.MonkeyPatch) -> None:

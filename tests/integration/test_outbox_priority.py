@@ -14,6 +14,7 @@ from bot.app import App
 from bot.dialogue.turn import reply
 from bot.events import Reply
 from bot.outbox import ANSWER, BULK, NOTICE, Dispatcher, enqueue
+from domain.ports import OutboxMessage
 
 NOW = datetime(2026, 12, 2, 3, 0, tzinfo=UTC)
 
@@ -117,3 +118,23 @@ def test_a_push_killed_mid_way_resumes_with_no_recipient_missed(app: App) -> Non
     assert len(twice) == 120 - len(committed)
     with app.uow() as uow:
         assert uow.outbox.due(NOW) == []
+
+
+def test_many_queued_at_once_skip_known_keys_and_hold_blocked_chats(app: App) -> None:
+    """A push's recipients go in as one INSERT; a repeated key is skipped, a blocked chat held."""
+    now = NOW
+    with app.uow() as uow:
+        enqueue(uow, 11, Reply("已有"), "p:1:11", now)
+        uow.outbox.block_chat(13, "blocked", now)
+        added = uow.outbox.add_many([
+            OutboxMessage(chat_id=c, payload={"text": f"给{c}"}, key=f"p:1:{c}", created_at=now,
+                          not_before=now, priority=BULK, push_id=None)
+            for c in (11, 12, 13, 12)])
+        uow.commit()
+    assert added == 2  # 11 was queued before, 12 is listed twice
+    with app.uow() as uow:
+        due = uow.outbox.due(now, limit=10)
+        held = uow.outbox.undelivered()
+    assert sorted((m.chat_id, m.priority) for m in due) == [(11, NOTICE), (12, BULK)]
+    assert [m.payload["text"] for m in due if m.chat_id == 12] == ["给12"]
+    assert [m.chat_id for m in held] == [13]

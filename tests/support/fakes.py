@@ -187,6 +187,12 @@ class FakeOutbox:
         message.status = "blocked" if message.chat_id in self.blocked_chats else "pending"
         self.messages.append(message)
 
+    def add_many(self, messages: list[OutboxMessage]) -> int:
+        before = len(self.messages)
+        for m in messages:
+            self.add(m)
+        return len(self.messages) - before
+
     def _get(self, message_id: int) -> OutboxMessage:
         return next(m for m in self.messages if m.id == message_id)
 

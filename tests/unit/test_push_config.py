@@ -16,10 +16,10 @@ def load_with(tmp_path: Path, schedule: dict[str, object]) -> object:
 
 
 def test_a_cron_push_is_loaded_with_its_targets(tmp_path: Path) -> None:
-    config = load_with(tmp_path, {"cron": "0 9 * * 1", "policy": "elderly_allowance",
+    config = load_with(tmp_path, {"cron": "0 9 * * 1", "policy": "old_age",
                                   "targets": {"tags": ["老年人"], "min_age": 80}})
     (job,) = config.pushes.schedules  # type: ignore[attr-defined]
-    assert job.policy == "elderly_allowance" and job.targets.min_age == 80
+    assert job.policy == "old_age" and job.targets.min_age == 80
 
 
 @pytest.mark.parametrize(("schedule", "message"), [
