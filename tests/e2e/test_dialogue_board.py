@@ -180,7 +180,7 @@ def test_presses_by_others_forged_or_late_are_refused(bot: App, clock: Clock) ->
 
 
 def test_a_project_update_queues_one_message_per_resident_of_that_estate(bot: App) -> None:
-    road, _ = _projects(bot)
+    _projects(bot)
     aunt = _bind(bot, 3010, "13812345678")
     uncle = _bind(bot, 3011, "13812345679")
     granny = _bind(bot, 3012, "13812345680")  # 江滨花园
