@@ -822,6 +822,8 @@ POLICY_CLI_COUNT = "共{n}项"
 # --- push ---
 PUSH_POLICY = "【政策推送】\n{summary}\n想了解怎么申请，直接问我“{title}怎么申请”就行。"
 PUSH_NOTICE = "【社区通知】{title}\n{text}"
+PUSH_CLI_STALLED = "还没有发出新的消息：机器人在运行吗？（按 Ctrl-C 停止查看，不影响发送）"
+PUSH_CLI_DETACHED = "已停止查看。推送已排队，机器人运行时会继续发送（cunshe pushes show 查看进度）。"
 PUSH_PROGRESS = "推送进行中：已发送 {sent}/{total}，失败 {failed}"
 PUSH_DONE = "推送完成：已发送 {sent}/{total}，失败 {failed}"
 SUBS_ON = "好的，以后有{topic}会发给您。"

@@ -116,16 +116,31 @@ def bar(p: Progress) -> str:
             f"{texts.PUSH_PROGRESS.format(sent=p.sent, total=p.total, failed=p.failed + p.blocked)}")
 
 
-def wait(read: Callable[[], Progress], out: TextIO, *, every: float = 1.0) -> Progress:
-    """Redraw a progress bar until every recipient has an outcome (the bot sends meanwhile)."""
-    while True:
-        p = read()
-        out.write("\r" + bar(p))
-        out.flush()
-        if p.done:
-            out.write("\n")
-            return p
-        time.sleep(every)
+def wait(read: Callable[[], Progress], out: TextIO, *, every: float = 1.0,
+         stall_hint_after: float = 30.0) -> Progress | None:
+    """Redraw a progress bar until every recipient has an outcome (the bot sends meanwhile).
+
+    Ctrl-C stops only the watching: the push is in the outbox and the bot goes on sending. When
+    nothing moves for a while, one line says so (the bot may not be running).
+    """
+    last, still_since, hinted = -1, time.monotonic(), False
+    try:
+        while True:
+            p = read()
+            out.write("\r" + bar(p))
+            out.flush()
+            if p.done:
+                out.write("\n")
+                return p
+            if p.pending != last:
+                last, still_since = p.pending, time.monotonic()
+            elif not hinted and time.monotonic() - still_since >= stall_hint_after:
+                out.write("\n" + texts.PUSH_CLI_STALLED + "\n")
+                hinted = True
+            time.sleep(every)
+    except KeyboardInterrupt:
+        out.write("\n" + texts.PUSH_CLI_DETACHED + "\n")
+        return None
 
 
 def _row(push: Any, p: Progress) -> dict[str, Any]:

@@ -47,6 +47,10 @@ def ask(t: Turn) -> None:
     return _nothing_fits(t, text)
 
 
+# A confident other intent wins over a follow-up cue (多少, 哪里) in the words.
+OTHER_REQUEST = 0.6
+
+
 def follow_up(t: Turn) -> bool:
     """"要带什么" / "那我能申请吗" right after a policy answer is about that policy; True if answered."""
     if t.event.kind != "text" or t.is_group or t.state.form:
@@ -57,6 +61,8 @@ def follow_up(t: Turn) -> bool:
         return False
     if not (cues.asks_if_qualified(text) or cues.aspects(text)):
         return False
+    if t.intent != "ask_policy" and t.confidence >= OTHER_REQUEST:
+        return False  # "这个月社区花了多少钱" asks about the ledger, not what the policy pays
     index = t.app.policies.index(t.uow)
     if index.has_words(text):
         hits = index.search(text, limit=1)

@@ -51,3 +51,14 @@ def test_relief_who_then_can_i_then_what_to_bring(bot: App) -> None:
     assert out.startswith("【临时救助】\n要带的材料：身份证、户口本；说明困难的材料"
                           "（医院发票、事故证明、火灾证明等）；本人银行卡或存折。")
     assert "来源：温州市民政局 温民发〔2021〕88号" in out
+
+
+def test_another_request_after_a_policy_answer_is_not_taken_as_a_follow_up(bot: App) -> None:
+    # "多少" would ask what the policy pays; here the ledger is meant, and the NLU is sure of it.
+    chat = Chat(bot, 4202)
+    assert chat.say("高龄津贴是什么").startswith("【高龄津贴】")
+    out = chat.say("这个月社区花了多少钱")
+    assert "【高龄津贴】" not in out and "公开栏" in out and "本月收入" in out
+    # A real follow-up still is one.
+    chat.say("高龄津贴是什么")
+    assert chat.say("能领多少").startswith("【高龄津贴】\n能得到什么")

@@ -31,7 +31,7 @@ def test_send_a_policy_and_a_notice_then_list_and_show(sqlite_app: App, sqlite_c
     assert sent.out.strip() == "推送 2 已排队：1 位居民", sent.err
 
     class Sender:
-        async def send(self, chat_id: int, reply: Reply) -> None:
+        async def send(self, chat_id: int, reply: Reply, priority: int = 1) -> None:
             if chat_id == 102:
                 raise ChatUnreachable("blocked")
 
@@ -88,7 +88,7 @@ def test_the_progress_bar_is_redrawn_until_every_recipient_has_an_outcome(sqlite
         uow.commit()
 
     class Sender:
-        async def send(self, chat_id: int, reply: Reply) -> None:
+        async def send(self, chat_id: int, reply: Reply, priority: int = 1) -> None:
             pass
 
     dispatcher = Dispatcher(sqlite_app, Sender())
@@ -103,6 +103,24 @@ def test_the_progress_bar_is_redrawn_until_every_recipient_has_an_outcome(sqlite
 
     out = io.StringIO()
     final = wait(read, out, every=0)  # type: ignore[arg-type]
-    assert final.sent == 2 and len(reads) == 2
+    assert final is not None and final.sent == 2 and len(reads) == 2
     assert "已发送 0/2" in out.getvalue() and out.getvalue().endswith("已发送 2/2，失败 0\n")
     assert "[" + "#" * 30 + "]" in out.getvalue()
+
+
+def test_watching_a_push_without_a_running_bot_says_so_and_ctrl_c_only_stops_watching() -> None:
+    from domain.pushes import Progress
+
+    reads = 0
+
+    def stuck() -> Progress:  # nobody sends: the bot is not running
+        nonlocal reads
+        reads += 1
+        if reads > 3:
+            raise KeyboardInterrupt
+        return Progress(total=5)
+
+    out = io.StringIO()
+    assert wait(stuck, out, every=0, stall_hint_after=0) is None
+    assert out.getvalue().count("机器人在运行吗") == 1  # said once, not at every redraw
+    assert out.getvalue().rstrip().endswith("推送已排队，机器人运行时会继续发送（cunshe pushes show 查看进度）。")

@@ -79,7 +79,7 @@ def test_a_push_and_its_progress_counted_from_its_outbox_rows(app: App) -> None:
         assert uow.pushes.by_progress_message(700000001, 42) is not None
 
     class Sender:
-        async def send(self, chat_id: int, reply: Reply) -> None:
+        async def send(self, chat_id: int, reply: Reply, priority: int = 1) -> None:
             if chat_id == 102:
                 raise ChatUnreachable("blocked")
 
