@@ -160,8 +160,8 @@ class Dispatcher:
             uow.commit()
 
     async def _reply(self, payload: dict[str, Any]) -> Reply:
-        """The stored reply; a certificate is read in a thread (it is in the database)."""
-        if not payload.get("seal_pdf"):
+        """The stored reply; a certificate or a poll's chart is made in a thread (database, CPU)."""
+        if not payload.get("seal_pdf") and payload.get("poll_chart") is None:
             return from_payload(payload)
         return await asyncio.to_thread(self._with_document, payload)
 
