@@ -247,7 +247,9 @@ def on_button(t: Turn, cb: Callback) -> None:
     """A form button: category, estate, confirm, edit, duplicate choice, intent switch."""
     s = t.state.slots
     action, arg = cb.action, (cb.args or ("",))[0]
-    if not t.state.form and action != "switch":
+    if t.state.form != "report" and action != "switch":
+        # An old report button, pressed when no report is open (or while another form is):
+        # that form's state is not a report's, so nothing here may touch it.
         t.say(texts.STALE_STEP, texts.MENU_BUTTONS)
         return
     categories = {c.code for c in t.app.config.reports.categories}

@@ -104,6 +104,19 @@ def test_a_different_intent_mid_form_asks_before_dropping_it(bot: App) -> None:
     assert "还没有报修" in out
 
 
+def test_an_old_report_button_pressed_during_another_form_leaves_that_form_alone(bot: App) -> None:
+    from bot.callbacks import FORM
+    from bot.events import Inbound
+
+    chat = Chat(bot, 1010)
+    chat.say("帮我妈约个助浴")  # a booking form is open (its state is not a report's)
+    for data in (FORM.data("yes"), FORM.data("cat", "light"), FORM.data("edit", "place")):
+        [answer] = bot.dialogue.handle(Inbound(chat_id=1010, user_id=1010, kind="button", data=data))
+        assert answer.text.startswith("这一步已经过去了")  # not the system-error apology
+    with bot.uow() as uow:
+        assert uow.reports.list() == []
+
+
 def test_restart_in_the_middle_of_a_form_resumes_at_the_same_step(bot: App, clock: Clock) -> None:
     chat = Chat(bot, 1006)
     chat.say("我要报修")
