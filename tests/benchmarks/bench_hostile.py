@@ -108,6 +108,8 @@ class Timing:
     by_kind: dict[str, list[float]] = field(default_factory=dict)
     late: int = 0
     pressed: dict[str, float] = field(default_factory=dict)
+    pressed_in: dict[str, int] = field(default_factory=dict)  # callback query id -> chat
+    late_kinds: dict[str, int] = field(default_factory=dict)  # what the unanswered messages were
     answer_late: int = 0
     answers: int = 0
     # What each resident did last, and how many messages (sent + edited) its answer took.
@@ -178,10 +180,14 @@ class _Answers(list):  # type: ignore[type-arg]
         self.timing = timing
 
     def append(self, item: dict[str, object]) -> None:
-        at = self.timing.pressed.pop(str(item.get("callback_query_id")), None)
+        query = str(item.get("callback_query_id"))
+        at = self.timing.pressed.pop(query, None)
+        chat = self.timing.pressed_in.pop(query, None)
         if at is not None:
             self.timing.answers += 1
             self.timing.answer_late += time.monotonic() - at > 1.0
+        if item.get("text") and chat is not None:
+            self.timing.answered(chat)  # a toast is the answer the resident sees
         super().append(item)
 
 
@@ -193,12 +199,14 @@ async def act(tg: BenchBotApi, rng: random.Random, chat: int) -> str:
     if roll < 0.12 and with_buttons:  # a genuine press of a button the bot showed
         msg = rng.choice(with_buttons)
         _label, data = rng.choice([b for row in msg.buttons for b in row])
-        tg.timing.pressed[await tg.press_button(chat, msg.message_id, data)] = time.monotonic()
+        query = await tg.press_button(chat, msg.message_id, data)
+        tg.timing.pressed[query], tg.timing.pressed_in[query] = time.monotonic(), chat
         return "button"
     if roll < 0.17 and mine:  # a forged press: data the bot never sent
         msg = mine[-1]
         forged = rng.choice(("r:999999:ok", "x" * 64, "'; DROP", "s:1:take", "🎉", "b:" + "9" * 40))
-        tg.timing.pressed[await tg.press_button(chat, msg.message_id, forged, check=False)] = time.monotonic()
+        query = await tg.press_button(chat, msg.message_id, forged, check=False)
+        tg.timing.pressed[query], tg.timing.pressed_in[query] = time.monotonic(), chat
         return "forged button"
     if roll < 0.22:
         await tg.inject_command(chat, rng.choice(("start", "menu", "help", "status", "cancel")),
@@ -224,6 +232,8 @@ async def drive(tg: BenchBotApi, seconds: float, rng: random.Random) -> int:
             if now - at > ANSWER_WITHIN:
                 del timing.waiting[chat]
                 timing.late += 1
+                kind = timing.kind.get(chat, "?")
+                timing.late_kinds[kind] = timing.late_kinds.get(kind, 0) + 1
         idle = [FIRST_CHAT + u for u in range(USERS) if FIRST_CHAT + u not in timing.waiting]
         if idle:
             chat = rng.choice(idle)
@@ -235,6 +245,9 @@ async def drive(tg: BenchBotApi, seconds: float, rng: random.Random) -> int:
     with contextlib.suppress(TimeoutError):  # the last ones get their 10 s too
         await tg.wait_until(lambda: not timing.waiting, timeout=ANSWER_WITHIN)
     timing.late += len(timing.waiting)
+    for chat in timing.waiting:
+        kind = timing.kind.get(chat, "?")
+        timing.late_kinds[kind] = timing.late_kinds.get(kind, 0) + 1
     return sent
 
 
@@ -288,7 +301,8 @@ def report(label: str, sent: int, seconds: float, timing: Timing, tg: BenchBotAp
     print(f"  messages to other chats (staff): {timing.other}")
     for kind, examples in timing.multi.items():
         print(f"    {kind}: " + " | ".join(" + ".join(e) for e in examples))
-    print(f"unanswered within {ANSWER_WITHIN:.0f} s: {timing.late}")
+    kinds = ", ".join(f"{k} {n}" for k, n in sorted(timing.late_kinds.items()))
+    print(f"unanswered within {ANSWER_WITHIN:.0f} s: {timing.late}" + (f" ({kinds})" if kinds else ""))
     print(f"button answers: {timing.answers}, later than 1 s: {timing.answer_late}")
     print(f"4xx from the stand-in: {len(tg.errors)}")
     for (method, description), n in _counted(tg.errors):
