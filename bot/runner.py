@@ -66,7 +66,7 @@ def telegram_problem(tg: Telegram) -> str | None:
 
 def run_telegram(app: App) -> int:
     """Run the real Telegram bot: polling or webhook, outbox dispatcher, scheduled jobs."""
-    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+    from apscheduler.schedulers.background import BackgroundScheduler
 
     from bot.channels.telegram import build_application, run_polling, run_webhook
     from bot.jobs import start_scheduler
@@ -88,7 +88,10 @@ def run_telegram(app: App) -> int:
     async def post_init(_application: object) -> None:
         await monitor.start()  # one log line whenever the event loop is blocked > 100 ms
         running["outbox"] = asyncio.create_task(dispatcher.run(), name="outbox")
-        running["scheduler"] = start_scheduler(app, AsyncIOScheduler())
+        # Its own thread, not the event loop: APScheduler reads and updates its job store (our
+        # database) every time it wakes, and on the loop each of those waits stalled every chat
+        # (seen as 0.7–1 s stalls on PostgreSQL under `make bench-hostile`).
+        running["scheduler"] = await asyncio.to_thread(start_scheduler, app, BackgroundScheduler())
         seals = app.config.seals
         if seals.page_port:  # the page certificates' QR codes open (/v/CODE)
             from bot.seal_page import start_page
