@@ -72,9 +72,11 @@ def parse_budget(text: str) -> int | None:
         except InvalidOperation:
             return None
         return fen if 0 < fen < MAX_FEN else None
+    if text.startswith(("-", "负")):
+        return None
     found = parse_yuan(text)
-    if found is None:
-        found, _ = amount_of(text)
+    if found is None:  # Chinese numerals ("三万") are read as money with a unit
+        found, _ = amount_of(text if text.endswith(("元", "块")) else text + "元")
     return found if found and 0 < found < MAX_FEN else None
 
 
