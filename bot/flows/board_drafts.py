@@ -15,6 +15,7 @@ from bot.board_push import audience, deliver_push
 from bot.callbacks import LEDGER, Callback
 from bot.dialogue.turn import Turn, reply
 from domain.board import MAX_FEN, Notice, Project, ProjectStatus, parse_yuan, yuan
+from domain.errors import InvalidValue
 from domain.staff import Staff
 from domain.usecases import board as uc
 
@@ -106,6 +107,10 @@ def typed(t: Turn, draft: dict[str, Any], text: str) -> None:
     """The staff member's answer to a notice or new-project question."""
     if draft["kind"] == "notice":
         title, _, body = text.partition("\n")
+        if len(title.strip()) > uc.MAX_TITLE:  # said now, while the draft is still open to retype
+            _save(t, draft)
+            t.say(texts.invalid_text(InvalidValue("title", "too_long", max=uc.MAX_TITLE)), [_cancel_row(draft)])
+            return
         draft.update(step="scope", title=title.strip(), text=body.strip() or title.strip())
         _save(t, draft)
         t.say(texts.NOTICE_ASK_SCOPE, _estate_rows(t, draft, "sc", whole_first=True))

@@ -341,7 +341,9 @@ def test_notice_presses_by_others_forged_late_or_cancelled_publish_nothing(bot: 
     clock.advance(minutes=11)
     assert "超过10分钟没有确认" in staff.say("只发布")
     staff.say("发通知")
-    staff.say("停电通知\n下午停电")
+    long_title = "关于本社区各小区下周开始分批进行电力线路改造以及部分楼道照明设施更换工作安排的通知"
+    assert "标题太长了" in staff.say(long_title + "\n下午停电")
+    assert "发给哪里" in staff.say("停电通知\n下午停电")  # the same draft, retyped
     assert "通知没有发布" in staff.say("取消")
     with bot.uow() as uow:
         assert uow.board.notices() == [] and uow.pushes.list() == []
