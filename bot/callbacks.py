@@ -128,7 +128,10 @@ PUSH = Namespace("pu", {"pol": ("slug",), "to": ("slug", "code"), "ok": ("slug",
 # 你说我做; staff drafts (ledger line, notice, project update), each carrying its draft id.
 BOARD = Namespace("pb", {"pg": ("id", "code", "id"), "prj": ("id",), "rep": ()})
 LEDGER = Namespace("lg", {"ok": ("id",), "ed": ("id",), "x": ("id",), "nok": ("id",),
-                          "pj": ("id", "id"), "uok": ("id",), "done": ("id",)})
+                          "pj": ("id", "id"), "uok": ("id",), "us": ("id", "code"),
+                          # board2: a notice's scope and 只发布; a new project's 小区, status, budget
+                          "sc": ("id", "code"), "nop": ("id",), "np": ("id", "code"),
+                          "ns": ("id", "code"), "nb": ("id",), "pok": ("id",)})
 
 NAMESPACES: Mapping[str, Namespace] = {
     ns.name: ns for ns in (

@@ -913,16 +913,14 @@ LEDGER_NOT_YOURS = "这是别人的记账，请让发照片的同事确认。"
 LEDGER_NOT_PUBLISHER = "只有社区工作人员可以发布公开栏内容。"
 NOTICE_ASK = "请发通知内容：第一行是标题，下面是正文（{minutes}分钟内有效）。"
 NOTICE_DRAFT = "发布这条通知（{scope}）：\n{title}\n{text}"
-NOTICE_PUBLISH = "发布"
 NOTICE_WRITTEN = "通知已发布：{title}"
 NOTICE_CANCELLED = "通知没有发布。"
 PROJECT_PICK = "更新哪个项目的进展？"
-PROJECT_NONE = "还没有登记项目，可以用 `cunshe projects add` 添加。"
+PROJECT_NONE = "还没有登记项目，可以在这里发“新建项目”添加。"
 PROJECT_ASK = "请写{name}的最新进展（一句话，{minutes}分钟内有效）。"
 PROJECT_DRAFT = "发布{name}的进展，并通知{estate}订阅了通知的居民：\n{text}{status}"
 PROJECT_DRAFT_STATUS = "\n状态改为：{status}"
 PROJECT_PUBLISH = "发布并通知"
-PROJECT_MARK_DONE = "同时标为已完工"
 PROJECT_WRITTEN = "{name}的进展已发布，已排队通知{n}户居民。"
 PROJECT_CANCELLED = "进展没有发布。"
 PROJECT_PUSH = "【{estate}·{name}】{day}进展：{text}{status}\n回复“公示一下”看全部公开内容。"
@@ -931,6 +929,29 @@ PROJECT_PUSH_STATUS = "（现在{status}）"
 LEDGER_WORDS = ("记账", "记一笔")
 NOTICE_WORDS = ("发通知", "发布通知", "发公告")
 PROJECT_WORDS = ("项目进展", "更新项目", "工程进展")
+
+# --- board2 ---
+NOTICE_ASK_SCOPE = "这条通知发给哪里？"
+NOTICE_PUBLISH_PUSH = "发布并通知"
+NOTICE_PUBLISH_ONLY = "只发布"
+NOTICE_DRAFT_PUSH = "\n选“发布并通知”会同时推送给{scope}订阅了通知的居民。"
+NOTICE_WRITTEN_PUSHED = "通知已发布：{title}，已排队通知{n}户居民。"
+NOTICE_PUSH = "【{scope}·通知】{title}\n{text}\n回复“公示一下”看全部公开内容。"
+PROJECT_STATUS_SAME = "不变"
+NEWPROJECT_WORDS = ("新建项目", "新增项目", "添加项目", "登记项目")
+NEWPROJECT_ASK_NAME = "新项目叫什么名字？比如“河边护栏”（{minutes}分钟内有效）。"
+NEWPROJECT_ASK_ESTATE = "{name}是哪个小区的项目？"
+NEWPROJECT_ASK_STATUS = "{name}现在是什么状态？"
+NEWPROJECT_ASK_BUDGET = "预算多少？比如“3.8万”或“38000元”；没有预算请按“跳过”。"
+NEWPROJECT_BAD_BUDGET = "没看懂这个金额，请写成“3.8万”或“38000元”，或按“跳过”。"
+NEWPROJECT_SKIP = "跳过"
+NEWPROJECT_SKIP_WORDS = ("跳过", "没有", "不填", "无")
+NEWPROJECT_DRAFT = "登记这个项目，请核对：\n项目：{name}\n范围：{estate}\n状态：{status}\n预算：{budget}"
+NEWPROJECT_NO_BUDGET = "（未填）"
+NEWPROJECT_CONFIRM = "确认登记"
+NEWPROJECT_WRITTEN = "项目已登记：{name}（{estate}，{status}）。居民在公开栏可以看到。"
+NEWPROJECT_CANCELLED = "项目没有登记。"
+NEWPROJECT_TOO_LONG = "项目名太长了，请写短一点（最多{max}个字）。"
 
 
 

@@ -15,7 +15,8 @@ from bot.board_push import publish_update
 from bot.callbacks import LEDGER, Callback
 from bot.dialogue.flow import Flow
 from bot.dialogue.turn import Turn, reply
-from domain.board import Kind, LedgerLine, Notice, ProjectStatus, yuan
+from bot.flows import board_drafts
+from domain.board import Kind, LedgerLine, ProjectStatus, yuan
 from domain.errors import StaffOnly
 from domain.staff import Staff
 from domain.usecases import board as uc
@@ -23,7 +24,7 @@ from nlu.money import AMOUNT, parse_receipt
 
 BUTTONS = (LEDGER,)
 DRAFT_MINUTES = 10
-TYPED_STEPS = frozenset({"amount", "edit", "notice", "project"})
+TYPED_STEPS = frozenset({"amount", "edit", "notice", "project"}) | board_drafts.TYPED_STEPS
 
 
 def _key(t: Turn) -> str:
@@ -153,10 +154,13 @@ def on_text(t: Turn) -> bool:
             return True
         _typed(t, draft, text)
         return True
-    starts = text.startswith(texts.LEDGER_WORDS + texts.NOTICE_WORDS + texts.PROJECT_WORDS)
+    starts = text.startswith(texts.LEDGER_WORDS + texts.NOTICE_WORDS + texts.PROJECT_WORDS
+                             + texts.NEWPROJECT_WORDS)
     if not starts or _publisher(t) is None:
         return False
-    if text.startswith(texts.LEDGER_WORDS):
+    if text.startswith(texts.NEWPROJECT_WORDS):
+        board_drafts.start_project(t, _strip_words(text, texts.NEWPROJECT_WORDS))
+    elif text.startswith(texts.LEDGER_WORDS):
         rest = _strip_words(text, texts.LEDGER_WORDS)
         if rest:
             _start_line(t, rest, None)
@@ -176,15 +180,8 @@ def on_text(t: Turn) -> bool:
 def _typed(t: Turn, draft: dict[str, Any], text: str) -> None:
     if draft["kind"] == "line":
         return _apply(t, draft, text)
-    if draft["kind"] == "notice":
-        title, _, body = text.partition("\n")
-        draft.update(step="confirm", title=title.strip(), text=body.strip() or title.strip(),
-                     at=t.now.isoformat())
-        t.state.staff_pending[_key(t)] = draft
-        t.say(texts.NOTICE_DRAFT.format(scope=texts.BOARD_WHOLE, title=draft["title"], text=draft["text"]),
-              [[LEDGER.button(texts.NOTICE_PUBLISH, "nok", draft["id"]),
-                LEDGER.button(texts.LEDGER_CANCEL, "x", draft["id"])]])
-        return None
+    if draft["kind"] in ("notice", "newproject"):
+        return board_drafts.typed(t, draft, text)
     draft.update(step="confirm", text=text, at=t.now.isoformat())
     t.state.staff_pending[_key(t)] = draft
     return _show_update(t, draft)
@@ -205,15 +202,16 @@ def _show_update(t: Turn, draft: dict[str, Any], edit: bool = False) -> None:
     names = {e.code: e.name for e in t.app.config.estates}
     t.say(texts.PROJECT_DRAFT.format(
         name=draft["name"], estate=names.get(draft["estate"], texts.BOARD_WHOLE), text=draft["text"],
-        status=texts.PROJECT_DRAFT_STATUS.format(status=ProjectStatus.DONE.value) if draft.get("done") else ""),
-        [[LEDGER.button(texts.PROJECT_PUBLISH, "uok", draft["id"])],
-         [LEDGER.button(texts.PROJECT_MARK_DONE, "done", draft["id"]),
+        status=texts.PROJECT_DRAFT_STATUS.format(status=draft["status"]) if draft.get("status") else ""),
+        [board_drafts.status_row(draft, "us", same=True),
+         [LEDGER.button(texts.PROJECT_PUBLISH, "uok", draft["id"]),
           LEDGER.button(texts.LEDGER_CANCEL, "x", draft["id"])]], edit=edit)
 
 
 def _cancel(t: Turn, draft: dict[str, Any], edit: bool = True) -> None:
     del t.state.staff_pending[_key(t)]
-    text = {"line": texts.LEDGER_CANCELLED, "notice": texts.NOTICE_CANCELLED}.get(
+    text = {"line": texts.LEDGER_CANCELLED, "notice": texts.NOTICE_CANCELLED,
+            "newproject": texts.NEWPROJECT_CANCELLED}.get(
         draft["kind"], texts.PROJECT_CANCELLED)
     t.say(text, edit=edit, notice=text if edit else "")
 
@@ -245,12 +243,7 @@ def on_button(t: Turn, cb: Callback) -> None:
         t.say(texts.LEDGER_ASK_EDIT.format(minutes=DRAFT_MINUTES),
               [[LEDGER.button(texts.LEDGER_CANCEL, "x", draft["id"])]])
         return None
-    if action == "nok" and kind == "notice" and step == "confirm":
-        del t.state.staff_pending[_key(t)]
-        notice = uc.publish_notice(t.uow, Notice(title=draft["title"], text=draft["text"], estate="",
-                                                 published_at=t.now, by=staff.code))
-        text = texts.NOTICE_WRITTEN.format(title=notice.title)
-        t.say(text, edit=True, notice=text)
+    if kind in ("notice", "newproject") and board_drafts.on_button(t, staff, draft, cb):
         return None
     if action == "pj" and kind == "project" and step == "pick":
         project = t.uow.board.project(int(cb.arg(1)))
@@ -261,8 +254,9 @@ def on_button(t: Turn, cb: Callback) -> None:
             t.say(texts.PROJECT_ASK.format(name=project.name, minutes=DRAFT_MINUTES),
                   [[LEDGER.button(texts.LEDGER_CANCEL, "x", draft["id"])]])
             return None
-    if action == "done" and kind == "project" and step == "confirm":
-        draft["done"] = not draft.get("done")
+    if action == "us" and kind == "project" and step == "confirm":
+        chosen = board_drafts.STATUS_CODES.get(cb.arg(1))
+        draft.update(status=chosen.value if chosen else "", at=t.now.isoformat())
         t.state.staff_pending[_key(t)] = draft
         return _show_update(t, draft, edit=True)
     if action == "uok" and kind == "project" and step == "confirm":
@@ -270,7 +264,7 @@ def on_button(t: Turn, cb: Callback) -> None:
         names = {e.code: e.name for e in t.app.config.estates}
         project, _, n = publish_update(
             t.uow, names, int(draft["project"]), draft["text"],
-            ProjectStatus.DONE if draft.get("done") else None, staff.code, t.now,
+            ProjectStatus(draft["status"]) if draft.get("status") else None, staff.code, t.now,
             t.now.astimezone(t.app.zone).date())
         text = texts.PROJECT_WRITTEN.format(name=project.name, n=n)
         t.say(text, edit=True, notice=text)

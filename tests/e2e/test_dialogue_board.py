@@ -190,6 +190,7 @@ def test_a_project_update_queues_one_message_per_resident_of_that_estate(bot: Ap
     staff.say("道路翻新")
     out = staff.say("5至8幢路面已铺好 下周划线")
     assert "5至8幢路面已铺好" in out and "翠微苑" in out
+    assert all(w in out for w in ("计划中", "施工中", "已完工", "不变"))
     out = staff.say("发布并通知")
     assert "道路翻新的进展已发布，已排队通知2户居民" in out
     for chat in (aunt, uncle):
@@ -210,9 +211,139 @@ def test_staff_publish_a_notice_from_the_chat(bot: App) -> None:
     staff = Chat(bot, GRID1_STAFF, STAFF_CHAT)
     assert "第一行是标题" in staff.say("发通知")
     out = staff.say("停电通知\n12月3日下午2点到4点翠微苑停电检修")
-    assert "停电通知" in out and "发布" in out
+    assert "发给哪里" in out and "全社区" in out and "翠微苑" in out and "江滨花园" in out
+    out = staff.say("全社区")
+    assert "停电通知" in out and "发布并通知" in out and "只发布" in out
     with bot.uow() as uow:
         assert uow.board.notices() == []
-    assert "通知已发布：停电通知" in staff.say("发布")
+    assert "通知已发布：停电通知" in staff.say("只发布")
     aunt = _bind(bot, 3020, "13812345678")
     assert "停电通知：12月3日下午2点到4点" in aunt.say("最近有什么通知")
+
+
+def _press(bot: App, user: int, data: str) -> str:
+    (r,) = bot.dialogue.handle(Inbound(chat_id=STAFF_CHAT, user_id=user, kind="button", data=data))
+    return r.notice
+
+
+def _button(chat: Chat, label: str) -> str:
+    return next(b.data for reply in chat.replies for row in reply.buttons for b in row if b.text == label)
+
+
+def test_staff_register_a_project_from_the_chat_and_its_residents_read_it(bot: App) -> None:
+    aunt = _bind(bot, 3030, "13812345678")
+    granny = _bind(bot, 3031, "13812345680")  # 江滨花园
+    staff = Chat(bot, GRID1_STAFF, STAFF_CHAT)
+    assert "叫什么名字" in staff.say("新建项目")
+    out = staff.say("加装电梯")
+    assert "哪个小区" in out and "翠微苑" in out and "江滨花园" in out and "全社区" in out
+    out = staff.say("翠微苑")
+    assert "什么状态" in out and "计划中" in out and "已完工" in out
+    assert "预算多少" in staff.say("计划中")
+    assert "没看懂" in staff.say("大概不少钱吧")
+    out = staff.say("3.8万")
+    assert "项目：加装电梯" in out and "范围：翠微苑" in out and "状态：计划中" in out
+    assert "预算：38,000元" in out
+    with bot.uow() as uow:
+        assert uow.board.projects() == []  # not before the press
+    assert "项目已登记：加装电梯（翠微苑，计划中）" in staff.say("确认登记")
+    with bot.uow() as uow:
+        (project,) = uow.board.projects()
+    assert (project.name, project.estate, project.status, project.budget_fen) == (
+        "加装电梯", "E1", ProjectStatus.PLANNED, 3_800_000)
+    assert "加装电梯（翠微苑）：计划中" in aunt.say("最近有什么通知")
+    assert "加装电梯" not in granny.say("最近有什么通知")
+    # The new project can be updated from the chat at once, its status changed with a button.
+    staff.say("项目进展")
+    staff.say("加装电梯")
+    staff.say("图纸已经出来了")
+    assert "状态改为：施工中" in staff.say("施工中")
+    assert "加装电梯的进展已发布，已排队通知1户居民" in staff.say("发布并通知")
+    with bot.uow() as uow:
+        (project,) = uow.board.projects()
+    assert project.status == ProjectStatus.BUILDING
+
+
+def test_a_community_project_without_a_budget_named_with_the_words(bot: App) -> None:
+    staff = Chat(bot, SECRETARY, STAFF_CHAT)
+    assert "哪个小区" in staff.say("新建项目 停车道闸")
+    staff.say("全社区")
+    staff.say("施工中")
+    out = staff.say("跳过")
+    assert "项目：停车道闸" in out and "范围：全社区" in out and "预算：（未填）" in out
+    staff.say("确认登记")
+    with bot.uow() as uow:
+        (project,) = uow.board.projects()
+    assert (project.estate, project.status, project.budget_fen) == ("", ProjectStatus.BUILDING, None)
+
+
+def test_new_project_presses_by_others_forged_late_or_cancelled_write_nothing(bot: App, clock: Clock) -> None:
+    staff = Chat(bot, GRID1_STAFF, STAFF_CHAT)
+    staff.say("新建项目 河边路灯")
+    data = _button(staff, "翠微苑")
+    assert "别人的" in _press(bot, SECRETARY, data)
+    assert "工作人员" in _press(bot, 42, data)
+    assert "工作人员" in _press(bot, ADMIN, data)
+    draft_id = int(data.split(":")[3])
+    forged = _press(bot, GRID1_STAFF, LEDGER.data("pok", draft_id))  # confirm before its step
+    assert forged and "已登记" not in forged
+    forged = _press(bot, GRID1_STAFF, LEDGER.data("np", draft_id, "E99"))  # no such 小区
+    assert forged and "什么状态" not in forged
+    staff.say("翠微苑")
+    staff.say("计划中")
+    staff.say("跳过")
+    assert "别人的" in _press(bot, SECRETARY, _button(staff, "确认登记"))
+    clock.advance(minutes=11)
+    assert "超过10分钟没有确认" in staff.say("确认登记")
+    staff.say("新建项目")
+    staff.say("健身器材")
+    assert "项目没有登记" in staff.say("取消")
+    staff.say("新建项目 健身器材")
+    staff.say("全社区")
+    staff.say("已完工")
+    assert "项目没有登记" in staff.say("取消")
+    with bot.uow() as uow:
+        assert uow.board.projects() == []
+
+
+def test_an_estate_notice_is_read_and_pushed_in_that_estate_only(bot: App) -> None:
+    aunt = _bind(bot, 3040, "13812345678")
+    granny = _bind(bot, 3041, "13812345680")  # 江滨花园
+    staff = Chat(bot, SECRETARY, STAFF_CHAT)
+    staff.say("发通知")
+    staff.say("停水通知\n明天上午翠微苑停水 请大家提前接水")
+    out = staff.say("翠微苑")
+    assert "发布这条通知（翠微苑）" in out and "订阅了通知的居民" in out
+    assert "已排队通知1户居民" in staff.say("发布并通知")
+    with bot.uow() as uow:
+        (notice,) = uow.board.notices()
+        [push] = uow.pushes.list()
+    assert notice.estate == "E1" and (push.kind, push.topic, push.title) == ("notice", "通知", "停水通知")
+    (msg,) = queued(bot, aunt.chat_id)
+    assert "【翠微苑·通知】停水通知" in msg.text and "提前接水" in msg.text
+    assert queued(bot, granny.chat_id) == []
+    assert "停水通知" in aunt.say("最近有什么通知")
+    assert "停水通知" not in granny.say("最近有什么通知")
+
+
+def test_notice_presses_by_others_forged_late_or_cancelled_publish_nothing(bot: App, clock: Clock) -> None:
+    staff = Chat(bot, GRID1_STAFF, STAFF_CHAT)
+    staff.say("发通知")
+    staff.say("停电通知\n下午停电")
+    data = _button(staff, "江滨花园")
+    assert "别人的" in _press(bot, SECRETARY, data)
+    assert "工作人员" in _press(bot, 42, data)
+    draft_id = int(data.split(":")[3])
+    forged = _press(bot, GRID1_STAFF, LEDGER.data("nok", draft_id))  # publish before the scope
+    assert forged and "已发布" not in forged
+    staff.say("江滨花园")
+    assert "别人的" in _press(bot, SECRETARY, _button(staff, "只发布"))
+    clock.advance(minutes=11)
+    assert "超过10分钟没有确认" in staff.say("只发布")
+    staff.say("发通知")
+    long_title = "关于本社区各小区下周开始分批进行电力线路改造以及部分楼道照明设施更换工作安排的通知"
+    assert "标题太长了" in staff.say(long_title + "\n下午停电")
+    assert "发给哪里" in staff.say("停电通知\n下午停电")  # the same draft, retyped
+    assert "通知没有发布" in staff.say("取消")
+    with bot.uow() as uow:
+        assert uow.board.notices() == [] and uow.pushes.list() == []
