@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -90,3 +90,20 @@ class Turn:
     def is_group(self) -> bool:
         """Telegram group chats have negative ids: staff groups, where we speak only when asked."""
         return self.event.chat_id < 0
+
+
+def live_pending(t: Turn, key: str, minutes: float, expired: str = "") -> dict[str, Any] | None:
+    """A copy of the open step a staff member left under `key` (a draft, a note asked for).
+
+    Past `minutes` it is dropped and `expired` (if given) is said, so a late answer is never
+    taken for it.
+    """
+    step = t.state.staff_pending.get(key)
+    if step is None:
+        return None
+    if t.now - datetime.fromisoformat(step["at"]) > timedelta(minutes=minutes):
+        del t.state.staff_pending[key]
+        if expired:
+            t.say(expired)
+        return None
+    return dict(step)

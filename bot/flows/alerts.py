@@ -8,14 +8,13 @@ that it belongs to their own live draft at the right step.
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
 from typing import Any
 
 from bot import texts
 from bot.alerts import alert_text, count_recipients, send_alert
 from bot.callbacks import ALERT, Callback
 from bot.dialogue.flow import Flow
-from bot.dialogue.turn import Turn, reply
+from bot.dialogue.turn import Turn, live_pending, reply
 from domain.alerts import LEVEL_CODES, MAX_TEXT, MAX_TITLE, Alert, level_of
 from domain.errors import InvalidValue
 
@@ -36,15 +35,8 @@ def _not_allowed(t: Turn) -> str:
 
 def _draft(t: Turn) -> dict[str, Any] | None:
     """This staff member's live draft in this chat; an expired one is dropped with a word."""
-    key = _key(t.event.user_id)
-    draft = t.state.staff_pending.get(key)
-    if draft is None:
-        return None
-    if t.now - datetime.fromisoformat(draft["at"]) > timedelta(minutes=DRAFT_MINUTES):
-        del t.state.staff_pending[key]
-        t.say(texts.ALERT_EXPIRED.format(minutes=DRAFT_MINUTES))
-        return None
-    return dict(draft)
+    return live_pending(t, _key(t.event.user_id), DRAFT_MINUTES,
+                        texts.ALERT_EXPIRED.format(minutes=DRAFT_MINUTES))
 
 
 def _keep(t: Turn, draft: dict[str, Any]) -> None:

@@ -7,14 +7,14 @@ buttons repeat, and expires after DRAFT_MINUTES; each press is checked for role,
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import Any
 
 from bot import texts
 from bot.board_push import publish_update
 from bot.callbacks import LEDGER, Callback
 from bot.dialogue.flow import Flow
-from bot.dialogue.turn import Turn, reply
+from bot.dialogue.turn import Turn, live_pending, reply
 from bot.flows import board_drafts
 from domain.board import Kind, LedgerLine, ProjectStatus, yuan
 from domain.errors import StaffOnly
@@ -47,14 +47,7 @@ def _new_draft(t: Turn, kind: str, step: str, **fields: Any) -> dict[str, Any]:
 
 def _draft(t: Turn) -> dict[str, Any] | None:
     """This staff member's open draft here; an expired one is dropped with a word."""
-    draft = t.state.staff_pending.get(_key(t))
-    if draft is None:
-        return None
-    if t.now - datetime.fromisoformat(draft["at"]) > timedelta(minutes=DRAFT_MINUTES):
-        del t.state.staff_pending[_key(t)]
-        t.say(texts.LEDGER_EXPIRED.format(minutes=DRAFT_MINUTES))
-        return None
-    return dict(draft)
+    return live_pending(t, _key(t), DRAFT_MINUTES, texts.LEDGER_EXPIRED.format(minutes=DRAFT_MINUTES))
 
 
 def _strip_words(text: str, words: tuple[str, ...]) -> str:

@@ -10,7 +10,7 @@ from bot import polls as service
 from bot import texts
 from bot.callbacks import POLL, Callback
 from bot.dialogue.flow import Flow
-from bot.dialogue.turn import Turn, grid_rows, reply
+from bot.dialogue.turn import Turn, grid_rows, live_pending, reply
 from bot.flows.info import office_call
 from domain.errors import InvalidTransition, InvalidValue
 from domain.polls import MAX_OPTIONS, PollStatus, VoteOutcome, check_poll
@@ -131,14 +131,7 @@ def _preview(t: Turn, ask: dict[str, Any]) -> None:
 
 
 def _pending(t: Turn) -> dict[str, Any] | None:
-    ask = t.state.staff_pending.get(_key(t))
-    if ask is None:
-        return None
-    if t.now - datetime.fromisoformat(ask["at"]) > timedelta(minutes=CREATE_MINUTES):
-        del t.state.staff_pending[_key(t)]
-        t.say(texts.POLL_CREATE_EXPIRED.format(minutes=CREATE_MINUTES))
-        return None
-    return dict(ask)
+    return live_pending(t, _key(t), CREATE_MINUTES, texts.POLL_CREATE_EXPIRED.format(minutes=CREATE_MINUTES))
 
 
 def _create_button(t: Turn, cb: Callback) -> None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from bot import texts
 from bot.callbacks import VOLUNTEER, Callback
-from bot.dialogue.turn import Turn, reply
+from bot.dialogue.turn import Turn, live_pending, reply
 from bot.volunteer_notices import publish, task_text
 from domain.errors import NotAllowed, NotFound
 from domain.usecases import volunteers as uc
@@ -29,13 +29,7 @@ def _key(t: Turn) -> str:
 
 
 def _draft(t: Turn) -> dict[str, Any] | None:
-    draft = t.state.staff_pending.get(_key(t))
-    if draft is None:
-        return None
-    if t.now - datetime.fromisoformat(draft["at"]) > timedelta(minutes=DRAFT_MINUTES):
-        del t.state.staff_pending[_key(t)]
-        return None
-    return draft
+    return live_pending(t, _key(t), DRAFT_MINUTES)
 
 
 def on_any_text(t: Turn) -> bool:
