@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -28,12 +29,14 @@ from storage.uow import EventHandler, SqlUnitOfWork
 
 if TYPE_CHECKING:
     from bot.certify import Certifier
+    from bot.communities import CommunityDirectory
     from bot.dialogue.engine import DialogueEngine
     from bot.notify import Notifier
     from bot.policies import PolicyLibrary
     from nlu import Parser
 
 log = logging.getLogger(__name__)
+TENANTS_CACHED = 128
 
 
 def resolve_secret(config: AppConfig) -> str:
@@ -63,6 +66,57 @@ class App:
     uow_factory: Callable[[], UnitOfWork] | None = None
     _engine: Engine | None = field(default=None, repr=False)
     _parser_ready: Future[Parser] | None = field(default=None, repr=False)
+    # A tenant (one community's App) shares its root's engine, key and parser; the root is
+    # the deployment: its unit of work sees every community (dispatcher, jobs, city tools).
+    root: App | None = field(default=None, repr=False)
+    _tenants: OrderedDict[str, App] = field(default_factory=OrderedDict, repr=False)
+
+    @property
+    def community_code(self) -> str:
+        """The community this App serves (the root: config.yaml's own community)."""
+        return self.config.community.code
+
+    @cached_property
+    def directory(self) -> CommunityDirectory | None:
+        """The deployment's communities (None: one community, config.yaml's)."""
+        if self.root is not None:
+            return self.root.directory
+        if not self.config.communities_dir:
+            return None
+        from bot.communities import INDEX_CACHE, CommunityDirectory
+
+        return CommunityDirectory.open(self.config.communities_dir, city=self.config.raw,
+                                       cache=INDEX_CACHE)
+
+    def codes(self) -> list[str]:
+        """Every community's code (config.yaml's own first when the directory lacks it)."""
+        own = (self.root or self).community_code
+        listed = [e.code for e in self.directory.entries] if self.directory else []
+        return listed if own in listed else [own, *listed]
+
+    @property
+    def several(self) -> bool:
+        """Whether this deployment serves more than one community (then people are asked)."""
+        return self.directory is not None and len(self.codes()) > 1
+
+    def tenant(self, code: str) -> App:
+        """The App of one community: its configuration, its records only; engine and NLU shared."""
+        root = self.root or self
+        if root.directory is None or root.directory.get(code) is None:
+            if code != root.community_code:
+                raise ConfigError(f"community {code!r}: not one of this deployment's")
+            config = root.config
+        else:
+            config = root.directory.config(code)
+        hit = root._tenants.get(code)
+        if hit is not None and hit.config is config:
+            root._tenants.move_to_end(code)
+            return hit
+        tenant = App(config, on_event=root.on_event, uow_factory=root.uow_factory, root=root)
+        root._tenants[code] = tenant
+        while len(root._tenants) > TENANTS_CACHED:  # memory stays flat with thousands
+            root._tenants.popitem(last=False)
+        return tenant
 
     @cached_property
     def zone(self) -> ZoneInfo:
@@ -72,6 +126,8 @@ class App:
     @cached_property
     def crypto(self) -> Crypto:
         """PII encryption and lookup hashing."""
+        if self.root is not None:
+            return self.root.crypto
         try:
             return Crypto(resolve_secret(self.config))
         except KeyError_ as exc:
@@ -80,6 +136,8 @@ class App:
     @property
     def engine(self) -> Engine:
         """The database engine (created on first use)."""
+        if self.root is not None:
+            return self.root.engine
         if self._engine is None:
             db = self.config.database
             self._engine = make_engine(db.url, sqlite_synchronous=db.sqlite_synchronous,
@@ -89,14 +147,19 @@ class App:
     @cached_property
     def sessions(self) -> Any:
         """The session factory."""
+        if self.root is not None:
+            return self.root.sessions
         return make_sessionmaker(self.engine)
 
     def uow(self) -> UnitOfWork:
         """A fresh unit of work; its events become outbox messages before it commits."""
         if self.uow_factory is not None:
             return self.uow_factory()
+        # A tenant sees its own community; the root sees all and files under its own.
+        visible = frozenset({self.community_code}) if self.root is not None else None
         return SqlUnitOfWork(self.sessions, self.crypto, self.zone,
-                             self.on_event or self.notifier.handle)
+                             self.on_event or self.notifier.handle,
+                             community=self.community_code, visible=visible)
 
     @cached_property
     def notifier(self) -> Notifier:
@@ -160,11 +223,14 @@ class App:
 
     def declared_staff(self) -> list[Staff]:
         """Staff accounts as config declares them."""
-        return [Staff(s.code, s.name, s.role, s.user_id, list(s.grids)) for s in self.config.staff]
+        return [Staff(s.code, s.name, s.role, s.user_id, list(s.grids), community=self.community_code)
+                for s in self.config.staff]
 
     @cached_property
     def parser(self) -> Parser:
         """The NLU parser, built once (from its artefact: a fraction of a second after `make setup`)."""
+        if self.root is not None:
+            return self.root.parser
         if self._parser_ready is not None:
             return self._parser_ready.result()
         return self._new_parser()
@@ -203,8 +269,9 @@ class App:
     def warm_policies(self) -> None:
         """Build the policy search index now, so the first question does not wait for it."""
         try:
-            with self.uow() as uow:
-                self.policies.index(uow)
+            own = self.tenant(self.community_code)
+            with own.uow() as uow:
+                own.policies.index(uow)
         except Exception:  # the first question builds it again and reports what is wrong
             log.exception("policy index not built at start")
 

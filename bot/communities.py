@@ -29,6 +29,7 @@ CITY_SECTIONS = frozenset({"sample", "database", "secrets_file", "secret_key", "
 IDENTITY_KEYS = frozenset({"code", "name", "aliases", "district", "street", "center", "boundary"})
 CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
 INDEX_VERSION = 1
+INDEX_CACHE = "var/communities.index.json"
 CONFIGS_CACHED = 128
 
 
@@ -135,6 +136,7 @@ def community_raw(city: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     merged.update({k: v for k, v in data.items() if k not in IDENTITY_KEYS})
     community = dict(merged.get("community") or {})
     community["name"] = data.get("name") or community.get("name")
+    community["code"] = data.get("code") or community.get("code")
     merged["community"] = community
     return merged
 

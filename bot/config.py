@@ -68,6 +68,8 @@ class Outbox(_Model):
 
 
 class Community(_Model):
+    # Every record carries it; a community file's `code` (communities/*.yaml) sets it there.
+    code: str = Field(default="default", pattern=r"^[a-z0-9][a-z0-9-]{0,31}$")
     name: str = Field(min_length=1)
     district: str = ""
     timezone: str = "Asia/Shanghai"

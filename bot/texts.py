@@ -10,6 +10,7 @@ from domain.errors import (
     DomainError,
     InvalidTransition,
     InvalidValue,
+    NoCommunity,
     NotAllowed,
     NotApprover,
     NotFound,
@@ -520,10 +521,16 @@ def invalid_text(exc: InvalidValue) -> str:
     return template.format(**exc.params) + "。"
 
 
+# --- communities (a city on one deployment) ---
+NO_COMMUNITY_YET = "请先告诉我您是哪个社区或村的，比如“我是南垟社区的”，或者把您的位置发给我。"
+
+
 def error_text(exc: DomainError) -> str:
     """The one Chinese sentence for a domain error."""
     if isinstance(exc, InvalidValue):
         return invalid_text(exc)
+    if isinstance(exc, NoCommunity):
+        return NO_COMMUNITY_YET
     if isinstance(exc, NotFound):
         return "没有找到这条记录。"
     if isinstance(exc, NotAllowed):

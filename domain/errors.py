@@ -7,6 +7,10 @@ class DomainError(Exception):
     """Base of every rule the domain refuses to break."""
 
 
+class NoCommunity(DomainError):
+    """Something would be filed before we know which 村社 the person belongs to."""
+
+
 class NotFound(DomainError):
     """The thing asked for does not exist (or is not the asker's to see)."""
 

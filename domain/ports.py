@@ -266,12 +266,17 @@ class UnitOfWork(Protocol):
     pushes: PushRepository
     subscriptions: SubscriptionRepository
     board: BoardRepository
+    community: str | None  # the 村社 new records are filed under (None: not known yet)
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...
     def publish(self, event: Event) -> None: ...
     def commit(self) -> None: ...
     def rollback(self) -> None: ...
+    def scope_to(self, community: str | None, visible: frozenset[str] | None,
+                 on_event: Any = None) -> None:
+        """Narrow the transaction to a community and what its speaker may see (None: all)."""
+
     def lock_chat(self, chat_id: int) -> None:
         """Hold this chat's turn lock until the transaction ends (several processes share a chat)."""
 

@@ -48,6 +48,7 @@ class Resident:
     chat_id: int | None = None
     id: int | None = None
     created_at: datetime | None = None
+    community: str = ""  # the 村社 they belong to (its code); set where they are filed
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ class Staff:
     user_id: int | None = None
     grids: list[str] = field(default_factory=list)
     active: bool = True
+    community: str = ""  # the 村社 they work for (its code)
 
     def serves(self, grid: str | None) -> bool:
         """Whether this person may act on records of the grid (书记/社工/admin: all)."""

@@ -6,19 +6,21 @@ import json
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, LargeBinary, String, Text, select
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from domain.alerts import Alert, Recipient, Shelter
 from storage.crypto import Crypto
 from storage.models import Base, ResidentRow
+from storage.scope import Scoped
 
 
-class ShelterRow(Base):
+class ShelterRow(Scoped, Base):
     __tablename__ = "shelters"
+    __table_args__ = (UniqueConstraint("community", "code"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    code: Mapped[str] = mapped_column(String(32), unique=True)
+    code: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(100))
     address: Mapped[str] = mapped_column(String(200))
     lat: Mapped[float] = mapped_column(Float)  # WGS-84
@@ -29,7 +31,7 @@ class ShelterRow(Base):
     updated_at: Mapped[datetime]
 
 
-class AlertRow(Base):
+class AlertRow(Scoped, Base):
     __tablename__ = "alerts"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

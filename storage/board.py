@@ -9,9 +9,10 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from domain.board import Kind, LedgerLine, Notice, Project, ProjectStatus, ProjectUpdate
 from storage.models import Base
+from storage.scope import Scoped
 
 
-class NoticeRow(Base):
+class NoticeRow(Scoped, Base):
     __tablename__ = "notices"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -22,7 +23,7 @@ class NoticeRow(Base):
     by: Mapped[str] = mapped_column(String(32))
 
 
-class LedgerRow(Base):
+class LedgerRow(Scoped, Base):
     __tablename__ = "ledger_lines"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -37,7 +38,7 @@ class LedgerRow(Base):
     entered_at: Mapped[datetime]
 
 
-class ProjectRow(Base):
+class ProjectRow(Scoped, Base):
     __tablename__ = "projects"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

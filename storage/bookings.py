@@ -26,13 +26,14 @@ from domain.bookings import BeneficiaryLink, Booking, Status
 from storage.crypto import Crypto
 from storage.models import Base
 from storage.reports import take_number
+from storage.scope import Scoped, home_of
 
 
-class BookingSlotRow(Base):
+class BookingSlotRow(Scoped, Base):
     """How many places of one service's slot are taken: the row every booking locks."""
 
     __tablename__ = "booking_slots"
-    __table_args__ = (UniqueConstraint("service", "start"),)
+    __table_args__ = (UniqueConstraint("community", "service", "start"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     service: Mapped[str] = mapped_column(String(16))
@@ -40,7 +41,7 @@ class BookingSlotRow(Base):
     taken: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class BookingRow(Base):
+class BookingRow(Scoped, Base):
     __tablename__ = "bookings"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -102,8 +103,9 @@ class SqlBookingRepository:
         """
         dialect = self.session.get_bind().dialect.name
         ins: Any = (postgresql if dialect == "postgresql" else sqlite).insert(BookingSlotRow)
-        self.session.execute(ins.values(service=service, start=start, taken=0)
-                             .on_conflict_do_nothing(index_elements=["service", "start"]))
+        self.session.execute(ins.values(community=home_of(self.session), service=service, start=start,
+                                        taken=0)
+                             .on_conflict_do_nothing(index_elements=["community", "service", "start"]))
         done = self.session.execute(
             update(BookingSlotRow)
             .where(BookingSlotRow.service == service, BookingSlotRow.start == start,

@@ -9,6 +9,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.scope import install as install_scoping
+
 # How long a write waits for SQLite's write lock before failing. Turns hold the lock only from
 # their first write to their commit (milliseconds), so a wait this long means a stuck writer
 # (a big import, a backup); the waiting turn's chat gets a polite error, other chats go on.
@@ -60,4 +62,6 @@ def make_engine(url: str, *, pool_size: int = 10, sqlite_synchronous: str = "NOR
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     """Sessions that keep objects usable after commit (we map to domain objects anyway)."""
-    return sessionmaker(engine, expire_on_commit=False)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    install_scoping(sessions)  # every query sees only its unit of work's communities
+    return sessions

@@ -23,9 +23,10 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema up to `revision`."""
+def upgrade(engine: Engine, revision: str = "head", *, default_community: str = "default") -> None:
+    """Bring the schema up to `revision` (records from before communities go to `default_community`)."""
     cfg = alembic_config(engine)
+    cfg.attributes["default_community"] = default_community
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)

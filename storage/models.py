@@ -26,6 +26,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from storage.scope import Scoped
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -59,7 +61,7 @@ class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[str]: JSON}
 
 
-class ResidentRow(Base):
+class ResidentRow(Scoped, Base):
     __tablename__ = "residents"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -81,7 +83,7 @@ class ResidentRow(Base):
     updated_at: Mapped[datetime]
 
 
-class StaffRow(Base):
+class StaffRow(Scoped, Base):
     __tablename__ = "staff"
 
     code: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -99,7 +101,7 @@ class CounterRow(Base):
     value: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class ReportRow(Base):
+class ReportRow(Scoped, Base):
     __tablename__ = "reports"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -209,7 +211,7 @@ class KeyCheckRow(Base):
 
 
 # --- push ---
-class PushRow(Base):
+class PushRow(Scoped, Base):
     """A push to many residents: its recipients are its outbox rows (outbox.push_id)."""
 
     __tablename__ = "pushes"

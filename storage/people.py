@@ -12,6 +12,7 @@ from domain.residents import Address, Resident
 from domain.staff import Staff
 from storage.crypto import Crypto
 from storage.models import ResidentRow, StaffRow
+from storage.scope import ANY_COMMUNITY
 
 
 def _now() -> datetime:
@@ -40,6 +41,7 @@ class SqlResidentRepository:
             user_id=row.user_id,
             chat_id=row.chat_id,
             created_at=row.created_at,
+            community=row.community,
         )
 
     def _fill(self, row: ResidentRow, r: Resident) -> None:
@@ -58,6 +60,8 @@ class SqlResidentRepository:
         row.source = r.source
         row.user_id = r.user_id
         row.chat_id = r.chat_id
+        if r.community:  # moved to another 村社 on purpose; otherwise the unit of work's
+            row.community = r.community
         row.updated_at = _now()
 
     def add(self, resident: Resident) -> Resident:
@@ -112,12 +116,14 @@ class SqlResidentRepository:
 
     def by_phone(self, phone: str) -> Resident | None:
         """Find by phone through its keyed hash."""
-        return self._one(select(ResidentRow).where(ResidentRow.phone_hash == self.crypto.lookup_hash(phone)))
+        # Any community: a phone is one person city-wide, and sharing it is how they are placed.
+        return self._one(select(ResidentRow).where(ResidentRow.phone_hash == self.crypto.lookup_hash(phone))
+                         .execution_options(**ANY_COMMUNITY))
 
     def by_id_number(self, id_number: str) -> Resident | None:
         """Find by ID number through its keyed hash."""
         h = self.crypto.lookup_hash(id_number)
-        return self._one(select(ResidentRow).where(ResidentRow.id_hash == h))
+        return self._one(select(ResidentRow).where(ResidentRow.id_hash == h).execution_options(**ANY_COMMUNITY))
 
     def by_name_id4(self, name: str, last4: str) -> Resident | None:
         """The one resident with this name and ID number ending; None when none or several."""
@@ -139,7 +145,9 @@ class SqlResidentRepository:
 
     def by_user(self, user_id: int) -> Resident | None:
         """The resident bound to a chat user."""
-        return self._one(select(ResidentRow).where(ResidentRow.user_id == user_id))
+        # Any community: who is speaking is known before their community is.
+        return self._one(select(ResidentRow).where(ResidentRow.user_id == user_id)
+                         .execution_options(**ANY_COMMUNITY))
 
     def list(
         self, *, verified: bool | None = None, source: str | None = None, limit: int = 100
@@ -169,7 +177,8 @@ class SqlStaffRepository:
 
     @staticmethod
     def _to_domain(row: StaffRow) -> Staff:
-        return Staff(row.code, row.name, row.role, row.user_id, list(row.grids or []), row.active)
+        return Staff(row.code, row.name, row.role, row.user_id, list(row.grids or []), row.active,
+                     row.community)
 
     def get(self, code: str) -> Staff | None:
         """One staff member by code."""
@@ -180,6 +189,7 @@ class SqlStaffRepository:
         """The active staff member behind a chat user."""
         row = self.session.scalars(
             select(StaffRow).where(StaffRow.user_id == user_id, StaffRow.active.is_(True))
+            .execution_options(**ANY_COMMUNITY)
         ).first()
         return self._to_domain(row) if row else None
 

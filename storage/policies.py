@@ -5,18 +5,20 @@ from __future__ import annotations
 import hashlib
 from datetime import date, datetime
 
-from sqlalchemy import Date, Integer, String, Text, delete, select
+from sqlalchemy import Date, Integer, String, Text, UniqueConstraint, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from domain.policies import Policy
 from storage.models import Base
+from storage.scope import Scoped
 
 
-class PolicyRow(Base):
+class PolicyRow(Scoped, Base):
     __tablename__ = "policies"
+    __table_args__ = (UniqueConstraint("community", "code"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    code: Mapped[str] = mapped_column(String(16), unique=True)
+    code: Mapped[str] = mapped_column(String(16))
     title: Mapped[str] = mapped_column(String(200))
     target: Mapped[str] = mapped_column(Text)
     benefit: Mapped[str] = mapped_column(Text)

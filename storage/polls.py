@@ -14,9 +14,10 @@ from domain.polls import Poll, PollStatus
 from domain.ratings import MonthSummary, Rating
 from storage.crypto import Crypto
 from storage.models import Base
+from storage.scope import Scoped
 
 
-class PollRow(Base):
+class PollRow(Scoped, Base):
     __tablename__ = "polls"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -51,7 +52,7 @@ class PollBallotRow(Base):
     option: Mapped[int] = mapped_column(Integer)
 
 
-class RatingRow(Base):
+class RatingRow(Scoped, Base):
     """One rating per rater (keyed hash of the resident), target and month; a new one replaces it."""
 
     __tablename__ = "ratings"

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from domain.seals import Certificate, SealDecision, SealRequest, SealStatus
 from storage.crypto import Crypto
 from storage.models import Base
+from storage.scope import Scoped
 
 
-class SealRequestRow(Base):
+class SealRequestRow(Scoped, Base):
     __tablename__ = "seal_requests"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -31,7 +32,7 @@ class SealRequestRow(Base):
     reason_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
-class CertificateRow(Base):
+class CertificateRow(Scoped, Base):
     __tablename__ = "certificates"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

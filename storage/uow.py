@@ -39,6 +39,7 @@ from storage.polls import SqlPollRepository, SqlRatingRepository
 from storage.pushes import SqlPushRepository, SqlSubscriptionRepository
 from storage.records import SqlAuditLog, SqlConversationStore, SqlOutbox
 from storage.reports import SqlReportRepository
+from storage.scope import set_scope
 from storage.seals import SqlSealRepository
 from storage.volunteers import SqlVolunteerRepository
 
@@ -74,7 +75,14 @@ class SqlUnitOfWork:
         crypto: Crypto,
         zone: ZoneInfo,
         on_event: EventHandler | None = None,
+        *,
+        community: str | None = None,
+        visible: frozenset[str] | None = None,
     ) -> None:
+        # `community`: where new records belong; `visible`: what queries see (None: every
+        # community, for the dispatcher, jobs and city-level tools).
+        self.community = community
+        self._visible = visible
         self._sessions = sessions
         self._crypto = crypto
         self._zone = zone
@@ -89,6 +97,7 @@ class SqlUnitOfWork:
         if self._depth > 1:
             return self
         self.session = self._sessions()
+        set_scope(self.session, self.community, self._visible)
         s, c = self.session, self._crypto
         self.residents = SqlResidentRepository(s, c)
         self.staff = SqlStaffRepository(s)
@@ -132,6 +141,14 @@ class SqlUnitOfWork:
             self.session.flush()  # the outermost unit of work commits
             return
         self.session.commit()
+
+    def scope_to(self, community: str | None, visible: frozenset[str] | None,
+                 on_event: EventHandler | None = None) -> None:
+        """Narrow this transaction to one community (and what its speaker may see) once known."""
+        self.community, self._visible = community, visible
+        set_scope(self.session, community, visible)
+        if on_event is not None:
+            self._on_event = on_event
 
     def lock_chat(self, chat_id: int) -> None:
         """Hold this chat's lock until commit or rollback: its turns run one at a time everywhere."""

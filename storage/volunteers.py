@@ -22,9 +22,10 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from domain.volunteers import HelpRequest, Signup, Task, Volunteer
 from storage.crypto import Crypto
 from storage.models import Base
+from storage.scope import Scoped
 
 
-class VolunteerRow(Base):
+class VolunteerRow(Scoped, Base):
     __tablename__ = "volunteers"
 
     resident_id: Mapped[int] = mapped_column(
@@ -37,7 +38,7 @@ class VolunteerRow(Base):
     joined_at: Mapped[datetime]
 
 
-class VolunteerTaskRow(Base):
+class VolunteerTaskRow(Scoped, Base):
     """One task; `taken` is the count every taker's conditional UPDATE locks and checks."""
 
     __tablename__ = "volunteer_tasks"
@@ -70,7 +71,7 @@ class VolunteerSignupRow(Base):
     at: Mapped[datetime]
 
 
-class HelpRequestRow(Base):
+class HelpRequestRow(Scoped, Base):
     __tablename__ = "help_requests"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -120,12 +120,25 @@ def database(kind: str, tmp_path: Path) -> Iterator[str]:
 # --------------------------------------------------------------------------- configs and apps
 
 
+def one_community(config: AppConfig) -> AppConfig:
+    """The shipped config as a one-community deployment (most tests are about one community)."""
+    return config.model_copy(update={"communities_dir": None})
+
+
 def make_config_file(
-    folder: Path, database_url: str, *, changes: dict[str, object] | None = None
+    folder: Path, database_url: str, *, changes: dict[str, object] | None = None, city: bool = False
 ) -> Path:
-    """Write the shipped config.yaml with another database URL (and dotted-path changes)."""
+    """Write the shipped config.yaml with another database URL (and dotted-path changes).
+
+    Without `city`, the deployment is config.yaml's one community (no communities_dir), as
+    most tests are about one community; city tests ask for the three sample communities.
+    """
     data = yaml.safe_load(SHIPPED_CONFIG.read_text(encoding="utf-8"))
     data["database"] = {"url": database_url}
+    if city:
+        data["communities_dir"] = str(REPO / "communities")
+    else:
+        data.pop("communities_dir", None)
     for dotted, value in (changes or {}).items():
         node = data
         *parents, last = dotted.split(".")

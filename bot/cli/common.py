@@ -95,9 +95,12 @@ def ready_app(args: argparse.Namespace, config: AppConfig | None = None) -> App:
             raise CliError("数据库未初始化或版本过旧：请先运行 `cunshe db upgrade`", exit_code=3)
         app.check_key()
         backfill_lookups(app)
-        sync_staff(app.uow(), app.declared_staff())
-        seed_config_shelters(app)
-        seed_sample_board(app, datetime.now(UTC))
+        for code in app.codes():  # each community's staff and shelters, filed under it
+            tenant = app.tenant(code)
+            sync_staff(tenant.uow(), tenant.declared_staff())
+            seed_config_shelters(tenant)
+        # The sample board is config.yaml's community's (the others inherit only the setting).
+        seed_sample_board(app.tenant(app.community_code), datetime.now(UTC))
     except ConfigError as exc:
         raise CliError(f"config error: {exc}", exit_code=2) from None
     return app

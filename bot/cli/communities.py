@@ -6,10 +6,8 @@ import argparse
 from typing import Any
 
 from bot.cli.common import CliError, add_json_flag, load_app_config, print_json
-from bot.communities import CommunityDirectory
+from bot.communities import INDEX_CACHE, CommunityDirectory
 from bot.config import ConfigError
-
-INDEX_CACHE = "var/communities.index.json"
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _upgrade(args: argparse.Namespace) -> int:
     app = App(load_app_config(args))
-    migrate.upgrade(app.engine, args.revision)
+    migrate.upgrade(app.engine, args.revision, default_community=app.community_code)
     if not args.quiet:
         print(f"database at {migrate.current(app.engine)}")
     return 0

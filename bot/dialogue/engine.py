@@ -93,7 +93,7 @@ class DialogueEngine:
                 uow.outbox.unblock_chat(event.chat_id)
                 state, expired = self._load(uow, event.chat_id, now)
                 before = state.to_dict()
-                turn = Turn(self.app, uow, event, now, state)
+                turn = self._placed(uow, event, now, state)
                 if expired:
                     turn.say(expired)
                 try:
@@ -110,6 +110,28 @@ class DialogueEngine:
         except Exception:
             log.exception("dialogue failed for chat %s", event.chat_id)
             return [reply(texts.SYSTEM_ERROR)]
+
+    def _placed(self, uow: UnitOfWork, event: Inbound, now: datetime, state: ChatState) -> Turn:
+        """The turn, in the speaker's community: its config, and only its records visible."""
+        staff = uow.staff.by_user(event.user_id)
+        resident = None if staff is not None else uow.residents.by_user(event.user_id)
+        code = (staff.community if staff is not None else resident.community if resident is not None
+                else state.community) or None
+        app = self.app
+        if code is None and not app.several:
+            code = app.community_code
+        if code is not None and code not in app.codes():
+            code = None  # a community taken out of the deployment: they are asked again
+        if code is None:
+            # Not placed yet: config.yaml's community speaks, nothing is visible and nothing
+            # can be filed (NoCommunity) until they say where they live.
+            tenant, visible = app.tenant(app.community_code), frozenset[str]()
+        else:
+            tenant, visible = app.tenant(code), frozenset({code})
+        uow.scope_to(code, visible, tenant.on_event or tenant.notifier.handle)
+        turn = Turn(tenant, uow, event, now, state)
+        turn.__dict__.update(staff=staff, resident=resident)  # known now: not asked again
+        return turn
 
     @staticmethod
     def _error_reply(event: Inbound, exc: DomainError) -> Reply:

@@ -631,7 +631,7 @@ class FakeUnitOfWork:
     (`committed` counts those) or rolls back.
     """
 
-    _BOOKKEEPING = frozenset({"on_event", "events", "committed"})
+    _BOOKKEEPING = frozenset({"on_event", "events", "committed", "community"})
 
     def __init__(self, on_event: Callable[[Event, UnitOfWork], None] | None = None) -> None:
         self.residents = FakeResidents()
@@ -641,8 +641,6 @@ class FakeUnitOfWork:
         self.outbox = FakeOutbox()
         self.audit = FakeAudit()
         self.seals = FakeSeals()
-
-
         self.bookings = FakeBookings()
         self.polls = FakePolls()
         self.ratings = FakeRatings()
@@ -653,6 +651,7 @@ class FakeUnitOfWork:
         self.subscriptions = FakeSubscriptions()
         self.board = FakeBoard()
         self.on_event = on_event
+        self.community: str | None = None  # one community in memory: nothing to scope
         self.events: list[Event] = []  # every event handed over at a commit, in order
         self.committed = 0
         self._pending: list[Event] = []
@@ -694,6 +693,13 @@ class FakeUnitOfWork:
 
     def lock_chat(self, chat_id: int) -> None:
         """One process, one thread per chat: nothing to wait for."""
+
+    def scope_to(self, community: str | None, visible: frozenset[str] | None,
+                 on_event: Any = None) -> None:
+        """Remember the community; the in-memory world holds one, so nothing is filtered."""
+        self.community = community
+        if on_event is not None:
+            self.on_event = on_event
 
     def rollback(self) -> None:
         if self._depth > 1:
@@ -784,10 +790,10 @@ def fake_world(now: datetime) -> tuple[Any, FakeUnitOfWork, Any]:
     from bot.app import App
     from bot.config import load_config
     from bot.dialogue.engine import DialogueEngine
-    from tests.fixtures import SHIPPED_CONFIG
+    from tests.fixtures import SHIPPED_CONFIG, one_community
     from tests.support.chat import shared_parser
 
-    app = App(load_config(SHIPPED_CONFIG, environ=False))
+    app = App(one_community(load_config(SHIPPED_CONFIG, environ=False)))
     uow = FakeUnitOfWork()
     uow.on_event = app.notifier.handle
     app.uow_factory = lambda: uow

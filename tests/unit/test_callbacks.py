@@ -14,7 +14,7 @@ from bot.callbacks import MAX_BYTES, NAMESPACES, STAFF, Callback, decode
 from bot.config import load_config
 from bot.dialogue.engine import ROUTES, DialogueEngine
 from bot.events import Inbound
-from tests.fixtures import SHIPPED_CONFIG
+from tests.fixtures import SHIPPED_CONFIG, one_community
 from tests.support.chat import shared_parser
 from tests.support.fakes import FakeUnitOfWork
 
@@ -56,7 +56,7 @@ def test_a_wrong_argument_is_a_programming_error() -> None:
 
 @pytest.fixture(scope="module")
 def engine() -> DialogueEngine:
-    app = App(load_config(SHIPPED_CONFIG, environ=False))
+    app = App(one_community(load_config(SHIPPED_CONFIG, environ=False)))
     uow = FakeUnitOfWork()
     uow.on_event = app.notifier.handle
     app.uow_factory = lambda: uow

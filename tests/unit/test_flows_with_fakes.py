@@ -13,7 +13,7 @@ from bot.dialogue.engine import DialogueEngine
 from bot.events import Inbound, Reply
 from domain.reports import Status
 from domain.residents import Address, Resident
-from tests.fixtures import SHIPPED_CONFIG
+from tests.fixtures import SHIPPED_CONFIG, one_community
 from tests.support.chat import shared_parser
 from tests.support.fakes import FakeUnitOfWork
 
@@ -22,7 +22,7 @@ NOW = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
 
 @pytest.fixture
 def world() -> tuple[App, FakeUnitOfWork, DialogueEngine]:
-    app = App(load_config(SHIPPED_CONFIG, environ=False))
+    app = App(one_community(load_config(SHIPPED_CONFIG, environ=False)))
     uow = FakeUnitOfWork()
     uow.on_event = app.notifier.handle
     app.uow_factory = lambda: uow

@@ -13,7 +13,7 @@ from bot.dialogue.engine import DialogueEngine
 from bot.events import Inbound, Reply
 from domain.reports import Kind
 from domain.residents import Address, Resident
-from tests.fixtures import SHIPPED_CONFIG, id_number
+from tests.fixtures import SHIPPED_CONFIG, id_number, one_community
 from tests.support.chat import shared_parser
 from tests.support.fakes import FakeUnitOfWork
 
@@ -23,7 +23,7 @@ RELIEF_SOURCE = "来源：温州市民政局 温民发〔2021〕88号（2021年9
 
 class World:
     def __init__(self) -> None:
-        self.app = App(load_config(SHIPPED_CONFIG, environ=False))
+        self.app = App(one_community(load_config(SHIPPED_CONFIG, environ=False)))
         self.uow = FakeUnitOfWork()
         self.uow.on_event = self.app.notifier.handle
         self.app.uow_factory = lambda: self.uow
