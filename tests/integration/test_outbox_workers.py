@@ -89,9 +89,8 @@ async def start_workers(n: int, env: dict[str, str], tg: TrackingBotApi) -> list
     worker_env = dict(env, CUNSHE_TELEGRAM_TOKEN=tg.token, CUNSHE_TELEGRAM_BASE_URL=tg.base_url)
     workers = []
     for _ in range(n):
-        started = len(workers)
         workers.append(await RunningBot.start(worker_env))
-        await until(lambda: tg.calls["getMe"] > started or workers[-1].proc.returncode is not None,
+        await until(lambda: tg.calls["getMe"] >= len(workers) or workers[-1].proc.returncode is not None,
                     "the worker starts")
     return workers
 
