@@ -89,7 +89,8 @@ class Dispatcher:
 
     On PostgreSQL every worker process runs one: the claim leases a round's rows (and whole
     chats) to this worker, renewed while it sends, so two workers never send the same row;
-    a killed worker's rows are taken by another once its lease has run out.
+    a killed worker's rows are taken by another at once (its session lock went with it), those
+    of a worker cut off from the database once its lease has run out.
     """
 
     def __init__(self, app: App, sender: Sender, *, accepts: Callable[[int], bool] | None = None,

@@ -217,8 +217,10 @@ def test_three_workers_together_keep_the_deployments_rate(tmp_path: Path, pg_url
     busiest = max(_per_window(tg.arrivals, 2.0))
     print(f"\nthree workers at a deployment rate of {rate}/s: busiest 2 s {busiest}, "
           f"429s {len(tg.too_many)}")
-    # Each worker alone would send `rate` a second: three together would triple it.
-    assert busiest <= 2 * rate * 1.25
+    # Each worker alone would send `rate` a second: three together would triple it. Allowed
+    # above 2 s at the rate: the bucket's saved-up fifth of a second, the few tokens each
+    # worker holds, and the stand-in's own scheduling on a busy machine.
+    assert busiest <= 2 * rate * 1.5
     assert tg.too_many == []
     app.close()
 
