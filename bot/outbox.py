@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import secrets
+import socket
 from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
@@ -12,7 +15,9 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.events import Button, ChatUnreachable, Document, Location, Reply, Sender
+from bot.outbox_marks import GroupCommit
 from domain.ports import ANSWER, BULK, NOTICE, OutboxMessage, UnitOfWork
+from storage.locks import WORKERS, Leadership
 
 __all__ = ["ANSWER", "BULK", "NOTICE", "Dispatcher", "enqueue", "from_payload", "to_payload"]
 
@@ -69,13 +74,23 @@ def round_size(rate: float) -> int:
     return 1000 if rate <= 0 else max(50, min(1000, int(rate)))
 
 
+def worker_name(key: int) -> str:
+    """A worker's name in outbox claims: the key of its session lock, host and pid."""
+    return f"{key}:{socket.gethostname()[:40]}:{os.getpid()}"
+
+
 class Dispatcher:
     """Delivers due outbox messages through a channel; a crash resumes with what is unsent.
 
-    A round reads the due rows (most urgent first, then oldest), sends to up to `concurrency`
+    A round claims the due rows (most urgent first, then oldest), sends to up to `concurrency`
     chats at once (one chat's messages one after another, in order) and marks sent rows in
     group commits while it sends. Delivery is at least once: a message whose answer was in
     flight, or whose mark was not yet committed, when the process died is sent again.
+
+    On PostgreSQL every worker process runs one: the claim leases a round's rows (and whole
+    chats) to this worker, renewed while it sends, so two workers never send the same row;
+    a killed worker's rows are taken by another at once (its session lock went with it), those
+    of a worker cut off from the database once its lease has run out.
     """
 
     def __init__(self, app: App, sender: Sender, *, accepts: Callable[[int], bool] | None = None,
@@ -89,6 +104,15 @@ class Dispatcher:
         self.sender = sender
         self.accepts = accepts or (lambda _chat: True)
         self.interval = interval
+        key = secrets.randbits(31)
+        self.worker = worker_name(key)
+        self.lease = timedelta(seconds=app.config.outbox.lease_seconds)
+        # Claims only where several processes may send: PostgreSQL, and a dispatcher for every
+        # chat (the terminal's own-chat dispatcher reads without taking anything).
+        self.claims = accepts is None and app.engine.dialect.name == "postgresql"
+        # This worker's sign of life: while its session lock is held its claims stand; when the
+        # process is killed the lock goes with its connection and others take its rows at once.
+        self.alive = Leadership(app.engine, namespace=WORKERS, key=key)
         self._wake = asyncio.Event()
         self._stopping = False
 
@@ -104,35 +128,70 @@ class Dispatcher:
         and every button's answer.
         """
         due = await asyncio.to_thread(self._due, self.clock())
+        if not due:
+            return 0
         chats: dict[int, list[OutboxMessage]] = {}
         for msg in due:  # in order of each chat's most urgent message
             chats.setdefault(msg.chat_id, []).append(msg)
         waiting = deque(chats.values())
-        marks = _GroupCommit(self._mark_sent)
+        marks = GroupCommit(self._mark_sent, self.concurrency)
 
         async def worker() -> None:
             while waiting:
                 await self._deliver_chat(waiting.popleft(), marks)
 
+        leases = asyncio.create_task(self._keep_leases(), name="outbox-leases") if self.claims else None
         try:
             await asyncio.gather(*(worker() for _ in range(min(self.concurrency, len(chats)))))
         finally:
-            await marks.close()
+            try:
+                await marks.close()
+            finally:
+                if leases is not None:
+                    leases.cancel()
+                    await asyncio.gather(leases, return_exceptions=True)
+                    await self._db(self._release)  # what was not sent goes back (a 403's chat)
         return marks.count
 
-    async def _deliver_chat(self, messages: list[OutboxMessage], marks: _GroupCommit) -> None:
+    async def _keep_leases(self) -> None:
+        """Renew this round's leases while it sends (a slow chat's messages are still ours)."""
+        while True:
+            await asyncio.sleep(self.lease.total_seconds() / 3)
+            await self._db(self._renew)
+
+    def _renew(self) -> None:
+        now = self.clock()
+        with self.app.uow() as uow:
+            uow.outbox.renew(self.worker, now, now + self.lease)
+            uow.commit()
+
+    def _release(self) -> None:
+        with self.app.uow() as uow:
+            uow.outbox.release(self.worker)
+            uow.commit()
+
+    async def _deliver_chat(self, messages: list[OutboxMessage], marks: GroupCommit) -> None:
         """One chat's messages in order; a chat that blocked the bot gets none of the rest."""
         for msg in messages:
             assert msg.id is not None
             try:
                 reply = await self._reply(msg.payload)
+                await marks.slot()
+            except Exception as exc:
+                await self._db(self._failed, msg, exc)
+                continue
+            try:
                 await self.sender.send(msg.chat_id, reply, priority=msg.priority)
             except ChatUnreachable as exc:
+                marks.free()
                 log.warning("outbox %s: chat %s blocked the bot; its messages are held",
                             msg.id, msg.chat_id)
                 await self._db(self._block, msg.chat_id, f"blocked: {exc}")
                 return
-            except Exception as exc:
+            except BaseException as exc:
+                marks.free()
+                if not isinstance(exc, Exception):
+                    raise  # cancelled (a stop): the row stays due
                 await self._db(self._failed, msg, exc)
                 continue
             marks.add(msg.id)
@@ -147,7 +206,14 @@ class Dispatcher:
 
     def _due(self, now: datetime) -> list[OutboxMessage]:
         with self.app.uow() as uow:
-            return [m for m in uow.outbox.due(now, limit=self.batch) if self.accepts(m.chat_id)]
+            if not self.claims:
+                return [m for m in uow.outbox.due(now, limit=self.batch) if self.accepts(m.chat_id)]
+            if not self.alive.try_lead():  # without the lock our claims would look dead
+                log.warning("outbox: no worker lock (database connection); nothing claimed")
+                return []
+            claimed = uow.outbox.claim(self.worker, now, now + self.lease, limit=self.batch)
+            uow.commit()
+            return claimed
 
     def _mark_sent(self, ids: list[int]) -> None:
         with self.app.uow() as uow:
@@ -219,6 +285,7 @@ class Dispatcher:
             try:
                 if last:
                     await self._last_round()
+                    await asyncio.to_thread(self.alive.release)
                     return
                 full = await self.deliver_due() >= self.batch
             except Exception:
@@ -230,42 +297,3 @@ class Dispatcher:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.interval)
             self._wake.clear()
-
-
-class _GroupCommit:
-    """Marks sent rows in as few commits as keep up: ids that arrive during a commit go in the next.
-
-    So a row is marked sent a few milliseconds after its answer, whatever the rate; a crash
-    re-sends only what was in flight or in the commit under way.
-    """
-
-    def __init__(self, mark: Callable[[list[int]], None]) -> None:
-        self._mark = mark
-        self._ids: list[int] = []
-        self._task: asyncio.Task[None] | None = None
-        self.count = 0
-
-    def add(self, message_id: int) -> None:
-        """Note a delivered row; a commit starts unless one is under way."""
-        self._ids.append(message_id)
-        self.count += 1
-        if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._flush(), name="outbox-marks")
-
-    async def _flush(self) -> None:
-        while self._ids:
-            ids, self._ids = self._ids, []
-            try:
-                await asyncio.to_thread(self._mark, ids)
-            except Exception:
-                self._ids[:0] = ids  # tried again at close; unmarked rows are sent again later
-                log.exception("marking %d outbox rows sent failed", len(ids))
-                return
-
-    async def close(self) -> None:
-        """Wait for the marks under way and commit what is left (an error is raised)."""
-        if self._task is not None:
-            await asyncio.shield(self._task)
-        if self._ids:
-            ids, self._ids = self._ids, []
-            await asyncio.to_thread(self._mark, ids)

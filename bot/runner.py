@@ -66,10 +66,8 @@ def telegram_problem(tg: Telegram) -> str | None:
 
 def run_telegram(app: App) -> int:
     """Run the real Telegram bot: polling or webhook, outbox dispatcher, scheduled jobs."""
-    from apscheduler.schedulers.background import BackgroundScheduler
-
     from bot.channels.telegram import build_application, run_polling, run_webhook
-    from bot.jobs import start_scheduler
+    from bot.leader import LeadingScheduler
 
     tg = app.config.telegram
     assert tg.token
@@ -79,7 +77,7 @@ def run_telegram(app: App) -> int:
         app.dialogue, tg.token, base_url=tg.base_url, concurrent_updates=tg.concurrent_updates,
         pool_size=tg.connection_pool_size, burst_gap=app.config.dialogue.burst_gap_seconds,
         engine_threads=tg.engine_threads, rate_limit_per_second=tg.rate_limit_per_second,
-        paid_broadcasts=tg.paid_broadcasts,
+        paid_broadcasts=tg.paid_broadcasts, shared_budget=shared_budget(app),
     )
     dispatcher = Dispatcher(app, application.sender)
     monitor = LoopLagMonitor()
@@ -88,10 +86,12 @@ def run_telegram(app: App) -> int:
     async def post_init(_application: object) -> None:
         await monitor.start()  # one log line whenever the event loop is blocked > 100 ms
         running["outbox"] = asyncio.create_task(dispatcher.run(), name="outbox")
-        # Its own thread, not the event loop: APScheduler reads and updates its job store (our
-        # database) every time it wakes, and on the loop each of those waits stalled every chat
-        # (seen as 0.7–1 s stalls on PostgreSQL under `make bench-hostile`).
-        running["scheduler"] = await asyncio.to_thread(start_scheduler, app, BackgroundScheduler())
+        # The scheduled jobs run in one worker of the deployment (the leader), in a thread of
+        # their own: APScheduler reads and updates its job store (our database) every time it
+        # wakes, and on the loop each of those waits stalled every chat (seen as 0.7–1 s stalls
+        # on PostgreSQL under `make bench-hostile`).
+        jobs = LeadingScheduler(app)
+        running["jobs"] = (jobs, asyncio.create_task(jobs.run(), name="leader"))
         seals = app.config.seals
         if seals.page_port:  # the page certificates' QR codes open (/v/CODE)
             from bot.seal_page import start_page
@@ -128,18 +128,33 @@ def run_telegram(app: App) -> int:
     return 1 if application.token_refused else 0
 
 
+def shared_budget(app: App) -> Any:
+    """The deployment-wide send budget on PostgreSQL (several workers), else None (this process's own)."""
+    rate = app.config.telegram.rate_limit_per_second
+    if not rate or app.engine.dialect.name != "postgresql":
+        return None
+    from bot.channels.ratelimit import BURST_SECONDS, DEBT_SECONDS
+    from storage.ratebudget import SharedBucket
+
+    bucket = SharedBucket(app.engine, "telegram", rate, capacity=max(1.0, rate * BURST_SECONDS),
+                          floor=-rate * DEBT_SECONDS)
+    return bucket.exchange
+
+
 async def stop_background(running: dict[str, Any], dispatcher: Dispatcher, monitor: LoopLagMonitor,
                           *, last_round: bool = True) -> None:
-    """End the bot's own background work: scheduler, outbox (after a last round), watchdog.
+    """End the bot's own background work: scheduled jobs, outbox (after a last round), watchdog.
 
     Every task is awaited to its end, so none is left pending when the loop closes. Calling
     it again does nothing.
     """
     if not running:
         return
-    scheduler = running.pop("scheduler", None)
-    if scheduler is not None:
-        scheduler.shutdown(wait=False)  # no new jobs; one under way finishes in its thread
+    jobs = running.pop("jobs", None)
+    if jobs is not None:  # no new jobs; one under way finishes in its thread; the lock is freed
+        leading, task = jobs
+        leading.stop()
+        await asyncio.gather(task, return_exceptions=True)
     outbox: asyncio.Task[None] | None = running.pop("outbox", None)
     if outbox is not None:
         dispatcher.stop()
