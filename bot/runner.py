@@ -120,7 +120,7 @@ def run_telegram(app: App, *, worker_port: int | None = None) -> int:
         # (seen as 0.7–1 s stalls on PostgreSQL under `make bench-hostile`).
         running["scheduler"] = await asyncio.to_thread(start_scheduler, app, BackgroundScheduler())
         seals = app.config.seals
-        if seals.page_port:  # the page certificates' QR codes open (/v/CODE)
+        if seals.page_port and worker_port is None:  # the page certificates' QR codes open (/v/CODE)
             from bot.seal_page import start_page
 
             try:
@@ -147,11 +147,14 @@ def run_telegram(app: App, *, worker_port: int | None = None) -> int:
         return 2
     if worker_port is not None:
         from bot.channels.webhook import serve
+        from bot.seal_page import make_web_app
 
         assert tg.webhook.secret_token
+        # The verification page is on each worker's own port (one fixed page port would clash).
         asyncio.run(serve(application, listen=tg.webhook.listen, port=worker_port,
                           path=webhook_path(tg), secret=tg.webhook.secret_token,
-                          concurrency=tg.concurrent_updates))
+                          concurrency=tg.concurrent_updates,
+                          pages=make_web_app(app) if app.config.seals.page_port else None))
     elif tg.mode == "webhook":
         assert tg.webhook.url
         run_webhook(application, listen=tg.webhook.listen, port=tg.webhook.port,

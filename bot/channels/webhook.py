@@ -27,8 +27,9 @@ log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
-def webhook_routes(application: Any, path: str, secret: str, concurrency: int) -> web.Application:
-    """The aiohttp app: POST `path` with the secret header runs one update to its end."""
+def webhook_routes(application: Any, path: str, secret: str, concurrency: int,
+                   base: web.Application | None = None) -> web.Application:
+    """The aiohttp app (`base` plus): POST `path` with the secret header runs one update to its end."""
     slots = asyncio.Semaphore(concurrency)
 
     async def receive(request: web.Request) -> web.Response:
@@ -45,15 +46,19 @@ def webhook_routes(application: Any, path: str, secret: str, concurrency: int) -
     async def health(_request: web.Request) -> web.Response:
         return web.Response(text="ok")  # for the proxy's and systemd's checks
 
-    web_app = web.Application()
+    web_app = base if base is not None else web.Application()
     web_app.router.add_post("/" + path.lstrip("/"), receive)
     web_app.router.add_get("/healthz", health)
     return web_app
 
 
 async def serve(application: Any, *, listen: str, port: int, path: str, secret: str,
-                concurrency: int) -> None:
-    """Start the bot, serve its webhook on listen:port until SIGINT/SIGTERM, then stop cleanly."""
+                concurrency: int, pages: web.Application | None = None) -> None:
+    """Start the bot, serve its webhook on listen:port until SIGINT/SIGTERM, then stop cleanly.
+
+    `pages` (the certificate verification page) is served on the same port: every worker
+    serves it, so the proxy sends /v/ to the same upstream as the webhook.
+    """
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -64,7 +69,7 @@ async def serve(application: Any, *, listen: str, port: int, path: str, secret: 
         if not await _until_stopped(_start(application), stop):
             return  # stopped (or the token refused) before the bot was up
         started = True
-        runner = web.AppRunner(webhook_routes(application, path, secret, concurrency),
+        runner = web.AppRunner(webhook_routes(application, path, secret, concurrency, pages),
                                access_log=None, handle_signals=False, shutdown_timeout=30)
         await runner.setup()
         await web.TCPSite(runner, listen, port, backlog=1024).start()
