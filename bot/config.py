@@ -65,6 +65,9 @@ class Outbox(_Model):
     max_attempts: int = Field(default=8, ge=1, le=100)
     # Chats sent to at once (each chat's messages stay in order): enough for 1,000/s.
     concurrency: int = Field(default=32, ge=1, le=512)
+    # Several workers on PostgreSQL: a worker holds the rows it is sending this long (renewed
+    # while it sends); a killed worker's rows go to another worker after at most this.
+    lease_seconds: float = Field(default=15.0, ge=1, le=600)
 
 
 class Community(_Model):

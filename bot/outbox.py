@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import secrets
+import socket
 from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
@@ -69,13 +72,22 @@ def round_size(rate: float) -> int:
     return 1000 if rate <= 0 else max(50, min(1000, int(rate)))
 
 
+def worker_name() -> str:
+    """This process's name in outbox claims: host, pid and a random tail (a restart differs)."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
 class Dispatcher:
     """Delivers due outbox messages through a channel; a crash resumes with what is unsent.
 
-    A round reads the due rows (most urgent first, then oldest), sends to up to `concurrency`
+    A round claims the due rows (most urgent first, then oldest), sends to up to `concurrency`
     chats at once (one chat's messages one after another, in order) and marks sent rows in
     group commits while it sends. Delivery is at least once: a message whose answer was in
     flight, or whose mark was not yet committed, when the process died is sent again.
+
+    On PostgreSQL every worker process runs one: the claim leases a round's rows (and whole
+    chats) to this worker, renewed while it sends, so two workers never send the same row;
+    a killed worker's rows are taken by another once its lease has run out.
     """
 
     def __init__(self, app: App, sender: Sender, *, accepts: Callable[[int], bool] | None = None,
@@ -89,6 +101,11 @@ class Dispatcher:
         self.sender = sender
         self.accepts = accepts or (lambda _chat: True)
         self.interval = interval
+        self.worker = worker_name()
+        self.lease = timedelta(seconds=app.config.outbox.lease_seconds)
+        # Claims only where several processes may send: PostgreSQL, and a dispatcher for every
+        # chat (the terminal's own-chat dispatcher reads without taking anything).
+        self.claims = accepts is None and app.engine.dialect.name == "postgresql"
         self._wake = asyncio.Event()
         self._stopping = False
 
@@ -104,6 +121,8 @@ class Dispatcher:
         and every button's answer.
         """
         due = await asyncio.to_thread(self._due, self.clock())
+        if not due:
+            return 0
         chats: dict[int, list[OutboxMessage]] = {}
         for msg in due:  # in order of each chat's most urgent message
             chats.setdefault(msg.chat_id, []).append(msg)
@@ -114,11 +133,35 @@ class Dispatcher:
             while waiting:
                 await self._deliver_chat(waiting.popleft(), marks)
 
+        leases = asyncio.create_task(self._keep_leases(), name="outbox-leases") if self.claims else None
         try:
             await asyncio.gather(*(worker() for _ in range(min(self.concurrency, len(chats)))))
         finally:
-            await marks.close()
+            try:
+                await marks.close()
+            finally:
+                if leases is not None:
+                    leases.cancel()
+                    await asyncio.gather(leases, return_exceptions=True)
+                    await self._db(self._release)  # what was not sent goes back (a 403's chat)
         return marks.count
+
+    async def _keep_leases(self) -> None:
+        """Renew this round's leases while it sends (a slow chat's messages are still ours)."""
+        while True:
+            await asyncio.sleep(self.lease.total_seconds() / 3)
+            await self._db(self._renew)
+
+    def _renew(self) -> None:
+        now = self.clock()
+        with self.app.uow() as uow:
+            uow.outbox.renew(self.worker, now, now + self.lease)
+            uow.commit()
+
+    def _release(self) -> None:
+        with self.app.uow() as uow:
+            uow.outbox.release(self.worker)
+            uow.commit()
 
     async def _deliver_chat(self, messages: list[OutboxMessage], marks: _GroupCommit) -> None:
         """One chat's messages in order; a chat that blocked the bot gets none of the rest."""
@@ -147,7 +190,11 @@ class Dispatcher:
 
     def _due(self, now: datetime) -> list[OutboxMessage]:
         with self.app.uow() as uow:
-            return [m for m in uow.outbox.due(now, limit=self.batch) if self.accepts(m.chat_id)]
+            if not self.claims:
+                return [m for m in uow.outbox.due(now, limit=self.batch) if self.accepts(m.chat_id)]
+            claimed = uow.outbox.claim(self.worker, now, now + self.lease, limit=self.batch)
+            uow.commit()
+            return claimed
 
     def _mark_sent(self, ids: list[int]) -> None:
         with self.app.uow() as uow:

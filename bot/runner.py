@@ -87,10 +87,8 @@ def run_telegram(app: App, *, worker_port: int | None = None) -> int:
     (bot/channels/webhook.py): it listens on that port, answers each update after its turn,
     and leaves setWebhook to `cunshe webhook set`.
     """
-    from apscheduler.schedulers.background import BackgroundScheduler
-
     from bot.channels.telegram import build_application, run_polling, run_webhook
-    from bot.jobs import start_scheduler
+    from bot.leader import LeadingScheduler
 
     tg = app.config.telegram
     assert tg.token
@@ -115,10 +113,12 @@ def run_telegram(app: App, *, worker_port: int | None = None) -> int:
     async def post_init(_application: object) -> None:
         await monitor.start()  # one log line whenever the event loop is blocked > 100 ms
         running["outbox"] = asyncio.create_task(dispatcher.run(), name="outbox")
-        # Its own thread, not the event loop: APScheduler reads and updates its job store (our
-        # database) every time it wakes, and on the loop each of those waits stalled every chat
-        # (seen as 0.7–1 s stalls on PostgreSQL under `make bench-hostile`).
-        running["scheduler"] = await asyncio.to_thread(start_scheduler, app, BackgroundScheduler())
+        # The scheduled jobs run in one worker of the deployment (the leader), in a thread of
+        # their own: APScheduler reads and updates its job store (our database) every time it
+        # wakes, and on the loop each of those waits stalled every chat (seen as 0.7–1 s stalls
+        # on PostgreSQL under `make bench-hostile`).
+        jobs = LeadingScheduler(app)
+        running["jobs"] = (jobs, asyncio.create_task(jobs.run(), name="leader"))
         seals = app.config.seals
         if seals.page_port and worker_port is None:  # the page certificates' QR codes open (/v/CODE)
             from bot.seal_page import start_page
@@ -167,16 +167,18 @@ def run_telegram(app: App, *, worker_port: int | None = None) -> int:
 
 async def stop_background(running: dict[str, Any], dispatcher: Dispatcher, monitor: LoopLagMonitor,
                           *, last_round: bool = True) -> None:
-    """End the bot's own background work: scheduler, outbox (after a last round), watchdog.
+    """End the bot's own background work: scheduled jobs, outbox (after a last round), watchdog.
 
     Every task is awaited to its end, so none is left pending when the loop closes. Calling
     it again does nothing.
     """
     if not running:
         return
-    scheduler = running.pop("scheduler", None)
-    if scheduler is not None:
-        scheduler.shutdown(wait=False)  # no new jobs; one under way finishes in its thread
+    jobs = running.pop("jobs", None)
+    if jobs is not None:  # no new jobs; one under way finishes in its thread; the lock is freed
+        leading, task = jobs
+        leading.stop()
+        await asyncio.gather(task, return_exceptions=True)
     outbox: asyncio.Task[None] | None = running.pop("outbox", None)
     if outbox is not None:
         dispatcher.stop()

@@ -178,6 +178,20 @@ class OutboxRow(Base):
     push_id: Mapped[int | None] = mapped_column(Integer, index=True)
     # domain.ports ANSWER 0 / NOTICE 1 / BULK 2: lower is sent first.
     priority: Mapped[int] = mapped_column(SmallInteger, default=1, server_default="1")
+    # The worker process sending the row and the end of its lease (PostgreSQL, several
+    # workers): nobody else sends it meanwhile; a killed worker's lease runs out.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class RateBudgetRow(Base):
+    """The deployment's Telegram budget, shared by every worker (a token bucket in one row)."""
+
+    __tablename__ = "rate_budget"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    tokens: Mapped[float]
+    at: Mapped[float]  # the database's clock (epoch seconds) at the last update
 
 
 class UnreachableChatRow(Base):

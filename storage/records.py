@@ -6,15 +6,17 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from domain.ports import OutboxMessage
 from storage.crypto import Crypto
+from storage.locks import NAMESPACE, lock_key
 from storage.models import AuditRow, ConversationRow, OutboxRow, UnreachableChatRow
 
 UNDELIVERED = ("failed", "blocked")
 BULK_CHUNK = 500  # rows per key lookup (well under SQLite's bound-parameter limit)
+CLAIM_LOCK = lock_key("outbox-claim")
 
 
 class SqlConversationStore:
@@ -133,6 +135,52 @@ class SqlOutbox:
         ).all()
         return [self._message(r) for r in rows]
 
+    def claim(self, worker: str, now: datetime, until: datetime, limit: int = 50) -> list[OutboxMessage]:
+        """Due rows for `worker` to send, leased to it until `until`: most urgent, then oldest.
+
+        PostgreSQL (several workers): a chat whose rows another worker holds is left out
+        whole, so one chat's messages are never sent by two workers at once or out of order.
+        Claims are taken one at a time deployment-wide (a transaction advisory lock held for
+        the few milliseconds of this statement set): so the check that no one else holds a
+        chat sees every earlier claim. `FOR UPDATE SKIP LOCKED` passes over rows another
+        worker is updating right now (its sent marks) instead of waiting for them.
+        SQLite has one process: the due rows, as `due` reads them.
+        """
+        if self.session.get_bind().dialect.name != "postgresql":
+            return self.due(now, limit)
+        self.session.execute(select(func.pg_advisory_xact_lock(NAMESPACE, CLAIM_LOCK)))
+        live = (OutboxRow.claimed_until >= now) & (OutboxRow.claimed_by != worker)
+        busy = select(OutboxRow.chat_id).where(OutboxRow.status == "pending", live)
+        rows = self.session.scalars(
+            select(OutboxRow)
+            .where(OutboxRow.status == "pending", OutboxRow.not_before <= now,
+                   or_(OutboxRow.claimed_until.is_(None), ~live), OutboxRow.chat_id.not_in(busy))
+            .order_by(OutboxRow.priority, OutboxRow.id).limit(limit)
+            .with_for_update(skip_locked=True)).all()
+        if rows:
+            self.session.execute(
+                update(OutboxRow).where(OutboxRow.id.in_([r.id for r in rows]))
+                .values(claimed_by=worker, claimed_until=until)
+                .execution_options(synchronize_session=False))
+        return [self._message(r) for r in rows]
+
+    def renew(self, worker: str, now: datetime, until: datetime) -> int:
+        """Extend the worker's live leases (it is still sending); returns how many."""
+        result = self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.claimed_by == worker, OutboxRow.claimed_until >= now,
+                   OutboxRow.status == "pending")
+            .values(claimed_until=until).execution_options(synchronize_session=False))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def release(self, worker: str) -> int:
+        """Give up the worker's leases on rows it did not send (another worker may take them)."""
+        result = self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.claimed_by == worker, OutboxRow.claimed_until.is_not(None))
+            .values(claimed_until=None).execution_options(synchronize_session=False))
+        return int(getattr(result, "rowcount", 0) or 0)
+
     def sent(self, message_id: int, at: datetime) -> None:
         """Mark delivered."""
         row = self.session.get(OutboxRow, message_id)
@@ -146,7 +194,8 @@ class SqlOutbox:
         if ids:
             self.session.execute(
                 update(OutboxRow).where(OutboxRow.id.in_(ids))
-                .values(status="sent", sent_at=at, attempts=OutboxRow.attempts + 1))
+                .values(status="sent", sent_at=at, attempts=OutboxRow.attempts + 1,
+                        claimed_until=None))
 
     def failed(self, message_id: int, error: str, retry_at: datetime | None) -> None:
         """Count a failed attempt and when to try again (None: tries used up, kept as failed)."""
@@ -154,6 +203,7 @@ class SqlOutbox:
         if row is not None:
             row.attempts += 1
             row.last_error = error[:500]
+            row.claimed_until = None  # tried again later, by whichever worker is free
             if retry_at is None:
                 row.status = "failed"
             else:
@@ -166,7 +216,7 @@ class SqlOutbox:
         self.session.execute(
             update(OutboxRow)
             .where(OutboxRow.chat_id == chat_id, OutboxRow.status == "pending")
-            .values(status="blocked", last_error=error[:500]))
+            .values(status="blocked", last_error=error[:500], claimed_until=None))
 
     def unblock_chat(self, chat_id: int) -> bool:
         """The person wrote again: send to them again (held messages stay for staff to resend)."""

@@ -200,6 +200,15 @@ class FakeOutbox:
         pending = [m for m in self.messages if m.status == "pending"]
         return sorted(pending, key=lambda m: (m.priority, m.id or 0))[:limit]
 
+    def claim(self, worker: str, now: datetime, until: datetime, limit: int = 50) -> list[OutboxMessage]:
+        return self.due(now, limit)  # one process in memory
+
+    def renew(self, worker: str, now: datetime, until: datetime) -> int:
+        return 0
+
+    def release(self, worker: str) -> int:
+        return 0
+
     def sent_many(self, ids: list[int], at: datetime) -> None:
         for message_id in ids:
             self.sent(message_id, at)
