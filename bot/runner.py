@@ -95,6 +95,9 @@ def run_telegram(app: App, *, worker_port: int | None = None) -> int:
     _ = app.parser  # train the classifier before the first update arrives
     app.warm_policies()  # and the policy search index, once
     burst_gap = app.config.dialogue.burst_gap_seconds
+    if worker_port is not None and app.engine.dialect.name == "sqlite":
+        log.warning("worker mode on SQLite: run one worker only (several need PostgreSQL: on SQLite "
+                    "every worker runs the scheduled jobs)")
     if worker_port is not None and burst_gap:
         # Lines held for a burst live in one process; behind a proxy a chat's next line may
         # reach another worker, and Telegram waits for each answer: each line is its own turn.

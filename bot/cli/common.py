@@ -88,16 +88,18 @@ def ready_app(args: argparse.Namespace, config: AppConfig | None = None) -> App:
     from bot.board_sample import seed_sample_board
     from domain.usecases.staff import sync_staff
     from storage import migrate
+    from storage.startup import startup_lock
 
     app = App(config if config is not None else load_app_config(args))
     try:
         if migrate.current(app.engine) != migrate.head(app.engine):
             raise CliError("数据库未初始化或版本过旧：请先运行 `cunshe db upgrade`", exit_code=3)
         app.check_key()
-        backfill_lookups(app)
-        sync_staff(app.uow(), app.declared_staff())
-        seed_config_shelters(app)
-        seed_sample_board(app, datetime.now(UTC))
+        with startup_lock(app.engine):  # workers started together take turns here
+            backfill_lookups(app)
+            sync_staff(app.uow(), app.declared_staff())
+            seed_config_shelters(app)
+            seed_sample_board(app, datetime.now(UTC))
     except ConfigError as exc:
         raise CliError(f"config error: {exc}", exit_code=2) from None
     return app
