@@ -77,7 +77,8 @@ async def run(workers_n: int, base_url: str) -> None:
     """One worker count: start, drive, print."""
     with tempfile.TemporaryDirectory() as tmp, _pg_schema(base_url) as url:
         ports = free_ports(workers_n)
-        async with TimedBotApi() as tg, RoundRobinProxy(ports) as proxy:
+        tg = TimedBotApi()
+        async with tg, RoundRobinProxy(ports) as proxy:
             config = make_config_file(Path(tmp), url, changes={
                 **worker_changes(ports, proxy.url(HOOK_PATH)), "telegram.rate_limit_per_second": 0})
             env = cunshe_env(config, SECRET, CUNSHE_TELEGRAM_TOKEN=tg.token,
