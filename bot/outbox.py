@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.events import Button, ChatUnreachable, Document, Location, Reply, Sender
+from bot.outbox_marks import GroupCommit
 from domain.ports import ANSWER, BULK, NOTICE, OutboxMessage, UnitOfWork
 
 __all__ = ["ANSWER", "BULK", "NOTICE", "Dispatcher", "enqueue", "from_payload", "to_payload"]
@@ -127,7 +128,7 @@ class Dispatcher:
         for msg in due:  # in order of each chat's most urgent message
             chats.setdefault(msg.chat_id, []).append(msg)
         waiting = deque(chats.values())
-        marks = _GroupCommit(self._mark_sent)
+        marks = GroupCommit(self._mark_sent, self.concurrency)
 
         async def worker() -> None:
             while waiting:
@@ -163,19 +164,28 @@ class Dispatcher:
             uow.outbox.release(self.worker)
             uow.commit()
 
-    async def _deliver_chat(self, messages: list[OutboxMessage], marks: _GroupCommit) -> None:
+    async def _deliver_chat(self, messages: list[OutboxMessage], marks: GroupCommit) -> None:
         """One chat's messages in order; a chat that blocked the bot gets none of the rest."""
         for msg in messages:
             assert msg.id is not None
             try:
                 reply = await self._reply(msg.payload)
+                await marks.slot()
+            except Exception as exc:
+                await self._db(self._failed, msg, exc)
+                continue
+            try:
                 await self.sender.send(msg.chat_id, reply, priority=msg.priority)
             except ChatUnreachable as exc:
+                marks.free()
                 log.warning("outbox %s: chat %s blocked the bot; its messages are held",
                             msg.id, msg.chat_id)
                 await self._db(self._block, msg.chat_id, f"blocked: {exc}")
                 return
-            except Exception as exc:
+            except BaseException as exc:
+                marks.free()
+                if not isinstance(exc, Exception):
+                    raise  # cancelled (a stop): the row stays due
                 await self._db(self._failed, msg, exc)
                 continue
             marks.add(msg.id)
@@ -277,42 +287,3 @@ class Dispatcher:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.interval)
             self._wake.clear()
-
-
-class _GroupCommit:
-    """Marks sent rows in as few commits as keep up: ids that arrive during a commit go in the next.
-
-    So a row is marked sent a few milliseconds after its answer, whatever the rate; a crash
-    re-sends only what was in flight or in the commit under way.
-    """
-
-    def __init__(self, mark: Callable[[list[int]], None]) -> None:
-        self._mark = mark
-        self._ids: list[int] = []
-        self._task: asyncio.Task[None] | None = None
-        self.count = 0
-
-    def add(self, message_id: int) -> None:
-        """Note a delivered row; a commit starts unless one is under way."""
-        self._ids.append(message_id)
-        self.count += 1
-        if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._flush(), name="outbox-marks")
-
-    async def _flush(self) -> None:
-        while self._ids:
-            ids, self._ids = self._ids, []
-            try:
-                await asyncio.to_thread(self._mark, ids)
-            except Exception:
-                self._ids[:0] = ids  # tried again at close; unmarked rows are sent again later
-                log.exception("marking %d outbox rows sent failed", len(ids))
-                return
-
-    async def close(self) -> None:
-        """Wait for the marks under way and commit what is left (an error is raised)."""
-        if self._task is not None:
-            await asyncio.shield(self._task)
-        if self._ids:
-            ids, self._ids = self._ids, []
-            await asyncio.to_thread(self._mark, ids)

@@ -107,7 +107,7 @@ def run_telegram(app: App, *, worker_port: int | None = None) -> int:
         app.dialogue, tg.token, base_url=tg.base_url, concurrent_updates=tg.concurrent_updates,
         pool_size=tg.connection_pool_size, burst_gap=burst_gap,
         engine_threads=tg.engine_threads, rate_limit_per_second=tg.rate_limit_per_second,
-        paid_broadcasts=tg.paid_broadcasts,
+        paid_broadcasts=tg.paid_broadcasts, shared_budget=shared_budget(app),
     )
     dispatcher = Dispatcher(app, application.sender)
     monitor = LoopLagMonitor()
@@ -166,6 +166,19 @@ def run_telegram(app: App, *, worker_port: int | None = None) -> int:
         run_polling(application)
     # A refused token was said in one line at start; anything else ended by a stop signal.
     return 1 if application.token_refused else 0
+
+
+def shared_budget(app: App) -> Any:
+    """The deployment-wide send budget on PostgreSQL (several workers), else None (this process's own)."""
+    rate = app.config.telegram.rate_limit_per_second
+    if not rate or app.engine.dialect.name != "postgresql":
+        return None
+    from bot.channels.ratelimit import BURST_SECONDS, DEBT_SECONDS
+    from storage.ratebudget import SharedBucket
+
+    bucket = SharedBucket(app.engine, "telegram", rate, capacity=max(1.0, rate * BURST_SECONDS),
+                          floor=-rate * DEBT_SECONDS)
+    return bucket.exchange
 
 
 async def stop_background(running: dict[str, Any], dispatcher: Dispatcher, monitor: LoopLagMonitor,

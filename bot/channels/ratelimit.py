@@ -25,11 +25,12 @@ import time
 from collections import deque
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from bot.channels.pooled_budget import Exchange, PooledBudget
 from domain.ports import ANSWER, BULK, NOTICE
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,11 @@ BURST_SECONDS = 0.2
 DEBT_SECONDS = 10.0
 MAX_CHATS = 10_000  # chat states kept before the idle ones are dropped
 IDLE_FORGET = ANSWER_BURST * CHAT_SPACING  # by then a chat's burst bucket is full again
+
+
+class _Budget(Protocol):
+    def ready_at(self, now: float, need: float = 1.0) -> float: ...
+    def take(self, now: float, floor: float = 0.0) -> None: ...
 
 
 @dataclass
@@ -110,15 +116,22 @@ class _Waiter:
 
 
 class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
-    """Throttles Bot API requests to `rate` a second, highest priority (lowest number) first."""
+    """Throttles Bot API requests to `rate` a second, highest priority (lowest number) first.
+
+    `shared`: the deployment's bucket (several workers), else this process's own.
+    """
 
     def __init__(self, rate: float = 30.0, *, max_retries: int = 5, paid_broadcast: bool = False,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, shared: Exchange | None = None) -> None:
         self.rate = rate
         self.max_retries = max_retries
         self.paid_broadcast = paid_broadcast
         self._clock = clock
-        self._global = _Bucket(rate, max(1.0, rate * BURST_SECONDS)) if rate else None
+        self._global: _Budget | None = None
+        if rate and shared is not None:
+            self._global = PooledBudget(shared, rate, clock=clock, on_change=self.pump)
+        elif rate:
+            self._global = _Bucket(rate, max(1.0, rate * BURST_SECONDS))
         self._queues: dict[int, deque[_Waiter]] = {p: deque() for p in PRIORITIES}
         self._chats: dict[int, _Chat] = {}
         self._paused_until = 0.0
@@ -221,12 +234,14 @@ class PriorityRateLimiter(BaseRateLimiter[dict[str, Any]]):
             if now < self._paused_until:
                 wake = self._paused_until
                 break
-            # Answers are not held by the budget (they only use it up); the rest wait for it.
-            budget_at = self._global.ready_at(now)
+            # Answers are not held by the budget (they only use it up); the rest wait for it
+            # (asked only when they wait: a shared budget is fetched when asked).
+            others = bool(self._queues[NOTICE] or self._queues[BULK])
+            budget_at = self._global.ready_at(now) if others else float("inf")
             waiter, chat_wake = self._next(now, PRIORITIES if budget_at <= now else (ANSWER,))
             wake = min(wake, chat_wake)
             if waiter is None:
-                if budget_at > now and (self._queues[NOTICE] or self._queues[BULK]):
+                if budget_at > now and others:
                     wake = min(wake, budget_at)
                 break
             self._grant(waiter, now)

@@ -20,6 +20,7 @@ from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, Te
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.channels.burst import Bursts
+from bot.channels.pooled_budget import Exchange
 from bot.channels.ratelimit import PriorityRateLimiter
 from bot.channels.telegram_convert import split_text, to_inbound
 from bot.channels.telegram_processor import ChatOrderedProcessor
@@ -327,6 +328,7 @@ def build_application(
     max_retries: int = 5,
     rate_limit_per_second: float = 30.0,
     paid_broadcasts: bool = False,
+    shared_budget: Exchange | None = None,
     engine_threads: int = 8,
     transport: Transport = "aiohttp",
     burst_gap: float = 0.0,
@@ -349,8 +351,9 @@ def build_application(
         builder = builder.base_url(base_url).base_file_url(_file_url(base_url))
     if rate_limit:
         # Answers first, then notices, then bulk; 429s waited out (bot/channels/ratelimit.py).
+        # With `shared_budget` the rate holds for every worker of the deployment together.
         limiter: Any = PriorityRateLimiter(rate_limit_per_second, max_retries=max_retries,
-                                           paid_broadcast=paid_broadcasts)
+                                           paid_broadcast=paid_broadcasts, shared=shared_budget)
         builder = builder.rate_limiter(limiter)
     app: CunsheApplication = builder.build()  # type: ignore[assignment]
     app.engine = engine
