@@ -31,9 +31,11 @@ def webhook_routes(application: Any, path: str, secret: str, concurrency: int,
                    base: web.Application | None = None) -> web.Application:
     """The aiohttp app (`base` plus): POST `path` with the secret header runs one update to its end."""
     slots = asyncio.Semaphore(concurrency)
+    expected = secret.encode()
 
     async def receive(request: web.Request) -> web.Response:
-        if not hmac.compare_digest(request.headers.get(SECRET_HEADER, ""), secret):
+        given = request.headers.get(SECRET_HEADER, "").encode("utf-8", "replace")
+        if not hmac.compare_digest(given, expected):
             return web.Response(status=403)  # forged: refused before it reaches the bot
         try:
             update = Update.de_json(await request.json(), application.bot)

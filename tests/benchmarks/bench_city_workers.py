@@ -89,17 +89,20 @@ async def run(workers_n: int, base_url: str) -> None:
                 start = time.monotonic()
                 measured_from, until = start + WARMUP, start + WARMUP + SECONDS
                 cpu0: list[float] = []
+                own0: list[float] = []
                 rng = random.Random(workers_n)
 
                 async def mark() -> None:
                     await asyncio.sleep(WARMUP)
                     cpu0.extend(_cpu_seconds(w.proc.pid) for w in workers)
+                    own0.append(time.process_time())
 
                 marker = asyncio.ensure_future(mark())
                 await asyncio.gather(*(resident(tg, FIRST_CHAT + i, until, random.Random(rng.random()))
                                        for i in range(RESIDENTS)))
                 await marker
                 cpu = sum(_cpu_seconds(w.proc.pid) for w in workers) - sum(cpu0)
+                own = time.process_time() - own0[0]
             finally:
                 for w in workers:
                     await w.stop()
@@ -109,7 +112,8 @@ async def run(workers_n: int, base_url: str) -> None:
     per_core = len(took) / cpu if cpu else float("nan")
     print(f"{workers_n} worker{'s' if workers_n > 1 else ' '}: {rate:6.1f} turns/s, first answer "
           f"p50 {p50 * 1000:5.0f} ms, p99 {p99 * 1000:5.0f} ms; workers' CPU {cpu / SECONDS:.2f} cores "
-          f"({per_core:.0f} turns per CPU-second); load {os.getloadavg()[0]:.1f}")
+          f"({per_core:.0f} turns per CPU-second); stand-in, proxy and residents {own / SECONDS:.2f} "
+          f"cores; load {os.getloadavg()[0]:.1f}")
     RESULTS.append((workers_n, rate, per_core))
 
 
