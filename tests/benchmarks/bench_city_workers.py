@@ -3,7 +3,7 @@
     CUNSHE_BENCH_DATABASE_URL=postgresql://… make bench-city-workers
 
 For each worker count: a fresh PostgreSQL schema, N `cunshe run --port` processes behind the
-test proxy (round robin), the local stand-in for the Bot API posting updates to the webhook as
+test proxy (round robin, in a process of its own), the local stand-in for the Bot API posting updates to the webhook as
 Telegram does. BENCH_WORKER_RESIDENTS residents (default 120) each send a message, wait for the
 first answer, and send the next, for BENCH_WORKER_SECONDS (default 30) after a warm-up. Printed:
 turns a second, first-answer latency p50/p99, the workers' CPU, and what the figures predict for
@@ -13,12 +13,14 @@ a machine with more cores. Not a timed test: it prints figures and asserts nothi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import random
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,7 +31,6 @@ from tests.benchmarks.bench_hostile import _cpu_seconds  # noqa: E402
 from tests.fixtures import SECRET, _pg_schema, make_config_file  # noqa: E402
 from tests.support.botapi_model import SentMessage  # noqa: E402
 from tests.support.cunshe_proc import TrackingBotApi, cunshe_env  # noqa: E402
-from tests.support.proxy import RoundRobinProxy  # noqa: E402
 from tests.support.workers import HOOK_PATH, HOOK_SECRET, free_ports, migrate, start_workers, worker_changes  # noqa: E402
 
 RESIDENTS = int(os.environ.get("BENCH_WORKER_RESIDENTS", "120"))
@@ -73,14 +74,29 @@ async def resident(tg: TimedBotApi, chat: int, until: float, rng: random.Random)
             tg.waiting.pop(chat, None)
 
 
+@contextlib.asynccontextmanager
+async def proxy_process(ports: list[int]) -> AsyncIterator[str]:
+    """The test proxy in a process of its own (so it does not share this one's loop); its URL."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "tests.support.proxy", ",".join(map(str, ports)), cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE)
+    try:
+        assert proc.stdout is not None
+        port = int(await asyncio.wait_for(proc.stdout.readline(), 60))
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        await proc.wait()
+
+
 async def run(workers_n: int, base_url: str) -> None:
     """One worker count: start, drive, print."""
     with tempfile.TemporaryDirectory() as tmp, _pg_schema(base_url) as url:
         ports = free_ports(workers_n)
         tg = TimedBotApi()
-        async with tg, RoundRobinProxy(ports) as proxy:
+        async with tg, proxy_process(ports) as proxy_url:
             config = make_config_file(Path(tmp), url, changes={
-                **worker_changes(ports, proxy.url(HOOK_PATH)), "telegram.rate_limit_per_second": 0})
+                **worker_changes(ports, proxy_url + HOOK_PATH), "telegram.rate_limit_per_second": 0})
             env = cunshe_env(config, SECRET, CUNSHE_TELEGRAM_TOKEN=tg.token,
                              CUNSHE_TELEGRAM_BASE_URL=tg.base_url, CUNSHE_WEBHOOK_SECRET=HOOK_SECRET)
             await asyncio.to_thread(migrate, env)
@@ -112,7 +128,7 @@ async def run(workers_n: int, base_url: str) -> None:
     per_core = len(took) / cpu if cpu else float("nan")
     print(f"{workers_n} worker{'s' if workers_n > 1 else ' '}: {rate:6.1f} turns/s, first answer "
           f"p50 {p50 * 1000:5.0f} ms, p99 {p99 * 1000:5.0f} ms; workers' CPU {cpu / SECONDS:.2f} cores "
-          f"({per_core:.0f} turns per CPU-second); stand-in, proxy and residents {own / SECONDS:.2f} "
+          f"({per_core:.0f} turns per CPU-second); stand-in and residents {own / SECONDS:.2f} "
           f"cores; load {os.getloadavg()[0]:.1f}")
     RESULTS.append((workers_n, rate, per_core))
 

@@ -8,8 +8,11 @@ the connection (dead, or not yet listening) is skipped for the next one, as ngin
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import itertools
 import socket
+import sys
 
 import aiohttp
 from aiohttp import web
@@ -74,3 +77,14 @@ class RoundRobinProxy:
                 self.dropped += 1
                 return web.Response(status=502)
         return web.Response(status=502)
+
+
+async def _serve_forever(upstreams: list[int]) -> None:
+    async with RoundRobinProxy(upstreams) as proxy:
+        print(proxy.port, flush=True)  # the parent reads the port from the first line
+        await asyncio.Event().wait()
+
+
+if __name__ == "__main__":  # its own process (benchmarks): python -m tests.support.proxy 8441,8442
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve_forever([int(p) for p in sys.argv[1].split(",")]))
