@@ -64,8 +64,29 @@ def telegram_problem(tg: Telegram) -> str | None:
     return None
 
 
-def run_telegram(app: App) -> int:
-    """Run the real Telegram bot: polling or webhook, outbox dispatcher, scheduled jobs."""
+def worker_problem(tg: Telegram, port: int) -> str | None:
+    """Why `cunshe run --port` must not start (one line), or None when it can."""
+    if not 1 <= port <= 65535:
+        return f"--port {port}: not a port number"
+    if not tg.token or tg.mode != "webhook":
+        return "--port runs a webhook worker: it needs CUNSHE_TELEGRAM_TOKEN and telegram.mode: webhook"
+    return None
+
+
+def webhook_path(tg: Telegram) -> str:
+    """The path workers serve: the webhook URL's, so the proxy passes it through unchanged."""
+    from urllib.parse import urlsplit
+
+    return urlsplit(tg.webhook.url or "").path or "/telegram"
+
+
+def run_telegram(app: App, *, worker_port: int | None = None) -> int:
+    """Run the real Telegram bot: polling or webhook, outbox dispatcher, scheduled jobs.
+
+    With `worker_port` this process is one webhook worker of several behind a reverse proxy
+    (bot/channels/webhook.py): it listens on that port, answers each update after its turn,
+    and leaves setWebhook to `cunshe webhook set`.
+    """
     from bot.channels.telegram import build_application, run_polling, run_webhook
     from bot.leader import LeadingScheduler
 
@@ -73,9 +94,18 @@ def run_telegram(app: App) -> int:
     assert tg.token
     _ = app.parser  # train the classifier before the first update arrives
     app.warm_policies()  # and the policy search index, once
+    burst_gap = app.config.dialogue.burst_gap_seconds
+    if worker_port is not None and app.engine.dialect.name == "sqlite":
+        log.warning("worker mode on SQLite: run one worker only (several need PostgreSQL: on SQLite "
+                    "every worker runs the scheduled jobs)")
+    if worker_port is not None and burst_gap:
+        # Lines held for a burst live in one process; behind a proxy a chat's next line may
+        # reach another worker, and Telegram waits for each answer: each line is its own turn.
+        log.info("worker mode: short lines are answered one by one (burst_gap_seconds ignored)")
+        burst_gap = 0.0
     application = build_application(
         app.dialogue, tg.token, base_url=tg.base_url, concurrent_updates=tg.concurrent_updates,
-        pool_size=tg.connection_pool_size, burst_gap=app.config.dialogue.burst_gap_seconds,
+        pool_size=tg.connection_pool_size, burst_gap=burst_gap,
         engine_threads=tg.engine_threads, rate_limit_per_second=tg.rate_limit_per_second,
         paid_broadcasts=tg.paid_broadcasts, shared_budget=shared_budget(app),
     )
@@ -93,7 +123,7 @@ def run_telegram(app: App) -> int:
         jobs = LeadingScheduler(app)
         running["jobs"] = (jobs, asyncio.create_task(jobs.run(), name="leader"))
         seals = app.config.seals
-        if seals.page_port:  # the page certificates' QR codes open (/v/CODE)
+        if seals.page_port and worker_port is None:  # the page certificates' QR codes open (/v/CODE)
             from bot.seal_page import start_page
 
             try:
@@ -118,7 +148,17 @@ def run_telegram(app: App) -> int:
     if problem:
         log.error("%s", problem)
         return 2
-    if tg.mode == "webhook":
+    if worker_port is not None:
+        from bot.channels.webhook import serve
+        from bot.seal_page import make_web_app
+
+        assert tg.webhook.secret_token
+        # The verification page is on each worker's own port (one fixed page port would clash).
+        asyncio.run(serve(application, listen=tg.webhook.listen, port=worker_port,
+                          path=webhook_path(tg), secret=tg.webhook.secret_token,
+                          concurrency=tg.concurrent_updates,
+                          pages=make_web_app(app) if app.config.seals.page_port else None))
+    elif tg.mode == "webhook":
         assert tg.webhook.url
         run_webhook(application, listen=tg.webhook.listen, port=tg.webhook.port,
                     url=tg.webhook.url, secret_token=tg.webhook.secret_token)

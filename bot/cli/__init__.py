@@ -34,6 +34,7 @@ COMMAND_MODULES = (
     "bot.cli.board",
     "bot.cli.ledger",
     "bot.cli.projects",
+    "bot.cli.webhook",
 )
 
 

@@ -88,19 +88,21 @@ def ready_app(args: argparse.Namespace, config: AppConfig | None = None) -> App:
     from bot.board_sample import seed_sample_board
     from domain.usecases.staff import sync_staff
     from storage import migrate
+    from storage.startup import startup_lock
 
     app = App(config if config is not None else load_app_config(args))
     try:
         if migrate.current(app.engine) != migrate.head(app.engine):
             raise CliError("数据库未初始化或版本过旧：请先运行 `cunshe db upgrade`", exit_code=3)
         app.check_key()
-        backfill_lookups(app)
-        for code in app.codes():  # each community's staff and shelters, filed under it
-            tenant = app.tenant(code)
-            sync_staff(tenant.uow(), tenant.declared_staff())
-            seed_config_shelters(tenant)
-        # The sample board is config.yaml's community's (the others inherit only the setting).
-        seed_sample_board(app.tenant(app.community_code), datetime.now(UTC))
+        with startup_lock(app.engine):  # workers started together take turns here
+            backfill_lookups(app)
+            for code in app.codes():  # each community's staff and shelters, filed under it
+                tenant = app.tenant(code)
+                sync_staff(tenant.uow(), tenant.declared_staff())
+                seed_config_shelters(tenant)
+            # The sample board is config.yaml's community's (the others inherit only the setting).
+            seed_sample_board(app.tenant(app.community_code), datetime.now(UTC))
     except ConfigError as exc:
         raise CliError(f"config error: {exc}", exit_code=2) from None
     return app

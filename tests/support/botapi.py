@@ -25,6 +25,7 @@ from aiohttp import web
 
 from tests.support.botapi_methods import METHODS
 from tests.support.botapi_model import ApiError, JsonDict, SentMessage
+from tests.support.botapi_webhook import WebhookDelivery
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,7 @@ class BotApiServer:
         self._changed = asyncio.Event()
         self._closing = False
         self._runner: web.AppRunner | None = None
+        self.delivery: WebhookDelivery | None = None  # after setWebhook: posting updates to it
 
     # -- lifecycle ---------------------------------------------------------------
     @property
@@ -103,6 +105,7 @@ class BotApiServer:
         """Wake pending long polls and shut the server down."""
         self._closing = True
         self.wake()
+        await self.stop_delivery()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -182,6 +185,26 @@ class BotApiServer:
         if offset > 0:
             self._pending = [u for u in self._pending if u["update_id"] >= offset]
         return self._pending[:limit]
+
+    def pending_updates(self) -> list[JsonDict]:
+        """Updates not yet confirmed, oldest first."""
+        return self._pending
+
+    def confirm_update(self, update: JsonDict) -> None:
+        """A webhook delivery of this update was answered: it is no longer pending."""
+        self._pending = [u for u in self._pending if u["update_id"] != update["update_id"]]
+
+    async def start_delivery(self, url: str, secret: str | None, max_connections: int) -> None:
+        """setWebhook: post pending and new updates to `url` from now on (as Telegram does)."""
+        await self.stop_delivery()
+        self.delivery = WebhookDelivery(self, url, secret, max_connections)
+        self.delivery.start()
+
+    async def stop_delivery(self) -> None:
+        """deleteWebhook (or the server's stop): no more posting."""
+        delivery, self.delivery = self.delivery, None
+        if delivery is not None:
+            await delivery.stop()
 
     @property
     def closing(self) -> bool:

@@ -50,6 +50,7 @@ async def ok_true(server: BotApiServer, params: JsonDict) -> bool:
 @method("deleteWebhook")
 async def delete_webhook(server: BotApiServer, params: JsonDict) -> bool:
     server.webhook = {}
+    await server.stop_delivery()
     return True
 
 
@@ -60,6 +61,10 @@ async def set_webhook(server: BotApiServer, params: JsonDict) -> bool:
     if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
         raise ApiError("Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
     server.webhook = {"url": url, "secret_token": params.get("secret_token")}
+    max_connections = get_int(params, "max_connections", 40)
+    if not 1 <= max_connections <= 100:
+        raise ApiError("Bad Request: bad webhook: max_connections must be between 1 and 100")
+    await server.start_delivery(url, params.get("secret_token"), max_connections)
     server.wake()
     return True
 
