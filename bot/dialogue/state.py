@@ -20,6 +20,7 @@ class ChatState:
     pending: dict[str, Any] = field(default_factory=dict)  # e.g. an intent switch to confirm
     staff_pending: dict[str, dict[str, Any]] = field(default_factory=dict)  # user id → note ask
     contact_asked: bool = False
+    community: str | None = None  # a community the resident chose (bot/estates.switch_community)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ChatState:
@@ -42,7 +43,8 @@ class ChatState:
     @property
     def is_empty(self) -> bool:
         """Nothing worth storing."""
-        return not (self.form or self.pending or self.staff_pending or self.contact_asked)
+        return not (self.form or self.pending or self.staff_pending or self.contact_asked
+                    or self.community)
 
 
 def close_idle_form(state: ChatState, minutes: int) -> str:
