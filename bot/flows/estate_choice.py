@@ -7,17 +7,19 @@ the answer goes back to the flow that asked (`on_chosen`).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from bot import texts
 from bot.callbacks import ESTATE, Callback
 from bot.communities import CommunityEntry
-from bot.config import AppConfig
+from bot.config import AppConfig, ConfigError
 from bot.dialogue.flow import Flow
 from bot.dialogue.turn import Turn
 from bot.estates import EstateMatch, home_code, resolve_estate
 
+log = logging.getLogger(__name__)
 BUTTONS = (ESTATE,)
 PENDING = "estate"
 # What each asking flow does with the answer: (turn, community, estate name) or (turn, None, name).
@@ -47,9 +49,18 @@ def ask(t: Turn, match: EstateMatch, purpose: str) -> None:
     t.say(texts.ESTATE_WHICH.format(estate=match.name), [*rows, [ESTATE.button(texts.ESTATE_NONE_OF, "no")]])
 
 
-def estate_in(config: AppConfig, name: str) -> Any:
-    """The estate of a community's config with this name or alias (None when it has none)."""
-    return next((e for e in config.estates if name == e.name or name in e.aliases), None)
+def estate_of(t: Turn, community: CommunityEntry | None, name: str) -> tuple[AppConfig, Any] | None:
+    """That community's configuration and its estate of this name or alias; None when not there."""
+    directory = t.app.directory
+    if community is None or directory is None:
+        return None
+    try:
+        config = directory.config(community.code)
+    except ConfigError:  # a broken file: `cunshe communities check` names it; here, the list
+        log.warning("community %s: configuration not valid", community.code)
+        return None
+    estate = next((e for e in config.estates if name == e.name or name in e.aliases), None)
+    return (config, estate) if estate is not None else None
 
 
 def on_button(t: Turn, cb: Callback) -> None:

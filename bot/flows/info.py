@@ -158,9 +158,8 @@ def shelters(t: Turn) -> None:
 
 def on_estate_chosen(t: Turn, community: CommunityEntry | None, name: str) -> None:
     """Shelters near an estate of another community: that community's shelters, from its file."""
-    directory = t.app.directory
-    config = directory.config(community.code) if community is not None and directory is not None else None
-    estate = estate_choice.estate_in(config, name) if config is not None else None
+    found = estate_choice.estate_of(t, community, name)
+    config, estate = found if found is not None else (None, None)
     if community is None or config is None or estate is None or estate.lat is None or estate.lon is None:
         t.say(texts.ASK_SHELTER_WHERE, request="location")
         return

@@ -347,17 +347,16 @@ def on_estate_chosen(t: Turn, community: CommunityEntry | None, name: str) -> No
         t.say(texts.STALE_STEP, texts.MENU_BUTTONS)
         return
     s = t.state.slots
-    directory = t.app.directory
-    found = estate_choice.estate_in(directory.config(community.code), name) \
-        if community is not None and directory is not None else None
+    found = estate_choice.estate_of(t, community, name)
     if community is None or found is None:
         return _ask_place(t)
+    estate = found[1]
     switch_community(t, community.code)
     if s.get("prefilled"):
         s.update(building="", unit="", room="")  # the roster's flat is not in that community
-    s.update(estate=found.code, estate_name=found.name, community=community.code, prefilled=False,
+    s.update(estate=estate.code, estate_name=estate.name, community=community.code, prefilled=False,
              dup_checked=False)
-    _acknowledged(t, texts.ESTATE_CHOSEN.format(place=community.label(), estate=found.name), _advance)
+    _acknowledged(t, texts.ESTATE_CHOSEN.format(place=community.label(), estate=estate.name), _advance)
 
 
 def on_form_text(t: Turn) -> None:
