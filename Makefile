@@ -7,7 +7,7 @@ LOCK := requirements.lock
 # The resolver used by `make lock` (a tool, like pip: not part of the lock).
 UV_VERSION := 0.13.9
 
-.PHONY: setup lock run test lint typecheck bench-nlu bench-bot bench-import bench-start bench-hostile bench-city bench-push bench-push-prepare clean
+.PHONY: setup lock run test lint typecheck bench-nlu bench-bot bench-import bench-start bench-hostile bench-city bench-city-nlu bench-push bench-push-prepare clean
 
 # The intent classifier is trained once into its artefact (seconds); later starts load it.
 setup: $(STAMP)
@@ -55,6 +55,9 @@ bench-hostile: setup
 
 bench-city: setup
 	$(PY) tests/benchmarks/bench_city.py
+
+bench-city-nlu: setup
+	$(PY) tests/benchmarks/bench_city_nlu.py
 
 # The broadcaster: 20,000 bulk messages through the real bot and a stand-in limited to 1,000/s,
 # also across a SIGKILL (also on PostgreSQL when CUNSHE_BENCH_DATABASE_URL is set).
