@@ -278,6 +278,7 @@ def on_button(t: Turn, cb: Callback) -> None:
             s.update(building="", unit="", room="")  # another estate: its building is unknown
         s.update(estate=arg, prefilled=False, dup_checked=False)
         s.pop("community", None)
+        s.pop("estate_name", None)
     elif action == "loc":
         t.state.step = "place"
         t.say(texts.ASK_LOCATION, request="location")

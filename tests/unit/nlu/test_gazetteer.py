@@ -77,3 +77,16 @@ def test_the_artefact_is_the_same_whatever_the_city_holds(tmp_path: Path, traine
     assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == [path.name]
     loaded = load(path, key)
     assert loaded is not None and "金竹新苑" not in loaded[0].tokenizer.FREQ
+
+
+def test_a_city_of_estate_names_keeps_the_accuracy_gates(lexicon: Lexicon) -> None:
+    from nlu.data import heldout_file, times_file
+    from nlu.evaluate import evaluate_file, evaluate_times
+    from tests.unit.nlu.test_accuracy import INTENT_GATE, TIME_GATE
+
+    syllables = "东南西北江山河湖田垟岙溪岭桥塘浦坑头尾前后上下新老金银竹松梅兰桂华光明安宁丰泰和平"
+    names = [a + b + suffix for a in syllables for b in syllables for suffix in ("苑", "花园", "新村", "小区")]
+    built = BuiltinParser(lexicon, gazetteer=Gazetteer(names))
+    assert evaluate_file(built, heldout_file())["accuracy"] >= INTENT_GATE
+    times = evaluate_times(built, times_file())
+    assert times["accuracy"] >= TIME_GATE and [e for e in times["errors"] if e["got"] is not None] == []
