@@ -7,7 +7,7 @@ LOCK := requirements.lock
 # The resolver used by `make lock` (a tool, like pip: not part of the lock).
 UV_VERSION := 0.13.9
 
-.PHONY: setup lock run test lint typecheck bench-nlu bench-bot bench-import bench-start bench-hostile bench-city bench-city-workers bench-push bench-push-prepare clean
+.PHONY: setup lock run test lint typecheck bench-nlu bench-bot bench-import bench-start bench-hostile bench-city bench-city-workers bench-city-nlu bench-push bench-push-prepare clean
 
 # The intent classifier is trained once into its artefact (seconds); later starts load it.
 setup: $(STAMP)
@@ -55,12 +55,16 @@ bench-hostile: setup
 
 bench-city: setup
 	$(PY) tests/benchmarks/bench_city.py
+	$(PY) tests/benchmarks/bench_city_nlu.py
 	$(PY) tests/benchmarks/bench_city_workers.py
 
 # Dialogue throughput with 1, 2 and 4 webhook workers behind a proxy (PostgreSQL:
 # CUNSHE_BENCH_DATABASE_URL; BENCH_WORKER_SECONDS, BENCH_WORKER_RESIDENTS, BENCH_WORKER_COUNTS).
 bench-city-workers: setup
 	$(PY) tests/benchmarks/bench_city_workers.py
+
+bench-city-nlu: setup
+	$(PY) tests/benchmarks/bench_city_nlu.py
 
 # The broadcaster: 20,000 bulk messages through the real bot and a stand-in limited to 1,000/s,
 # also across a SIGKILL (also on PostgreSQL when CUNSHE_BENCH_DATABASE_URL is set).

@@ -22,6 +22,7 @@ from domain.ports import UnitOfWork
 
 if TYPE_CHECKING:
     from bot.app import App
+    from bot.config import AppConfig
 
 log = logging.getLogger(__name__)
 ALERT_TOPIC = "预警"  # the subscription topic residents can switch off (with a warning)
@@ -30,9 +31,14 @@ NEAREST = 3
 
 def config_shelters(app: App) -> list[Shelter]:
     """The shelters config declares (they seed the database)."""
+    return shelters_of(app.config)
+
+
+def shelters_of(config: AppConfig) -> list[Shelter]:
+    """The shelters one community's configuration declares."""
     return [check_shelter(Shelter(code=s.code, name=s.name, address=s.address, lat=s.lat, lon=s.lon,
                                   capacity=s.capacity, open=s.open, area=s.area))
-            for s in app.config.shelters]
+            for s in config.shelters]
 
 
 def seed_shelters(app: App, uow: UnitOfWork, now: datetime) -> int:

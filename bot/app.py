@@ -236,11 +236,24 @@ class App:
         return self._new_parser()
 
     def _new_parser(self) -> Parser:
+        from bot.estates import city_gazetteer
         from nlu import Lexicon, build_parser
 
         n = self.config.nlu
         return build_parser(Lexicon.from_config(self.config.raw), backend=n.backend,
-                            rasa_url=n.rasa_url, timeout=n.rasa_timeout_seconds)
+                            rasa_url=n.rasa_url, timeout=n.rasa_timeout_seconds,
+                            gazetteer=city_gazetteer(self.directory))
+
+    @cached_property
+    def directory(self) -> CommunityDirectory | None:
+        """The city's communities (communities_dir, indexed once); None when there is one community."""
+        from bot.estates import open_directory
+
+        try:
+            return open_directory(self.config)
+        except (ConfigError, OSError) as exc:  # the bot still serves config.yaml's community
+            log.warning("communities_dir not read (%s)", exc.__class__.__name__)
+            return None
 
     def start_parser(self) -> None:
         """Build the parser in a background thread: a prompt can show first; `parser` waits for it."""

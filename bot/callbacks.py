@@ -132,11 +132,13 @@ LEDGER = Namespace("lg", {"ok": ("id",), "ed": ("id",), "x": ("id",), "nok": ("i
                           # board2: a notice's scope and 只发布; a new project's 小区, status, budget
                           "sc": ("id", "code"), "nop": ("id",), "np": ("id", "code"),
                           "ns": ("id", "code"), "nb": ("id",), "pok": ("id",)})
+# ws-citynlu: which community an estate named means (a community code; 都不是).
+ESTATE = Namespace("es", {"in": ("slug",), "no": ()})
 
 NAMESPACES: Mapping[str, Namespace] = {
     ns.name: ns for ns in (
         STAFF, FORM, MENU, STATUS, PUBLIC, MY_DATA, SEAL, BOOKING, LINK, POLL, RATE, VOLUNTEER, ALERT,
-        POLICY, SUBS, PUSH, BOARD, LEDGER,
+        POLICY, SUBS, PUSH, BOARD, LEDGER, ESTATE,
     )}
 
 

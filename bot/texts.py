@@ -183,6 +183,16 @@ ASK_SHELTER_WHERE = "请点下面的“发送我的位置”，我帮您找最�
 DISTANCE_METRES = "约{n}米"
 DISTANCE_KM = "约{n}公里"
 
+# --- ws-citynlu ---
+# An estate named that is not in the resident's community: asked, never guessed.
+ESTATE_ELSEWHERE = "{estate}是{place}的小区。您说的是这里吗？"
+ESTATE_WHICH = "好几个社区都有叫{estate}的小区。您说的是哪个社区的？"
+ESTATE_YES = "是，{place}"
+ESTATE_NO = "不是"
+ESTATE_NONE_OF = "都不是"
+ESTATE_CHOSEN = "好的，按{place}的{estate}登记。"
+ESTATE_WHERE = "{estate}（{place}）"
+
 # --- how reports are shown (cards, lists) ----------------------------------------------
 CATEGORY_SUGGESTION = "建议"
 CATEGORY_OTHER = "其他"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from nlu.gazetteer import Gazetteer
 from nlu.lexicon import Lexicon
 from nlu.parser import BuiltinParser, Parser, build_parser
 
@@ -42,4 +43,4 @@ ENTITIES = (
     "relation",
 )
 
-__all__ = ["ENTITIES", "INTENTS", "BuiltinParser", "Lexicon", "Parser", "build_parser"]
+__all__ = ["ENTITIES", "INTENTS", "BuiltinParser", "Gazetteer", "Lexicon", "Parser", "build_parser"]

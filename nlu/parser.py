@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from nlu.artefact import Loaded, default_cache_dir, load_or_train, training_key
-from nlu.classifier import IntentClassifier
+from nlu.classifier import USER_WORD_FREQ, IntentClassifier
 from nlu.data import DATA_DIR, load_training, training_files
 from nlu.entities import EntityExtractor
+from nlu.gazetteer import Gazetteer, teach
 from nlu.lexicon import Lexicon
 from nlu.normalize import clean, has_meaning
 from nlu.rules import match_rule
@@ -46,13 +47,17 @@ class BuiltinParser:
     """Rules for short replies, a scikit-learn classifier, and the entity extractors."""
 
     def __init__(self, lexicon: Lexicon, use_recognizers: bool = True, *, cache_dir: Path | None = None,
-                 use_cache: bool = True) -> None:
+                 use_cache: bool = True, gazetteer: Gazetteer | None = None) -> None:
         started = time.perf_counter()
         self.lexicon = lexicon
         # Recognizers-Text is built on the first message that needs it, not here (about 1.5 s).
-        self.entities = EntityExtractor(lexicon, use_recognizers=use_recognizers)
+        self.entities = EntityExtractor(lexicon, use_recognizers=use_recognizers, gazetteer=gazetteer)
         model = intent_model(lexicon, cache_dir=(cache_dir or default_cache_dir()) if use_cache else None)
         self.classifier = model.classifier
+        # The city's estate names are words to jieba, added after the model is loaded: the model
+        # (and so its artefact and key) does not depend on them, and a new community retrains nothing.
+        if gazetteer:
+            teach(self.classifier.tokenizer, gazetteer.words(), USER_WORD_FREQ)
         self.training_size = model.examples
         self.model_source = model.source
         self.startup_seconds = time.perf_counter() - started
@@ -112,14 +117,15 @@ def augment(lexicon: Lexicon) -> list[tuple[str, str]]:
 
 
 def build_parser(
-    lexicon: Lexicon, backend: str = "builtin", rasa_url: str | None = None, timeout: float = 2.0
+    lexicon: Lexicon, backend: str = "builtin", rasa_url: str | None = None, timeout: float = 2.0,
+    *, gazetteer: Gazetteer | None = None,
 ) -> Parser:
     """Build the parser once at start-up: builtin, or a Rasa server with builtin fallback."""
     if backend not in ("builtin", "rasa"):
         raise ValueError(f"unknown nlu backend: {backend!r}")
     if backend == "rasa" and not rasa_url:
         raise ValueError("nlu backend 'rasa' needs rasa_url")
-    builtin = BuiltinParser(lexicon)
+    builtin = BuiltinParser(lexicon, gazetteer=gazetteer)
     if backend == "rasa" and rasa_url:
         from nlu.rasa import RasaParser
 

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from bot.cli.common import CliError, load_app_config
+from bot.config import ConfigError
 
 
 def register(subparsers: Any) -> None:
@@ -54,16 +55,22 @@ def _raw_config(args: argparse.Namespace) -> dict[str, Any]:
 
 def _parser(args: argparse.Namespace) -> Any:
     """Build the configured parser (backend and Rasa URL from the config's nlu section)."""
+    from bot.estates import city_gazetteer, open_directory
     from nlu import Lexicon, build_parser
 
     raw = _raw_config(args)
     settings = raw.get("nlu") or {}
+    try:
+        directory = open_directory(load_app_config(args))  # every community's estates, as the bot knows them
+    except ConfigError as exc:
+        raise CliError(f"config error: {exc}", 2) from None
     try:
         return build_parser(
             Lexicon.from_config(raw),
             backend=str(settings.get("backend") or "builtin"),
             rasa_url=settings.get("rasa_url"),
             timeout=float(settings.get("rasa_timeout_seconds") or 2.0),
+            gazetteer=city_gazetteer(directory),
         )
     except ValueError as exc:
         raise CliError(str(exc), 2) from exc

@@ -18,6 +18,7 @@ from bot.flows import (
     alerts,
     board,
     booking,
+    estate_choice,
     identity,
     info,
     ledger,
@@ -70,6 +71,7 @@ FLOWS: tuple[Flow, ...] = (
     push_staff.FLOW,
     board.FLOW,
     ledger.FLOW,
+    estate_choice.FLOW,
 )
 ROUTES = Routes.of(FLOWS)
 

@@ -6,13 +6,16 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot import texts
-from bot.alerts import open_shelters
+from bot.alerts import open_shelters, shelters_of
 from bot.callbacks import MENU, PUBLIC, Callback
 from bot.cards import RELAY_CATEGORY, category_label, estate_name
+from bot.communities import CommunityEntry
 from bot.dialogue.flow import Flow
 from bot.dialogue.turn import Turn, grid_rows
 from bot.events import Location
+from bot.flows import estate_choice
 from bot.geo import index_of
+from domain.alerts import Shelter
 from domain.reports import STATUS_LABELS, Kind
 from domain.residents import Address
 from domain.usecases import reports as uc
@@ -138,12 +141,34 @@ def _shelter_origin(t: Turn) -> tuple[float, float, str] | None:
 
 def shelters(t: Turn) -> None:
     """The three nearest open shelters with distance and a map pin; without a place, ask for one."""
+    named = t.entity("estate") if t.event.text else None
+    if named and str(named["value"]) not in t.app.estate_lookup():
+        match = estate_choice.elsewhere(t, str(named["value"]))
+        if match is not None and match.kind == "ambiguous":
+            return estate_choice.ask(t, match, "shelter")
+        if match is not None:  # asking about a place is not moving there: no question needed
+            return on_estate_chosen(t, match.communities[0], match.name)
     origin = _shelter_origin(t)
     if origin is None:
         t.say(texts.ASK_SHELTER_WHERE, request="location")
         return
     lat, lon, where = origin
-    near = index_of(tuple(open_shelters(t.app, t.uow, t.now))).nearest(lat, lon, k=3)
+    _nearest(t, lat, lon, where, open_shelters(t.app, t.uow, t.now))
+
+
+def on_estate_chosen(t: Turn, community: CommunityEntry | None, name: str) -> None:
+    """Shelters near an estate of another community: that community's shelters, from its file."""
+    found = estate_choice.estate_of(t, community, name)
+    config, estate = found if found is not None else (None, None)
+    if community is None or config is None or estate is None or estate.lat is None or estate.lon is None:
+        t.say(texts.ASK_SHELTER_WHERE, request="location")
+        return
+    where = texts.ESTATE_WHERE.format(estate=estate.name, place=community.label())
+    _nearest(t, estate.lat, estate.lon, where, [s for s in shelters_of(config) if s.open])
+
+
+def _nearest(t: Turn, lat: float, lon: float, where: str, candidates: list[Shelter]) -> None:
+    near = index_of(tuple(candidates)).nearest(lat, lon, k=3)
     if not near:
         t.say(texts.SHELTER_NONE_OPEN.format(call=office_call(t)))
         return

@@ -10,9 +10,11 @@ from typing import Any
 from bot import texts
 from bot.callbacks import FORM, Callback
 from bot.cards import category_label, kind_label, place_label
+from bot.communities import CommunityEntry
 from bot.dialogue.flow import Flow
 from bot.dialogue.turn import Turn, grid_rows, reply
-from bot.flows import emergency, story
+from bot.estates import home_code, switch_community
+from bot.flows import emergency, estate_choice, story
 from domain.errors import InvalidValue
 from domain.reports import STATUS_LABELS, Kind, validate_description
 from domain.residents import Address
@@ -24,6 +26,7 @@ BUTTONS = (FORM,)  # this flow's button namespace
 SUBMIT = re.compile(r"(确认|继续|重新|直接|还是)提交|^提交")
 NOT_SUBMIT = re.compile(r"不要|不用|别|先不")
 ADDITION = re.compile(r"(还有|另外|还|再有|再说|顺便|对了)")
+ASK_ESTATE = "estate_ask"  # slot: an estate named that only other communities have
 SWITCH_INTENTS = frozenset({
     "check_status", "book_service", "request_seal", "find_shelter", "ask_policy", "public_info",
     "cancel_booking", "volunteer", "subscribe", "unsubscribe",
@@ -48,13 +51,18 @@ def _fill_place(t: Turn, slots: dict[str, Any]) -> bool:
             if slots.get("prefilled") or slots.get("estate") not in (None, "", code):
                 slots.update(building="", unit="", room="")
             slots.update(estate=code, prefilled=False)
+            for key in ("community", "estate_name", ASK_ESTATE):
+                slots.pop(key, None)
             found = True
+        elif estate_choice.elsewhere(t, str(estate["value"])) is not None:
+            slots[ASK_ESTATE] = str(estate["value"])  # asked at the next step: which community
     for part in ("building", "unit", "room"):
         e = t.entity(part)
         if e:
             slots[part] = str(e["value"])
             found = True
-    if found and not slots.get("estate") and t.resident and t.resident.address.estate:
+    if found and not slots.get("estate") and not slots.get(ASK_ESTATE) and t.resident \
+            and t.resident.address.estate:
         slots["estate"] = t.resident.address.estate  # "3幢" alone: the resident's own estate
     return found
 
@@ -102,6 +110,11 @@ def on_emergency(t: Turn, kind: str) -> None:
 def _advance(t: Turn) -> None:
     s = t.state.slots
     kind = s["kind"]
+    if s.get(ASK_ESTATE):
+        match = estate_choice.elsewhere(t, s.pop(ASK_ESTATE))
+        if match is not None:
+            t.state.step = "place"
+            return estate_choice.ask(t, match, "report")
     if not s.get("description"):
         return _ask(t, "description", texts.ASK_DESCRIPTION[kind])
     if not s.get("category"):
@@ -145,6 +158,8 @@ def _ask_place(t: Turn, prefix: str = "") -> None:
 
 def _place(t: Turn, s: dict[str, Any]) -> str:
     a = Address(s.get("estate", ""), s.get("building", ""), s.get("unit", ""), s.get("room", ""))
+    if s.get("community") and s["community"] != home_code(t):
+        return a.label(s.get("estate_name", ""))  # an estate of the community chosen this turn
     if s["kind"] == Kind.SUGGESTION and not a.estate and s.get("lat") is None:
         return texts.PLACE_WHOLE_COMMUNITY
     return place_label(t.app, a, s.get("lat"), s.get("lon"))
@@ -177,6 +192,8 @@ def on_text(t: Turn) -> None:
     if step == "description":
         return _on_description(t, s, text)
     placed = _fill_place(t, s)  # a place named anywhere is used, whatever the question was
+    if s.get(ASK_ESTATE):
+        return _advance(t)  # an estate of another community: which one, first
     labels = {c.label: c.code for c in t.app.config.reports.categories}
     # "照明的" answers "which kind?"; "黑乎乎的" also names it, but is the resident's story too.
     cat = t.entity("report_category")
@@ -257,9 +274,11 @@ def on_button(t: Turn, cb: Callback) -> None:
     if action == "cat" and arg in categories:
         s["category"] = arg
     elif action == "est" and arg in estates:
-        if s.get("estate") not in (None, "", arg):
+        if s.get("estate") not in (None, "", arg) or s.get("community"):
             s.update(building="", unit="", room="")  # another estate: its building is unknown
         s.update(estate=arg, prefilled=False, dup_checked=False)
+        s.pop("community", None)
+        s.pop("estate_name", None)
     elif action == "loc":
         t.state.step = "place"
         t.say(texts.ASK_LOCATION, request="location")
@@ -321,6 +340,24 @@ def submit(t: Turn) -> None:
     if resident is None and not t.state.contact_asked:
         t.state.contact_asked = True
         t.say(texts.ASK_CONTACT, request="contact")
+
+
+def on_estate_chosen(t: Turn, community: CommunityEntry | None, name: str) -> None:
+    """The answer to "which community's 南垟花园?": that estate, in that community, or the list."""
+    if t.state.form != "report":
+        t.say(texts.STALE_STEP, texts.MENU_BUTTONS)
+        return
+    s = t.state.slots
+    found = estate_choice.estate_of(t, community, name)
+    if community is None or found is None:
+        return _ask_place(t)
+    estate = found[1]
+    switch_community(t, community.code)
+    if s.get("prefilled"):
+        s.update(building="", unit="", room="")  # the roster's flat is not in that community
+    s.update(estate=estate.code, estate_name=estate.name, community=community.code, prefilled=False,
+             dup_checked=False)
+    _acknowledged(t, texts.ESTATE_CHOSEN.format(place=community.label(), estate=estate.name), _advance)
 
 
 def on_form_text(t: Turn) -> None:

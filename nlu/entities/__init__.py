@@ -9,6 +9,7 @@ from nlu.entities.base import Entity, Taken
 from nlu.entities.catalogue import CatalogueExtractor
 from nlu.entities.numbers import extract_ids, extract_phones
 from nlu.entities.timeexpr import extract_time, to_shanghai
+from nlu.gazetteer import Gazetteer
 from nlu.lexicon import Lexicon
 
 __all__ = ["Entity", "EntityExtractor"]
@@ -17,8 +18,9 @@ __all__ = ["Entity", "EntityExtractor"]
 class EntityExtractor:
     """Runs every extractor over cleaned text; earlier extractors claim their spans."""
 
-    def __init__(self, lexicon: Lexicon, use_recognizers: bool = True) -> None:
-        self.catalogue = CatalogueExtractor(lexicon)
+    def __init__(self, lexicon: Lexicon, use_recognizers: bool = True,
+                 gazetteer: Gazetteer | None = None) -> None:
+        self.catalogue = CatalogueExtractor(lexicon, gazetteer)
         self.use_recognizers = use_recognizers
 
     def extract(self, text: str, now: datetime | None = None) -> list[Entity]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nlu.entities.base import Entity, Taken, make_entity
+from nlu.gazetteer import Gazetteer
 from nlu.lexicon import Lexicon, alias_pattern
 from nlu.relations import RELATIONS
 
@@ -50,7 +51,8 @@ def _table(kind: str, forms: dict[str, tuple[Any, dict[str, Any]]]) -> _Table:
 class CatalogueExtractor:
     """Finds catalogue entities with precompiled regexes (microseconds per message)."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, gazetteer: Gazetteer | None = None) -> None:
+        self.gazetteer = gazetteer
         estates: dict[str, tuple[Any, dict[str, Any]]] = {}
         for estate in lexicon.estates:
             for form in estate.forms:
@@ -76,7 +78,10 @@ class CatalogueExtractor:
         out: list[Entity] = []
         for table in self.tables:
             seen: set[Any] = set()
-            for start, end, value, extra in table.find(text):
+            found = table.find(text)
+            if table.kind == "estate" and self.gazetteer:
+                found = self._with_city(text, found, table.values)
+            for start, end, value, extra in found:
                 if value is None or not taken.free(start, end):
                     continue
                 if table.kind == "report_category" and value in seen:
@@ -85,4 +90,19 @@ class CatalogueExtractor:
                 out.append(make_entity(table.kind, value, start, end, EXTRACTOR, **extra))
                 if table.kind in ("estate", "service"):
                     taken.claim(start, end)
+        return out
+
+    def _with_city(self, text: str, found: list[tuple[int, int, Any, dict[str, Any]]],
+                   own: dict[str, Any]) -> list[tuple[int, int, Any, dict[str, Any]]]:
+        """The lexicon's estates and the city's, leftmost-longest (the lexicon's win a tie)."""
+        assert self.gazetteer is not None
+        city: list[tuple[int, int, Any, dict[str, Any]]] = [
+            (s, e, name, {}) for s, e, name in self.gazetteer.find(text) if name not in own]
+        if not city:
+            return found
+        merged = sorted(found + city, key=lambda m: (m[0], m[0] - m[1]))  # stable: lexicon first
+        out: list[tuple[int, int, Any, dict[str, Any]]] = []
+        for m in merged:
+            if not out or m[0] >= out[-1][1]:
+                out.append(m)
         return out

@@ -21,10 +21,14 @@ from tests.fixtures import SHIPPED_CONFIG
 @lru_cache(maxsize=1)
 def shared_parser() -> Any:
     """The NLU parser, built once per test session (it trains at start)."""
+    from bot.communities import CommunityDirectory
+    from bot.estates import city_gazetteer
     from nlu import Lexicon, build_parser
 
     raw = yaml.safe_load(SHIPPED_CONFIG.read_text(encoding="utf-8"))
-    return build_parser(Lexicon.from_config(raw))
+    # As the app builds it: the sample city's estates are known too (bot/estates.py).
+    directory = CommunityDirectory.open(SHIPPED_CONFIG.parent / "communities", city=raw)
+    return build_parser(Lexicon.from_config(raw), gazetteer=city_gazetteer(directory))
 
 
 class Clock:

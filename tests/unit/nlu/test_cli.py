@@ -98,3 +98,9 @@ def test_export_has_generated_synonyms_and_lookups(capsys: pytest.CaptureFixture
     lookups = {i["lookup"] for i in doc["nlu"] if "lookup" in i}
     assert "洗澡" in synonyms["助浴"] and "翠微" in synonyms["翠微苑"]
     assert lookups == {"estate", "service", "report_category", "relation"}
+
+
+def test_parse_knows_the_estates_of_every_community_like_the_bot(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["nlu", "parse", "金竹新苑3幢楼道灯坏了"], capsys)  # 金竹村's, not config.yaml's
+    assert code == 0
+    assert [e["value"] for e in json.loads(out)["entities"] if e["entity"] == "estate"] == ["金竹新苑"]
