@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from domain.residents import Address, Resident
 from domain.staff import Staff
+from storage.bulk import insert_rows
 from storage.crypto import Crypto
 from storage.models import ResidentRow, StaffRow
 
@@ -42,23 +43,22 @@ class SqlResidentRepository:
             created_at=row.created_at,
         )
 
-    def _fill(self, row: ResidentRow, r: Resident) -> None:
+    def _values(self, r: Resident, now: datetime) -> dict[str, object]:
+        """The stored columns of a resident: personal fields encrypted, lookups hashed."""
         c = self.crypto
-        row.name_enc = c.encrypt(r.name) or b""
-        row.phone_enc = c.encrypt(r.phone)
-        row.phone_hash = c.lookup_hash(r.phone)
-        row.id_enc = c.encrypt(r.id_number)
-        row.id_hash = c.lookup_hash(r.id_number)
-        row.name_id4_hash = c.name_id4_hash(r.name, r.id_number)
-        row.estate = r.address.estate
         place = {"b": r.address.building, "u": r.address.unit, "r": r.address.room}
-        row.address_enc = c.encrypt(json.dumps(place, ensure_ascii=False))
-        row.tags = list(r.tags)
-        row.verified = r.verified
-        row.source = r.source
-        row.user_id = r.user_id
-        row.chat_id = r.chat_id
-        row.updated_at = _now()
+        return {
+            "name_enc": c.encrypt(r.name) or b"", "phone_enc": c.encrypt(r.phone),
+            "phone_hash": c.lookup_hash(r.phone), "id_enc": c.encrypt(r.id_number),
+            "id_hash": c.lookup_hash(r.id_number), "name_id4_hash": c.name_id4_hash(r.name, r.id_number),
+            "estate": r.address.estate, "address_enc": c.encrypt(json.dumps(place, ensure_ascii=False)),
+            "tags": list(r.tags), "verified": r.verified, "source": r.source, "user_id": r.user_id,
+            "chat_id": r.chat_id, "updated_at": now,
+        }
+
+    def _fill(self, row: ResidentRow, r: Resident) -> None:
+        for name, value in self._values(r, _now()).items():
+            setattr(row, name, value)
 
     def add(self, resident: Resident) -> Resident:
         """Insert and give the resident its id."""
@@ -71,15 +71,10 @@ class SqlResidentRepository:
         return resident
 
     def add_many(self, residents: list[Resident]) -> None:
-        """Insert many at once (roster imports); ids are not needed back."""
+        """Insert many at once (roster imports: COPY on PostgreSQL); ids are not needed back."""
         now = _now()
-        rows = []
-        for r in residents:
-            row = ResidentRow(created_at=now)
-            self._fill(row, r)
-            rows.append(row)
-        self.session.add_all(rows)
-        self.session.flush()
+        rows = [{**self._values(r, now), "created_at": now} for r in residents]
+        insert_rows(self.session, ResidentRow.__table__, rows)  # type: ignore[arg-type]
 
     def save(self, resident: Resident) -> None:
         """Write back a changed resident (flushed with the next query or the commit)."""
