@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from domain.ports import OutboxMessage
-from storage.bulk import insert_rows
+from storage.bulk import among, insert_rows
 from storage.crypto import Crypto
 from storage.models import AuditRow, ConversationRow, OutboxRow, UnreachableChatRow
 
@@ -93,15 +93,16 @@ class SqlOutbox:
         once per chunk; each row is still encrypted on its own.
         """
         added = 0
-        size = BULK_CHUNK if self.session.get_bind().dialect.name == "sqlite" else PG_CHUNK
+        dialect = self.session.get_bind().dialect.name
+        size = BULK_CHUNK if dialect == "sqlite" else PG_CHUNK
         for start in range(0, len(messages), size):
             chunk = messages[start:start + size]
             keys = [m.key for m in chunk if m.key]
-            known: set[str | None] = set(
-                self.session.scalars(select(OutboxRow.key).where(OutboxRow.key.in_(keys)))) if keys else set()
-            chats = {m.chat_id for m in chunk}
-            blocked = set(self.session.scalars(
-                select(UnreachableChatRow.chat_id).where(UnreachableChatRow.chat_id.in_(chats))))
+            known: set[str | None] = set(self.session.scalars(
+                select(OutboxRow.key).where(among(OutboxRow.key, keys, dialect)))) if keys else set()
+            chats = list({m.chat_id for m in chunk})
+            blocked = set(self.session.scalars(select(UnreachableChatRow.chat_id).where(
+                among(UnreachableChatRow.chat_id, chats, dialect))))
             texts: dict[int, bytes] = {}  # id(payload) → its JSON, for payloads shared by many rows
             rows: list[dict[str, Any]] = []
             for m in chunk:
