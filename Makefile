@@ -7,7 +7,7 @@ LOCK := requirements.lock
 # The resolver used by `make lock` (a tool, like pip: not part of the lock).
 UV_VERSION := 0.13.9
 
-.PHONY: setup lock run test lint typecheck bench-nlu bench-bot bench-import bench-start bench-hostile bench-city bench-push bench-push-prepare clean
+.PHONY: setup lock run test lint typecheck bench-nlu bench-bot bench-import bench-start bench-hostile bench-city bench-city-roster bench-city-alert bench-push bench-push-prepare clean
 
 # The intent classifier is trained once into its artefact (seconds); later starts load it.
 setup: $(STAMP)
@@ -53,8 +53,19 @@ bench-start: setup
 bench-hostile: setup
 	$(PY) tests/benchmarks/bench_hostile.py
 
+# The city (issue 13): 5,000 community files; then, on PostgreSQL when CUNSHE_BENCH_DATABASE_URL is
+# set, 1,000,000 residents' rosters imported and a city-wide warning prepared and queued for them.
 bench-city: setup
 	$(PY) tests/benchmarks/bench_city.py
+	$(PY) tests/benchmarks/bench_city_alert.py
+
+# Roster import only: 1,000,000 residents over 5,000 communities (rows/s).
+bench-city-roster: setup
+	$(PY) tests/benchmarks/bench_city_roster.py
+
+# Roster import, then the city-wide warning for 1,000,000 residents (< 60 s), phase by phase.
+bench-city-alert: setup
+	$(PY) tests/benchmarks/bench_city_alert.py
 
 # The broadcaster: 20,000 bulk messages through the real bot and a stand-in limited to 1,000/s,
 # also across a SIGKILL (also on PostgreSQL when CUNSHE_BENCH_DATABASE_URL is set).

@@ -84,7 +84,7 @@ def communities(folder: Path, count: int) -> list[dict[str, Any]]:
     """Generate the community files (as `make bench-city` does) and read them back."""
     generate(folder, count)
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return [yaml.load(p.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 (a safe loader)
+    return [yaml.load(p.read_text(encoding="utf-8"), Loader=loader)
             for p in sorted(folder.glob("*.yaml"))]
 
 
