@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from domain.residents import Address, Resident
 from domain.staff import Staff
-from storage.bulk import insert_rows
+from storage.bulk import among, insert_rows
 from storage.crypto import Crypto
 from storage.models import ResidentRow, StaffRow
 
@@ -89,10 +89,12 @@ class SqlResidentRepository:
         hashes_p = [c.lookup_hash(p) for p in phones]
         hashes_i = [c.lookup_hash(i) for i in id_numbers]
         found: dict[int, ResidentRow] = {}
+        dialect = self.session.get_bind().dialect.name
+        size = 500 if dialect == "sqlite" else 20_000  # SQLite's bind-parameter limit; one array on PostgreSQL
         for column, hashes in ((ResidentRow.phone_hash, hashes_p), (ResidentRow.id_hash, hashes_i)):
-            for start in range(0, len(hashes), 500):  # stay under bind-parameter limits
-                chunk = hashes[start : start + 500]
-                for row in self.session.scalars(select(ResidentRow).where(column.in_(chunk))):
+            for start in range(0, len(hashes), size):
+                chunk = hashes[start : start + size]
+                for row in self.session.scalars(select(ResidentRow).where(among(column, chunk, dialect))):
                     found[row.id] = row
         return [self._to_domain(r) for r in found.values()]
 
