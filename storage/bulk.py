@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import JSON, Column, Table, insert
 from sqlalchemy.orm import Session
+
+from storage.models import Base
 
 COPY_CHUNK = 5000  # rows per COPY statement: bounds the memory of one write
 
@@ -28,10 +30,11 @@ def _processor(column: Column[Any], dialect: Any) -> Callable[[Any], Any] | None
     return _memo(processor) if processor else None
 
 
-def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> int:
-    """Insert rows (dicts with the same keys) in the session's transaction; how many."""
+def insert_rows(session: Session, model: type[Base], rows: Sequence[dict[str, Any]]) -> int:
+    """Insert rows of a mapped class (dicts with the same keys) in the session's transaction; how many."""
     if not rows:
         return 0
+    table = cast(Table, model.__table__)
     connection = session.connection()
     if connection.dialect.name != "postgresql" or connection.dialect.driver != "psycopg":
         session.execute(insert(table), list(rows))

@@ -74,7 +74,7 @@ class SqlResidentRepository:
         """Insert many at once (roster imports: COPY on PostgreSQL); ids are not needed back."""
         now = _now()
         rows = [{**self._values(r, now), "created_at": now} for r in residents]
-        insert_rows(self.session, ResidentRow.__table__, rows)  # type: ignore[arg-type]
+        insert_rows(self.session, ResidentRow, rows)
 
     def save(self, resident: Resident) -> None:
         """Write back a changed resident (flushed with the next query or the commit)."""

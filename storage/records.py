@@ -121,7 +121,7 @@ class SqlOutbox:
                     "status": "blocked" if m.chat_id in blocked else "pending",
                     "push_id": m.push_id, "priority": m.priority,
                 })
-            added += insert_rows(self.session, OutboxRow.__table__, rows)  # type: ignore[arg-type]
+            added += insert_rows(self.session, OutboxRow, rows)
         return added
 
     def _message(self, r: OutboxRow, *, payload: bool = True) -> OutboxMessage:

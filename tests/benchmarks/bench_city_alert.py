@@ -58,7 +58,7 @@ def use_the_bot(app: App, city: list[dict[str, Any]], now: datetime, rng: random
         session.execute(update(ResidentRow).where(ResidentRow.id % 20 != 0).values(
             verified=True, user_id=cast(ResidentRow.id, BigInteger) + CHAT_BASE,
             chat_id=cast(ResidentRow.id, BigInteger) + CHAT_BASE))
-        insert_rows(session, SubscriptionRow.__table__, [
+        insert_rows(session, SubscriptionRow, [
             {"resident_id": i, "topic": ALERT_TOPIC, "enabled": False, "updated_at": now}
             for i in range(1, RESIDENTS + 1) if rng.random() < 0.01])
         located = []
@@ -68,7 +68,7 @@ def use_the_bot(app: App, city: list[dict[str, Any]], now: datetime, rng: random
                 point = [centre["lat"] + rng.uniform(-0.02, 0.02), centre["lon"] + rng.uniform(-0.02, 0.02)]
                 located.append({"resident_id": i, "point_enc": app.crypto.encrypt(json.dumps(point)),
                                 "at": now - timedelta(hours=rng.choice((1, 3, 30)))})
-        insert_rows(session, ResidentLocationRow.__table__, located)
+        insert_rows(session, ResidentLocationRow, located)
         shelters = []
         for c in city:
             centre = c["center"]
@@ -79,7 +79,7 @@ def use_the_bot(app: App, city: list[dict[str, Any]], now: datetime, rng: random
                     "lat": centre["lat"] + rng.uniform(-0.01, 0.01),
                     "lon": centre["lon"] + rng.uniform(-0.01, 0.01),
                     "open": rng.random() > 0.05, "area": "", "updated_at": now})
-        insert_rows(session, ShelterRow.__table__, shelters)
+        insert_rows(session, ShelterRow, shelters)
         uow.commit()
     with app.engine.connect() as conn:  # fresh planner statistics, as autovacuum would give
         if app.engine.dialect.name == "postgresql":
@@ -106,6 +106,7 @@ def check(app: App, estates: Estates, push_id: int, now: datetime, sample: int =
             elif estate in estates:
                 lat, lon = estates[estate][:2]
             else:
+                assert point is not None, rid
                 lat, lon = point
             first = index.nearest(lat, lon, k=1)[0][0]
             assert payload["location"][2] == first.name, (rid, payload["location"], first.name)
