@@ -2,7 +2,8 @@
 
 Preparing is vectorised (one nearest-shelter query for all distinct places: residents of one
 estate share its coordinates), and every message is written to the outbox in the caller's
-transaction through ONE seam, `deliver_push`, before anything is sent.
+transaction, as one push, before anything is sent: `send_alert` does it page by page of residents
+(bot/alert_queue.py: a city's million), `deliver_push` for messages already prepared.
 """
 
 from __future__ import annotations
