@@ -7,7 +7,7 @@ LOCK := requirements.lock
 # The resolver used by `make lock` (a tool, like pip: not part of the lock).
 UV_VERSION := 0.13.9
 
-.PHONY: setup lock run test lint typecheck bench-nlu bench-bot bench-import bench-start bench-hostile bench-city bench-city-workers bench-city-nlu bench-push bench-push-prepare clean
+.PHONY: setup lock run test lint typecheck bench-nlu bench-bot bench-import bench-start bench-hostile bench-city bench-city-workers bench-city-nlu bench-city-roster bench-city-alert bench-push bench-push-prepare clean
 
 # The intent classifier is trained once into its artefact (seconds); later starts load it.
 setup: $(STAMP)
@@ -53,10 +53,21 @@ bench-start: setup
 bench-hostile: setup
 	$(PY) tests/benchmarks/bench_hostile.py
 
+# The city (issue 13): 5,000 community files; then, on PostgreSQL when CUNSHE_BENCH_DATABASE_URL is
+# set, 1,000,000 residents' rosters imported and a city-wide warning prepared and queued for them.
 bench-city: setup
 	$(PY) tests/benchmarks/bench_city.py
+	$(PY) tests/benchmarks/bench_city_alert.py
 	$(PY) tests/benchmarks/bench_city_nlu.py
 	$(PY) tests/benchmarks/bench_city_workers.py
+
+# Roster import only: 1,000,000 residents over 5,000 communities (rows/s).
+bench-city-roster: setup
+	$(PY) tests/benchmarks/bench_city_roster.py
+
+# Roster import, then the city-wide warning for 1,000,000 residents (< 60 s), phase by phase.
+bench-city-alert: setup
+	$(PY) tests/benchmarks/bench_city_alert.py
 
 # Dialogue throughput with 1, 2 and 4 webhook workers behind a proxy (PostgreSQL:
 # CUNSHE_BENCH_DATABASE_URL; BENCH_WORKER_SECONDS, BENCH_WORKER_RESIDENTS, BENCH_WORKER_COUNTS).

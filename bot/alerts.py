@@ -2,7 +2,8 @@
 
 Preparing is vectorised (one nearest-shelter query for all distinct places: residents of one
 estate share its coordinates), and every message is written to the outbox in the caller's
-transaction through ONE seam, `deliver_push`, before anything is sent.
+transaction, as one push, before anything is sent: `send_alert` does it page by page of residents
+(bot/alert_queue.py: a city's million), `deliver_push` for messages already prepared.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -117,52 +119,90 @@ def alert_text(alert: Alert) -> str:
 
 
 def prepare(app: App, alert: Alert, shelters: Sequence[Shelter],
-            recipients: Iterable[Recipient], now: datetime) -> list[tuple[int, Reply]]:
+            recipients: Iterable[Recipient], now: datetime, *, estates: Estates | None = None,
+            phases: Phases | None = None) -> list[tuple[int, Reply]]:
     """One message per recipient: the alert, then THEIR nearest open shelters with a pin.
 
     Residents of one estate share its coordinates, so the nearest shelters are looked up once
     per distinct place (one vectorised query for all of them), and each place's text is built once.
+    `estates` (code → lat, lon, name) defaults to the app's; `phases` adds up seconds per step.
     """
-    from bot.flows.info import format_distance, office_call_for
+    from bot.flows.info import office_call_for
 
     head = alert_text(alert) + "\n\n"
-    estates: Estates = {e.code: (e.lat, e.lon, e.name) for e in app.config.estates
-                        if e.lat is not None and e.lon is not None}
+    if estates is None:
+        estates = config_estates(app)
     people = recipients if isinstance(recipients, list) else list(recipients)
     if not shelters:
         none = Reply(text=head + texts.ALERT_NO_SHELTER_OPEN.format(call=office_call_for(app)))
         return [(r.chat_id, none) for r in people]
+    clock = time.perf_counter()
     wanted = _places(app, people, estates, now)
     slots: dict[Place, int] = {}
     for place in wanted:
         if place is not None and place not in slots:
             slots[place] = len(slots)
     places = list(slots)
-    replies: list[Reply] = []
+    near = None
     if places:
         lats = [estates[p][0] if isinstance(p, str) else p[0] for p in places]
         lons = [estates[p][1] if isinstance(p, str) else p[1] for p in places]
-        metres, idx = nearest_many(shelters, lats, lons, kdtree_from=app.config.alerts.kdtree_from)
-        k = idx.shape[1]
-        words = [format_distance(m) for m in metres.reshape(-1).tolist()]
-        lines: dict[tuple[int, str], str] = {}  # (shelter, distance words) → its line, built once
-        pins = [Location(s.lat, s.lon, s.name) for s in shelters]
-        for n, (place, near) in enumerate(zip(places, idx.tolist(), strict=True)):
-            parts = []
-            for j, i in enumerate(near):
-                key = (i, words[n * k + j])
-                if key not in lines:
-                    s = shelters[i]
-                    lines[key] = texts.SHELTER_NEAR_LINE.format(
-                        name=s.name, distance=key[1], address=s.address, capacity=s.capacity)
-                parts.append(lines[key])
-            where = (texts.SHELTER_WHERE_HOME.format(estate=estates[place][2]) if isinstance(place, str)
-                     else texts.ALERT_WHERE_SHARED)
-            replies.append(Reply(text=head + texts.ALERT_SHELTERS.format(where=where, lines="\n".join(parts)),
-                                 location=pins[near[0]]))
+        near = nearest_many(shelters, lats, lons, kdtree_from=app.config.alerts.kdtree_from)
+    clock = lap(phases, "nearest", clock)
+    replies = _render(head, shelters, places, estates, near) if near is not None else []
     nowhere = Reply(text=head + texts.ALERT_ASK_PLACE)
-    return [(r.chat_id, replies[slots[p]] if p is not None else nowhere)
-            for r, p in zip(people, wanted, strict=True)]
+    out = [(r.chat_id, replies[slots[p]] if p is not None else nowhere)
+           for r, p in zip(people, wanted, strict=True)]
+    lap(phases, "render", clock)
+    return out
+
+
+Phases = dict[str, float]  # step → seconds, added up over batches
+
+
+def lap(phases: Phases | None, step: str, since: float) -> float:
+    """Add the seconds since `since` to `step` (when timing); the time now."""
+    now = time.perf_counter()
+    if phases is not None:
+        phases[step] = phases.get(step, 0.0) + now - since
+    return now
+
+
+def config_estates(app: App) -> Estates:
+    """The app's estates that have coordinates: code → (lat, lon, name)."""
+    return {e.code: (e.lat, e.lon, e.name) for e in app.config.estates
+            if e.lat is not None and e.lon is not None}
+
+
+def _render(head: str, shelters: Sequence[Shelter], places: list[Place], estates: Estates,
+            near: tuple[Any, Any]) -> list[Reply]:
+    """Each place's message: its nearest shelters' lines (each line built once) and a pin."""
+    from bot.flows.info import format_distance
+
+    metres, idx = near
+    k = idx.shape[1]
+    words = [format_distance(m) for m in metres.reshape(-1).tolist()]
+    lines: dict[tuple[int, str], str] = {}  # (shelter, distance words) → its line, built once
+    pins: dict[int, Location] = {}
+    replies: list[Reply] = []
+    for n, (place, nearest) in enumerate(zip(places, idx.tolist(), strict=True)):
+        parts = []
+        for j, i in enumerate(nearest):
+            key = (i, words[n * k + j])
+            if key not in lines:
+                s = shelters[i]
+                lines[key] = texts.SHELTER_NEAR_LINE.format(
+                    name=s.name, distance=key[1], address=s.address, capacity=s.capacity)
+            parts.append(lines[key])
+        where = (texts.SHELTER_WHERE_HOME.format(estate=estates[place][2]) if isinstance(place, str)
+                 else texts.ALERT_WHERE_SHARED)
+        first = nearest[0]
+        pin = pins.get(first)
+        if pin is None:
+            pin = pins[first] = Location(shelters[first].lat, shelters[first].lon, shelters[first].name)
+        replies.append(Reply(text=head + texts.ALERT_SHELTERS.format(where=where, lines="\n".join(parts)),
+                             location=pin))
+    return replies
 
 
 def deliver_push(uow: UnitOfWork, alert: Alert, messages: Iterable[tuple[int, Reply]],
@@ -204,8 +244,10 @@ def send_alert(app: App, uow: UnitOfWork, alert: Alert, now: datetime) -> Alert:
     check_alert(alert)
     uow.alerts.add_alert(alert)
     assert alert.id is not None
-    messages = prepare_all(app, uow, alert, now)
-    alert.recipients = deliver_push(uow, alert, messages, alert.created_by, now)
+    from bot.alert_queue import queue_alert
+
+    alert.recipients = queue_alert(app, uow, alert, now)
+    log.info("alert %s queued for %d chats", alert.id, alert.recipients)
     uow.alerts.set_recipients(alert.id, alert.recipients)
     return alert
 

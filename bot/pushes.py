@@ -42,22 +42,55 @@ def start_push(uow: UnitOfWork, *, kind: str, topic: str, title: str,
     Each row's key is push:<id>:<chat>, so a chat listed twice still gets one message.
     `progress_at` is the (chat, message) a staff member watches the progress in.
     """
+    push_id = begin_push(uow, kind=kind, topic=topic, title=title, started_by=started_by, now=now,
+                         targets=targets, progress_at=progress_at)
+    total = add_push_messages(uow, push_id, messages, now, set())
+    finish_push(uow, push_id, kind, total)
+    return push_id
+
+
+def begin_push(uow: UnitOfWork, *, kind: str, topic: str, title: str, started_by: str | None,
+               now: datetime, targets: Targets | None = None,
+               progress_at: tuple[int, int] | None = None) -> int:
+    """Write the push record (its messages follow with `add_push_messages`); its id."""
     if topic not in TOPICS:
         raise ValueError(f"unknown topic {topic!r}")
     chat, message = progress_at or (None, None)
-    push_id = uow.pushes.add(Push(
+    return uow.pushes.add(Push(
         kind=kind, topic=topic, title=title, targets=(targets or Targets()).to_dict(),
         started_by=started_by, created_at=now, progress_chat_id=chat,
         progress_message_id=message))
-    rows: dict[int, OutboxMessage] = {}
+
+
+def add_push_messages(uow: UnitOfWork, push_id: int, messages: Iterable[tuple[int, Reply]],
+                      now: datetime, seen: set[int]) -> int:
+    """Queue one batch of a push's messages, skipping chats in `seen` (which it extends); how many.
+
+    A push of a million recipients comes in batches, so only one batch is held at a time. Replies
+    shared by many chats (one per estate) become one payload, serialised once.
+    """
+    rows: list[OutboxMessage] = []
+    # id(reply) → (reply, its payload): the reply is kept so that its id is not reused
+    payloads: dict[int, tuple[Reply, dict[str, Any]]] = {}
     for chat_id, reply in messages:
-        rows.setdefault(chat_id, OutboxMessage(
-            chat_id=chat_id, payload=to_payload(reply), key=f"push:{push_id}:{chat_id}",
+        if chat_id in seen:
+            continue
+        seen.add(chat_id)
+        known = payloads.get(id(reply))
+        if known is None:
+            known = payloads[id(reply)] = (reply, to_payload(reply))
+        payload = known[1]
+        rows.append(OutboxMessage(
+            chat_id=chat_id, payload=payload, key=f"push:{push_id}:{chat_id}",
             created_at=now, not_before=now, priority=BULK, push_id=push_id))
-    uow.outbox.add_many(list(rows.values()))  # one INSERT for all: the write lock is held briefly
-    uow.pushes.set_total(push_id, len(rows))
-    log.info("push %s (%s) queued for %d chats", push_id, kind, len(rows))
-    return push_id
+    uow.outbox.add_many(rows)  # one write for the batch: the write lock is held briefly
+    return len(rows)
+
+
+def finish_push(uow: UnitOfWork, push_id: int, kind: str, total: int) -> None:
+    """Record how many recipients the push has, once all its messages are queued."""
+    uow.pushes.set_total(push_id, total)
+    log.info("push %s (%s) queued for %d chats", push_id, kind, total)
 
 
 # --- what a push says ----------------------------------------------------------------------

@@ -138,18 +138,35 @@ class SqlAlertStore:
             row.point_enc, row.at = blob, at
 
     def recipients(self) -> list[Recipient]:
+        return self.recipients_page()
+
+    def recipients_page(self, after: int = 0, limit: int | None = None) -> list[Recipient]:
+        """Recipients with a resident id above `after`, by id; at most `limit` (a city's million
+        is read in pages, so one page is held at a time)."""
         # Only the columns needed: names, phones and addresses stay encrypted and untouched.
-        q = (select(ResidentRow.id, ResidentRow.chat_id, ResidentRow.estate,
-                    ResidentLocationRow.point_enc, ResidentLocationRow.at)
-             .outerjoin(ResidentLocationRow, ResidentLocationRow.resident_id == ResidentRow.id)
-             .where(ResidentRow.verified.is_(True), ResidentRow.chat_id.is_not(None))
+        q = (select(ResidentRow.id, ResidentRow.chat_id, ResidentRow.estate)
+             .where(ResidentRow.verified.is_(True), ResidentRow.chat_id.is_not(None),
+                    ResidentRow.id > after)
              .order_by(ResidentRow.id))
-        out: list[Recipient] = []
+        if limit is not None:
+            q = q.limit(limit)
         # Core rows through the session's connection: no ORM bookkeeping for 100,000 tuples.
-        for rid, chat_id, estate, blob, at in self.session.connection().execute(q):
-            lat = lon = None
-            if blob is not None:
-                lat, lon = json.loads(self.crypto.decrypt(blob) or "[null, null]")
+        connection = self.session.connection()
+        people = connection.execute(q).all()
+        if not people:
+            return []
+        # The page's shared locations by a range of the key, not a join: joined, PostgreSQL
+        # hashed the whole locations table again for every page of a city.
+        located = {rid: (blob, at) for rid, blob, at in connection.execute(
+            select(ResidentLocationRow.resident_id, ResidentLocationRow.point_enc, ResidentLocationRow.at)
+            .where(ResidentLocationRow.resident_id.between(people[0][0], people[-1][0])))}
+        out: list[Recipient] = []
+        decrypt, loads = self.crypto.decrypt, json.loads
+        for rid, chat_id, estate in people:
+            lat = lon = at = None
+            if rid in located:
+                blob, at = located[rid]
+                lat, lon = loads(decrypt(blob) or "[null, null]")
             out.append(Recipient(resident_id=rid, chat_id=cast(int, chat_id), estate=estate or "",
                                  lat=lat, lon=lon, located_at=at))
         return out

@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 
 from domain.residents import Address, Resident
 from domain.staff import Staff
+from storage.bulk import among, insert_rows
 from storage.crypto import Crypto
 from storage.models import ResidentRow, StaffRow
-from storage.scope import ANY_COMMUNITY
+from storage.scope import ANY_COMMUNITY, home_of
 
 
 def _now() -> datetime:
@@ -44,25 +45,24 @@ class SqlResidentRepository:
             community=row.community,
         )
 
-    def _fill(self, row: ResidentRow, r: Resident) -> None:
+    def _values(self, r: Resident, now: datetime) -> dict[str, object]:
+        """The stored columns of a resident: personal fields encrypted, lookups hashed."""
         c = self.crypto
-        row.name_enc = c.encrypt(r.name) or b""
-        row.phone_enc = c.encrypt(r.phone)
-        row.phone_hash = c.lookup_hash(r.phone)
-        row.id_enc = c.encrypt(r.id_number)
-        row.id_hash = c.lookup_hash(r.id_number)
-        row.name_id4_hash = c.name_id4_hash(r.name, r.id_number)
-        row.estate = r.address.estate
         place = {"b": r.address.building, "u": r.address.unit, "r": r.address.room}
-        row.address_enc = c.encrypt(json.dumps(place, ensure_ascii=False))
-        row.tags = list(r.tags)
-        row.verified = r.verified
-        row.source = r.source
-        row.user_id = r.user_id
-        row.chat_id = r.chat_id
-        if r.community:  # moved to another 村社 on purpose; otherwise the unit of work's
-            row.community = r.community
-        row.updated_at = _now()
+        return {
+            "name_enc": c.encrypt(r.name) or b"", "phone_enc": c.encrypt(r.phone),
+            "phone_hash": c.lookup_hash(r.phone), "id_enc": c.encrypt(r.id_number),
+            "id_hash": c.lookup_hash(r.id_number), "name_id4_hash": c.name_id4_hash(r.name, r.id_number),
+            "estate": r.address.estate, "address_enc": c.encrypt(json.dumps(place, ensure_ascii=False)),
+            "tags": list(r.tags), "verified": r.verified, "source": r.source, "user_id": r.user_id,
+            "chat_id": r.chat_id, "updated_at": now,
+            # Moved to another 村社 on purpose; otherwise the unit of work's (set on insert).
+            **({"community": r.community} if r.community else {}),
+        }
+
+    def _fill(self, row: ResidentRow, r: Resident) -> None:
+        for name, value in self._values(r, _now()).items():
+            setattr(row, name, value)
 
     def add(self, resident: Resident) -> Resident:
         """Insert and give the resident its id."""
@@ -75,15 +75,11 @@ class SqlResidentRepository:
         return resident
 
     def add_many(self, residents: list[Resident]) -> None:
-        """Insert many at once (roster imports); ids are not needed back."""
+        """Insert many at once (roster imports: COPY on PostgreSQL); ids are not needed back."""
         now = _now()
-        rows = []
-        for r in residents:
-            row = ResidentRow(created_at=now)
-            self._fill(row, r)
-            rows.append(row)
-        self.session.add_all(rows)
-        self.session.flush()
+        home = home_of(self.session)
+        rows = [{"community": home, **self._values(r, now), "created_at": now} for r in residents]
+        insert_rows(self.session, ResidentRow, rows)
 
     def save(self, resident: Resident) -> None:
         """Write back a changed resident (flushed with the next query or the commit)."""
@@ -98,10 +94,12 @@ class SqlResidentRepository:
         hashes_p = [c.lookup_hash(p) for p in phones]
         hashes_i = [c.lookup_hash(i) for i in id_numbers]
         found: dict[int, ResidentRow] = {}
+        dialect = self.session.get_bind().dialect.name
+        size = 500 if dialect == "sqlite" else 20_000  # SQLite's bind-parameter limit; one array on PostgreSQL
         for column, hashes in ((ResidentRow.phone_hash, hashes_p), (ResidentRow.id_hash, hashes_i)):
-            for start in range(0, len(hashes), 500):  # stay under bind-parameter limits
-                chunk = hashes[start : start + 500]
-                for row in self.session.scalars(select(ResidentRow).where(column.in_(chunk))):
+            for start in range(0, len(hashes), size):
+                chunk = hashes[start : start + size]
+                for row in self.session.scalars(select(ResidentRow).where(among(column, chunk, dialect))):
                     found[row.id] = row
         return [self._to_domain(r) for r in found.values()]
 

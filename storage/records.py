@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from domain.ports import OutboxMessage
+from storage.bulk import among, insert_rows
 from storage.crypto import Crypto
 from storage.locks import NAMESPACE, live_workers, lock_key
 from storage.models import AuditRow, ConversationRow, OutboxRow, UnreachableChatRow
@@ -17,6 +18,7 @@ from storage.models import AuditRow, ConversationRow, OutboxRow, UnreachableChat
 UNDELIVERED = ("failed", "blocked")
 BULK_CHUNK = 500  # rows per key lookup (well under SQLite's bound-parameter limit)
 CLAIM_LOCK = lock_key("outbox-claim")
+PG_CHUNK = 5000  # PostgreSQL takes up to 65,535 parameters per statement
 
 
 class SqlConversationStore:
@@ -88,17 +90,22 @@ class SqlOutbox:
 
         Why not `add` in a loop: three statements per row held SQLite's write lock for about
         a second per thousand recipients (99 s for 100,000). Here keys and blocked chats are
-        read once per chunk and the rows go in as one executemany INSERT.
+        read once per chunk and the rows go in at once (COPY on PostgreSQL: storage/bulk.py).
+        Messages sharing one payload object (a warning's text for one estate) are serialised
+        once per chunk; each row is still encrypted on its own.
         """
         added = 0
-        for start in range(0, len(messages), BULK_CHUNK):
-            chunk = messages[start:start + BULK_CHUNK]
+        dialect = self.session.get_bind().dialect.name
+        size = BULK_CHUNK if dialect == "sqlite" else PG_CHUNK
+        for start in range(0, len(messages), size):
+            chunk = messages[start:start + size]
             keys = [m.key for m in chunk if m.key]
-            known: set[str | None] = set(
-                self.session.scalars(select(OutboxRow.key).where(OutboxRow.key.in_(keys)))) if keys else set()
-            chats = {m.chat_id for m in chunk}
-            blocked = set(self.session.scalars(
-                select(UnreachableChatRow.chat_id).where(UnreachableChatRow.chat_id.in_(chats))))
+            known: set[str | None] = set(self.session.scalars(
+                select(OutboxRow.key).where(among(OutboxRow.key, keys, dialect)))) if keys else set()
+            chats = list({m.chat_id for m in chunk})
+            blocked = set(self.session.scalars(select(UnreachableChatRow.chat_id).where(
+                among(UnreachableChatRow.chat_id, chats, dialect))))
+            texts: dict[int, bytes] = {}  # id(payload) → its JSON, for payloads shared by many rows
             rows: list[dict[str, Any]] = []
             for m in chunk:
                 if m.key and m.key in known:
@@ -106,16 +113,17 @@ class SqlOutbox:
                 known.add(m.key)
                 at = m.created_at
                 assert at is not None, "outbox messages carry their creation time"
+                text = texts.get(id(m.payload))
+                if text is None:
+                    text = texts[id(m.payload)] = json.dumps(m.payload, ensure_ascii=False).encode()
                 rows.append({
                     "chat_id": m.chat_id, "key": m.key or None, "created_at": at,
-                    "payload_enc": self.crypto.encrypt(json.dumps(m.payload, ensure_ascii=False)) or b"",
+                    "payload_enc": self.crypto.encrypt_bytes(text),
                     "not_before": m.not_before or at, "attempts": 0,
                     "status": "blocked" if m.chat_id in blocked else "pending",
                     "push_id": m.push_id, "priority": m.priority,
                 })
-            if rows:
-                self.session.execute(insert(OutboxRow), rows)
-                added += len(rows)
+            added += insert_rows(self.session, OutboxRow, rows)
         return added
 
     def _message(self, r: OutboxRow, *, payload: bool = True) -> OutboxMessage:

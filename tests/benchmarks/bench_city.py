@@ -50,7 +50,7 @@ def generate(folder: Path, count: int, seed: int = 13) -> None:
         district = DISTRICTS[i % len(DISTRICTS)]
         street = f"{district[:2]}第{i // 40 % 30 + 1}街道"
         lat, lon = 27.6 + rng.random() * 0.8, 120.2 + rng.random() * 0.9
-        estates = [{"code": f"E{j}", "name": f"{_name(rng, used)[:-1]}苑", "grid": "G1",
+        estates = [{"code": f"c{i:05d}-e{j}", "name": f"{_name(rng, used)[:-1]}苑", "grid": "G1",
                     "lat": round(lat + rng.uniform(-0.005, 0.005), 5),
                     "lon": round(lon + rng.uniform(-0.005, 0.005), 5)} for j in range(rng.randint(2, 6))]
         data = {

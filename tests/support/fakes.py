@@ -494,6 +494,10 @@ class FakeAlerts:
             lat, lon, at = self.locations.get(r.resident_id, (None, None, None))
             out.append(Recipient(r.resident_id, r.chat_id, r.estate, lat, lon, at))
         return out
+
+    def recipients_page(self, after: int = 0, limit: int | None = None) -> list[Recipient]:
+        page = sorted((r for r in self.recipients() if r.resident_id > after), key=lambda r: r.resident_id)
+        return page if limit is None else page[:limit]
 # --- policies (workstream "policy") ---------------------------------------------------------
 class FakePolicies:
     def __init__(self) -> None:
