@@ -81,12 +81,9 @@ class App:
         """The deployment's communities (None: one community, config.yaml's)."""
         if self.root is not None:
             return self.root.directory
-        if not self.config.communities_dir:
-            return None
-        from bot.communities import INDEX_CACHE, CommunityDirectory
+        from bot.estates import open_directory
 
-        return CommunityDirectory.open(self.config.communities_dir, city=self.config.raw,
-                                       cache=INDEX_CACHE)
+        return open_directory(self.config)  # a broken directory stops the start: one line says why
 
     def codes(self) -> list[str]:
         """Every community's code (config.yaml's own first when the directory lacks it)."""
@@ -243,17 +240,6 @@ class App:
         return build_parser(Lexicon.from_config(self.config.raw), backend=n.backend,
                             rasa_url=n.rasa_url, timeout=n.rasa_timeout_seconds,
                             gazetteer=city_gazetteer(self.directory))
-
-    @cached_property
-    def directory(self) -> CommunityDirectory | None:
-        """The city's communities (communities_dir, indexed once); None when there is one community."""
-        from bot.estates import open_directory
-
-        try:
-            return open_directory(self.config)
-        except (ConfigError, OSError) as exc:  # the bot still serves config.yaml's community
-            log.warning("communities_dir not read (%s)", exc.__class__.__name__)
-            return None
 
     def start_parser(self) -> None:
         """Build the parser in a background thread: a prompt can show first; `parser` waits for it."""

@@ -69,7 +69,7 @@ def open_directory(config: AppConfig) -> CommunityDirectory | None:
     """The deployment's communities (communities_dir), or None when it serves one community."""
     if not config.communities_dir:
         return None
-    from bot.cli.communities import INDEX_CACHE
+    from bot.communities import INDEX_CACHE
 
     return CommunityDirectory.open(config.communities_dir, city=config.raw, cache=INDEX_CACHE)
 
@@ -90,16 +90,8 @@ def city_gazetteer(directory: CommunityDirectory | None) -> Gazetteer | None:
 
 
 def home_code(t: Turn) -> str | None:
-    """The code of the community this turn runs in, None when the resident has none yet.
-
-    A tenant App carries `community_code` (None: no community chosen yet); an App without
-    that attribute serves config.yaml's own community, found in the directory by its name.
-    """
-    if hasattr(t.app, "community_code"):
-        return getattr(t.app, "community_code", None) or None
-    directory, name = t.app.directory, t.app.config.community.name
-    found = [e.code for e in directory.entries if e.name == name] if directory is not None else []
-    return found[0] if len(found) == 1 else None
+    """The code of the community this turn runs in, None when the resident has none yet."""
+    return t.uow.community or None
 
 
 def switch_community(t: Turn, code: str) -> None:
