@@ -1,7 +1,7 @@
 """outbox claims: a worker leases the rows it is sending; a shared rate budget
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 Create Date: 2026-12-02
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0018'
-down_revision = "0016"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
