@@ -39,7 +39,7 @@ def city_app(tmp_path: Path, clean_env: pytest.MonkeyPatch) -> Iterator[App]:  #
 def chosen_community(app: App, chat_id: int) -> str | None:
     with app.uow() as uow:
         stored = uow.conversations.load(chat_id)
-    return ChatState.from_dict(stored[0]).community if stored else None
+    return ChatState.from_dict(stored[0]).community or None if stored else None
 
 
 def test_an_estate_of_one_other_community_is_offered_for_confirmation(city_app: App) -> None:
