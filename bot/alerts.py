@@ -260,4 +260,5 @@ def alert_recipients(uow: UnitOfWork) -> list[Recipient]:
 
 def count_recipients(uow: UnitOfWork) -> int:
     """How many residents a warning would reach now."""
-    return len({r.chat_id for r in alert_recipients(uow)})
+    off = uow.subscriptions.opted_out(ALERT_TOPIC)
+    return len({chat for rid, chat in uow.alerts.recipient_chats() if rid not in off})

@@ -140,6 +140,12 @@ class SqlAlertStore:
     def recipients(self) -> list[Recipient]:
         return self.recipients_page()
 
+    def recipient_chats(self) -> list[tuple[int, int]]:
+        """(resident id, chat id) of every recipient: counting a city's needs no locations."""
+        q = select(ResidentRow.id, ResidentRow.chat_id).where(
+            ResidentRow.verified.is_(True), ResidentRow.chat_id.is_not(None))
+        return [(rid, cast(int, chat)) for rid, chat in self.session.connection().execute(q)]
+
     def recipients_page(self, after: int = 0, limit: int | None = None) -> list[Recipient]:
         """Recipients with a resident id above `after`, by id; at most `limit` (a city's million
         is read in pages, so one page is held at a time)."""

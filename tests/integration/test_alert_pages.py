@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 
 from bot.alert_queue import queue_alert
-from bot.alerts import ALERT_TOPIC, open_shelters, prepare_all
+from bot.alerts import ALERT_TOPIC, count_recipients, open_shelters, prepare_all
 from bot.app import App
 from bot.geo import NearestIndex
 from bot.outbox import to_payload
@@ -67,6 +67,7 @@ def test_paged_alert_equals_the_all_at_once_path_and_each_pin_is_the_nearest(app
         uow.alerts.add_alert(alert)
         queued = queue_alert(app, uow, alert, NOW, page=4)  # pages of 4: many pages, one push
         uow.commit()
+        assert count_recipients(uow) == queued  # what staff are told before they send
     with app.uow() as uow:
         session = uow.session  # type: ignore[attr-defined]
         rows = session.execute(select(OutboxRow.chat_id, OutboxRow.payload_enc, OutboxRow.status,

@@ -495,6 +495,9 @@ class FakeAlerts:
             out.append(Recipient(r.resident_id, r.chat_id, r.estate, lat, lon, at))
         return out
 
+    def recipient_chats(self) -> list[tuple[int, int]]:
+        return [(r.resident_id, r.chat_id) for r in self.people]
+
     def recipients_page(self, after: int = 0, limit: int | None = None) -> list[Recipient]:
         page = sorted((r for r in self.recipients() if r.resident_id > after), key=lambda r: r.resident_id)
         return page if limit is None else page[:limit]
