@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from bot.events import Button, ChatUnreachable, Document, Location, Reply, Sender
 from bot.outbox_marks import GroupCommit
 from domain.ports import ANSWER, BULK, NOTICE, OutboxMessage, UnitOfWork
+from storage.locks import WORKERS, Leadership
 
 __all__ = ["ANSWER", "BULK", "NOTICE", "Dispatcher", "enqueue", "from_payload", "to_payload"]
 
@@ -73,9 +74,9 @@ def round_size(rate: float) -> int:
     return 1000 if rate <= 0 else max(50, min(1000, int(rate)))
 
 
-def worker_name() -> str:
-    """This process's name in outbox claims: host, pid and a random tail (a restart differs)."""
-    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
+def worker_name(key: int) -> str:
+    """A worker's name in outbox claims: the key of its session lock, host and pid."""
+    return f"{key}:{socket.gethostname()[:40]}:{os.getpid()}"
 
 
 class Dispatcher:
@@ -88,7 +89,8 @@ class Dispatcher:
 
     On PostgreSQL every worker process runs one: the claim leases a round's rows (and whole
     chats) to this worker, renewed while it sends, so two workers never send the same row;
-    a killed worker's rows are taken by another once its lease has run out.
+    a killed worker's rows are taken by another at once (its session lock went with it), those
+    of a worker cut off from the database once its lease has run out.
     """
 
     def __init__(self, app: App, sender: Sender, *, accepts: Callable[[int], bool] | None = None,
@@ -102,11 +104,15 @@ class Dispatcher:
         self.sender = sender
         self.accepts = accepts or (lambda _chat: True)
         self.interval = interval
-        self.worker = worker_name()
+        key = secrets.randbits(31)
+        self.worker = worker_name(key)
         self.lease = timedelta(seconds=app.config.outbox.lease_seconds)
         # Claims only where several processes may send: PostgreSQL, and a dispatcher for every
         # chat (the terminal's own-chat dispatcher reads without taking anything).
         self.claims = accepts is None and app.engine.dialect.name == "postgresql"
+        # This worker's sign of life: while its session lock is held its claims stand; when the
+        # process is killed the lock goes with its connection and others take its rows at once.
+        self.alive = Leadership(app.engine, namespace=WORKERS, key=key)
         self._wake = asyncio.Event()
         self._stopping = False
 
@@ -202,6 +208,9 @@ class Dispatcher:
         with self.app.uow() as uow:
             if not self.claims:
                 return [m for m in uow.outbox.due(now, limit=self.batch) if self.accepts(m.chat_id)]
+            if not self.alive.try_lead():  # without the lock our claims would look dead
+                log.warning("outbox: no worker lock (database connection); nothing claimed")
+                return []
             claimed = uow.outbox.claim(self.worker, now, now + self.lease, limit=self.batch)
             uow.commit()
             return claimed
@@ -276,6 +285,7 @@ class Dispatcher:
             try:
                 if last:
                     await self._last_round()
+                    await asyncio.to_thread(self.alive.release)
                     return
                 full = await self.deliver_due() >= self.batch
             except Exception:

@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 
 # The two-key form of advisory locks: this namespace keeps ours apart from anyone else's.
 NAMESPACE = 0x636E7368  # "cnsh"
+# One session lock per live outbox worker (its random key): a worker whose lock is gone is dead.
+WORKERS = 0x636E7377  # "cnsw"
 
 
 def _postgres(bind: Engine | Connection | Session) -> bool:
@@ -45,12 +47,23 @@ _locks = table("pg_locks", column("locktype"), column("classid"), column("objid"
                column("granted"))
 
 
-class Leadership:
-    """One process leads (runs the scheduled jobs); when it dies, its lock dies with its connection."""
+def live_workers(session: Session) -> list[int]:
+    """The keys of the outbox workers whose session lock is held (they are alive)."""
+    return [int(k) for k in session.scalars(select(_locks.c.objid).where(
+        _locks.c.locktype == "advisory", _locks.c.classid == WORKERS, _locks.c.granted.is_(True)))]
 
-    def __init__(self, engine: Engine, name: str = "scheduler") -> None:
+
+class Leadership:
+    """One process leads (runs the scheduled jobs); when it dies, its lock dies with its connection.
+
+    With `namespace=WORKERS` and a worker's own `key` it is that worker's sign of life.
+    """
+
+    def __init__(self, engine: Engine, name: str = "scheduler", *, namespace: int = NAMESPACE,
+                 key: int | None = None) -> None:
         self.engine = engine
-        self.key = lock_key(name)
+        self.namespace = namespace
+        self.key = lock_key(name) if key is None else key
         self._conn: Connection | None = None
 
     def try_lead(self) -> bool:
@@ -62,13 +75,14 @@ class Leadership:
                 self._conn = self.engine.connect()
             held = self._conn.execute(
                 select(func.count()).select_from(_locks).where(
-                    _locks.c.locktype == "advisory", _locks.c.classid == NAMESPACE,
+                    _locks.c.locktype == "advisory", _locks.c.classid == self.namespace,
                     _locks.c.objid == self.key, _locks.c.pid == func.pg_backend_pid(),
                     _locks.c.granted.is_(True)))
             if held.scalar_one():
                 self._conn.commit()
                 return True
-            got = bool(self._conn.execute(select(func.pg_try_advisory_lock(NAMESPACE, self.key))).scalar_one())
+            got = bool(self._conn.execute(
+                select(func.pg_try_advisory_lock(self.namespace, self.key))).scalar_one())
             self._conn.commit()  # the lock is the session's: it outlives this transaction
             return got
         except DBAPIError:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from domain.ports import OutboxMessage
 from storage.crypto import Crypto
-from storage.locks import NAMESPACE, lock_key
+from storage.locks import NAMESPACE, live_workers, lock_key
 from storage.models import AuditRow, ConversationRow, OutboxRow, UnreachableChatRow
 
 UNDELIVERED = ("failed", "blocked")
@@ -140,16 +140,22 @@ class SqlOutbox:
 
         PostgreSQL (several workers): a chat whose rows another worker holds is left out
         whole, so one chat's messages are never sent by two workers at once or out of order.
-        Claims are taken one at a time deployment-wide (a transaction advisory lock held for
-        the few milliseconds of this statement set): so the check that no one else holds a
-        chat sees every earlier claim. `FOR UPDATE SKIP LOCKED` passes over rows another
+        A claim lapses when its lease runs out or at once when its worker's session lock is
+        gone (the worker was killed). Claims are taken one at a time deployment-wide (a
+        transaction advisory lock held for the few milliseconds of these statements): so the
+        check that no one else holds a chat sees every earlier claim. `FOR UPDATE SKIP LOCKED` passes over rows another
         worker is updating right now (its sent marks) instead of waiting for them.
         SQLite has one process: the due rows, as `due` reads them.
         """
         if self.session.get_bind().dialect.name != "postgresql":
             return self.due(now, limit)
+        assert worker.split(":", 1)[0].isdigit(), "a worker's name starts with its lock key"
         self.session.execute(select(func.pg_advisory_xact_lock(NAMESPACE, CLAIM_LOCK)))
-        live = (OutboxRow.claimed_until >= now) & (OutboxRow.claimed_by != worker)
+        # A claim holds while its lease runs and its worker lives (a worker's name starts with
+        # the key of its session lock, which a killed worker's connection takes with it).
+        alive = [str(k) for k in live_workers(self.session)]
+        live = ((OutboxRow.claimed_until >= now) & (OutboxRow.claimed_by != worker)
+                & func.split_part(OutboxRow.claimed_by, ":", 1).in_(alive))
         busy = select(OutboxRow.chat_id).where(OutboxRow.status == "pending", live)
         rows = self.session.scalars(
             select(OutboxRow)

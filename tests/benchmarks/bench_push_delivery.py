@@ -58,16 +58,19 @@ def queue_push(config: Path) -> float:
     from bot.app import App
     from bot.config import load_config
     from bot.dialogue.turn import reply
-    from bot.outbox import BULK, enqueue
+    from bot.outbox import BULK, to_payload
+    from domain.ports import OutboxMessage
 
     started = time.monotonic()
     cfg = load_config(config, environ=False).model_copy(update={"secret_key": SECRET})
     app = App(cfg)
     now = datetime.now(UTC)
-    with app.uow() as uow:
-        for i in range(MESSAGES):
-            chat = FIRST_CHAT + i
-            enqueue(uow, chat, reply(TEXT), f"push:1:{chat}", now, priority=BULK)
+    payload = to_payload(reply(TEXT))
+    with app.uow() as uow:  # as bot/pushes.py writes a push's rows: add_many
+        uow.outbox.add_many([
+            OutboxMessage(chat_id=FIRST_CHAT + i, payload=payload, key=f"push:1:{FIRST_CHAT + i}",
+                          created_at=now, not_before=now, priority=BULK)
+            for i in range(MESSAGES)])
         uow.commit()
     app.close()
     return time.monotonic() - started

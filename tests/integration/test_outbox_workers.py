@@ -167,8 +167,8 @@ def senders(app: App) -> set[str]:
 
 
 def test_a_worker_killed_mid_broadcast_leaves_nobody_missed(tmp_path: Path, pg_url: str) -> None:
-    app, env = deployment(tmp_path, pg_url, **{"telegram.rate_limit_per_second": 0,
-                                                "outbox.lease_seconds": 3})
+    # The default lease (15 s): the dead worker's rows are taken once its lock is gone.
+    app, env = deployment(tmp_path, pg_url, **{"telegram.rate_limit_per_second": 0})
     rows = broadcast(chats=5_000, per_chat=2)  # 10,000 messages
     queue(app, rows)
 
@@ -217,8 +217,10 @@ def test_three_workers_together_keep_the_deployments_rate(tmp_path: Path, pg_url
     busiest = max(_per_window(tg.arrivals, 2.0))
     print(f"\nthree workers at a deployment rate of {rate}/s: busiest 2 s {busiest}, "
           f"429s {len(tg.too_many)}")
-    # Each worker alone would send `rate` a second: three together would triple it.
-    assert busiest <= 2 * rate * 1.25
+    # Each worker alone would send `rate` a second: three together would triple it. Allowed
+    # above 2 s at the rate: the bucket's saved-up fifth of a second, the few tokens each
+    # worker holds, and the stand-in's own scheduling on a busy machine.
+    assert busiest <= 2 * rate * 1.5
     assert tg.too_many == []
     app.close()
 
