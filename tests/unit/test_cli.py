@@ -18,7 +18,7 @@ COMMANDS = ("run", "chat", "db", "residents", "staff", "reports", "nlu", "outbox
             "alerts", "shelters",
             "policies",
             "pushes",
-            "board", "ledger", "projects")
+            "board", "ledger", "projects", "webhook")
 
 
 def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
