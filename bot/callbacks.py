@@ -133,10 +133,15 @@ LEDGER = Namespace("lg", {"ok": ("id",), "ed": ("id",), "x": ("id",), "nok": ("i
                           "sc": ("id", "code"), "nop": ("id",), "np": ("id", "code"),
                           "ns": ("id", "code"), "nb": ("id",), "pok": ("id",)})
 
+# --- placement --- a community chosen (pick; no: not the guess), 打字说, 换社区 (move, to, stay)
+PLACE = Namespace("cm", {"pick": ("slug",), "no": (), "type": (), "move": (), "to": ("slug",),
+                         "stay": ()})
+
 NAMESPACES: Mapping[str, Namespace] = {
     ns.name: ns for ns in (
         STAFF, FORM, MENU, STATUS, PUBLIC, MY_DATA, SEAL, BOOKING, LINK, POLL, RATE, VOLUNTEER, ALERT,
         POLICY, SUBS, PUSH, BOARD, LEDGER,
+        PLACE,
     )}
 
 

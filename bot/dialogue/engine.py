@@ -18,6 +18,7 @@ from bot.flows import (
     alerts,
     board,
     booking,
+    community,
     identity,
     info,
     ledger,
@@ -70,6 +71,7 @@ FLOWS: tuple[Flow, ...] = (
     push_staff.FLOW,
     board.FLOW,
     ledger.FLOW,
+    community.FLOW,
 )
 ROUTES = Routes.of(FLOWS)
 
@@ -97,7 +99,7 @@ class DialogueEngine:
                 if expired:
                     turn.say(expired)
                 try:
-                    self._route(turn)
+                    community.route(turn, self._route)  # an unplaced speaker is asked first
                 except DomainError as exc:
                     uow.rollback()
                     return [*turn.replies[:1 if expired else 0],
