@@ -32,6 +32,7 @@ MOVE_WORDS = re.compile(r"我搬家了|搬家了|换社区|换个社区|换村|�
 # Said around a community's name when the message only says where they live.
 PLACE_WORDS = re.compile(r"我是|我们是|我住在?|住在|我家在?|我们在|我在|属于|居民|村民|的|了|啊|呀|哦|嗯|是")
 NOT_HAN = re.compile(r"[^\u4e00-\u9fff]")
+BOOKING_FORM = "booking"  # bot/flows/booking.py's form (it imports this module)
 LISTED = 4  # a deployment this small offers every community as a button
 Router = Callable[[Turn], None]
 
@@ -61,6 +62,9 @@ def route(t: Turn, route_on: Router) -> None:
     if cb is not None and cb.ns == PLACE.name:
         return _button(t, cb, route_on)
     if t.uow.community is not None:
+        home = t.state.slots.get("home") if t.state.form == BOOKING_FORM else None
+        if home and home != t.uow.community and home in t.app.codes():
+            _scope(t, home, frozenset({t.uow.community}))  # booking for a parent who lives there
         return _placed(t, route_on)
     if ev.kind == "contact" and (code := _roster_community(t)) is not None:
         _scope(t, code)  # on the roster somewhere in the city: that community is theirs
@@ -235,11 +239,31 @@ def _settle(t: Turn, code: str, route_on: Router) -> None:
     return None
 
 
-def _scope(t: Turn, code: str) -> None:
+def _scope(t: Turn, code: str, also: frozenset[str] = frozenset()) -> None:
     """The rest of this turn in `code`: its config, its records (as the engine places a turn)."""
     tenant = t.app.tenant(code)
-    t.uow.scope_to(code, frozenset({code}), tenant.on_event or tenant.notifier.handle)
+    t.uow.scope_to(code, frozenset({code}) | also, tenant.on_event or tenant.notifier.handle)
     t.app = tenant
+
+
+# -- 家属代办 in the parent's community ---------------------------------------------------
+def book_where_they_live(t: Turn) -> None:
+    """A parent on another community's roster is booked there: its catalogue, slots and staff.
+
+    Checked once per booking, when name and phone are known; later turns of the form are placed
+    there by route(). The booker's own community stays visible (their links, their chat).
+    """
+    s = t.state.slots
+    own = t.uow.community
+    if not t.app.several or own is None or s.get("who") == "self" or not s.get("contact") or "home" in s:
+        return
+    match = t.uow.residents.by_phone(str(s["contact"]))
+    home = match.community if match is not None and match.name == s.get("name") else None
+    s["home"] = home if home and home != own and home in t.app.codes() else ""
+    if s["home"]:
+        _scope(t, s["home"], frozenset({own}))
+        if s.get("svc") not in t.app.services:
+            s.pop("svc", None)  # not offered there: chosen again from their catalogue
 
 
 def _move_resident(t: Turn, code: str) -> None:

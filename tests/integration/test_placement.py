@@ -223,3 +223,31 @@ def test_in_a_one_community_deployment_nobody_is_asked(tmp_path: Path, clean_env
         assert "换社区" not in chat.say("我的信息")
     finally:
         app.close()
+
+
+def test_a_relative_books_in_their_parents_community(city: App) -> None:  # noqa: F811
+    with city.tenant(J).uow() as uow:
+        uow.residents.add(Resident(name="王秀英", phone="13812345678", address=Address("J2", "1", "1", "101"),
+                                   verified=True))
+        uow.commit()
+    chat = Chat(city, N_RESIDENT)  # lives in 南垟; her mother in 金竹村
+    assert "姓名和手机号" in chat.say("帮我妈约明天下午两点的助浴")
+    out = chat.say("王秀英 13812345678")
+    assert "服务：助浴" in out and "明天下午2:00" in out
+    m = re.search(r"YY-\d{8}-\d{4}|[A-Z]{1,4}-\d{8}-\d{4}", chat.say("确认预约"))
+    assert m, chat.text
+    with city.tenant(J).uow() as uow:
+        booking = uow.bookings.get(m.group(0))
+        assert booking is not None and booking.beneficiary == "王秀英" and booking.beneficiary_id is not None
+    with city.tenant(N).uow() as uow:
+        assert uow.bookings.get(m.group(0)) is None and uow.bookings.list() == []
+
+
+def test_a_relative_books_in_their_own_community_when_the_parent_lives_there_too(city: App) -> None:  # noqa: F811
+    chat = Chat(city, N_RESIDENT)
+    chat.say("帮我妈约明天下午两点的助浴")
+    chat.say("李桂花 13812340000")  # on no roster: booked where the booker lives, as before
+    m = re.search(r"[A-Z]{1,4}-\d{8}-\d{4}", chat.say("确认预约"))
+    assert m, chat.text
+    with city.tenant(N).uow() as uow:
+        assert uow.bookings.get(m.group(0)) is not None
