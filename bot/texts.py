@@ -979,6 +979,7 @@ INVALID.update({
 
 # --- placement ---
 # A person not on a roster, in a deployment of several communities: one question, then on.
+PLACE_CITY = "村社通"  # the greeting's name before a person says which community is theirs
 PLACE_ASK = "请问您是哪个社区或村的？点下面的按钮，或者直接说名字，比如“南垟社区”。也可以发个位置给我。"
 PLACE_ASK_AGAIN = "还没找到您说的社区。请再说一次社区或村的名字，或者点下面的按钮。"
 PLACE_TYPE = "好的，请直接说社区或村的名字，比如“我是南垟社区的”。"

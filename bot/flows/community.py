@@ -281,6 +281,13 @@ def _placed(t: Turn, route_on: Router) -> None:
     text = t.event.text.strip() if t.event.kind == "text" else ""
     if text and not t.state.form and MOVE_WORDS.search(text):
         return _ask_move(t)
+    found = finder(t.app) if text and not t.state.form else None
+    names = found.by_name(text) if found is not None else []
+    if len(names) == 1 and _only_place(text, names[0]):
+        if names[0].code == t.uow.community:
+            t.say(texts.PLACE_DONE.format(community=label(t.app, names[0].code)), texts.MENU_BUTTONS)
+            return None
+        return _confirm_move(t, names[0].code)  # "我是金竹村的" from someone placed elsewhere
     if text and held and held.get("move"):
         found = finder(t.app)
         names = found.by_name(text) or found.by_slip(text) if found is not None else []
@@ -350,8 +357,13 @@ def _button(t: Turn, cb: Callback, route_on: Router) -> None:
 
 
 def on_button(t: Turn, cb: Callback) -> None:
-    """Reached only when the engine routes without placement first: placing is route()'s."""
-    route(t, lambda turn: None)
+    """Reached only when a turn is routed without route() first: nothing kept is answered then."""
+    _button(t, cb, lambda turn: None)
+
+
+def greeting_name(t: Turn) -> str:
+    """Whose helper the bot is: the speaker's community, or the city's service before they say."""
+    return texts.PLACE_CITY if t.app.several and t.uow.community is None else t.app.config.community.name
 
 
 FLOW = Flow(name="community", buttons=(PLACE,), on_button=on_button)

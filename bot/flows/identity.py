@@ -18,7 +18,7 @@ BUTTONS = (MY_DATA,)  # this flow's button namespace
 
 def greet(t: Turn) -> None:
     """Hello, the menu, and (once) an invitation to share the phone number."""
-    t.say(texts.GREETING.format(community=t.app.config.community.name), texts.MENU_BUTTONS)
+    t.say(texts.GREETING.format(community=community.greeting_name(t)), texts.MENU_BUTTONS)
     if not t.state.contact_asked and not t.is_group and t.resident is None:
         t.state.contact_asked = True
         t.say(texts.ASK_CONTACT, request="contact")

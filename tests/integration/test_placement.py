@@ -251,3 +251,20 @@ def test_a_relative_books_in_their_own_community_when_the_parent_lives_there_too
     assert m, chat.text
     with city.tenant(N).uow() as uow:
         assert uow.bookings.get(m.group(0)) is not None
+
+
+def test_the_menus_report_button_is_kept_too_and_the_greeting_names_no_one_elses_community(city: App) -> None:  # noqa: F811
+    chat = Chat(city, 840016)
+    out = chat.say("你好")
+    assert "村社通" in out and "A社区" not in out
+    assert ASKED in chat.say("我要报修")  # the menu's button
+    out = chat.say("南白象街道 金竹村")
+    assert "您是金竹村的" in out and "哪里坏了" in out
+
+
+def test_someone_placed_who_names_another_community_is_asked_to_confirm_the_move(city: App) -> None:  # noqa: F811
+    chat = Chat(city, N_RESIDENT)
+    out = chat.say("我是金竹村的")
+    assert "确认换到金竹村吗" in out
+    assert "还是南垟社区的" in chat.say("不换了")
+    assert "您是南垟社区的" in chat.say("我是南垟社区的")
