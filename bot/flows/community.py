@@ -110,32 +110,29 @@ def _text(t: Turn, route_on: Router) -> None:
     if text.lower().strip("。.!！ ") in FREE_WORDS or _last_line(text) in FREE_WORDS:
         return route_on(t)  # the way out is never in doubt (menu also drops what was kept)
     held = t.state.pending.get(KEY)
+    needs = _needs(t)
+    kind = emergency.kind_of(t) if needs else None
+    advice = ""
+    if kind is not None:  # safety first, whatever else the message says; the report follows
+        advice = texts.EMERGENCY_ADVICE[kind] + "\n" + texts.EMERGENCY_CALL.format(
+            numbers=emergency.numbers(t, kind))
+        t.say(advice)
     found = finder(t.app)
     names = found.by_name(text) if found is not None else []
     if len(names) == 1 and (held or _only_place(text, names[0])):
         if not _only_place(text, names[0]):
-            _hold(t)  # "南垟花园5幢" as the answer: kept with what they said before
+            _hold(t, advice)  # "南垟花园5幢" as the answer: kept with what they said before
         return _settle(t, names[0].code, route_on)
     if names or (found is not None and (names := found.by_slip(text))):
-        if _needs(t) and not _only_place(text, names[0]):
-            _hold(t)
+        if needs and not _only_place(text, names[0]):
+            _hold(t, advice)
         return _offer(t, names)
-    if held:
-        if _needs(t):
-            _hold(t)
-            return ask(t)
-        return ask(t, texts.PLACE_ASK_AGAIN)
-    if not _needs(t):
+    if not held and not needs:
         return route_on(t)
-    kind = emergency.kind_of(t)
-    if kind is not None:  # safety first; the report follows once they say where they live
-        advice = texts.EMERGENCY_ADVICE[kind] + "\n" + texts.EMERGENCY_CALL.format(
-            numbers=emergency.numbers(t, kind))
-        t.say(advice)
-        _hold(t, advised=advice)
-    else:
-        _hold(t)
-    return ask(t)
+    if needs:
+        _hold(t, advice)
+        return ask(t)
+    return ask(t, texts.PLACE_ASK_AGAIN)
 
 
 def _needs(t: Turn) -> bool:

@@ -268,3 +268,12 @@ def test_someone_placed_who_names_another_community_is_asked_to_confirm_the_move
     assert "确认换到金竹村吗" in out
     assert "还是南垟社区的" in chat.say("不换了")
     assert "您是南垟社区的" in chat.say("我是南垟社区的")
+
+
+def test_an_emergency_while_asked_or_naming_an_estate_still_gets_the_advice_first(city: App) -> None:  # noqa: F811
+    chat = Chat(city, 840017)
+    assert ASKED in chat.say("我要报修")
+    out = chat.say("家里煤气味好大")
+    assert out.index("有燃气味") < out.index(ASKED)
+    out = Chat(city, 840018).say("南垟花园5幢煤气味好大")
+    assert out.index("有燃气味") < out.index("南垟社区的吗")
