@@ -11,7 +11,7 @@ from bot import texts
 from bot.callbacks import BOOKING, LINK, Callback
 from bot.dialogue.flow import Flow
 from bot.dialogue.turn import Turn
-from bot.flows import beneficiary, community, visits
+from bot.flows import beneficiary, community_move, visits
 from bot.flows import booking_view as view
 from domain.bookings import SlotUnavailable, Status
 from domain.usecases import beneficiaries
@@ -85,7 +85,7 @@ def _advance(t: Turn) -> None:
             s.update(known[0])  # "帮我妈…" and one 妈 linked before: nothing to ask
         else:
             return view.ask_person(t)
-    community.book_where_they_live(t)  # a parent on another community's roster is booked there
+    community_move.book_where_they_live(t)  # a parent on another community's roster is booked there
     if not s.get("svc"):
         return view.ask_service(t, page=0)
     if not s.get("at"):
