@@ -135,10 +135,15 @@ LEDGER = Namespace("lg", {"ok": ("id",), "ed": ("id",), "x": ("id",), "nok": ("i
 # ws-citynlu: which community an estate named means (a community code; 都不是).
 ESTATE = Namespace("es", {"in": ("slug",), "no": ()})
 
+# --- placement --- a community chosen (pick; no: not the guess), 打字说, 换社区 (move, to, stay)
+PLACE = Namespace("cm", {"pick": ("slug",), "no": (), "type": (), "move": (), "to": ("slug",),
+                         "stay": ()})
+
 NAMESPACES: Mapping[str, Namespace] = {
     ns.name: ns for ns in (
         STAFF, FORM, MENU, STATUS, PUBLIC, MY_DATA, SEAL, BOOKING, LINK, POLL, RATE, VOLUNTEER, ALERT,
         POLICY, SUBS, PUSH, BOARD, LEDGER, ESTATE,
+        PLACE,
     )}
 
 

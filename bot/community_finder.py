@@ -25,6 +25,17 @@ def short_name(name: str) -> str:
     return name
 
 
+WILDCARD = "\0"
+
+
+def _slip_patterns(name: str) -> list[str]:
+    """南垟社区 → "?垟社区", "南?社区": the name part with each character left open, suffix kept."""
+    short = short_name(name)
+    if short == name:
+        return []  # no 社区/村 suffix: a lone 2-character name with a slip says too little
+    return [f"{short[:j]}{WILDCARD}{short[j + 1:]}{name[len(short):]}" for j in range(len(short))]
+
+
 @dataclass(frozen=True)
 class _Centre:
     lat: float
@@ -43,6 +54,14 @@ class CommunityFinder:
                 if len(key) >= MIN_KEY:
                     self._keys.setdefault(key, []).append(e)
         self._longest = max((len(k) for k in self._keys), default=0)
+        # Voice typing turns a rare character into a common one that sounds alike (南垟 → 南洋):
+        # a full name with its 社区/村 suffix matches with one other character in the name part.
+        self._slips: dict[str, list[CommunityEntry]] = {}
+        for e in entries:
+            for name in {_SPACE.sub("", n) for n in (e.name, *e.aliases)}:
+                for pattern in _slip_patterns(name):
+                    self._slips.setdefault(pattern, []).append(e)
+        self._slip_sizes = sorted({len(p) for p in self._slips}, reverse=True)
         self._entries = list(entries)
         self._centres: NearestIndex[_Centre] | None = None  # built on the first location lookup
         self._bounded = [e for e in entries if e.boundary]
@@ -66,6 +85,19 @@ class CommunityFinder:
         if len(found) > 1:
             narrowed = [e for e in found if (e.street and e.street in text) or (e.district and e.district in text)]
             found = narrowed or found
+        return found
+
+    def by_slip(self, text: str) -> list[CommunityEntry]:
+        """Communities whose full name is in the text with one character misheard ("南洋社区")."""
+        text = _SPACE.sub("", text)
+        found: list[CommunityEntry] = []
+        for size in self._slip_sizes:
+            for i in range(len(text) - size + 1):
+                window = text[i:i + size]
+                for j in range(size):
+                    for e in self._slips.get(f"{window[:j]}{WILDCARD}{window[j + 1:]}", ()):
+                        if all(e is not f for f in found):
+                            found.append(e)
         return found
 
     def by_location(self, lat: float, lon: float) -> tuple[CommunityEntry, float] | None:

@@ -985,3 +985,28 @@ INVALID.update({
     ("purpose", "empty"): "请写上用途",
     ("name", "empty"): "项目名称不能为空",
 })
+
+
+# --- placement ---
+# A person not on a roster, in a deployment of several communities: one question, then on.
+PLACE_CITY = "村社通"  # the greeting's name before a person says which community is theirs
+PLACE_ASK = "请问您是哪个社区或村的？点下面的按钮，或者直接说名字，比如“南垟社区”。也可以发个位置给我。"
+PLACE_ASK_AGAIN = "还没找到您说的社区。请再说一次社区或村的名字，或者点下面的按钮。"
+PLACE_TYPE = "好的，请直接说社区或村的名字，比如“我是南垟社区的”。"
+PLACE_TYPE_BUTTON = "都不是，我打字说"
+PLACE_GUESS = "您是{community}的吗？"
+PLACE_GUESS_NEAR = "离您最近的是{community}。您是{community}的吗？"
+PLACE_YES_BUTTON = "是的"
+PLACE_NO_BUTTON = "不是"
+PLACE_WHICH = "有几个同名的，请问是哪一个？"
+PLACE_DONE = "好的，记下了：您是{community}的。"
+PLACE_BY_ROSTER = "您所在的社区：{community}。"
+PLACE_MINE = "所在社区：{community}"
+PLACE_MOVE_BUTTON = "换社区"
+PLACE_MOVE_ASK = "您现在是{community}的。要换到哪个社区或村？点下面的按钮，或者直接说名字。"
+PLACE_MOVE_CONFIRM = "确认换到{new}吗？您在{old}办过的事会留在{old}，那边照常办理。"
+PLACE_MOVE_YES = "确认换"
+PLACE_STAY_BUTTON = "不换了"
+PLACE_MOVED = "已换到{new}。以后办事就找{new}；以前在{old}办的事仍由{old}办理。"
+PLACE_STAYED = "好的，不换了，您还是{community}的。"
+PLACE_SAME = "您已经是{community}的了，不用换。"

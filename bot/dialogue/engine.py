@@ -19,6 +19,7 @@ from bot.flows import (
     board,
     booking,
     estate_choice,
+    community,
     identity,
     info,
     ledger,
@@ -72,6 +73,7 @@ FLOWS: tuple[Flow, ...] = (
     board.FLOW,
     ledger.FLOW,
     estate_choice.FLOW,
+    community.FLOW,
 )
 ROUTES = Routes.of(FLOWS)
 
@@ -99,7 +101,7 @@ class DialogueEngine:
                 if expired:
                     turn.say(expired)
                 try:
-                    self._route(turn)
+                    community.route(turn, self._route)  # an unplaced speaker is asked first
                 except DomainError as exc:
                     uow.rollback()
                     return [*turn.replies[:1 if expired else 0],

@@ -11,7 +11,7 @@ from bot import texts
 from bot.callbacks import BOOKING, LINK, Callback
 from bot.dialogue.flow import Flow
 from bot.dialogue.turn import Turn
-from bot.flows import beneficiary, visits
+from bot.flows import beneficiary, community_move, visits
 from bot.flows import booking_view as view
 from domain.bookings import SlotUnavailable, Status
 from domain.usecases import beneficiaries
@@ -85,6 +85,9 @@ def _advance(t: Turn) -> None:
             s.update(known[0])  # "帮我妈…" and one 妈 linked before: nothing to ask
         else:
             return view.ask_person(t)
+    community_move.book_where_they_live(t)  # a parent on another community's roster is booked there
+    if not s.get("svc"):
+        return view.ask_service(t, page=0)
     if not s.get("at"):
         return _place_time(t)
     return view.confirm(t)

@@ -8,7 +8,7 @@ from bot.cards import estate_name
 from bot.dialogue.flow import Flow
 from bot.dialogue.state import ChatState
 from bot.dialogue.turn import Turn
-from bot.flows import subscriptions
+from bot.flows import community, subscriptions
 from domain.errors import NotFound, NotOwnContact
 from domain.identity import mask_phone
 from domain.usecases import residents as uc
@@ -18,7 +18,7 @@ BUTTONS = (MY_DATA,)  # this flow's button namespace
 
 def greet(t: Turn) -> None:
     """Hello, the menu, and (once) an invitation to share the phone number."""
-    t.say(texts.GREETING.format(community=t.app.config.community.name), texts.MENU_BUTTONS)
+    t.say(texts.GREETING.format(community=community.greeting_name(t)), texts.MENU_BUTTONS)
     if not t.state.contact_asked and not t.is_group and t.resident is None:
         t.state.contact_asked = True
         t.say(texts.ASK_CONTACT, request="contact")
@@ -37,7 +37,7 @@ def on_contact(t: Turn) -> None:
     t.state.contact_asked = False
     if resident.verified:
         name = estate_name(t.app, resident.address.estate) or t.app.config.community.name
-        t.say(texts.BOUND_VERIFIED.format(estate=name), texts.MENU_BUTTONS)
+        t.say(texts.BOUND_VERIFIED.format(estate=name) + community.named(t), texts.MENU_BUTTONS)
     else:
         t.say(texts.BOUND_UNVERIFIED, texts.MENU_BUTTONS)
 
@@ -47,15 +47,18 @@ def show_mine(t: Turn) -> None:
     try:
         r = uc.show_my_data(t.uow, t.event.user_id)
     except NotFound:
-        t.say(texts.MY_DATA_NONE, [[MY_DATA.button(texts.SHARE_CONTACT_BUTTON, "share")]])
+        where, rows = community.mine(t)
+        t.say(texts.MY_DATA_NONE + (f"\n{where}" if where else ""),
+              [[MY_DATA.button(texts.SHARE_CONTACT_BUTTON, "share")], *rows])
         return
     none = texts.MY_DATA_NONE_FIELD
+    where, rows = community.mine(t)
     subs_line, subs_rows = subscriptions.summary(t, r)
     t.say(texts.MY_DATA.format(
         name=r.name, phone=mask_phone(r.phone) if r.phone else none["phone"],
         address=r.address.label(estate_name(t.app, r.address.estate)) or none["address"],
         tags="、".join(r.tags) or none["tags"], verified=texts.MY_DATA_VERIFIED[r.verified],
-    ) + "\n" + subs_line, [*subs_rows, *texts.MY_DATA_BUTTONS])
+    ) + "\n" + subs_line + (f"\n{where}" if where else ""), [*subs_rows, *rows, *texts.MY_DATA_BUTTONS])
     if r.id is not None:
         from bot.flows import volunteer
 

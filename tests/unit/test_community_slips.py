@@ -1,0 +1,25 @@
+"""Voice-typing slips in a community's name: one character heard wrong in a full name."""
+
+from __future__ import annotations
+
+from bot.communities import CommunityDirectory
+from bot.community_finder import CommunityFinder
+from bot.config import load_config
+from tests.fixtures import REPO
+
+
+def _finder() -> CommunityFinder:
+    city = load_config(REPO / "config.yaml", environ=False).raw
+    return CommunityFinder(CommunityDirectory.open(REPO / "communities", city=city).entries)
+
+
+def test_one_misheard_character_in_a_full_name_is_found() -> None:
+    finder = _finder()
+    assert [e.code for e in finder.by_slip("我是南洋社区的")] == ["oh-nbx-nanyang"]
+    assert [e.code for e in finder.by_slip("住在金珠村")] == ["oh-nbx-jinzhu"]
+
+
+def test_a_short_name_or_an_ordinary_sentence_is_not_taken_for_a_slip() -> None:
+    finder = _finder()
+    assert finder.by_slip("南洋") == []  # two characters with one wrong say too little
+    assert finder.by_slip("我家楼道灯坏了好几天了") == []
