@@ -95,5 +95,15 @@ def home_code(t: Turn) -> str | None:
 
 
 def switch_community(t: Turn, code: str) -> None:
-    """The resident chose another community. Seam: the lead wires it to their stored community."""
-    t.state.community = code
+    """The place named is in another community: what is filed goes there (its staff act on it).
+
+    The resident stays where they are (their mother's 小区 is not their home); someone not yet
+    placed is placed there.
+    """
+    from bot.flows.community_find import scope
+
+    own = t.uow.community
+    if not own:
+        t.state.community = code
+    scope(t, code, frozenset({own}) if own else frozenset())
+

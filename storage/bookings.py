@@ -26,7 +26,7 @@ from domain.bookings import BeneficiaryLink, Booking, Status
 from storage.crypto import Crypto
 from storage.models import Base
 from storage.reports import take_number
-from storage.scope import Scoped, home_of
+from storage.scope import ANY_COMMUNITY, Scoped, home_of
 
 
 class BookingSlotRow(Scoped, Base):
@@ -186,8 +186,8 @@ class SqlBookingRepository:
              until: datetime | None = None, limit: int = 100) -> list[Booking]:
         """Bookings filtered, in visit-time order."""
         stmt = select(BookingRow).order_by(BookingRow.start, BookingRow.id)
-        if user_id is not None:
-            stmt = stmt.where(BookingRow.booker_user_id == user_id)
+        if user_id is not None:  # a booker's own, wherever filed (a parent's community)
+            stmt = stmt.where(BookingRow.booker_user_id == user_id).execution_options(**ANY_COMMUNITY)
         if service is not None:
             stmt = stmt.where(BookingRow.service == service)
         if statuses is not None:

@@ -17,6 +17,7 @@ from domain.reports import Change, Kind, Report, Status, report_number
 from domain.residents import Address
 from storage.crypto import Crypto
 from storage.models import CounterRow, ReportChangeRow, ReportRow, ResidentRow
+from storage.scope import ANY_COMMUNITY
 
 
 def take_number(session: Session, zone: ZoneInfo, prefix: str, day: datetime) -> str:
@@ -141,7 +142,9 @@ class SqlReportRepository:
         mine = select(ResidentRow.id).where(ResidentRow.user_id == user_id).scalar_subquery()
         stmt = (select(ReportRow)
                 .where(or_(ReportRow.chat_id == chat_id, ReportRow.resident_id == mine))
-                .order_by(ReportRow.created_at.desc(), ReportRow.id.desc()).limit(limit))
+                .order_by(ReportRow.created_at.desc(), ReportRow.id.desc()).limit(limit)
+                # Their own, wherever filed (a report about their mother's 小区 is still theirs).
+                .execution_options(**ANY_COMMUNITY))
         return [self._to_domain(r, with_history=False) for r in self.session.scalars(stmt)]
 
     def list_followed(self, chat_id: int, limit: int = 10) -> list[Report]:
@@ -153,7 +156,8 @@ class SqlReportRepository:
             member = func.json_each(ReportRow.followers).table_valued("value")
             follows = select(member.c.value).where(member.c.value == chat_id).exists()
         stmt = (select(ReportRow).where(follows)
-                .order_by(ReportRow.created_at.desc(), ReportRow.id.desc()).limit(limit))
+                .order_by(ReportRow.created_at.desc(), ReportRow.id.desc()).limit(limit)
+                .execution_options(**ANY_COMMUNITY))
         return [self._to_domain(r, with_history=False) for r in self.session.scalars(stmt)]
 
     def list(

@@ -330,6 +330,8 @@ def submit(t: Turn) -> None:
     """Write the report, then say so with its number and when staff will act."""
     s = t.state.slots
     resident = t.resident
+    if s.get("community") and s["community"] != t.uow.community:
+        switch_community(t, s["community"])  # the place is another community's: filed there
     report = uc.file_report(t.uow, _draft(s), t.app.report_rules, t.now,
                             resident.id if resident else None, t.event.chat_id)
     t.state.end()
