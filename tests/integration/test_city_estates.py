@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,7 +50,14 @@ def test_an_estate_of_one_other_community_is_offered_for_confirmation(city_app: 
     assert "核对" not in out  # nothing filed or summed up before the resident says which
     out = li.say(texts.ESTATE_YES.format(place="南白象街道 南垟社区"))
     assert "地点：南垟花园3幢\n" in out and "翠微苑" not in out  # not her roster flat either
-    assert chosen_community(city_app, LI) == "oh-nbx-nanyang"  # switch_community's record
+    assert chosen_community(city_app, LI) is None  # she still lives in 社区 A
+    number = re.search(r"BS-\d{8}-\d{4}", li.say("确认提交"))
+    assert number is not None, li.text
+    with city_app.tenant("oh-nbx-nanyang").uow() as uow:  # 南垟's staff have it, A's do not
+        assert [r.number for r in uow.reports.list()] == [number.group(0)]
+    with city_app.tenant("lc-wuma-a").uow() as uow:
+        assert uow.reports.list() == []
+    assert number.group(0) in li.say("查进度")  # and it is in her own list
 
 
 def test_not_that_one_asks_for_a_place_of_the_residents_own_community(city_app: App) -> None:
@@ -68,7 +76,7 @@ def test_a_name_two_communities_have_asks_which(city_app: App) -> None:
     out = li.say("松台街道 松台社区")
     assert texts.ESTATE_CHOSEN.format(place="松台街道 松台社区", estate="金竹新苑") in out
     assert "地点：金竹新苑3幢\n" in out
-    assert chosen_community(city_app, LI) == "lc-songtai"
+    assert chosen_community(city_app, LI) is None  # the place is there; she still lives in 社区 A
 
 
 def test_an_own_estate_is_never_asked_about(city_app: App) -> None:
