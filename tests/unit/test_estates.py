@@ -65,29 +65,3 @@ def test_the_gazetteer_holds_every_community_estates_but_no_two_character_forms(
     assert {"翠微苑", "南垟花园", "南垟花园小区", "金竹新苑", "金竹村一组"} <= g.words()
     assert "白象" not in g and "一组" not in g
     assert city_gazetteer(None) is None
-
-
-def test_a_tenant_resolves_in_its_own_community_first(tmp_path: Path) -> None:
-    """As the lead's tenant App runs a turn: its community's config, its code, the city's directory."""
-    from datetime import UTC, datetime
-
-    from bot import texts
-    from bot.app import App
-    from bot.dialogue.engine import DialogueEngine
-    from bot.events import Inbound
-    from tests.support.chat import shared_parser
-    from tests.support.fakes import FakeUnitOfWork
-
-    city = CommunityDirectory.open(twin_city(tmp_path), city=load_config(REPO / "config.yaml", environ=False).raw)
-    tenant = App(city.config("oh-nbx-nanyang"))
-    tenant.__dict__.update(community_code="oh-nbx-nanyang", directory=city, parser=shared_parser())
-    uow = FakeUnitOfWork()
-    tenant.uow_factory = lambda: uow
-    engine = DialogueEngine(tenant, clock=lambda: datetime(2026, 11, 30, 2, 0, tzinfo=UTC))
-
-    def say(user: int, words: str) -> str:
-        return "\n".join(r.text for r in engine.handle(Inbound(chat_id=user, user_id=user, kind="text", text=words)))
-
-    assert "地点：南垟花园5幢" in say(1, "南垟花园5幢楼道灯坏了")  # its own: no question
-    assert texts.ESTATE_ELSEWHERE.format(estate="翠微苑", place="五马街道 A社区") in say(2, "翠微苑3幢楼道灯坏了")
-    assert texts.ESTATE_WHICH.format(estate="金竹新苑") in say(3, "金竹新苑3幢楼道灯坏了")
