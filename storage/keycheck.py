@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cryptography.exceptions import InvalidTag
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.crypto import Crypto, KeyError_
@@ -17,8 +18,13 @@ def key_matches(sessions: sessionmaker[Session], crypto: Crypto) -> bool:
         row = session.get(KeyCheckRow, 1)
         if row is None:
             session.add(KeyCheckRow(id=1, token_enc=crypto.encrypt(_TOKEN) or b""))
-            session.commit()
-            return True
+            try:
+                session.commit()
+                return True
+            except IntegrityError:  # another worker starting at the same moment wrote it first
+                session.rollback()
+                row = session.get(KeyCheckRow, 1)
+                assert row is not None
         try:
             return crypto.decrypt(row.token_enc) == _TOKEN
         except (InvalidTag, KeyError_):

@@ -94,8 +94,8 @@ def ready_app(args: argparse.Namespace, config: AppConfig | None = None) -> App:
     try:
         if migrate.current(app.engine) != migrate.head(app.engine):
             raise CliError("数据库未初始化或版本过旧：请先运行 `cunshe db upgrade`", exit_code=3)
-        app.check_key()
         with startup_lock(app.engine):  # workers started together take turns here
+            app.check_key()  # the first start writes the key check: one writer at a time
             backfill_lookups(app)
             for code in app.codes():  # each community's staff and shelters, filed under it
                 tenant = app.tenant(code)
