@@ -25,7 +25,7 @@ from bot.config import AppConfig, ConfigError, parse_config
 
 # Sections only the deployment sets: a community file that names one is refused.
 CITY_SECTIONS = frozenset({"sample", "database", "secrets_file", "secret_key", "telegram", "nlu",
-                           "dialogue", "outbox", "communities_dir"})
+                           "dialogue", "outbox", "communities_dir", "city_staff"})
 IDENTITY_KEYS = frozenset({"code", "name", "aliases", "district", "street", "center", "boundary"})
 CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
 INDEX_VERSION = 1
@@ -132,7 +132,7 @@ def entry_of(path: Path, data: dict[str, Any]) -> CommunityEntry:
 
 def community_raw(city: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     """A community's whole configuration: config.yaml with the file's sections on top."""
-    merged = {k: v for k, v in city.items() if k != "communities_dir"}
+    merged = {k: v for k, v in city.items() if k not in ("communities_dir", "city_staff")}
     merged.update({k: v for k, v in data.items() if k not in IDENTITY_KEYS})
     community = dict(merged.get("community") or {})
     community["name"] = data.get("name") or community.get("name")

@@ -35,6 +35,7 @@ from bot.flows import (
 )
 from domain.errors import DomainError, NotAllowed, NotFound
 from domain.ports import UnitOfWork
+from domain.staff import Staff
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -115,9 +116,11 @@ class DialogueEngine:
         """The turn, in the speaker's community: its config, and only its records visible."""
         staff = uow.staff.by_user(event.user_id)
         resident = None if staff is not None else uow.residents.by_user(event.user_id)
+        app = self.app
+        if staff is not None and staff.level:
+            return self._above(uow, event, now, state, staff)
         code = (staff.community if staff is not None else resident.community if resident is not None
                 else state.community) or None
-        app = self.app
         if code is None and not app.several:
             code = app.community_code
         if code is not None and code not in app.codes():
@@ -131,6 +134,22 @@ class DialogueEngine:
         uow.scope_to(code, visible, tenant.on_event or tenant.notifier.handle)
         turn = Turn(tenant, uow, event, now, state)
         turn.__dict__.update(staff=staff, resident=resident)  # known now: not asked again
+        return turn
+
+    def _above(self, uow: UnitOfWork, event: Inbound, now: datetime, state: ChatState,
+               staff: Staff) -> Turn:
+        """A 街道/区/市 staff member's turn: every community below them visible, none home.
+
+        Nothing new is filed in their name by accident (no home: NoCommunity); an action on a
+        record moves the turn into that record's community first (bot/flows/staff.py `enter`).
+        """
+        app = self.app
+        visible = app.reach(staff)
+        home = next(iter(visible)) if len(visible) == 1 else None
+        tenant = app.tenant(home or (min(visible) if visible else app.community_code))
+        uow.scope_to(home, visible, tenant.on_event or tenant.notifier.handle)
+        turn = Turn(tenant, uow, event, now, state)
+        turn.__dict__.update(staff=staff, resident=None)
         return turn
 
     @staticmethod
