@@ -608,6 +608,8 @@ def _format_error(exc: ValidationError) -> str:
     # Cross-field errors carry their own key path in the message.
     if path == "(top level)" and ":" in msg:
         path, msg = (part.strip() for part in msg.split(":", 1))
+    elif (key := msg.split(":", 1)[0]) != msg and key.isidentifier():
+        path, msg = f"{path}.{key}", msg.split(":", 1)[1].strip()  # a nested model's own field
     return f"{path}: {msg}"
 
 
