@@ -182,8 +182,13 @@ class SqlStaffRepository:
                      read_only=bool(row.read_only))
 
     def get(self, code: str) -> Staff | None:
-        """One staff member by code."""
+        """One staff member by code: of the communities in scope, or above them (街道/区/市)."""
         row = self.session.get(StaffRow, code)
+        if row is None:  # a level member's name on the cards they acted on, in every community
+            row = self.session.scalars(
+                select(StaffRow).where(StaffRow.code == code, StaffRow.community == ABOVE)
+                .execution_options(**ANY_COMMUNITY)
+            ).first()
         return self._to_domain(row) if row else None
 
     def by_user(self, user_id: int) -> Staff | None:

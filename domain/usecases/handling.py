@@ -88,7 +88,7 @@ def assign_report(uow: UnitOfWork, number: str, user_id: Actor, to_code: str) ->
         if not report.is_open:
             raise InvalidTransition("closed")
         target = uow.staff.get(to_code)
-        if target is None or not target.active or target.role == "admin":
+        if target is None or not target.active or target.role == "admin" or target.read_only:
             raise NotFound(to_code)
         report.assignee = target.code
         if target.grids and report.grid not in target.grids:

@@ -19,7 +19,7 @@ from domain.reports import Status
 from domain.usecases.staff import sync_staff
 from storage import migrate
 from tests.fixtures import clean_env, database_url, make_config_file  # noqa: F401
-from tests.integration.test_community_isolation import A, J, N, _report, _resident
+from tests.integration.test_community_isolation import A, J, N, N_SECRETARY, _report, _resident
 from tests.support.chat import Chat, Clock, wire
 
 STREET, DISTRICT, CITY_VIEWER, CITY_ROLE = 740000001, 740000002, 750000001, 750000002
@@ -93,6 +93,9 @@ def test_street_staff_see_and_act_on_every_community_of_their_street_not_others(
     assert "地点：南垟花园" in shown(accepted)
     # The resident hears of it from their own community.
     assert "受理" in Chat(city, N_RESIDENT).inbox()
+    # 南垟's 书记, pressing too late, is told who acted.
+    late = press(city, N_SECRETARY, STAFF.data("acc", numbers[N]))
+    assert "南白象街道李主任" in shown(late)
     before = status(city, numbers[A])
     refused = press(city, STREET, STAFF.data("acc", numbers[A]))
     assert status(city, numbers[A]) == before and refused and "翠微苑" not in shown(refused)
