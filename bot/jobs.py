@@ -30,10 +30,26 @@ def _app() -> App:
     return _APP
 
 
+def _tenants(*tables: str) -> list[App]:
+    """The communities with rows in these tables, each as its App (its config, its records).
+
+    Jobs run per community: a reminder goes to that community's staff chat, in its hours. Only
+    communities that have such records are visited, so a city of thousands costs what its
+    active ones cost.
+    """
+    app = _app()
+    if not app.several:
+        return [app.tenant(app.community_code)]
+    from storage.scope import communities_with
+
+    known = set(app.codes())
+    return [app.tenant(code) for code in sorted(communities_with(app.engine, tables)) if code in known]
+
+
 def check_sla(now: datetime | None = None) -> int:
     """Remind and escalate overdue reports; returns how many were raised."""
-    app = _app()
-    return len(check_overdue(app.uow(), app.report_rules, now or datetime.now(UTC)))
+    now = now or datetime.now(UTC)
+    return sum(len(check_overdue(t.uow(), t.report_rules, now)) for t in _tenants("reports"))
 
 
 def expire_forms(now: datetime | None = None) -> int:
@@ -56,9 +72,13 @@ def expire_forms(now: datetime | None = None) -> int:
 
 
 def send_digest(now: datetime | None = None) -> None:
-    """Queue the daily digest for the community's staff chat."""
-    app = _app()
+    """Queue each community's daily digest for its staff chat."""
     now = now or datetime.now(UTC)
+    for app in _tenants("reports", "bookings", "seal_requests"):
+        _digest(app, now)
+
+
+def _digest(app: App, now: datetime) -> None:
     d = daily_digest(app.uow(), now)
     rating = texts.DIGEST_RATING.format(rating=d.average_rating) if d.average_rating else ""
     text = texts.DIGEST.format(date=texts.format_day(now, app.zone), new=d.new, pending=d.pending,
@@ -74,8 +94,11 @@ def send_digest(now: datetime | None = None) -> None:
 
 def send_reminders(now: datetime | None = None) -> int:
     """The day before a visit: remind the booker (once per booking and time, even if run twice)."""
-    app = _app()
     now = now or datetime.now(UTC)
+    return sum(_remind(app, now) for app in _tenants("bookings"))
+
+
+def _remind(app: App, now: datetime) -> int:
     tomorrow = now.astimezone(app.zone).date() + timedelta(days=1)
     since = datetime.combine(tomorrow, datetime.min.time(), app.zone)
     sent = 0
@@ -101,8 +124,11 @@ def send_reminders(now: datetime | None = None) -> int:
 
 def ask_quality(now: datetime | None = None) -> int:
     """A few days after a done visit, ask the person served whether the worker was patient."""
-    app = _app()
     now = now or datetime.now(UTC)
+    return sum(_ask_quality(app, now) for app in _tenants("bookings"))
+
+
+def _ask_quality(app: App, now: datetime) -> int:
     due = now - timedelta(days=app.config.bookings.quality_check_days)
     asked = 0
     with app.uow() as uow:
@@ -119,7 +145,8 @@ def close_polls(now: datetime | None = None) -> int:
     """Close the polls whose end time has come and send voters the result."""
     from bot.polls import close_due
 
-    return close_due(_app(), now or datetime.now(UTC))
+    now = now or datetime.now(UTC)
+    return sum(close_due(app, now) for app in _tenants("polls"))
 
 
 # --- push ---

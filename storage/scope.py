@@ -10,9 +10,10 @@ whose phone is this?) say so explicitly with `ANY_COMMUNITY`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import String, event
+from sqlalchemy import Engine, String, event, select
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, sessionmaker, with_loader_criteria
 
 from domain.errors import NoCommunity
@@ -79,6 +80,18 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
             obj.community = home
         elif visible is not None and obj.community not in visible:
             raise OutOfScope(f"{type(obj).__name__}: community outside this scope")
+
+
+def communities_with(engine: Engine, tables: Iterable[str]) -> set[str]:
+    """The communities that have rows in any of these tables (which ones a job must visit)."""
+    from storage.models import Base
+
+    found: set[str] = set()
+    with engine.connect() as conn:
+        for name in tables:
+            table = Base.metadata.tables[name]
+            found.update(conn.execute(select(table.c.community).distinct()).scalars())
+    return found
 
 
 def install(sessions: sessionmaker[Session]) -> None:

@@ -142,3 +142,25 @@ def test_someone_not_yet_placed_is_asked_where_they_live_and_nothing_is_filed(ci
     assert any("哪个社区" in r.text for r in replies)
     with city.uow() as uow:
         assert uow.reports.list() == []
+
+
+def test_jobs_run_per_community_and_tell_that_communitys_staff(city: App) -> None:
+    from bot import jobs
+    from tests.support.chat import queued
+
+    jobs._APP = city
+    try:
+        n_number = _report(city, N_RESIDENT, "南垟花园5幢楼道灯坏了")
+        later = city.dialogue.clock() + timedelta(days=3)
+        assert jobs.check_sla(later) >= 1
+        jobs.send_digest(later)
+    finally:
+        jobs._APP = None
+    n_config = city.tenant(N).config
+    to_n_grid = " ".join(r.text for g in n_config.grids for r in queued(city, g.chat_id))
+    assert n_number in to_n_grid  # the overdue reminder reached 南垟's own grid staff
+    digest = " ".join(r.text for r in queued(city, n_config.community.staff_chat_id))
+    assert "待受理：1件" in digest  # 南垟's digest counts 南垟's report
+    a_chats = [city.config.community.staff_chat_id, *(g.chat_id for g in city.config.grids)]
+    assert all(n_number not in r.text and "待受理：1件" not in r.text
+               for chat in a_chats for r in queued(city, chat))
