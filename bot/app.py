@@ -248,9 +248,7 @@ class App:
             c = (self.root or self).config.community
             where = c.district or ""
             return frozenset(codes) if staff.reach and staff.reach in where else frozenset()
-        found = (directory.under(street=staff.reach) if staff.level == "街道"
-                 else directory.under(district=staff.reach))
-        return frozenset(e.code for e in found)
+        return frozenset(e.code for e in directory.below(staff.level, staff.reach))
 
     @cached_property
     def parser(self) -> Parser:

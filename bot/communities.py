@@ -207,6 +207,12 @@ class CommunityDirectory:
         return [e for e in self.entries
                 if (district is None or e.district == district) and (street is None or e.street == street)]
 
+    def below(self, level: str, reach: str) -> list[CommunityEntry]:
+        """The communities a 街道, 区 or 市 staff member reaches (config.yaml's `city_staff`)."""
+        if level == "市":
+            return list(self.entries)
+        return self.under(street=reach) if level == "街道" else self.under(district=reach)
+
     def config(self, code: str) -> AppConfig:
         """The validated configuration of one community, read when first used and then cached.
 

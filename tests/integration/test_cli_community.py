@@ -60,3 +60,14 @@ def test_without_community_a_city_files_nothing_and_says_which_option(cfg: Path,
     unknown = cli(cfg, "--community", "no-such-place", "residents", "list")
     assert unknown.code == 2 and "no-such-place" in unknown.err
     assert json.loads(cli(cfg, "residents", "list", "--json").out) == []
+
+
+def test_a_street_with_no_community_is_named_by_check_and_at_start(
+        tmp_path: Path, clean_env: pytest.MonkeyPatch, database_url: str) -> None:  # noqa: F811
+    wrong = [{"code": "X01", "name": "某主任", "level": "街道", "reach": "不存在街道", "role": "书记"}]
+    path = make_config_file(tmp_path / "etc", database_url, city=True, changes={"city_staff": wrong})
+    assert run_cli("--config", path, "db", "upgrade").code == 0
+    check = run_cli("--config", path, "communities", "check")
+    assert check.code == 1 and "city_staff.0.reach" in check.out
+    start = run_cli("--config", path, "staff", "list")
+    assert start.code == 2 and "city_staff.0.reach" in start.err

@@ -43,7 +43,8 @@ def test_add_staff_checks_role_grids_and_user(app: App) -> None:
     add_staff(app.uow(), Staff("S10", "新人", "网格员", 700000010, ["G1", "G2"]), GRIDS)
     add_staff(app.uow(), Staff("S10", "新人", "网格员", 700000010, ["G3"]), GRIDS)  # update
     with app.uow() as uow:
-        assert uow.staff.get("S10") == Staff("S10", "新人", "网格员", 700000010, ["G3"])
+        assert uow.staff.get("S10") == Staff("S10", "新人", "网格员", 700000010, ["G3"],
+                                             community="lc-wuma-a")
         assert len(uow.staff.list()) == 10
 
 
