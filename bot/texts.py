@@ -531,6 +531,8 @@ STAFF_VIEW_ONLY = "您的账号只能查看，不能办理。如需办理，请�
 NOT_ALLOWED[ViewOnly] = "您的账号只能查看，不能办理"
 STAFF_LEVEL_CARD = "【{community}】\n"  # cards shown to 街道/区/市 staff name the community
 STAFF_LEVEL_TASK = "{line}（{community}）"
+STAFF_LEVEL_FILES_NOTHING = ("您是街道、区或市的工作人员，新的事项请由所在社区的工作人员办理。"
+                             "各社区的报事您可以发“待办”查看和处理。")
 CLI_COMMUNITY_UNKNOWN = "没有代码为“{code}”的社区（`cunshe communities list` 可以查看代码）"
 CLI_COMMUNITY_NEEDED = ("这个部署有多个社区：请加上 --community 代码，说明记在哪个社区"
                         "（`cunshe communities list` 可以查看代码）")

@@ -33,7 +33,7 @@ from bot.flows import (
     subscriptions,
     volunteer,
 )
-from domain.errors import DomainError, NotAllowed, NotFound
+from domain.errors import DomainError, NoCommunity, NotAllowed, NotFound
 from domain.ports import UnitOfWork
 from domain.staff import Staff
 
@@ -102,7 +102,7 @@ class DialogueEngine:
                 except DomainError as exc:
                     uow.rollback()
                     return [*turn.replies[:1 if expired else 0],
-                            self._error_reply(event, exc)]
+                            self._error_reply(event, exc, turn.staff)]
                 if expired or turn.state.to_dict() != before or turn.state.form:
                     # Unchanged idle state is not rewritten: most turns then stay read-only.
                     save_state(uow, event.chat_id, turn.state, now)
@@ -147,14 +147,18 @@ class DialogueEngine:
         visible = app.reach(staff)
         home = next(iter(visible)) if len(visible) == 1 else None
         tenant = app.tenant(home or (min(visible) if visible else app.community_code))
-        uow.scope_to(home, visible, tenant.on_event or tenant.notifier.handle)
+        # The city's staff see every community: no IN-list of thousands of codes in each query.
+        seen = None if staff.level == "市" and app.several else visible
+        uow.scope_to(home, seen, tenant.on_event or tenant.notifier.handle)
         turn = Turn(tenant, uow, event, now, state)
         turn.__dict__.update(staff=staff, resident=None)
         return turn
 
     @staticmethod
-    def _error_reply(event: Inbound, exc: DomainError) -> Reply:
+    def _error_reply(event: Inbound, exc: DomainError, staff: Staff | None = None) -> Reply:
         text = texts.error_text(exc)
+        if isinstance(exc, NoCommunity) and staff is not None and staff.level:
+            text = texts.STAFF_LEVEL_FILES_NOTHING  # not a resident to be placed: say what they can do
         if event.kind != "button":
             return reply(text)
         # A pressed button gets a toast; in staff groups nothing more is posted for everyone.

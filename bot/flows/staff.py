@@ -258,12 +258,26 @@ def on_staff_text(t: Turn) -> bool:
             return False
         tasks(t)
         return True
+    if _above_files_nothing(t, text):
+        return True
     if t.is_group or t.state.form or SAYS_REPORT.search(text) or t.staff is None:
         return False
     if t.intent in ("report_issue", "suggest"):
         t.say(texts.STAFF_NOT_A_REPORT, texts.MENU_BUTTONS)
         return True
     return False
+
+
+def _above_files_nothing(t: Turn, text: str) -> bool:
+    """A 街道/区/市 member's private chat is for reports below them: no resident's forms here."""
+    from bot.dialogue.engine import HELP_WORDS, MENU_WORDS, STOP_WORDS
+
+    if t.staff is None or not t.staff.level or t.is_group or t.state.form:
+        return False
+    if text.lower().strip("。.!！ ") in MENU_WORDS | STOP_WORDS | HELP_WORDS:
+        return False
+    t.say(texts.STAFF_LEVEL_FILES_NOTHING)
+    return True
 
 
 def show_card(t: Turn, number: str) -> None:

@@ -144,3 +144,11 @@ def test_a_press_on_another_communitys_card_changes_nothing(
         assert "翠微苑" not in shown(replies) and "13900000011" not in shown(replies)
         assert texts.SYSTEM_ERROR not in shown(replies)
         assert status(city, numbers[A]) == before
+
+
+def test_street_staff_file_nothing_in_their_own_name_and_are_told_what_they_can_do(city: App) -> None:
+    street = Chat(city, STREET)
+    assert texts.STAFF_LEVEL_FILES_NOTHING in street.say("我要报修 南垟花园5幢楼道灯坏了")
+    assert texts.STAFF_LEVEL_FILES_NOTHING in street.say("南垟花园")
+    with city.uow() as uow:
+        assert uow.reports.list() == []
