@@ -19,7 +19,7 @@ from domain.reports import Status
 from domain.usecases.staff import sync_staff
 from storage import migrate
 from tests.fixtures import clean_env, database_url, make_config_file  # noqa: F401
-from tests.integration.test_community_isolation import A, J, N, N_SECRETARY, _report, _resident
+from tests.integration.test_community_isolation import N_SECRETARY, A, J, N, _report, _resident
 from tests.support.chat import Chat, Clock, wire
 
 STREET, DISTRICT, CITY_VIEWER, CITY_ROLE = 740000001, 740000002, 750000001, 750000002
