@@ -21,7 +21,7 @@ from bot.config import AppConfig, ConfigError
 from domain.bookings import Service
 from domain.ports import UnitOfWork
 from domain.sla import OfficeHours
-from domain.staff import Staff
+from domain.staff import ABOVE, VIEWER, Staff
 from domain.usecases.reports import ReportRules
 from storage.crypto import Crypto, KeyError_, local_secret
 from storage.db import make_engine, make_sessionmaker
@@ -70,6 +70,8 @@ class App:
     # the deployment: its unit of work sees every community (dispatcher, jobs, city tools).
     root: App | None = field(default=None, repr=False)
     _tenants: OrderedDict[str, App] = field(default_factory=OrderedDict, repr=False)
+    # False: new records are filed nowhere (NoCommunity), e.g. a city-wide CLI command.
+    files: bool = field(default=True, repr=False)
 
     @property
     def community_code(self) -> str:
@@ -156,7 +158,8 @@ class App:
         visible = frozenset({self.community_code}) if self.root is not None else None
         return SqlUnitOfWork(self.sessions, self.crypto, self.zone,
                              self.on_event or self.notifier.handle,
-                             community=self.community_code, visible=visible)
+                             community=self.community_code if self.files else None,
+                             visible=visible)
 
     @cached_property
     def notifier(self) -> Notifier:
@@ -222,6 +225,27 @@ class App:
         """Staff accounts as config declares them."""
         return [Staff(s.code, s.name, s.role, s.user_id, list(s.grids), community=self.community_code)
                 for s in self.config.staff]
+
+    def declared_city_staff(self) -> list[Staff]:
+        """街道/区/市 staff as config.yaml declares them (their rows belong to no one community)."""
+        root = self.root or self
+        return [Staff(s.code, s.name, s.role or VIEWER, s.user_id, [], community=ABOVE,
+                      level=s.level, reach=s.reach, read_only=s.view_only)
+                for s in root.config.city_staff]
+
+    def reach(self, staff: Staff) -> frozenset[str]:
+        """The communities a staff member sees: their own, or every one below their 街道/区/市."""
+        if not staff.level:
+            return frozenset({staff.community}) if staff.community else frozenset()
+        codes = self.codes()
+        directory = self.directory
+        if staff.level == "市":
+            return frozenset(codes)
+        if directory is None:  # one community: a 街道 or 区 reaches it when its names say so
+            c = (self.root or self).config.community
+            where = c.district or ""
+            return frozenset(codes) if staff.reach and staff.reach in where else frozenset()
+        return frozenset(e.code for e in directory.below(staff.level, staff.reach))
 
     @cached_property
     def parser(self) -> Parser:

@@ -25,7 +25,7 @@ from bot.config import AppConfig, ConfigError, parse_config
 
 # Sections only the deployment sets: a community file that names one is refused.
 CITY_SECTIONS = frozenset({"sample", "database", "secrets_file", "secret_key", "telegram", "nlu",
-                           "dialogue", "outbox", "communities_dir"})
+                           "dialogue", "outbox", "communities_dir", "city_staff"})
 IDENTITY_KEYS = frozenset({"code", "name", "aliases", "district", "street", "center", "boundary"})
 CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
 INDEX_VERSION = 1
@@ -132,7 +132,7 @@ def entry_of(path: Path, data: dict[str, Any]) -> CommunityEntry:
 
 def community_raw(city: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     """A community's whole configuration: config.yaml with the file's sections on top."""
-    merged = {k: v for k, v in city.items() if k != "communities_dir"}
+    merged = {k: v for k, v in city.items() if k not in ("communities_dir", "city_staff")}
     merged.update({k: v for k, v in data.items() if k not in IDENTITY_KEYS})
     community = dict(merged.get("community") or {})
     community["name"] = data.get("name") or community.get("name")
@@ -206,6 +206,12 @@ class CommunityDirectory:
         """The communities of one 区 and/or one 街道 (a staff member's reach, a push's target)."""
         return [e for e in self.entries
                 if (district is None or e.district == district) and (street is None or e.street == street)]
+
+    def below(self, level: str, reach: str) -> list[CommunityEntry]:
+        """The communities a 街道, 区 or 市 staff member reaches (config.yaml's `city_staff`)."""
+        if level == "市":
+            return list(self.entries)
+        return self.under(street=reach) if level == "街道" else self.under(district=reach)
 
     def config(self, code: str) -> AppConfig:
         """The validated configuration of one community, read when first used and then cached.

@@ -186,6 +186,34 @@ class StaffEntry(_Model):
     grids: list[str] = Field(default_factory=list)
 
 
+class CityStaffEntry(_Model):
+    """A 街道/镇, 区 or city (市) staff member: sees every community below them (config.yaml only)."""
+
+    code: str
+    name: str
+    level: Literal["街道", "区", "市"]
+    reach: str = ""  # the 街道 or 区 as the community files' `street` / `district` spell it
+    user_id: int | None = None
+    role: StaffRole | None = None  # what they may do; a 市 account without one only looks
+    read_only: bool | None = None  # default: read-only exactly when no role is given
+
+    @model_validator(mode="after")
+    def _level(self) -> CityStaffEntry:
+        if self.level == "市" and self.reach:
+            raise ValueError("reach: city (市) staff reach every community; leave it out")
+        if self.level != "市" and not self.reach.strip():
+            raise ValueError(f"reach: name the {self.level} (as the community files spell it)")
+        if self.level != "市" and self.role is None and self.read_only is not True:
+            raise ValueError(f"role: a {self.level} staff member acts with a role "
+                             "(书记, 社工, admin), or set read_only: true")
+        return self
+
+    @property
+    def view_only(self) -> bool:
+        """Whether this account may only look (explicitly, or a role was not given)."""
+        return self.read_only if self.read_only is not None else self.role is None
+
+
 class ServiceSettings(_Model):
     """How a service is booked; unset fields come from its group, then `bookings.defaults`."""
 
@@ -460,6 +488,7 @@ class AppConfig(_Model):
     estates: list[Estate] = Field(min_length=1)
     grids: list[Grid] = Field(min_length=1)
     staff: list[StaffEntry] = Field(default_factory=list)
+    city_staff: list[CityStaffEntry] = Field(default_factory=list)  # 街道/区/市 (config.yaml only)
     services: Services = Services()
     bookings: Bookings = Bookings()
     seal_templates: list[SealTemplate] = Field(default_factory=list)
@@ -488,7 +517,9 @@ class AppConfig(_Model):
             for g in s.grids:
                 if g not in grids:
                     raise ValueError(f"staff.{i}.grids: unknown grid {g!r}")
-        for name, items in (("estates", self.estates), ("grids", self.grids), ("staff", self.staff)):
+        _check_city_staff(self)
+        for name, items in (("estates", self.estates), ("grids", self.grids), ("staff", self.staff),
+                            ("city_staff", self.city_staff)):
             codes = [x.code for x in items]
             dupes = sorted({c for c in codes if codes.count(c) > 1})
             if dupes:
@@ -554,6 +585,20 @@ class AppConfig(_Model):
         return None
 
 
+def _check_city_staff(config: AppConfig) -> None:
+    """City staff codes and chat users are not also a community staff member's (config.yaml's)."""
+    codes = {s.code for s in config.staff}
+    users = {s.user_id for s in config.staff if s.user_id is not None}
+    seen: set[int] = set()
+    for i, s in enumerate(config.city_staff):
+        if s.code in codes:
+            raise ValueError(f"city_staff.{i}.code: {s.code!r} is already a community staff code")
+        if s.user_id is not None and (s.user_id in users or s.user_id in seen):
+            raise ValueError(f"city_staff.{i}.user_id: {s.user_id} already belongs to another staff member")
+        if s.user_id is not None:
+            seen.add(s.user_id)
+
+
 def config_path(explicit: str | None = None) -> Path:
     """Which config file to read: the argument, env CUNSHE_CONFIG, else ./config.yaml."""
     return Path(explicit or os.environ.get("CUNSHE_CONFIG") or DEFAULT_CONFIG)
@@ -566,6 +611,8 @@ def _format_error(exc: ValidationError) -> str:
     # Cross-field errors carry their own key path in the message.
     if path == "(top level)" and ":" in msg:
         path, msg = (part.strip() for part in msg.split(":", 1))
+    elif (key := msg.split(":", 1)[0]) != msg and key.isidentifier():
+        path, msg = f"{path}.{key}", msg.split(":", 1)[1].strip()  # a nested model's own field
     return f"{path}: {msg}"
 
 

@@ -18,6 +18,7 @@ from domain.errors import (
     NotVerifiedResident,
     PhoneTaken,
     StaffOnly,
+    ViewOnly,
 )
 
 WEEKDAYS = "一二三四五六日"
@@ -533,6 +534,19 @@ def invalid_text(exc: InvalidValue) -> str:
 
 # --- communities (a city on one deployment) ---
 NO_COMMUNITY_YET = "请先告诉我您是哪个社区或村的，比如“我是南垟社区的”，或者把您的位置发给我。"
+
+
+# --- staff levels ---
+STAFF_VIEW_ONLY = "您的账号只能查看，不能办理。如需办理，请联系这个社区的工作人员。"
+NOT_ALLOWED[ViewOnly] = "您的账号只能查看，不能办理"
+STAFF_LEVEL_CARD = "【{community}】\n"  # cards shown to 街道/区/市 staff name the community
+STAFF_LEVEL_TASK = "{line}（{community}）"
+STAFF_LEVEL_FILES_NOTHING = ("您是街道、区或市的工作人员，新的事项请由所在社区的工作人员办理。"
+                             "各社区的报事您可以发“待办”查看和处理。")
+CLI_COMMUNITY_UNKNOWN = "没有代码为“{code}”的社区（`cunshe communities list` 可以查看代码）"
+CLI_COMMUNITY_NEEDED = ("这个部署有多个社区：请加上 --community 代码，说明记在哪个社区"
+                        "（`cunshe communities list` 可以查看代码）")
+CLI_COMMUNITY_SERVING = "--community：`cunshe {command}` 为所有社区服务，不用指定社区"
 
 
 def error_text(exc: DomainError) -> str:

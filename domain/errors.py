@@ -23,6 +23,10 @@ class StaffOnly(NotAllowed):
     """Only (the right) staff may do this."""
 
 
+class ViewOnly(StaffOnly):
+    """A read-only (city) staff account tried to change a record: they may only look."""
+
+
 class NotOwnContact(NotAllowed):
     """A shared contact that is not the sender's own."""
 

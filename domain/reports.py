@@ -97,6 +97,7 @@ class Report:
     history: list[Change] = field(default_factory=list)
     id: int | None = None
     version: int = 0  # optimistic lock: a save of an older version is refused
+    community: str = ""  # the 村社 it was filed in (its code; set by storage)
 
     def last_actor(self) -> str | None:
         """Who made the latest change (staff code, "resident" or "system")."""

@@ -92,6 +92,10 @@ class StaffRow(Scoped, Base):
     user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     grids: Mapped[list[str]] = mapped_column(default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # 街道/区/市 staff (community "*"): their level, the 街道 or 区 they reach, view-only or not.
+    level: Mapped[str] = mapped_column(String(8), default="", server_default="")
+    reach: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    read_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class CounterRow(Base):

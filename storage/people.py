@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from domain.residents import Address, Resident
-from domain.staff import Staff
+from domain.staff import ABOVE, Staff
 from storage.bulk import among, insert_rows
 from storage.crypto import Crypto
 from storage.models import ResidentRow, StaffRow
@@ -176,11 +176,17 @@ class SqlStaffRepository:
     @staticmethod
     def _to_domain(row: StaffRow) -> Staff:
         return Staff(row.code, row.name, row.role, row.user_id, list(row.grids or []), row.active,
-                     row.community)
+                     row.community, level=row.level or "", reach=row.reach or "",
+                     read_only=bool(row.read_only))
 
     def get(self, code: str) -> Staff | None:
-        """One staff member by code."""
+        """One staff member by code: of the communities in scope, or above them (街道/区/市)."""
         row = self.session.get(StaffRow, code)
+        if row is None:  # a level member's name on the cards they acted on, in every community
+            row = self.session.scalars(
+                select(StaffRow).where(StaffRow.code == code, StaffRow.community == ABOVE)
+                .execution_options(**ANY_COMMUNITY)
+            ).first()
         return self._to_domain(row) if row else None
 
     def by_user(self, user_id: int) -> Staff | None:
@@ -200,5 +206,8 @@ class SqlStaffRepository:
         row = self.session.get(StaffRow, staff.code) or StaffRow(code=staff.code)
         row.name, row.role, row.user_id = staff.name, staff.role, staff.user_id
         row.grids, row.active = list(staff.grids), staff.active
+        row.level, row.reach, row.read_only = staff.level, staff.reach, staff.read_only
+        if staff.level:  # above the communities: filed under none of them
+            row.community = ABOVE
         self.session.add(row)
         self.session.flush()

@@ -76,7 +76,7 @@ class SqlReportRepository:
             duplicate_of=row.duplicate_of, followers=list(row.followers or []),
             urgent=bool(row.urgent),
             follower_ratings={int(k): int(v) for k, v in (row.follower_ratings or {}).items()},
-            version=row.version or 0,
+            version=row.version or 0, community=row.community or "",
         )
         if with_history:
             rows = self.session.scalars(

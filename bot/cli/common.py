@@ -90,22 +90,78 @@ def ready_app(args: argparse.Namespace, config: AppConfig | None = None) -> App:
     from storage import migrate
     from storage.startup import startup_lock
 
-    app = App(config if config is not None else load_app_config(args))
+    root = App(config if config is not None else load_app_config(args))
+    app = root
     try:
         if migrate.current(app.engine) != migrate.head(app.engine):
             raise CliError("数据库未初始化或版本过旧：请先运行 `cunshe db upgrade`", exit_code=3)
         with startup_lock(app.engine):  # workers started together take turns here
             app.check_key()  # the first start writes the key check: one writer at a time
             backfill_lookups(app)
+            taken: dict[str, str] = {}  # staff codes and chat users → the community declaring them
             for code in app.codes():  # each community's staff and shelters, filed under it
                 tenant = app.tenant(code)
-                sync_staff(tenant.uow(), tenant.declared_staff())
+                declared = tenant.declared_staff()
+                taken.update({s.code: code for s in declared})
+                taken.update({str(s.user_id): code for s in declared if s.user_id is not None})
+                sync_staff(tenant.uow(), declared)
                 seed_config_shelters(tenant)
+            sync_city_staff(app, taken)
             # The sample board is config.yaml's community's (the others inherit only the setting).
             seed_sample_board(app.tenant(app.community_code), datetime.now(UTC))
+        return in_community(root, args)
     except ConfigError as exc:
         raise CliError(f"config error: {exc}", exit_code=2) from None
-    return app
+
+
+# Commands that serve the bot: the deployment itself, each turn and job in its own community.
+SERVING = frozenset({"run", "chat"})
+
+
+def in_community(root: App, args: argparse.Namespace) -> App:
+    """`--community CODE`: that 村社's App (its records only, new ones filed under it).
+
+    Without it the CLI is city-wide: it reads every community, and in a deployment of several
+    it files nothing (a command that would create a record stops with one line: which one?).
+    """
+    from bot.texts import CLI_COMMUNITY_SERVING, CLI_COMMUNITY_UNKNOWN
+
+    code = getattr(args, "community", None)
+    command = getattr(args, "command", None)
+    if command in SERVING:
+        if code:
+            raise CliError(CLI_COMMUNITY_SERVING.format(command=command), exit_code=2)
+        return root
+    if code:
+        if code not in root.codes():
+            raise CliError(CLI_COMMUNITY_UNKNOWN.format(code=code), exit_code=2)
+        return root.tenant(code)
+    if root.several:
+        root.files = False
+    return root
+
+
+def sync_city_staff(app: App, taken: dict[str, str]) -> None:
+    """街道/区/市 staff into place (above every community), after checking whom they reach."""
+    from domain.usecases.staff import sync_staff
+
+    declared = app.declared_city_staff()
+    for i, s in enumerate(declared):
+        for key in (s.code, str(s.user_id) if s.user_id is not None else ""):
+            if key in taken:
+                raise ConfigError(f"city_staff.{i}: {key} is already a staff member of {taken[key]}")
+        if not app.reach(s):
+            raise ConfigError(f"city_staff.{i}.reach: no community lies in {s.level} {s.reach!r}")
+    if declared:
+        sync_staff(app.uow(), declared)
+
+
+def require_community(app: App) -> None:
+    """Stop before any work when this command would file records and no community is named."""
+    from domain.errors import NoCommunity
+
+    if not app.files:
+        raise NoCommunity("--community")
 
 
 def seed_config_shelters(app: App) -> None:
@@ -130,10 +186,12 @@ def backfill_lookups(app: App) -> None:
 def refused_as(what: str) -> Iterator[None]:
     """Turn a domain error into one CLI line: `无法操作：这件事的状态已经变了…`."""
     from bot.texts import error_text
-    from domain.errors import DomainError
+    from domain.errors import DomainError, NoCommunity
 
     try:
         yield
+    except NoCommunity:
+        raise  # main() says which option is missing
     except DomainError as exc:
         raise CliError(f"{what}：{error_text(exc)}") from None
 

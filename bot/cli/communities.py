@@ -95,7 +95,10 @@ def _show(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     directory = open_directory(args)
-    problems = directory.check()
+    problems: list[Any] = directory.check()
+    for i, s in enumerate(load_app_config(args).city_staff):  # 街道/区 staff reach somewhere
+        if not directory.below(s.level, s.reach):
+            problems.append(f"config.yaml: city_staff.{i}.reach: no community lies in {s.level} {s.reach}")
     for problem in problems:
         print(problem)
     if problems:

@@ -15,6 +15,7 @@ from bot.cli.common import (
     print_table,
     ready_app,
     refused_as,
+    require_community,
 )
 from bot.roster_files import RosterFileError, read_roster
 from domain.errors import NotFound, RosterInvalid
@@ -54,6 +55,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _import(args: argparse.Namespace) -> int:
     app = ready_app(args)
+    require_community(app)  # a roster belongs to one 村社
     try:
         total, rows = read_roster(args.file)
     except RosterFileError as exc:

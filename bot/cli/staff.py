@@ -47,12 +47,15 @@ def _list(args: argparse.Namespace) -> int:
     with app.uow() as uow:
         people = uow.staff.list()
     rows = [{"code": s.code, "name": s.name, "role": s.role, "user_id": s.user_id,
-             "grids": s.grids, "active": s.active} for s in people]
+             "grids": s.grids, "active": s.active, "community": s.community, "level": s.level,
+             "reach": s.reach, "read_only": s.read_only} for s in people]
     if args.json:
         print_json(rows)
         return 0
     for r in rows:
-        print(f"{r['code']:<6} {r['name']:<8} {r['role']:<4} {','.join(r['grids'])}")  # type: ignore[arg-type]
+        # Where they work: their 村社's code, or the 街道/区 (市) they reach from above.
+        where = f"{r['level']} {r['reach']}".strip() if r["level"] else r["community"]
+        print(f"{r['code']:<6} {r['name']:<8} {r['role']:<4} {','.join(r['grids']):<8} {where}".rstrip())  # type: ignore[arg-type]
     return 0
 
 

@@ -35,8 +35,9 @@ from bot.flows import (
     subscriptions,
     volunteer,
 )
-from domain.errors import DomainError, NotAllowed, NotFound
+from domain.errors import DomainError, NoCommunity, NotAllowed, NotFound
 from domain.ports import UnitOfWork
+from domain.staff import Staff
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -105,7 +106,7 @@ class DialogueEngine:
                 except DomainError as exc:
                     uow.rollback()
                     return [*turn.replies[:1 if expired else 0],
-                            self._error_reply(event, exc)]
+                            self._error_reply(event, exc, turn.staff)]
                 if expired or turn.state.to_dict() != before or turn.state.form:
                     # Unchanged idle state is not rewritten: most turns then stay read-only.
                     save_state(uow, event.chat_id, turn.state, now)
@@ -119,9 +120,11 @@ class DialogueEngine:
         """The turn, in the speaker's community: its config, and only its records visible."""
         staff = uow.staff.by_user(event.user_id)
         resident = None if staff is not None else uow.residents.by_user(event.user_id)
+        app = self.app
+        if staff is not None and staff.level:
+            return self._above(uow, event, now, state, staff)
         code = (staff.community if staff is not None else resident.community if resident is not None
                 else state.community) or None
-        app = self.app
         if code is None and not app.several:
             code = app.community_code
         if code is not None and code not in app.codes():
@@ -137,9 +140,29 @@ class DialogueEngine:
         turn.__dict__.update(staff=staff, resident=resident)  # known now: not asked again
         return turn
 
+    def _above(self, uow: UnitOfWork, event: Inbound, now: datetime, state: ChatState,
+               staff: Staff) -> Turn:
+        """A 街道/区/市 staff member's turn: every community below them visible, none home.
+
+        Nothing new is filed in their name by accident (no home: NoCommunity); an action on a
+        record moves the turn into that record's community first (bot/flows/staff.py `enter`).
+        """
+        app = self.app
+        visible = app.reach(staff)
+        home = next(iter(visible)) if len(visible) == 1 else None
+        tenant = app.tenant(home or (min(visible) if visible else app.community_code))
+        # The city's staff see every community: no IN-list of thousands of codes in each query.
+        seen = None if staff.level == "市" and app.several else visible
+        uow.scope_to(home, seen, tenant.on_event or tenant.notifier.handle)
+        turn = Turn(tenant, uow, event, now, state)
+        turn.__dict__.update(staff=staff, resident=None)
+        return turn
+
     @staticmethod
-    def _error_reply(event: Inbound, exc: DomainError) -> Reply:
+    def _error_reply(event: Inbound, exc: DomainError, staff: Staff | None = None) -> Reply:
         text = texts.error_text(exc)
+        if isinstance(exc, NoCommunity) and staff is not None and staff.level:
+            text = texts.STAFF_LEVEL_FILES_NOTHING  # not a resident to be placed: say what they can do
         if event.kind != "button":
             return reply(text)
         # A pressed button gets a toast; in staff groups nothing more is posted for everyone.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -11,7 +12,8 @@ from bot.callbacks import STAFF, Callback
 from bot.cards import category_label, staff_card
 from bot.dialogue.flow import Flow
 from bot.dialogue.turn import Turn, grid_rows, reply
-from domain.errors import InvalidTransition, NotAllowed, NotFound
+from bot.events import Reply
+from domain.errors import InvalidTransition, NotAllowed, NotFound, StaffOnly, ViewOnly
 from domain.reports import STATUS_LABELS, Report, Status
 from domain.usecases import handling as uc
 from domain.usecases.residents import verify_resident
@@ -33,6 +35,8 @@ def on_button(t: Turn, cb: Callback) -> None:
         return
     try:
         _act(t, cb)
+    except ViewOnly:
+        t.replies.append(reply("", notice=texts.STAFF_VIEW_ONLY))
     except NotAllowed:
         t.replies.append(reply("", notice=texts.STAFF_NOT_ALLOWED))
     except InvalidTransition:  # also Conflict: someone else acted first
@@ -40,6 +44,38 @@ def on_button(t: Turn, cb: Callback) -> None:
             t.replies.append(reply("", notice=texts.STAFF_VERIFIED_ALREADY))
         else:
             refresh(t, cb.arg())
+
+
+def enter(t: Turn, community: str) -> None:
+    """Act in the record's own community: its config (grids, chats, estates), filed under it.
+
+    A 街道/区/市 staff member's turn sees several communities and is home to none; before they
+    act on a record the turn moves into that record's community (a 村社's staff are there already).
+    """
+    if not community or community == t.uow.community:
+        return
+    if t.staff is None or community not in t.app.reach(t.staff):
+        raise StaffOnly(community)  # never another community's record by a forged press
+    tenant = t.app.tenant(community)
+    t.uow.scope_to(community, frozenset({community}), tenant.on_event or tenant.notifier.handle)
+    t.app = tenant
+
+
+def _found(t: Turn, number: str) -> Report:
+    """The report behind a button, in its community's turn (NotFound when not theirs to see)."""
+    report = t.uow.reports.get(number)
+    if report is None:
+        raise NotFound(number)
+    enter(t, report.community)
+    return report
+
+
+def _labelled(t: Turn, card: Reply) -> Reply:
+    """A card shown to 街道/区/市 staff says whose it is: they see several communities."""
+    if t.staff is None or not t.staff.level:
+        return card
+    return replace(card, text=texts.STAFF_LEVEL_CARD.format(community=t.app.config.community.name)
+                   + card.text)
 
 
 def refresh(t: Turn, number: str) -> None:
@@ -61,15 +97,13 @@ def _card(t: Turn, number: str, notice: str) -> None:
         t.replies.append(reply("", notice=notice))
         return
     resident = t.uow.residents.get(report.resident_id) if report.resident_id else None
-    t.replies.append(staff_card(t.app, report, resident, t.now, edit=True, notice=notice))
+    t.replies.append(_labelled(t, staff_card(t.app, report, resident, t.now, edit=True, notice=notice)))
 
 
 def _open_report(t: Turn, number: str) -> Report:
     """The report, checked: it exists, this staff member may act on it, and it is open."""
-    report = t.uow.reports.get(number)
-    if report is None:
-        raise NotFound(number)
-    uc.check_staff(t.uow, t.event.user_id, report)
+    report = _found(t, number)
+    uc.check_staff(t.uow, t.event.user_id, report, acting=True)
     if not report.is_open:
         raise InvalidTransition(number)
     return report
@@ -78,12 +112,18 @@ def _open_report(t: Turn, number: str) -> Report:
 def _act(t: Turn, cb: Callback) -> None:
     user, action = t.event.user_id, cb.action
     if action == "ver":
+        person = t.uow.residents.get(int(cb.arg()))
+        if person is not None:
+            enter(t, person.community)
         r = verify_resident(t.uow, int(cb.arg()), user,
                             grid_of_estate=t.app.report_rules.grid_of_estate)
         text = texts.STAFF_VERIFIED.format(staff=t.staff.name if t.staff else "", name=r.name)
         t.say(text, edit=True, notice=text)
         return
     number = cb.arg()
+    found = t.uow.reports.get(number)
+    if found is not None:
+        enter(t, found.community)  # this action happens in the report's community
     if action in MOVE_ACTIONS:
         uc.act_on_report(t.uow, number, user, action, t.now)
         _card(t, number, texts.STAFF_DONE.format(action=texts.ACTION_LABELS[action]))
@@ -104,9 +144,7 @@ def _act(t: Turn, cb: Callback) -> None:
     elif action == "card":
         show_card(t, number)
     elif action == "pic":
-        report = t.uow.reports.get(number)
-        if report is None:
-            raise NotFound(number)
+        report = _found(t, number)
         uc.check_staff(t.uow, user, report)
         t.replies.append(reply(texts.STAFF_PHOTOS.format(number=number, n=len(report.photos)),
                                photos=tuple(report.photos)))
@@ -220,6 +258,8 @@ def on_staff_text(t: Turn) -> bool:
             return False
         tasks(t)
         return True
+    if _above_files_nothing(t, text):
+        return True
     if t.is_group or t.state.form or SAYS_REPORT.search(text) or t.staff is None:
         return False
     if t.intent in ("report_issue", "suggest"):
@@ -228,14 +268,24 @@ def on_staff_text(t: Turn) -> bool:
     return False
 
 
+def _above_files_nothing(t: Turn, text: str) -> bool:
+    """A 街道/区/市 member's private chat is for reports below them: no resident's forms here."""
+    from bot.dialogue.engine import HELP_WORDS, MENU_WORDS, STOP_WORDS
+
+    if t.staff is None or not t.staff.level or t.is_group or t.state.form:
+        return False
+    if text.lower().strip("。.!！ ") in MENU_WORDS | STOP_WORDS | HELP_WORDS:
+        return False
+    t.say(texts.STAFF_LEVEL_FILES_NOTHING)
+    return True
+
+
 def show_card(t: Turn, number: str) -> None:
     """The card of a report this staff member may act on (raises NotFound/StaffOnly)."""
-    report = t.uow.reports.get(number)
-    if report is None:
-        raise NotFound(number)
+    report = _found(t, number)
     uc.check_staff(t.uow, t.event.user_id, report)
     resident = t.uow.residents.get(report.resident_id) if report.resident_id else None
-    t.replies.append(staff_card(t.app, report, resident, t.now))
+    t.replies.append(_labelled(t, staff_card(t.app, report, resident, t.now)))
 
 
 def tasks(t: Turn) -> None:
@@ -245,14 +295,19 @@ def tasks(t: Turn) -> None:
         t.say(texts.STAFF_TASKS_EMPTY)
         return
     lines = [texts.STAFF_TASKS.format(n=len(items))]
+    above = t.staff is not None and bool(t.staff.level)
     for r in items:
+        # Each line in its own community's words (categories, time zone): level staff see several.
+        app = t.app.tenant(r.community) if above and r.community else t.app
         due = r.accept_due if r.status == Status.PENDING else r.resolve_due
         stage = texts.STAGE_ACCEPT if r.status == Status.PENDING else texts.STAGE_RESOLVE
-        lines.append(texts.STAFF_TASKS_LINE.format(
-            number=r.number, category=category_label(t.app, r.category),
+        line = texts.STAFF_TASKS_LINE.format(
+            number=r.number, category=category_label(app, r.category),
             status=STATUS_LABELS[r.status],
-            due=texts.CARD_DUE.format(when=texts.format_when(due, t.app.zone, t.now), stage=stage)
-            if due else ""))
+            due=texts.CARD_DUE.format(when=texts.format_when(due, app.zone, t.now), stage=stage)
+            if due else "")
+        lines.append(texts.STAFF_LEVEL_TASK.format(community=app.config.community.name, line=line)
+                     if above else line)
     t.say("\n".join(lines), [[STAFF.button(r.number, "card", r.number)] for r in items])
 
 

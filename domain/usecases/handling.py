@@ -5,30 +5,36 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from domain.errors import Conflict, InvalidTransition, NotFound, StaffOnly
+from domain.errors import Conflict, InvalidTransition, NotFound, StaffOnly, ViewOnly
 from domain.events import ReportAssigned, ReportChanged, ReportOverdue
 from domain.ports import UnitOfWork
 from domain.reports import OPEN_STATUSES, Report, Status
-from domain.staff import ROLES, Staff
+from domain.staff import ABOVE, ROLES, Staff
 from domain.usecases.reports import ReportRules
 
 # Staff are named by their chat user id (buttons) or by their staff code (CLI).
 Actor = int | str
 
 
-def check_staff(uow: UnitOfWork, who: Actor, report: Report) -> Staff:
-    """The staff member behind a chat user or code, if they may act on this report."""
-    return _staff_for(uow, who, report)
+def check_staff(uow: UnitOfWork, who: Actor, report: Report, *, acting: bool = False) -> Staff:
+    """The staff member behind a chat user or code, if they may see (or, acting, change) this report."""
+    return _staff_for(uow, who, report, acting=acting)
 
 
-def _staff_for(uow: UnitOfWork, who: Actor, report: Report) -> Staff:
+def _staff_for(uow: UnitOfWork, who: Actor, report: Report, *, acting: bool = True) -> Staff:
     staff = uow.staff.get(who) if isinstance(who, str) else uow.staff.by_user(who)
     # Role, then grid: an active staff member of a known role who serves the report's grid
-    # (书记/社工 serve all) or to whom it was handed.
-    if staff is None or not staff.active or staff.role not in ROLES:
+    # (书记/社工 and 街道/区/市 staff serve all) or to whom it was handed; and of the report's
+    # community (a level member's reach is the unit of work's scope: nothing else is visible).
+    if staff is None or not staff.active or not (staff.role in ROLES or staff.read_only):
+        raise StaffOnly(report.number)
+    if staff.community != ABOVE and staff.community and report.community \
+            and staff.community != report.community:
         raise StaffOnly(report.number)
     if not (staff.serves(report.grid) or staff.code == report.assignee):
         raise StaffOnly(report.number)
+    if acting and staff.read_only:
+        raise ViewOnly(report.number)
     return staff
 
 
@@ -82,7 +88,7 @@ def assign_report(uow: UnitOfWork, number: str, user_id: Actor, to_code: str) ->
         if not report.is_open:
             raise InvalidTransition("closed")
         target = uow.staff.get(to_code)
-        if target is None or not target.active or target.role == "admin":
+        if target is None or not target.active or target.role == "admin" or target.read_only:
             raise NotFound(to_code)
         report.assignee = target.code
         if target.grids and report.grid not in target.grids:

@@ -14,6 +14,7 @@ from domain.errors import (
     RosterInvalid,
     RowProblem,
     StaffOnly,
+    ViewOnly,
 )
 from domain.events import ResidentUnverified, ResidentVerified
 from domain.identity import normalize_phone
@@ -162,12 +163,14 @@ def verify_resident(
         who = uow.staff.get(staff) if isinstance(staff, str) else uow.staff.by_user(staff)
         if who is None or not who.active:
             raise StaffOnly(str(staff))
+        if who.read_only:
+            raise ViewOnly(str(staff))
         resident = uow.residents.get(resident_id)
         if resident is None:
             raise NotFound(f"resident {resident_id}")
         estate = (address or resident.address).estate
         grid = (grid_of_estate or {}).get(estate) if estate else None
-        if who.role not in VERIFY_ANY_ROLES and not (grid and grid in who.grids):
+        if not (who.level or who.role in VERIFY_ANY_ROLES or (grid and grid in who.grids)):
             raise StaffOnly(str(staff))
         if resident.verified:
             raise InvalidTransition(f"resident {resident_id} already verified")

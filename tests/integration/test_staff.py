@@ -55,7 +55,8 @@ def test_cli_staff_add_and_list(app: App, config_file: Path) -> None:
     rows = json.loads(listed.out)
     assert [r["code"] for r in rows] == [f"S0{i}" for i in range(1, 10)]
     assert rows[1] == {"code": "S02", "name": "林晓燕", "role": "网格员", "user_id": 700000002,
-                       "grids": ["G1"], "active": True}
+                       "grids": ["G1"], "active": True, "community": "lc-wuma-a", "level": "",
+                       "reach": "", "read_only": False}
     ok = run_cli(*cfg, "staff", "add", "--code", "S10", "--name", "刘芳", "--role", "网格员",
                  "--grids", "G2, G3", "--user-id", "700000010")
     assert ok.code == 0 and ok.out.strip() == "已保存：S10 刘芳（网格员）"
