@@ -18,10 +18,9 @@ from domain.bookings import Booking
 from domain.polls import Poll
 from domain.residents import Address, Resident
 from domain.seals import SealRequest
-from domain.usecases.staff import sync_staff
 from storage import migrate
 from tests.fixtures import clean_env, database_url, make_config_file  # noqa: F401
-from tests.support.chat import Chat, Clock, wire
+from tests.support.chat import Chat, Clock, staffed_city
 
 A, N, J = "lc-wuma-a", "oh-nbx-nanyang", "oh-nbx-jinzhu"
 A_SECRETARY, N_SECRETARY = 700000001, 710000001
@@ -35,10 +34,7 @@ def city(tmp_path: Path, clean_env: pytest.MonkeyPatch, database_url: str) -> It
     app = App(load_config(make_config_file(tmp_path / "etc", database_url, city=True)))
     try:
         migrate.upgrade(app.engine)
-        wire(app, Clock())
-        for code in app.codes():
-            tenant = app.tenant(code)
-            sync_staff(tenant.uow(), tenant.declared_staff())
+        staffed_city(app, Clock())
         _resident(app, A, A_RESIDENT, "13900000001", "E1")
         _resident(app, N, N_RESIDENT, "13900000002", "N1")
         yield app

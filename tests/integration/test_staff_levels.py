@@ -16,11 +16,10 @@ from bot.cli.common import sync_city_staff
 from bot.config import load_config
 from bot.events import Inbound, Reply
 from domain.reports import Status
-from domain.usecases.staff import sync_staff
 from storage import migrate
 from tests.fixtures import clean_env, database_url, make_config_file  # noqa: F401
 from tests.integration.test_community_isolation import N_SECRETARY, A, J, N, _report, _resident
-from tests.support.chat import Chat, Clock, wire
+from tests.support.chat import Chat, Clock, staffed_city
 
 STREET, DISTRICT, CITY_VIEWER, CITY_ROLE = 740000001, 740000002, 750000001, 750000002
 N_GRID1 = 710000002  # 潘丽君, 网格员 of 南垟's 第一网格 (南垟花园)
@@ -42,10 +41,7 @@ def city(tmp_path: Path, clean_env: pytest.MonkeyPatch, database_url: str) -> It
                                            changes={"city_staff": CITY_STAFF})))
     try:
         migrate.upgrade(app.engine)
-        wire(app, Clock())
-        for code in app.codes():
-            tenant = app.tenant(code)
-            sync_staff(tenant.uow(), tenant.declared_staff())
+        staffed_city(app, Clock())
         sync_city_staff(app, {})
         _resident(app, A, A_RESIDENT, "13900000011", "E1")
         _resident(app, N, N_RESIDENT, "13900000012", "N1")

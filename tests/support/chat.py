@@ -63,6 +63,17 @@ def staffed(app: App, clock: Clock) -> App:
     return app
 
 
+def staffed_city(app: App, clock: Clock) -> App:
+    """A migrated city app wired for tests, each community's staff in place (filed under it)."""
+    from domain.usecases.staff import sync_staff
+
+    wire(app, clock)
+    for code in app.codes():
+        tenant = app.tenant(code)
+        sync_staff(tenant.uow(), tenant.declared_staff())
+    return app
+
+
 class Chat:
     """One person in one chat, typing lines into the terminal channel."""
 
