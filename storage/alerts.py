@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from domain.alerts import Alert, Recipient, Shelter
 from storage.crypto import Crypto
 from storage.models import Base, ResidentRow
-from storage.scope import Scoped
+from storage.scope import ANY_COMMUNITY, SCOPE, Scoped
 
 
 class ShelterRow(Scoped, Base):
@@ -74,10 +74,12 @@ class SqlAlertStore:
         self.crypto = crypto
 
     # -- shelters ------------------------------------------------------------------------
-    def shelters(self, *, open_only: bool = False) -> list[Shelter]:
-        q = select(ShelterRow).order_by(ShelterRow.code)
+    def shelters(self, *, open_only: bool = False, everywhere: bool = False) -> list[Shelter]:
+        q = select(ShelterRow).order_by(ShelterRow.community, ShelterRow.code)
         if open_only:
             q = q.where(ShelterRow.open.is_(True))
+        if everywhere:  # shelters are public places: a warning may name the next community's
+            q = q.execution_options(**ANY_COMMUNITY)
         return [_shelter(r) for r in self.session.scalars(q)]
 
     def shelter(self, code: str) -> Shelter | None:
@@ -137,19 +139,26 @@ class SqlAlertStore:
         else:
             row.point_enc, row.at = blob, at
 
-    def recipients(self) -> list[Recipient]:
+    def recipients(self, after: int = 0, limit: int | None = None) -> list[Recipient]:
         # Only the columns needed: names, phones and addresses stay encrypted and untouched.
         q = (select(ResidentRow.id, ResidentRow.chat_id, ResidentRow.estate,
-                    ResidentLocationRow.point_enc, ResidentLocationRow.at)
+                    ResidentLocationRow.point_enc, ResidentLocationRow.at, ResidentRow.community)
              .outerjoin(ResidentLocationRow, ResidentLocationRow.resident_id == ResidentRow.id)
-             .where(ResidentRow.verified.is_(True), ResidentRow.chat_id.is_not(None))
+             .where(ResidentRow.verified.is_(True), ResidentRow.chat_id.is_not(None),
+                    ResidentRow.id > after)
              .order_by(ResidentRow.id))
+        # Core rows through the session's connection skip the session's scoping hook: the
+        # scope is applied here, or one community's warning would reach the whole city.
+        visible = self.session.info.get(SCOPE)
+        if visible is not None:
+            q = q.where(ResidentRow.community.in_(sorted(visible)))
+        if limit is not None:
+            q = q.limit(limit)
         out: list[Recipient] = []
         # Core rows through the session's connection: no ORM bookkeeping for 100,000 tuples.
-        for rid, chat_id, estate, blob, at in self.session.connection().execute(q):
+        for rid, chat_id, estate, blob, at, community in self.session.connection().execute(q):
             lat = lon = None
             if blob is not None:
                 lat, lon = json.loads(self.crypto.decrypt(blob) or "[null, null]")
-            out.append(Recipient(resident_id=rid, chat_id=cast(int, chat_id), estate=estate or "",
-                                 lat=lat, lon=lon, located_at=at))
+            out.append(Recipient(rid, cast(int, chat_id), estate or "", lat, lon, at, community or ""))
         return out
