@@ -67,6 +67,34 @@ def resolve(app: App, level: str, name: str = "", district: str = "") -> Reach:
     return Reach(level, name, district if level == STREET else "", tuple(e.code for e in entries))
 
 
+def from_areas(app: App, areas: tuple[str, ...]) -> Reach | None:
+    """The place a CAP file's one <areaDesc> names (温州市鹿城区 → 鹿城区); None if not that simple.
+
+    The longest 村社, 街道/镇 or 区 name the description ends with wins; a description that is
+    only a city (温州市, 全市) is the whole city. Several areas, or none known: None.
+    """
+    root = _root(app)
+    if len(areas) != 1 or root.directory is None:
+        return None
+    desc = "".join(areas[0].split())
+    found: list[tuple[int, Reach]] = []
+    for e in root.directory.entries:
+        for name in (e.name, *e.aliases):
+            if desc.endswith(name):
+                found.append((len(name), Reach(COMMUNITY, e.code, "", (e.code,))))
+        if e.street and desc.endswith(e.street):
+            found.append((len(e.street), Reach(STREET, e.street, e.district if e.district in desc else "")))
+        if e.district and desc.endswith(e.district):
+            found.append((len(e.district), Reach(DISTRICT, e.district)))
+    if not found:
+        return resolve(app, CITY) if desc == texts.REACH_CITY or desc.endswith("市") else None
+    best = max(found, key=lambda f: f[0])[1]
+    try:
+        return best if best.codes else resolve(app, best.level, best.name, best.district)
+    except PlaceUnknown:  # a 街道 name two 区 share, the 区 not named
+        return None
+
+
 def of_spec(app: App, spec: dict[str, Any]) -> Reach:
     """A push spec's place resolved now; without one, the sender's own community."""
     data = spec.get("reach")
