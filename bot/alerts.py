@@ -12,11 +12,11 @@ import gc
 import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot import texts
+from bot.alert_local import Communities
 from bot.events import Reply
 from bot.shelter_index import NEAREST, ShelterIndex, nearest_many
 from domain.alerts import Alert, Recipient, Shelter, check_alert, check_shelter
@@ -56,48 +56,8 @@ def open_shelters(app: App, uow: UnitOfWork, now: datetime, *, everywhere: bool 
     return uow.alerts.shelters(open_only=True, everywhere=everywhere)
 
 
-Estates = dict[str, tuple[float, float, str]]  # code → lat, lon, name
 # Where to measure from: (community, estate code) of a home, or a shared (lat, lon) point.
 Place = tuple[str, str] | tuple[float, float]
-
-
-@dataclass
-class Local:
-    """What a warning's messages need of one community: its estates, office phone, staff chat."""
-
-    estates: Estates
-    none_open: Reply
-    staff_chat_id: int | None
-
-
-class Communities:
-    """Each recipient's community's `Local`, read once per community (never once per resident)."""
-
-    def __init__(self, app: App, head: str) -> None:
-        self.app, self.head = app, head
-        self.cache: dict[str, Local] = {}
-
-    def of(self, code: str) -> Local:
-        """The community's Local; an unknown code (or none) is the sender's own community's."""
-        hit = self.cache.get(code)
-        if hit is None:
-            hit = self.cache[code] = self._load(code)
-        return hit
-
-    def _load(self, code: str) -> Local:
-        from bot.config import ConfigError
-        from bot.flows.info import office_call_for
-
-        app = self.app
-        if code and code != app.community_code:
-            try:
-                app = app.tenant(code)
-            except ConfigError:  # a community removed from the directory: the sender's words
-                app = self.app
-        estates = {e.code: (e.lat, e.lon, e.name) for e in app.config.estates
-                   if e.lat is not None and e.lon is not None}
-        none = Reply(text=self.head + texts.ALERT_NO_SHELTER_OPEN.format(call=office_call_for(app)))
-        return Local(estates, none, app.config.community.staff_chat_id)
 
 
 def _places(app: App, people: Sequence[Recipient], local: Communities, now: datetime) -> list[Place | None]:
@@ -106,12 +66,12 @@ def _places(app: App, people: Sequence[Recipient], local: Communities, now: date
     fresh_since = now - timedelta(hours=app.config.alerts.location_fresh_hours)
     out: list[Place | None] = []
     add = out.append
-    of = local.of
+    of, seen = local.of, local.cache.get
     for r in people:  # a plain loop: this runs once per resident of the whole city
         lat, lon = r.lat, r.lon
         if lat is not None and lon is not None and r.located_at is not None and r.located_at >= fresh_since:
             add((lat, lon))
-        elif r.estate in of(r.community).estates:
+        elif r.estate in (seen(r.community) or of(r.community)).estates:
             add((r.community, r.estate))
         elif lat is not None and lon is not None:
             add((lat, lon))
@@ -135,8 +95,6 @@ def prepare(app: App, alert: Alert, shelters: Sequence[Shelter],
     per distinct place (one vectorised query for all of them), and each place's text is built
     once. A warning prepared in batches passes the same `index` and `local` to every batch.
     """
-    from bot.flows.info import format_distance
-
     head = alert_text(alert) + "\n\n"
     local = local or Communities(app, head)
     people = recipients if isinstance(recipients, list) else list(recipients)
@@ -144,36 +102,49 @@ def prepare(app: App, alert: Alert, shelters: Sequence[Shelter],
         return [(r.chat_id, local.of(r.community).none_open) for r in people]
     index = index or ShelterIndex(shelters, app.config.alerts.kdtree_from)
     wanted = _places(app, people, local, now)
-    slots: dict[Place, int] = {}
+    found: dict[Place, Reply] = {}
     for place in wanted:
-        if place is not None and place not in slots:
-            slots[place] = len(slots)
-    places = list(slots)
+        if place is not None and place not in found:
+            found[place] = local.replies.get(place) or NEW
+    new = [p for p, r in found.items() if r is NEW]
+    if new:
+        for place, reply in zip(new, _replies(head, index, local, new), strict=True):
+            found[place] = reply
+            if isinstance(place[0], str):  # an estate's message serves its residents in every batch
+                local.replies[place] = reply
+    nowhere = local.nowhere
+    return [(r.chat_id, found[p] if p is not None else nowhere) for r, p in zip(people, wanted, strict=True)]
+
+
+NEW = Reply(text="")  # marks a place whose message is still to be built
+
+
+def _replies(head: str, index: ShelterIndex, local: Communities, places: list[Place]) -> list[Reply]:
+    """The message for each place: its nearest shelters (one vectorised query for all), each
+    shelter's line built once per distance."""
+    from bot.flows.info import format_distance
+
+    spots: list[tuple[float, float, str]] = [
+        local.of(p[0]).estates[p[1]] if isinstance(p[0], str) else (p[0], float(p[1]), "") for p in places]
+    metres, idx = index.nearest([s[0] for s in spots], [s[1] for s in spots])
+    k = idx.shape[1]
+    words = [format_distance(m) for m in metres.reshape(-1).tolist()]
+    lines: dict[tuple[int, str], str] = {}  # (shelter, distance words) → its line, built once
     replies: list[Reply] = []
-    if places:
-        spots: list[tuple[float, float, str]] = [
-            local.of(p[0]).estates[p[1]] if isinstance(p[0], str) else (p[0], float(p[1]), "")
-            for p in places]
-        metres, idx = index.nearest([s[0] for s in spots], [s[1] for s in spots])
-        k = idx.shape[1]
-        words = [format_distance(m) for m in metres.reshape(-1).tolist()]
-        lines: dict[tuple[int, str], str] = {}  # (shelter, distance words) → its line, built once
-        for n, (place, spot, near) in enumerate(zip(places, spots, idx.tolist(), strict=True)):
-            parts = []
-            for j, i in enumerate(near):
-                key = (i, words[n * k + j])
-                if key not in lines:
-                    s = index.shelters[i]
-                    lines[key] = texts.SHELTER_NEAR_LINE.format(
-                        name=s.name, distance=key[1], address=s.address, capacity=s.capacity)
-                parts.append(lines[key])
-            where = (texts.SHELTER_WHERE_HOME.format(estate=spot[2]) if isinstance(place[0], str)
-                     else texts.ALERT_WHERE_SHARED)
-            replies.append(Reply(text=head + texts.ALERT_SHELTERS.format(where=where, lines="\n".join(parts)),
-                                 location=index.pins[near[0]]))
-    nowhere = Reply(text=head + texts.ALERT_ASK_PLACE)
-    return [(r.chat_id, replies[slots[p]] if p is not None else nowhere)
-            for r, p in zip(people, wanted, strict=True)]
+    for n, (place, spot, near) in enumerate(zip(places, spots, idx.tolist(), strict=True)):
+        parts = []
+        for j, i in enumerate(near):
+            key = (i, words[n * k + j])
+            if key not in lines:
+                s = index.shelters[i]
+                lines[key] = texts.SHELTER_NEAR_LINE.format(
+                    name=s.name, distance=key[1], address=s.address, capacity=s.capacity)
+            parts.append(lines[key])
+        where = (texts.SHELTER_WHERE_HOME.format(estate=spot[2]) if isinstance(place[0], str)
+                 else texts.ALERT_WHERE_SHARED)
+        replies.append(Reply(text=head + texts.ALERT_SHELTERS.format(where=where, lines="\n".join(parts)),
+                             location=index.pins[near[0]]))
+    return replies
 
 
 def deliver_push(uow: UnitOfWork, alert: Alert, messages: Iterable[tuple[int, Reply]],
