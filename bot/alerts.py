@@ -52,7 +52,8 @@ def seed_shelters(app: App, uow: UnitOfWork, now: datetime) -> int:
 
 def open_shelters(app: App, uow: UnitOfWork, now: datetime, *, everywhere: bool = False) -> list[Shelter]:
     """The shelters open now, as staff last set them (`everywhere`: every community's)."""
-    seed_shelters(app, uow, now)
+    if uow.community in (None, app.community_code):  # config's shelters go under their own community
+        seed_shelters(app, uow, now)
     return uow.alerts.shelters(open_only=True, everywhere=everywhere)
 
 
@@ -193,26 +194,27 @@ def send_alert(app: App, uow: UnitOfWork, alert: Alert, now: datetime, where: Re
 
     check_alert(alert)
     where = where or reach.resolve(app, COMMUNITY)
-    uow.alerts.add_alert(alert)
-    assert alert.id is not None
-    shelters = open_shelters(app, uow, now, everywhere=True)
-    index = ShelterIndex(shelters, app.config.alerts.kdtree_from) if shelters else None
-    local = Communities(app, alert_text(alert) + "\n\n")
-    push_id = pushes.open_push(uow, kind="alert", topic=ALERT_TOPIC, title=alert.title,
-                               started_by=alert.created_by, now=now, reach=where)
-    total, reached = 0, Counter[str]()
-    off = uow.subscriptions.opted_out(ALERT_TOPIC)
-    with reach.narrowed(uow, where), paused_gc():
-        for batch in _batches(uow, off):
-            messages = prepare(app, alert, shelters, batch, now, index=index, local=local)
-            total += pushes.add_recipients(uow, push_id, messages, now)
-            reached.update(r.community for r in batch)
-    uow.pushes.set_total(push_id, total)
-    alert.recipients = total
-    uow.alerts.set_recipients(alert.id, total)
-    if len(where.codes) > 1:
-        _tell_staff(app, uow, alert, where, reached, local, now)
-    log.info("alert %s queued for %d chats in %d communities", alert.id, total, len(reached))
+    with reach.filed(uow, app, where):  # (staff above the communities have no home of their own)
+        uow.alerts.add_alert(alert)
+        assert alert.id is not None
+        shelters = open_shelters(app, uow, now, everywhere=True)
+        index = ShelterIndex(shelters, app.config.alerts.kdtree_from) if shelters else None
+        local = Communities(app, alert_text(alert) + "\n\n")
+        push_id = pushes.open_push(uow, kind="alert", topic=ALERT_TOPIC, title=alert.title,
+                                   started_by=alert.created_by, now=now, reach=where)
+        total, reached = 0, Counter[str]()
+        off = uow.subscriptions.opted_out(ALERT_TOPIC)
+        with reach.narrowed(uow, where), paused_gc():
+            for batch in _batches(uow, off):
+                messages = prepare(app, alert, shelters, batch, now, index=index, local=local)
+                total += pushes.add_recipients(uow, push_id, messages, now)
+                reached.update(r.community for r in batch)
+        uow.pushes.set_total(push_id, total)
+        alert.recipients = total
+        uow.alerts.set_recipients(alert.id, total)
+        if len(where.codes) > 1:
+            _tell_staff(app, uow, alert, where, reached, local, now)
+        log.info("alert %s queued for %d chats in %d communities", alert.id, total, len(reached))
     return alert
 
 

@@ -121,12 +121,13 @@ def send(app: App, uow: UnitOfWork, spec: dict[str, Any], *, started_by: str | N
     kind, topic, title, text = compose(app, spec)
     targets = Targets.from_dict(spec.get("targets"))
     where = reach.of_spec(app, spec)
-    with reach.narrowed(uow, where):  # the audience of the place only; opt-outs still hold
-        people = audience(uow, topic, targets, today=now.astimezone(app.zone).date())
-    reply = Reply(text=text)
-    return start_push(uow, kind=kind, topic=topic, title=title, targets=targets, reach=where,
-                      messages=((r.chat_id, reply) for r in people if r.chat_id is not None),
-                      started_by=started_by, now=now, progress_at=progress_at)
+    with reach.filed(uow, app, where):
+        with reach.narrowed(uow, where):  # the audience of the place only; opt-outs still hold
+            people = audience(uow, topic, targets, today=now.astimezone(app.zone).date())
+        reply = Reply(text=text)
+        return start_push(uow, kind=kind, topic=topic, title=title, targets=targets, reach=where,
+                          messages=((r.chat_id, reply) for r in people if r.chat_id is not None),
+                          started_by=started_by, now=now, progress_at=progress_at)
 
 
 def count(app: App, uow: UnitOfWork, spec: dict[str, Any], now: datetime) -> int:

@@ -104,6 +104,53 @@ def of_spec(app: App, spec: dict[str, Any]) -> Reach:
     return resolve(app, reach.level, reach.name, reach.district)
 
 
+MAX_PLACES = 8  # place buttons offered in the staff chat (more: the larger places only)
+
+
+def choices(app: App, uow: UnitOfWork) -> list[Reach]:
+    """The places a staff member's unit of work covers, smallest first: their own 村社 (if they
+    have one), then each 街道/镇, 区 and the city whose communities they all see. One place:
+    nothing to choose."""
+    root = _root(app)
+    visible, own = uow.visible, uow.community
+    out = [resolve(app, COMMUNITY, own)] if own else []
+    if root.directory is None:
+        return out
+    seen = set(root.codes()) if visible is None else set(visible)
+    tree = root.directory.tree()
+    streets = [Reach(STREET, s, d, tuple(e.code for e in es)) for d, ss in tree.items() for s, es in ss.items() if s]
+    districts = [Reach(DISTRICT, d, "", tuple(e.code for ss in tree[d].values() for e in ss)) for d in tree if d]
+    if not own and len(seen) <= MAX_PLACES // 2:  # a 街道's few 村社: each one may be chosen
+        out += [resolve(app, COMMUNITY, c) for c in sorted(seen)]
+    wider = [r for r in (*streets, *districts) if len(r.codes) > 1 and seen.issuperset(r.codes)]
+    if visible is None:
+        wider.append(resolve(app, CITY))
+    listed = {frozenset(r.codes) for r in out}
+    for r in list(wider):  # a 区 with one 街道 is that 街道: offered once, by the smaller name
+        if frozenset(r.codes) in listed:
+            wider.remove(r)
+        listed.add(frozenset(r.codes))
+    out += wider[-(MAX_PLACES - len(out)):] if len(out) + len(wider) > MAX_PLACES else wider
+    return out
+
+
+@contextlib.contextmanager
+def filed(uow: UnitOfWork, app: App, reach: Reach) -> Iterator[None]:
+    """A push or warning record needs a community to belong to: the sender's own, or for staff
+    above the communities (no home) config.yaml's community when it is in the place, else the
+    place's first community."""
+    if uow.community is not None:
+        yield
+        return
+    root, visible = _root(app), uow.visible
+    home = root.community_code if root.community_code in reach.codes else min(reach.codes)
+    uow.scope_to(home, visible)
+    try:
+        yield
+    finally:
+        uow.scope_to(None, visible)
+
+
 @contextlib.contextmanager
 def narrowed(uow: UnitOfWork, reach: Reach) -> Iterator[None]:
     """Queries inside see only the reach's communities; new records stay the sender's.

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import pushes, texts
+from bot import pushes, reach, texts
 from bot.callbacks import PUSH, Callback
 from bot.cards import estate_name
 from bot.dialogue.flow import Flow
 from bot.dialogue.turn import Turn, grid_rows
 from domain.errors import NotFound
+from domain.pushes import Reach
 
 BUTTONS = (PUSH,)  # this flow's button namespace
 ALL = "all"
@@ -73,10 +74,33 @@ def on_button(t: Turn, cb: Callback) -> None:
     data = targets_of(t, target)
     if data is None:
         return pick_targets(t, cb.arg(), title)
-    spec = {"policy": cb.arg(), "targets": data}
-    if cb.action == "to":
-        return confirm(t, spec, title, target)
+    spec: dict[str, Any] = {"policy": cb.arg(), "targets": data}
+    places = reach.choices(t.app, t.uow)
+    if cb.action == "to" and len(places) > 1:  # staff above one 村社: where does it go?
+        return pick_place(t, cb.arg(), target, places)
+    place = cb.arg(2) if cb.action in ("pl", "okp") else ""
+    if place:
+        chosen = _chosen(places, place)
+        if chosen is None:  # their reach changed since the card was shown
+            return pick_place(t, cb.arg(), target, places)
+        spec["reach"] = chosen.to_dict()
+    if cb.action in ("to", "pl"):
+        return confirm(t, spec, title, target, place)
     return start(t, spec)
+
+
+def _chosen(places: list[Reach], code: str) -> Reach | None:
+    """The place a button's p<index> names, or None when stale."""
+    i = int(code[1:]) if code[:1] == "p" and code[1:].isdigit() else len(places)
+    return places[i] if i < len(places) else None
+
+
+def pick_place(t: Turn, policy: str, target: str, places: list[Reach]) -> None:
+    """Their own 村社, their 街道, … as buttons (each with how many 村社 it covers)."""
+    choices = [PUSH.button(reach.label(t.app, p.to_dict()), "pl", policy, target, f"p{i}")
+               for i, p in enumerate(places)]
+    t.say(texts.REACH_PICK, [*grid_rows(choices, per_row=2), [PUSH.button(texts.PUSH_CANCEL_BUTTON, "x")]],
+          edit=True)
 
 
 def pick_targets(t: Turn, policy: str, title: str) -> None:
@@ -89,16 +113,18 @@ def pick_targets(t: Turn, policy: str, title: str) -> None:
           [*grid_rows(choices), [PUSH.button(texts.PUSH_CANCEL_BUTTON, "x")]], edit=True)
 
 
-def confirm(t: Turn, spec: dict[str, Any], title: str, target: str) -> None:
-    """How many residents it reaches, with 确认发送 / 取消."""
+def confirm(t: Turn, spec: dict[str, Any], title: str, target: str, place: str = "") -> None:
+    """How many residents it reaches (in the chosen place), with 确认发送 / 取消."""
     n = pushes.count(t.app, t.uow, spec, t.now)
     cancel = [PUSH.button(texts.PUSH_CANCEL_BUTTON, "x")]
     if n == 0:
         t.say(texts.PUSH_CONFIRM_NONE.format(who=who(t, target), topic=pushes.compose(t.app, spec)[1]),
               [[PUSH.button("换一个范围", "pol", spec["policy"])], cancel], edit=True)
         return
-    t.say(texts.PUSH_CONFIRM.format(title=title, who=who(t, target), n=n),
-          [[PUSH.button(texts.PUSH_SEND_BUTTON, "ok", spec["policy"], target)], cancel], edit=True)
+    where = texts.REACH_CHOSEN.format(where=reach.label(t.app, spec["reach"])) if place else ""
+    send = (PUSH.button(texts.PUSH_SEND_BUTTON, "okp", spec["policy"], target, place) if place
+            else PUSH.button(texts.PUSH_SEND_BUTTON, "ok", spec["policy"], target))
+    t.say(where + texts.PUSH_CONFIRM.format(title=title, who=who(t, target), n=n), [[send], cancel], edit=True)
 
 
 def start(t: Turn, spec: dict[str, Any]) -> None:
