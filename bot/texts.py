@@ -992,5 +992,5 @@ PUSH_CLI_REACH = "范围：{where}"
 REACH_PICK = "发给哪里的居民？"
 REACH_CHOSEN = "范围：{where}\n"
 # Each community's staff chat hears of a warning sent to several communities at once.
-ALERT_STAFF_NOTICE = ("{where}发布了{level}色预警“{title}”（编号{id}），已发给本村社{n}位居民，"
-                      "每人附有离自己最近的开放避灾点。")
+ALERT_STAFF_NOTICE = ("已向{where}发布{level}色预警“{title}”（编号{id}），本村社{n}位居民会收到，"
+                      "每条都附有离他们最近的开放避灾点。")

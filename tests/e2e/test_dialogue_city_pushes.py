@@ -72,7 +72,7 @@ def test_a_street_wide_warning_chosen_by_buttons(town: App, street_reach: None) 
     got = Chat(town, IN_J).inbox()
     assert "台风今晚登陆" in got and "金竹村文化礼堂" in got
     assert Chat(town, IN_A).inbox() == ""
-    assert "已发给本村社1位居民" in Chat(town, J_STAFF_CHAT).inbox()
+    assert "本村社1位居民会收到" in Chat(town, J_STAFF_CHAT).inbox()
 
 
 def test_a_secretary_of_one_community_is_not_asked_where(town: App) -> None:

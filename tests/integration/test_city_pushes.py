@@ -112,7 +112,7 @@ def test_a_city_wide_warning_gives_a_border_resident_the_nearest_shelters_of_any
     assert "南垟花园" in n_text and "南垟社区文化礼堂" in n_text  # measured from their own estate
     assert not _texts(town, J_QUIET)
     (notice,) = _texts(town, J_STAFF_CHAT)  # each community's staff hear how many of theirs got it
-    assert "全市（3个村社）" in notice and "本村社1位居民" in notice
+    assert "全市（3个村社）" in notice and "本村社1位居民会收到" in notice
 
 
 def test_cli_pushes_and_alerts_by_place(town: App, tmp_path: Path) -> None:
