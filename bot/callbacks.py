@@ -124,8 +124,8 @@ POLICY = Namespace("pol", {"part": ("code", "code"), "me": ("code",), "list": ()
 SUBS = Namespace("sb", {"on": ("code",), "off": ("code",), "offy": ("code",), "keep": ("code",)})
 # staff push: a policy, its targets (policy, target), 确认发送 (policy, target), 取消
 PUSH = Namespace("pu", {"pol": ("slug",), "to": ("slug", "code"), "ok": ("slug", "code"), "x": (),
-                        # a place chosen by staff above one 村社 (p<index>), and its 确认发送
-                        "pl": ("slug", "code", "code"), "okp": ("slug", "code", "code")})
+                        # a place chosen by staff above one 村社 (<target>_<index>), and its 确认发送
+                        "pl": ("slug", "code"), "okp": ("slug", "code")})
 
 # --- ledger --- 公开之栏: a resident's page (month yyyymm, scope estate|all, page), a project,
 # 你说我做; staff drafts (ledger line, notice, project update), each carrying its draft id.

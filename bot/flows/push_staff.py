@@ -70,34 +70,36 @@ def on_button(t: Turn, cb: Callback) -> None:
         return pick_policy(t, edit=True)  # a policy removed since the card was shown
     if cb.action == "pol":
         return pick_targets(t, cb.arg(), title)
-    target = cb.arg(1)
+    target, place = _split(cb)
     data = targets_of(t, target)
     if data is None:
         return pick_targets(t, cb.arg(), title)
     spec: dict[str, Any] = {"policy": cb.arg(), "targets": data}
-    places = reach.choices(t.app, t.uow)
-    if cb.action == "to" and len(places) > 1:  # staff above one 村社: where does it go?
+    # Staff above one 村社 choose where it goes; an estate is one community's, so it stays there.
+    places = reach.choices(t.app, t.uow) if not data.get("estates") else []
+    if cb.action == "to" and len(places) > 1:
         return pick_place(t, cb.arg(), target, places)
-    place = cb.arg(2) if cb.action in ("pl", "okp") else ""
     if place:
-        chosen = _chosen(places, place)
-        if chosen is None:  # their reach changed since the card was shown
+        i = int(place)
+        if i >= len(places):  # their reach changed since the card was shown
             return pick_place(t, cb.arg(), target, places)
-        spec["reach"] = chosen.to_dict()
+        spec["reach"] = places[i].to_dict()
     if cb.action in ("to", "pl"):
         return confirm(t, spec, title, target, place)
     return start(t, spec)
 
 
-def _chosen(places: list[Reach], code: str) -> Reach | None:
-    """The place a button's p<index> names, or None when stale."""
-    i = int(code[1:]) if code[:1] == "p" and code[1:].isdigit() else len(places)
-    return places[i] if i < len(places) else None
+def _split(cb: Callback) -> tuple[str, str]:
+    """(target, place index) of a press: 'pl' and 'okp' carry '<target>_<index>'."""
+    if cb.action not in ("pl", "okp"):
+        return cb.arg(1), ""
+    target, _, place = cb.arg(1).rpartition("_")
+    return target, place if place.isdigit() else "99"
 
 
 def pick_place(t: Turn, policy: str, target: str, places: list[Reach]) -> None:
     """Their own 村社, their 街道, … as buttons (each with how many 村社 it covers)."""
-    choices = [PUSH.button(reach.label(t.app, p.to_dict()), "pl", policy, target, f"p{i}")
+    choices = [PUSH.button(reach.label(t.app, p.to_dict()), "pl", policy, f"{target}_{i}")
                for i, p in enumerate(places)]
     t.say(texts.REACH_PICK, [*grid_rows(choices, per_row=2), [PUSH.button(texts.PUSH_CANCEL_BUTTON, "x")]],
           edit=True)
@@ -122,7 +124,7 @@ def confirm(t: Turn, spec: dict[str, Any], title: str, target: str, place: str =
               [[PUSH.button("换一个范围", "pol", spec["policy"])], cancel], edit=True)
         return
     where = texts.REACH_CHOSEN.format(where=reach.label(t.app, spec["reach"])) if place else ""
-    send = (PUSH.button(texts.PUSH_SEND_BUTTON, "okp", spec["policy"], target, place) if place
+    send = (PUSH.button(texts.PUSH_SEND_BUTTON, "okp", spec["policy"], f"{target}_{place}") if place
             else PUSH.button(texts.PUSH_SEND_BUTTON, "ok", spec["policy"], target))
     t.say(where + texts.PUSH_CONFIRM.format(title=title, who=who(t, target), n=n), [[send], cancel], edit=True)
 
