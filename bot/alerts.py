@@ -2,8 +2,7 @@
 
 Preparing is vectorised (one nearest-shelter query for all distinct places: residents of one
 estate share its coordinates), and every message is written to the outbox in the caller's
-transaction, as one push, before anything is sent: `send_alert` does it page by page of residents
-(bot/alert_queue.py: a city's million), `deliver_push` for messages already prepared.
+transaction through ONE seam, `deliver_push`, before anything is sent.
 """
 
 from __future__ import annotations
@@ -11,24 +10,27 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
-import time
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot import texts
-from bot.events import Location, Reply
-from bot.geo import EARTH_RADIUS_M
+from bot.alert_local import Communities
+from bot.events import Reply
+from bot.shelter_index import NEAREST, ShelterIndex, nearest_many
 from domain.alerts import Alert, Recipient, Shelter, check_alert, check_shelter
 from domain.ports import UnitOfWork
+from domain.pushes import COMMUNITY, Reach
 
 if TYPE_CHECKING:
     from bot.app import App
     from bot.config import AppConfig
 
+__all__ = ["NEAREST", "ShelterIndex", "nearest_many"]  # (their home is bot.shelter_index)
 log = logging.getLogger(__name__)
 ALERT_TOPIC = "预警"  # the subscription topic residents can switch off (with a warning)
-NEAREST = 3
+BATCH = 20_000  # residents read and prepared at a time: memory stays flat for a whole city
 
 
 def config_shelters(app: App) -> list[Shelter]:
@@ -54,57 +56,30 @@ def seed_shelters(app: App, uow: UnitOfWork, now: datetime) -> int:
     return n
 
 
-def open_shelters(app: App, uow: UnitOfWork, now: datetime) -> list[Shelter]:
-    """The shelters open now, as staff last set them."""
-    seed_shelters(app, uow, now)
-    return uow.alerts.shelters(open_only=True)
+def open_shelters(app: App, uow: UnitOfWork, now: datetime, *, everywhere: bool = False) -> list[Shelter]:
+    """The shelters open now, as staff last set them (`everywhere`: every community's)."""
+    if uow.community in (None, app.community_code):  # config's shelters go under their own community
+        seed_shelters(app, uow, now)
+    return uow.alerts.shelters(open_only=True, everywhere=everywhere)
 
 
-# -- nearest shelters for many places at once ------------------------------------------------
-def _unit(lat: Any, lon: Any) -> Any:
-    import numpy as np
-
-    la, lo = np.radians(lat), np.radians(lon)
-    return np.column_stack((np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)))
+# Where to measure from: (community, estate code) of a home, or a shared (lat, lon) point.
+Place = tuple[str, str] | tuple[float, float]
 
 
-def nearest_many(shelters: Sequence[Shelter], lats: Sequence[float], lons: Sequence[float],
-                 k: int = NEAREST, kdtree_from: int = 16) -> tuple[Any, Any]:
-    """Distances (metres) and shelter indexes, nearest first, for every point: shape (n, k)."""
-    import numpy as np
-
-    k = min(k, len(shelters))
-    points = _unit(np.asarray(lats, dtype=float), np.asarray(lons, dtype=float))
-    places = _unit(np.array([s.lat for s in shelters]), np.array([s.lon for s in shelters]))
-    if len(shelters) >= kdtree_from:
-        from scipy.spatial import cKDTree  # imported on first use: scipy is slow to import
-
-        chord, idx = cKDTree(places).query(points, k=k)
-        chord, idx = chord.reshape(len(points), k), idx.reshape(len(points), k)
-    else:  # a few shelters: a plain scan over all of them is as quick and needs no tree
-        d = np.linalg.norm(points[:, None, :] - places[None, :, :], axis=2)
-        idx = np.argsort(d, axis=1, kind="stable")[:, :k]
-        chord = np.take_along_axis(d, idx, axis=1)
-    metres = 2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, chord / 2))
-    return metres, idx
-
-
-Estates = dict[str, tuple[float, float, str]]  # code → lat, lon, name
-Place = str | tuple[float, float]  # an estate code, or a shared point
-
-
-def _places(app: App, people: Sequence[Recipient], estates: Estates, now: datetime) -> list[Place | None]:
+def _places(app: App, people: Sequence[Recipient], local: Communities, now: datetime) -> list[Place | None]:
     """Where to measure from, per resident: a fresh shared location, else the home estate, else
     an older shared location, else nowhere (None)."""
     fresh_since = now - timedelta(hours=app.config.alerts.location_fresh_hours)
     out: list[Place | None] = []
     add = out.append
-    for r in people:  # a plain loop: this runs once per resident of the whole community
+    of, seen = local.of, local.cache.get
+    for r in people:  # a plain loop: this runs once per resident of the whole city
         lat, lon = r.lat, r.lon
         if lat is not None and lon is not None and r.located_at is not None and r.located_at >= fresh_since:
             add((lat, lon))
-        elif r.estate in estates:
-            add(r.estate)
+        elif r.estate in (seen(r.community) or of(r.community)).estates:
+            add((r.community, r.estate))
         elif lat is not None and lon is not None:
             add((lat, lon))
         else:
@@ -119,89 +94,63 @@ def alert_text(alert: Alert) -> str:
 
 
 def prepare(app: App, alert: Alert, shelters: Sequence[Shelter],
-            recipients: Iterable[Recipient], now: datetime, *, estates: Estates | None = None,
-            phases: Phases | None = None) -> list[tuple[int, Reply]]:
+            recipients: Iterable[Recipient], now: datetime, *, index: ShelterIndex | None = None,
+            local: Communities | None = None) -> list[tuple[int, Reply]]:
     """One message per recipient: the alert, then THEIR nearest open shelters with a pin.
 
     Residents of one estate share its coordinates, so the nearest shelters are looked up once
-    per distinct place (one vectorised query for all of them), and each place's text is built once.
-    `estates` (code → lat, lon, name) defaults to the app's; `phases` adds up seconds per step.
+    per distinct place (one vectorised query for all of them), and each place's text is built
+    once. A warning prepared in batches passes the same `index` and `local` to every batch.
     """
-    from bot.flows.info import office_call_for
-
     head = alert_text(alert) + "\n\n"
-    if estates is None:
-        estates = config_estates(app)
+    local = local or Communities(app, head)
     people = recipients if isinstance(recipients, list) else list(recipients)
     if not shelters:
-        none = Reply(text=head + texts.ALERT_NO_SHELTER_OPEN.format(call=office_call_for(app)))
-        return [(r.chat_id, none) for r in people]
-    clock = time.perf_counter()
-    wanted = _places(app, people, estates, now)
-    slots: dict[Place, int] = {}
+        return [(r.chat_id, local.of(r.community).none_open) for r in people]
+    index = index or ShelterIndex(shelters, app.config.alerts.kdtree_from)
+    wanted = _places(app, people, local, now)
+    found: dict[Place, Reply] = {}
     for place in wanted:
-        if place is not None and place not in slots:
-            slots[place] = len(slots)
-    places = list(slots)
-    near = None
-    if places:
-        lats = [estates[p][0] if isinstance(p, str) else p[0] for p in places]
-        lons = [estates[p][1] if isinstance(p, str) else p[1] for p in places]
-        near = nearest_many(shelters, lats, lons, kdtree_from=app.config.alerts.kdtree_from)
-    clock = lap(phases, "nearest", clock)
-    replies = _render(head, shelters, places, estates, near) if near is not None else []
-    nowhere = Reply(text=head + texts.ALERT_ASK_PLACE)
-    out = [(r.chat_id, replies[slots[p]] if p is not None else nowhere)
-           for r, p in zip(people, wanted, strict=True)]
-    lap(phases, "render", clock)
-    return out
+        if place is not None and place not in found:
+            found[place] = local.replies.get(place) or NEW
+    new = [p for p, r in found.items() if r is NEW]
+    if new:
+        for place, reply in zip(new, _replies(head, index, local, new), strict=True):
+            found[place] = reply
+            if isinstance(place[0], str):  # an estate's message serves its residents in every batch
+                local.replies[place] = reply
+    nowhere = local.nowhere
+    return [(r.chat_id, found[p] if p is not None else nowhere) for r, p in zip(people, wanted, strict=True)]
 
 
-Phases = dict[str, float]  # step → seconds, added up over batches
+NEW = Reply(text="")  # marks a place whose message is still to be built
 
 
-def lap(phases: Phases | None, step: str, since: float) -> float:
-    """Add the seconds since `since` to `step` (when timing); the time now."""
-    now = time.perf_counter()
-    if phases is not None:
-        phases[step] = phases.get(step, 0.0) + now - since
-    return now
-
-
-def config_estates(app: App) -> Estates:
-    """The app's estates that have coordinates: code → (lat, lon, name)."""
-    return {e.code: (e.lat, e.lon, e.name) for e in app.config.estates
-            if e.lat is not None and e.lon is not None}
-
-
-def _render(head: str, shelters: Sequence[Shelter], places: list[Place], estates: Estates,
-            near: tuple[Any, Any]) -> list[Reply]:
-    """Each place's message: its nearest shelters' lines (each line built once) and a pin."""
+def _replies(head: str, index: ShelterIndex, local: Communities, places: list[Place]) -> list[Reply]:
+    """The message for each place: its nearest shelters (one vectorised query for all), each
+    shelter's line built once per distance."""
     from bot.flows.info import format_distance
 
-    metres, idx = near
+    spots: list[tuple[float, float, str]] = [
+        local.of(p[0]).estates[p[1]] if isinstance(p[0], str) else (p[0], float(p[1]), "") for p in places]
+    metres, idx = index.nearest([s[0] for s in spots], [s[1] for s in spots])
     k = idx.shape[1]
     words = [format_distance(m) for m in metres.reshape(-1).tolist()]
     lines: dict[tuple[int, str], str] = {}  # (shelter, distance words) → its line, built once
-    pins: dict[int, Location] = {}
     replies: list[Reply] = []
-    for n, (place, nearest) in enumerate(zip(places, idx.tolist(), strict=True)):
+    for n, (place, spot, near) in enumerate(zip(places, spots, idx.tolist(), strict=True)):
         parts = []
-        for j, i in enumerate(nearest):
+        for j, i in enumerate(near):
             key = (i, words[n * k + j])
             if key not in lines:
-                s = shelters[i]
+                s = index.shelters[i]
                 lines[key] = texts.SHELTER_NEAR_LINE.format(
                     name=s.name, distance=key[1], address=s.address, capacity=s.capacity)
             parts.append(lines[key])
-        where = (texts.SHELTER_WHERE_HOME.format(estate=estates[place][2]) if isinstance(place, str)
+        where = (texts.SHELTER_WHERE_HOME.format(estate=spot[2]) if isinstance(place[0], str)
                  else texts.ALERT_WHERE_SHARED)
-        first = nearest[0]
-        pin = pins.get(first)
-        if pin is None:
-            pin = pins[first] = Location(shelters[first].lat, shelters[first].lon, shelters[first].name)
         replies.append(Reply(text=head + texts.ALERT_SHELTERS.format(where=where, lines="\n".join(parts)),
-                             location=pin))
+                             location=index.pins[near[0]]))
     return replies
 
 
@@ -236,20 +185,69 @@ def paused_gc() -> Iterator[None]:
 def prepare_all(app: App, uow: UnitOfWork, alert: Alert, now: datetime) -> list[tuple[int, Reply]]:
     """Every recipient's message for an alert, from the current residents and open shelters."""
     with paused_gc():
-        return prepare(app, alert, open_shelters(app, uow, now), alert_recipients(uow), now)
+        return prepare(app, alert, open_shelters(app, uow, now, everywhere=True), alert_recipients(uow), now)
 
 
-def send_alert(app: App, uow: UnitOfWork, alert: Alert, now: datetime) -> Alert:
-    """Record the alert and queue every resident's message, all in the caller's transaction."""
+def send_alert(app: App, uow: UnitOfWork, alert: Alert, now: datetime, where: Reach | None = None) -> Alert:
+    """Record the alert and queue every resident's message, all in the caller's transaction.
+
+    `where`: the place it is for (default: the sender's community). Residents are read and
+    prepared in batches of BATCH, so a city-wide warning never holds a million messages at
+    once; the shelters (every community's: a border resident's nearest may be next door's)
+    are indexed once, each community's settings read once.
+    """
+    from bot import pushes, reach
+
     check_alert(alert)
-    uow.alerts.add_alert(alert)
-    assert alert.id is not None
-    from bot.alert_queue import queue_alert
-
-    alert.recipients = queue_alert(app, uow, alert, now)
-    log.info("alert %s queued for %d chats", alert.id, alert.recipients)
-    uow.alerts.set_recipients(alert.id, alert.recipients)
+    where = where or reach.resolve(app, COMMUNITY)
+    with reach.filed(uow, app, where):  # (staff above the communities have no home of their own)
+        uow.alerts.add_alert(alert)
+        assert alert.id is not None
+        shelters = open_shelters(app, uow, now, everywhere=True)
+        index = ShelterIndex(shelters, app.config.alerts.kdtree_from) if shelters else None
+        local = Communities(app, alert_text(alert) + "\n\n")
+        push_id = pushes.open_push(uow, kind="alert", topic=ALERT_TOPIC, title=alert.title,
+                                   started_by=alert.created_by, now=now, reach=where)
+        total, reached = 0, Counter[str]()
+        off = uow.subscriptions.opted_out(ALERT_TOPIC)
+        with reach.narrowed(uow, where), paused_gc():
+            for batch in _batches(uow, off):
+                messages = prepare(app, alert, shelters, batch, now, index=index, local=local)
+                total += pushes.add_recipients(uow, push_id, messages, now)
+                reached.update(r.community for r in batch)
+        uow.pushes.set_total(push_id, total)
+        alert.recipients = total
+        uow.alerts.set_recipients(alert.id, total)
+        if len(where.codes) > 1:
+            _tell_staff(app, uow, alert, where, reached, local, now)
+        log.info("alert %s queued for %d chats in %d communities", alert.id, total, len(reached))
     return alert
+
+
+def _batches(uow: UnitOfWork, off: set[int]) -> Iterator[list[Recipient]]:
+    """The unit of work's recipients, BATCH at a time by id, without those who switched 预警 off."""
+    after = 0
+    while True:
+        batch = uow.alerts.recipients(after=after, limit=BATCH)
+        if not batch:
+            return
+        after = batch[-1].resident_id
+        yield [r for r in batch if r.resident_id not in off]
+
+
+def _tell_staff(app: App, uow: UnitOfWork, alert: Alert, where: Reach, reached: Counter[str],
+                local: Communities, now: datetime) -> None:
+    """Each community's staff chat hears that a warning for several communities reached its residents."""
+    from bot import reach
+    from bot.outbox import enqueue
+
+    said = reach.label(app, where.to_dict())
+    for code, n in sorted(reached.items()):
+        chat = local.of(code).staff_chat_id
+        if chat:
+            enqueue(uow, chat, Reply(text=texts.ALERT_STAFF_NOTICE.format(
+                where=said, level=alert.level, title=alert.title, id=alert.id, n=n)),
+                f"alert-staff:{alert.id}:{code}", now)
 
 
 def alert_recipients(uow: UnitOfWork) -> list[Recipient]:
@@ -258,7 +256,9 @@ def alert_recipients(uow: UnitOfWork) -> list[Recipient]:
     return [r for r in uow.alerts.recipients() if r.resident_id not in off]
 
 
-def count_recipients(uow: UnitOfWork) -> int:
-    """How many residents a warning would reach now."""
-    off = uow.subscriptions.opted_out(ALERT_TOPIC)
-    return len({chat for rid, chat in uow.alerts.recipient_chats() if rid not in off})
+def count_recipients(uow: UnitOfWork, where: Reach | None = None) -> int:
+    """How many residents a warning would reach now (in `where`, or the unit of work's scope)."""
+    from bot import reach
+
+    with reach.narrowed(uow, where) if where is not None else contextlib.nullcontext():
+        return len({r.chat_id for r in alert_recipients(uow)})

@@ -114,7 +114,8 @@ POLL = Namespace("pl", {"v": ("id", "id"), "open": ("id",), "res": ("id",), "cls
 RATE = Namespace("rt", {"t": ("code",), "s": ("code", "stars"), "ok": (), "skip": (), "x": ()})
 
 # 预警 from the staff chat: a level for a draft; 确认发布 / 取消.
-ALERT = Namespace("al", {"lv": ("code", "id"), "ok": ("id",), "x": ("id",)})
+ALERT = Namespace("al", {"lv": ("code", "id"), "ok": ("id",), "x": ("id",),
+                         "pl": ("code", "id")})  # a place (p<index>) for staff above one 村社
 
 # 惠民政策: one policy's part (code, aspect | "all"), "我能申请吗" (code), the library list
 POLICY = Namespace("pol", {"part": ("code", "code"), "me": ("code",), "list": ()})
@@ -122,7 +123,9 @@ POLICY = Namespace("pol", {"part": ("code", "code"), "me": ("code",), "list": ()
 # --- push --- subscriptions (topic code): on, off, off confirmed (仍然关闭), keep (保留)
 SUBS = Namespace("sb", {"on": ("code",), "off": ("code",), "offy": ("code",), "keep": ("code",)})
 # staff push: a policy, its targets (policy, target), 确认发送 (policy, target), 取消
-PUSH = Namespace("pu", {"pol": ("slug",), "to": ("slug", "code"), "ok": ("slug", "code"), "x": ()})
+PUSH = Namespace("pu", {"pol": ("slug",), "to": ("slug", "code"), "ok": ("slug", "code"), "x": (),
+                        # a place chosen by staff above one 村社 (<target>_<index>), and its 确认发送
+                        "pl": ("slug", "code"), "okp": ("slug", "code")})
 
 # --- ledger --- 公开之栏: a resident's page (month yyyymm, scope estate|all, page), a project,
 # 你说我做; staff drafts (ledger line, notice, project update), each carrying its draft id.

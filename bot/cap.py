@@ -32,6 +32,7 @@ class CapWarning:
     title: str
     text: str
     source: str
+    areas: tuple[str, ...] = ()  # each <area>'s <areaDesc>: where the warning is for
 
 
 @lru_cache(maxsize=1)
@@ -106,4 +107,5 @@ def read_cap(data: bytes) -> CapWarning:
     return CapWarning(
         identifier=_text(root, "identifier"), level=_level(info),
         title=_text(info, "headline") or _text(info, "event"), text=body,
-        source=_text(info, "senderName") or _text(root, "sender"))
+        source=_text(info, "senderName") or _text(root, "sender"),
+        areas=tuple(d for a in info.findall("cap:area", NS) if (d := _text(a, "areaDesc"))))

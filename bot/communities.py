@@ -233,6 +233,22 @@ class CommunityDirectory:
             self._configs.popitem(last=False)
         return config
 
+    def stamp(self, code: str) -> tuple[int, int]:
+        """The community file's modification time and size (a cached reading is still good)."""
+        entry = self._by_code.get(code)
+        if entry is None:
+            raise ConfigError(f"community {code!r}: not in {self.root}")
+        return _stamp(entry.path)
+
+    def raw(self, code: str) -> dict[str, Any]:
+        """A community's merged settings, unvalidated: for reading a few fields of thousands of
+        communities at once (a city-wide warning), where validating each whole configuration
+        would take most of the time."""
+        entry = self._by_code.get(code)
+        if entry is None:
+            raise ConfigError(f"community {code!r}: not in {self.root}")
+        return community_raw(self.city, _read_yaml(Path(entry.path)))
+
     def check(self) -> list[Problem]:
         """Every problem of every file: the index's, then each community's full validation."""
         problems = list(self.problems)

@@ -7,13 +7,13 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from bot import texts
+from bot import reach, texts
 from bot.events import Reply
 from bot.outbox import BULK, enqueue, to_payload  # a push waits behind residents' own answers
 from domain.errors import NotFound
 from domain.policies import Policy
 from domain.ports import OutboxMessage, UnitOfWork
-from domain.pushes import TOPICS, Progress, Push, Targets, matches
+from domain.pushes import TOPICS, Progress, Push, Reach, Targets, matches
 from domain.residents import Resident
 
 if TYPE_CHECKING:
@@ -33,64 +33,56 @@ def audience(uow: UnitOfWork, topic: str, targets: Targets, *,
             if r.chat_id is not None and r.id not in off and matches(r, targets, today)]
 
 
-def start_push(uow: UnitOfWork, *, kind: str, topic: str, title: str,
-               messages: Iterable[tuple[int, Reply]], started_by: str | None, now: datetime,
-               targets: Targets | None = None,
-               progress_at: tuple[int, int] | None = None) -> int:
-    """Write a push and one outbox row per recipient (in the caller's transaction); its id.
-
-    Each row's key is push:<id>:<chat>, so a chat listed twice still gets one message.
-    `progress_at` is the (chat, message) a staff member watches the progress in.
-    """
-    push_id = begin_push(uow, kind=kind, topic=topic, title=title, started_by=started_by, now=now,
-                         targets=targets, progress_at=progress_at)
-    total = add_push_messages(uow, push_id, messages, now, set())
-    finish_push(uow, push_id, kind, total)
-    return push_id
-
-
-def begin_push(uow: UnitOfWork, *, kind: str, topic: str, title: str, started_by: str | None,
-               now: datetime, targets: Targets | None = None,
-               progress_at: tuple[int, int] | None = None) -> int:
-    """Write the push record (its messages follow with `add_push_messages`); its id."""
+def open_push(uow: UnitOfWork, *, kind: str, topic: str, title: str, started_by: str | None,
+              now: datetime, targets: Targets | None = None, reach: Reach | None = None,
+              progress_at: tuple[int, int] | None = None) -> int:
+    """Write a push record (filed under the sender's community, its place kept); its id."""
     if topic not in TOPICS:
         raise ValueError(f"unknown topic {topic!r}")
     chat, message = progress_at or (None, None)
+    kept = (targets or Targets()).to_dict()
+    if reach is not None:
+        kept["reach"] = reach.to_dict()
     return uow.pushes.add(Push(
-        kind=kind, topic=topic, title=title, targets=(targets or Targets()).to_dict(),
-        started_by=started_by, created_at=now, progress_chat_id=chat,
-        progress_message_id=message))
+        kind=kind, topic=topic, title=title, targets=kept, started_by=started_by, created_at=now,
+        progress_chat_id=chat, progress_message_id=message))
 
 
-def add_push_messages(uow: UnitOfWork, push_id: int, messages: Iterable[tuple[int, Reply]],
-                      now: datetime, seen: set[int]) -> int:
-    """Queue one batch of a push's messages, skipping chats in `seen` (which it extends); how many.
+def add_recipients(uow: UnitOfWork, push_id: int, messages: Iterable[tuple[int, Reply]],
+                   now: datetime) -> int:
+    """One outbox row per chat for a batch of a push's messages; how many were new.
 
-    A push of a million recipients comes in batches, so only one batch is held at a time. Replies
-    shared by many chats (one per estate) become one payload, serialised once.
+    Each row's key is push:<id>:<chat>, so a chat listed twice (in this batch or an earlier
+    one) still gets one message.
     """
-    rows: list[OutboxMessage] = []
-    # id(reply) → (reply, its payload): the reply is kept so that its id is not reused
-    payloads: dict[int, tuple[Reply, dict[str, Any]]] = {}
+    rows: dict[int, OutboxMessage] = {}
+    payloads: dict[int, dict[str, Any]] = {}  # residents of one place share one Reply
     for chat_id, reply in messages:
-        if chat_id in seen:
+        if chat_id in rows:
             continue
-        seen.add(chat_id)
-        known = payloads.get(id(reply))
-        if known is None:
-            known = payloads[id(reply)] = (reply, to_payload(reply))
-        payload = known[1]
-        rows.append(OutboxMessage(
+        payload = payloads.get(id(reply))
+        if payload is None:
+            payload = payloads[id(reply)] = to_payload(reply)
+        rows[chat_id] = OutboxMessage(
             chat_id=chat_id, payload=payload, key=f"push:{push_id}:{chat_id}",
-            created_at=now, not_before=now, priority=BULK, push_id=push_id))
-    uow.outbox.add_many(rows)  # one write for the batch: the write lock is held briefly
-    return len(rows)
+            created_at=now, not_before=now, priority=BULK, push_id=push_id)
+    return uow.outbox.add_many(list(rows.values()))  # one INSERT per chunk: the write lock is held briefly
 
 
-def finish_push(uow: UnitOfWork, push_id: int, kind: str, total: int) -> None:
-    """Record how many recipients the push has, once all its messages are queued."""
+def start_push(uow: UnitOfWork, *, kind: str, topic: str, title: str,
+               messages: Iterable[tuple[int, Reply]], started_by: str | None, now: datetime,
+               targets: Targets | None = None, reach: Reach | None = None,
+               progress_at: tuple[int, int] | None = None) -> int:
+    """Write a push and one outbox row per recipient (in the caller's transaction); its id.
+
+    `progress_at` is the (chat, message) a staff member watches the progress in.
+    """
+    push_id = open_push(uow, kind=kind, topic=topic, title=title, started_by=started_by, now=now,
+                        targets=targets, reach=reach, progress_at=progress_at)
+    total = add_recipients(uow, push_id, messages, now)
     uow.pushes.set_total(push_id, total)
     log.info("push %s (%s) queued for %d chats", push_id, kind, total)
+    return push_id
 
 
 # --- what a push says ----------------------------------------------------------------------
@@ -125,21 +117,25 @@ def compose(app: App, spec: dict[str, Any]) -> tuple[str, str, str, str]:
 
 def send(app: App, uow: UnitOfWork, spec: dict[str, Any], *, started_by: str | None,
          now: datetime, progress_at: tuple[int, int] | None = None) -> int:
-    """Push a spec (policy or title/text, topic, targets) to its audience; the push id."""
+    """Push a spec (policy or title/text, topic, targets, place) to its audience; the push id."""
     kind, topic, title, text = compose(app, spec)
     targets = Targets.from_dict(spec.get("targets"))
-    people = audience(uow, topic, targets, today=now.astimezone(app.zone).date())
-    reply = Reply(text=text)
-    return start_push(uow, kind=kind, topic=topic, title=title, targets=targets,
-                      messages=((r.chat_id, reply) for r in people if r.chat_id is not None),
-                      started_by=started_by, now=now, progress_at=progress_at)
+    where = reach.of_spec(app, spec)
+    with reach.filed(uow, app, where):
+        with reach.narrowed(uow, where):  # the audience of the place only; opt-outs still hold
+            people = audience(uow, topic, targets, today=now.astimezone(app.zone).date())
+        reply = Reply(text=text)
+        return start_push(uow, kind=kind, topic=topic, title=title, targets=targets, reach=where,
+                          messages=((r.chat_id, reply) for r in people if r.chat_id is not None),
+                          started_by=started_by, now=now, progress_at=progress_at)
 
 
 def count(app: App, uow: UnitOfWork, spec: dict[str, Any], now: datetime) -> int:
     """How many residents a spec would reach now (shown before 确认发送)."""
     _, topic, _, _ = compose(app, spec)
-    return len(audience(uow, topic, Targets.from_dict(spec.get("targets")),
-                        today=now.astimezone(app.zone).date()))
+    with reach.narrowed(uow, reach.of_spec(app, spec)):
+        return len(audience(uow, topic, Targets.from_dict(spec.get("targets")),
+                            today=now.astimezone(app.zone).date()))
 
 
 def progress_text(p: Progress) -> str:

@@ -16,6 +16,7 @@ from domain.errors import (
     NotFound,
     NotOwnContact,
     NotVerifiedResident,
+    OutOfReach,
     PhoneTaken,
     StaffOnly,
     ViewOnly,
@@ -1024,3 +1025,21 @@ PLACE_STAY_BUTTON = "不换了"
 PLACE_MOVED = "已换到{new}。以后办事就找{new}；以前在{old}办的事仍由{old}办理。"
 PLACE_STAYED = "好的，不换了，您还是{community}的。"
 PLACE_SAME = "您已经是{community}的了，不用换。"
+
+
+# --- city pushes ---
+# Where a push or warning goes (CLI options, push records, the staff chat's place buttons).
+REACH_CITY = "全市"
+REACH_LABEL = "{where}（{n}个村社）"
+REACH_UNKNOWN_COMMUNITY = "没有找到“{name}”这个村社（可以写编号，比如 oh-nbx-nanyang，或村社的名字）"
+REACH_UNKNOWN_PLACE = "“{name}”下面没有村社：请核对名字（cunshe communities list 可以查看）"
+REACH_NO_DIRECTORY = "这里只服务一个社区，没有街道、区可以选"
+REACH_STREET_AMBIGUOUS = "有几个区都有“{name}”（{districts}），请再加上 --district 区名"
+NOT_ALLOWED[OutOfReach] = "这个范围超出了您负责的村社"
+PUSH_CLI_REACH = "范围：{where}"
+# The staff chat: a staff member whose reach covers several communities picks where it goes.
+REACH_PICK = "发给哪里的居民？"
+REACH_CHOSEN = "范围：{where}\n"
+# Each community's staff chat hears of a warning sent to several communities at once.
+ALERT_STAFF_NOTICE = ("已向{where}发布{level}色预警“{title}”（编号{id}），本村社{n}位居民会收到，"
+                      "每条都附有离他们最近的开放避灾点。")

@@ -19,6 +19,10 @@ class NotAllowed(DomainError):
     """The person may not do this."""
 
 
+class OutOfReach(NotAllowed):
+    """A push or warning aimed at communities beyond the sender's own reach."""
+
+
 class StaffOnly(NotAllowed):
     """Only (the right) staff may do this."""
 

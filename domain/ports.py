@@ -271,6 +271,10 @@ class UnitOfWork(Protocol):
     board: BoardRepository
     community: str | None  # the 村社 new records are filed under (None: not known yet)
 
+    @property
+    def visible(self) -> frozenset[str] | None:
+        """The communities the transaction's queries see (None: every one)."""
+
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...
     def publish(self, event: Event) -> None: ...

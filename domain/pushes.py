@@ -78,6 +78,34 @@ def matches(resident: Resident, targets: Targets, today: date) -> bool:
         targets.max_age is None or age <= targets.max_age)
 
 
+# Where a push goes: one 村社, every 村社 of a 街道/镇 or of a 区, or the whole city.
+COMMUNITY, STREET, DISTRICT, CITY = "community", "street", "district", "city"
+PLACE_LEVELS = (COMMUNITY, STREET, DISTRICT, CITY)
+
+
+@dataclass(frozen=True)
+class Reach:
+    """The place a push or warning is for, and the community codes it resolved to."""
+
+    level: str
+    name: str = ""  # a community code, a 街道/镇 or a 区 (nothing for the city)
+    district: str = ""  # the 区 of a 街道 whose name another 区 also uses
+    codes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """What a push record and a scheduled job keep (the codes are resolved again when sent)."""
+        return {"level": self.level, "name": self.name, "district": self.district,
+                "communities": len(self.codes)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Reach:
+        """Back from stored data, codes not yet resolved."""
+        level = str(data.get("level") or COMMUNITY)
+        if level not in PLACE_LEVELS:
+            raise ValueError(f"unknown place level {level!r}")
+        return cls(level, str(data.get("name") or ""), str(data.get("district") or ""))
+
+
 @dataclass
 class Push:
     """One push to many residents; each recipient's message is an outbox row of its own."""

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from domain.alerts import Alert, Recipient, Shelter
 from storage.crypto import Crypto
 from storage.models import Base, ResidentRow
-from storage.scope import Scoped
+from storage.scope import ANY_COMMUNITY, SCOPE, Scoped
 
 
 class ShelterRow(Scoped, Base):
@@ -74,10 +74,12 @@ class SqlAlertStore:
         self.crypto = crypto
 
     # -- shelters ------------------------------------------------------------------------
-    def shelters(self, *, open_only: bool = False) -> list[Shelter]:
-        q = select(ShelterRow).order_by(ShelterRow.code)
+    def shelters(self, *, open_only: bool = False, everywhere: bool = False) -> list[Shelter]:
+        q = select(ShelterRow).order_by(ShelterRow.community, ShelterRow.code)
         if open_only:
             q = q.where(ShelterRow.open.is_(True))
+        if everywhere:  # shelters are public places: a warning may name the next community's
+            q = q.execution_options(**ANY_COMMUNITY)
         return [_shelter(r) for r in self.session.scalars(q)]
 
     def shelter(self, code: str) -> Shelter | None:
@@ -137,23 +139,19 @@ class SqlAlertStore:
         else:
             row.point_enc, row.at = blob, at
 
-    def recipients(self) -> list[Recipient]:
-        return self.recipients_page()
-
-    def recipient_chats(self) -> list[tuple[int, int]]:
-        """(resident id, chat id) of every recipient: counting a city's needs no locations."""
-        q = select(ResidentRow.id, ResidentRow.chat_id).where(
-            ResidentRow.verified.is_(True), ResidentRow.chat_id.is_not(None))
-        return [(rid, cast(int, chat)) for rid, chat in self.session.connection().execute(q)]
-
-    def recipients_page(self, after: int = 0, limit: int | None = None) -> list[Recipient]:
-        """Recipients with a resident id above `after`, by id; at most `limit` (a city's million
-        is read in pages, so one page is held at a time)."""
+    def recipients(self, after: int = 0, limit: int | None = None) -> list[Recipient]:
+        """Verified residents with a chat in the unit of work's scope, by id above `after`; at most
+        `limit` (a city's million is read in pages, so one page is held at a time)."""
         # Only the columns needed: names, phones and addresses stay encrypted and untouched.
-        q = (select(ResidentRow.id, ResidentRow.chat_id, ResidentRow.estate)
+        q = (select(ResidentRow.id, ResidentRow.chat_id, ResidentRow.estate, ResidentRow.community)
              .where(ResidentRow.verified.is_(True), ResidentRow.chat_id.is_not(None),
                     ResidentRow.id > after)
              .order_by(ResidentRow.id))
+        # Core rows through the session's connection skip the session's scoping hook: the
+        # scope is applied here, or one community's warning would reach the whole city.
+        visible = self.session.info.get(SCOPE)
+        if visible is not None:
+            q = q.where(ResidentRow.community.in_(sorted(visible)))
         if limit is not None:
             q = q.limit(limit)
         # Core rows through the session's connection: no ORM bookkeeping for 100,000 tuples.
@@ -168,11 +166,10 @@ class SqlAlertStore:
             .where(ResidentLocationRow.resident_id.between(people[0][0], people[-1][0])))}
         out: list[Recipient] = []
         decrypt, loads = self.crypto.decrypt, json.loads
-        for rid, chat_id, estate in people:
+        for rid, chat_id, estate, community in people:
             lat = lon = at = None
             if rid in located:
                 blob, at = located[rid]
                 lat, lon = loads(decrypt(blob) or "[null, null]")
-            out.append(Recipient(resident_id=rid, chat_id=cast(int, chat_id), estate=estate or "",
-                                 lat=lat, lon=lon, located_at=at))
+            out.append(Recipient(rid, cast(int, chat_id), estate or "", lat, lon, at, community or ""))
         return out

@@ -142,6 +142,11 @@ class SqlUnitOfWork:
             return
         self.session.commit()
 
+    @property
+    def visible(self) -> frozenset[str] | None:
+        """The communities this transaction's queries see (None: every one)."""
+        return self._visible
+
     def scope_to(self, community: str | None, visible: frozenset[str] | None,
                  on_event: EventHandler | None = None) -> None:
         """Narrow this transaction to one community (and what its speaker may see) once known."""

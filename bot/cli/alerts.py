@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot import texts
 from bot.cli.common import CliError, add_json_flag, print_json, print_table, ready_app, refused_as
+from bot.cli.places import add_place_options, chosen, reach_of, say_reach
 from domain.alerts import Alert
 
 
@@ -21,10 +22,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     send.add_argument("--text", required=True, type=Path, metavar="FILE", help="the official text (UTF-8)")
     send.add_argument("--source", help="who issued it (default: config alerts.source)")
     send.add_argument("--by", default="cli", help="who sends it (kept with the record)")
+    add_place_options(send)
     send.set_defaults(func=_send)
     imp = s.add_parser("import", help="send the warning of a CAP 1.2 XML file")
     imp.add_argument("file", type=Path, metavar="FILE.xml")
     imp.add_argument("--by", default="cli", help="who sends it (kept with the record)")
+    add_place_options(imp)  # given: they win over the file's <area>
     imp.set_defaults(func=_import)
     ls = s.add_parser("list", help="warnings sent, newest first")
     ls.add_argument("--limit", type=int, default=50)
@@ -39,18 +42,23 @@ def _read(path: Path) -> bytes:
         raise CliError(f"无法读取 {path}：{exc.strerror or exc}") from None
 
 
-def _deliver(args: argparse.Namespace, alert: Alert) -> int:
+def _deliver(args: argparse.Namespace, alert: Alert, areas: tuple[str, ...] = ()) -> int:
     from bot.alerts import send_alert
+    from bot.reach import from_areas
 
     app = ready_app(args)
+    # The options say where; else a CAP file's one simple <area>; else this community.
+    where = (None if chosen(args) else from_areas(app, areas)) or reach_of(app, args)
     with refused_as("没有发布"), app.uow() as uow:
         if alert.cap_identifier and (old := uow.alerts.alert_by_cap(alert.cap_identifier)):
             raise CliError(texts.ALERT_CAP_DUPLICATE.format(identifier=alert.cap_identifier, id=old.id))
         if not alert.source:
             alert.source = app.config.alerts.source
-        send_alert(app, uow, alert, datetime.now(UTC))
+        send_alert(app, uow, alert, datetime.now(UTC), where)
         uow.commit()
     print(texts.ALERT_SENT.format(level=alert.level, title=alert.title, id=alert.id, n=alert.recipients))
+    if app.several:  # one community: the place goes without saying
+        print(say_reach(app, where))
     return 0
 
 
@@ -69,7 +77,7 @@ def _import(args: argparse.Namespace) -> int:
         raise CliError(f"{args.file}：{exc}") from None
     return _deliver(args, Alert(level=cap.level, title=cap.title, text=cap.text, source=cap.source,
                                 created_by=args.by, created_at=datetime.now(UTC),
-                                cap_identifier=cap.identifier))
+                                cap_identifier=cap.identifier), cap.areas)
 
 
 def _list(args: argparse.Namespace) -> int:

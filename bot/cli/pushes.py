@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot import texts
-from bot.cli.common import CliError, add_json_flag, estate_code, print_json, ready_app
+from bot.cli.common import CliError, add_json_flag, estate_code, print_json, ready_app, refused_as
+from bot.cli.places import add_place_options, reach_of
+from bot.reach import label
 from domain.pushes import TOPICS, Progress
 
 BAR = 30  # characters of the progress bar
@@ -32,6 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     send.add_argument("--estate", action="append", default=[], help="only this estate (name or code)")
     send.add_argument("--min-age", type=int)
     send.add_argument("--max-age", type=int)
+    add_place_options(send)
     send.add_argument("--at", help='send later, community time: "2026-12-03 09:00"')
     send.add_argument("--no-wait", action="store_true", help="do not wait with a progress bar")
     send.set_defaults(func=_send)
@@ -47,6 +50,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _spec(app: Any, args: argparse.Namespace) -> dict[str, Any]:
     """The push the arguments describe (checked before anything is written)."""
+    spec = _what(app, args)
+    spec["reach"] = reach_of(app, args).to_dict()  # resolved again when sent (a later --at too)
+    return spec
+
+
+def _what(app: Any, args: argparse.Namespace) -> dict[str, Any]:
     targets: dict[str, Any] = {"tags": args.tag, "min_age": args.min_age, "max_age": args.max_age,
                                "estates": [estate_code(app, e) for e in args.estate]}
     unknown = [t for t in args.tag if t not in app.config.resident_tags]
@@ -74,11 +83,13 @@ def _send(args: argparse.Namespace) -> int:
     spec = _spec(app, args)
     if args.at:
         return _schedule(app, spec, args.at)
-    with app.uow() as uow:
+    with refused_as("没有发送"), app.uow() as uow:
         push_id = pushes.send(app, uow, spec, started_by=None, now=datetime.now(UTC))
         uow.commit()
         total = uow.pushes.progress(push_id).total
     print(texts.PUSH_CLI_QUEUED.format(id=push_id, n=total), flush=True)
+    if app.several:  # one community: the place goes without saying
+        print(texts.PUSH_CLI_REACH.format(where=label(app, spec["reach"])), flush=True)
     if args.no_wait or total == 0:
         return 0
     wait(lambda: _progress(app, push_id), sys.stderr)
@@ -147,6 +158,7 @@ def _row(push: Any, p: Progress) -> dict[str, Any]:
     return {"id": push.id, "kind": push.kind, "topic": push.topic, "title": push.title,
             "created_at": push.created_at.isoformat() if push.created_at else None,
             "started_by": push.started_by, "targets": push.targets, "total": p.total,
+            "reach": push.targets.get("reach"),
             "sent": p.sent, "failed": p.failed, "blocked": p.blocked, "pending": p.pending}
 
 
@@ -160,7 +172,8 @@ def _list(args: argparse.Namespace) -> int:
     for r in rows:
         print(texts.PUSH_CLI_LINE.format(
             id=r["id"], when=_when(app, r), kind=texts.PUSH_KINDS.get(r["kind"], r["kind"]),
-            topic=r["topic"], title=r["title"], sent=r["sent"], total=r["total"]))
+            topic=r["topic"], title=r["title"], sent=r["sent"], total=r["total"])
+            + _place(app, r))
     print(f"共{len(rows)}条")
     return 0
 
@@ -185,4 +198,11 @@ def _show(args: argparse.Namespace) -> int:
         title=r["title"], when=_when(app, r), by=r["started_by"] or texts.PUSH_CLI_SCHEDULED_BY,
         total=r["total"], sent=r["sent"], failed=r["failed"], blocked=r["blocked"],
         pending=r["pending"]))
+    if r["reach"] and app.several:
+        print(texts.PUSH_CLI_REACH.format(where=label(app, r["reach"])))
     return 0
+
+
+def _place(app: Any, row: dict[str, Any]) -> str:
+    """"  南白象街道（2个村社）" after a list line (nothing for pushes made before places)."""
+    return f"  {label(app, row['reach'])}" if row["reach"] and app.several else ""

@@ -10,13 +10,14 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from bot import texts
+from bot import reach, texts
 from bot.alerts import alert_text, count_recipients, send_alert
 from bot.callbacks import ALERT, Callback
 from bot.dialogue.flow import Flow
-from bot.dialogue.turn import Turn, live_pending, reply
+from bot.dialogue.turn import Turn, grid_rows, live_pending, reply
 from domain.alerts import LEVEL_CODES, MAX_TEXT, MAX_TITLE, Alert, level_of
 from domain.errors import InvalidValue
+from domain.pushes import Reach
 
 DRAFT_MINUTES = 10
 
@@ -53,9 +54,28 @@ def start(t: Turn) -> None:
         t.say(_not_allowed(t))
         return
     draft_id = secrets.randbelow(10**9) + 1  # ties the buttons to this draft only
-    _keep(t, {"draft": draft_id, "step": "level"})
-    levels = [ALERT.button(label, "lv", code, draft_id) for label, code in texts.ALERT_LEVEL_BUTTONS]
-    t.say(texts.ALERT_PICK_LEVEL.format(minutes=DRAFT_MINUTES), [levels, _cancel_row(draft_id)])
+    places = reach.choices(t.app, t.uow)
+    if len(places) > 1:  # staff above one 村社: first, where it goes
+        _keep(t, {"draft": draft_id, "step": "place"})
+        buttons = [ALERT.button(reach.label(t.app, p.to_dict()), "pl", f"p{i}", draft_id)
+                   for i, p in enumerate(places)]
+        t.say(texts.REACH_PICK, [*grid_rows(buttons, per_row=2), _cancel_row(draft_id)])
+        return
+    _ask_level(t, {"draft": draft_id, "step": "level"})
+
+
+def _ask_level(t: Turn, draft: dict[str, Any], *, edit: bool = False) -> None:
+    _keep(t, draft)
+    levels = [ALERT.button(label, "lv", code, draft["draft"]) for label, code in texts.ALERT_LEVEL_BUTTONS]
+    t.say(texts.ALERT_PICK_LEVEL.format(minutes=DRAFT_MINUTES), [levels, _cancel_row(draft["draft"])], edit=edit)
+
+
+def _place(t: Turn, draft: dict[str, Any]) -> Reach | None:
+    """The place chosen in this draft (None: the sender's own community)."""
+    code = str(draft.get("place") or "")
+    places = reach.choices(t.app, t.uow) if code else []
+    i = int(code[1:]) if code[1:].isdigit() else len(places)
+    return places[i] if i < len(places) else None
 
 
 def on_text(t: Turn) -> bool:
@@ -103,8 +123,10 @@ def on_text(t: Turn) -> bool:
 def _preview(t: Turn, draft: dict[str, Any]) -> None:
     _keep(t, draft)
     shown = alert_text(_alert(t, draft))
-    n = count_recipients(t.uow)
-    t.say(texts.ALERT_PREVIEW.format(n=n, text=shown), [
+    where = _place(t, draft)
+    n = count_recipients(t.uow, where)
+    said = texts.REACH_CHOSEN.format(where=reach.label(t.app, where.to_dict())) if where else ""
+    t.say(said + texts.ALERT_PREVIEW.format(n=n, text=shown), [
         [ALERT.button(texts.ALERT_CONFIRM, "ok", draft["draft"]),
          ALERT.button(texts.ALERT_CANCEL, "x", draft["draft"])]])
 
@@ -126,7 +148,7 @@ def on_button(t: Turn, cb: Callback) -> None:
     if not _may_send(t):
         t.replies.append(reply("", notice=_not_allowed(t)))
         return
-    draft_id = cb.arg(1) if cb.action == "lv" else cb.arg()
+    draft_id = cb.arg(1) if cb.action in ("lv", "pl") else cb.arg()
     if _someone_elses(t, draft_id):
         t.replies.append(reply("", notice=texts.ALERT_NOT_YOURS))
         return
@@ -138,13 +160,15 @@ def on_button(t: Turn, cb: Callback) -> None:
     if cb.action == "x":
         del t.state.staff_pending[_key(t.event.user_id)]
         t.say(texts.ALERT_CANCELLED, edit=True, notice=texts.ALERT_CANCELLED)
+    elif cb.action == "pl" and draft["step"] == "place":
+        _ask_level(t, {**draft, "place": cb.arg(), "step": "level"}, edit=True)
     elif cb.action == "lv" and draft["step"] == "level" and cb.arg() in LEVEL_CODES:
         level = LEVEL_CODES[cb.arg()]
         _keep(t, {**draft, "level": level, "step": "title"})
         t.say(texts.ALERT_ASK_TITLE.format(level=level), [_cancel_row(draft["draft"])], edit=True)
     elif cb.action == "ok" and draft["step"] == "confirm":
         del t.state.staff_pending[_key(t.event.user_id)]
-        alert = send_alert(t.app, t.uow, _alert(t, draft), t.now)
+        alert = send_alert(t.app, t.uow, _alert(t, draft), t.now, _place(t, draft))
         text = texts.ALERT_SENT.format(level=alert.level, title=alert.title, id=alert.id, n=alert.recipients)
         t.say(text, edit=True, notice=text)
     else:  # a press from an earlier step of this draft

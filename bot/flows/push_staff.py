@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import pushes, texts
+from bot import pushes, reach, texts
 from bot.callbacks import PUSH, Callback
 from bot.cards import estate_name
 from bot.dialogue.flow import Flow
 from bot.dialogue.turn import Turn, grid_rows
 from domain.errors import NotFound
+from domain.pushes import Reach
 
 BUTTONS = (PUSH,)  # this flow's button namespace
 ALL = "all"
@@ -69,14 +70,39 @@ def on_button(t: Turn, cb: Callback) -> None:
         return pick_policy(t, edit=True)  # a policy removed since the card was shown
     if cb.action == "pol":
         return pick_targets(t, cb.arg(), title)
-    target = cb.arg(1)
+    target, place = _split(cb)
     data = targets_of(t, target)
     if data is None:
         return pick_targets(t, cb.arg(), title)
-    spec = {"policy": cb.arg(), "targets": data}
-    if cb.action == "to":
-        return confirm(t, spec, title, target)
+    spec: dict[str, Any] = {"policy": cb.arg(), "targets": data}
+    # Staff above one 村社 choose where it goes; an estate is one community's, so it stays there.
+    places = reach.choices(t.app, t.uow) if not data.get("estates") else []
+    if cb.action == "to" and len(places) > 1:
+        return pick_place(t, cb.arg(), target, places)
+    if place:
+        i = int(place)
+        if i >= len(places):  # their reach changed since the card was shown
+            return pick_place(t, cb.arg(), target, places)
+        spec["reach"] = places[i].to_dict()
+    if cb.action in ("to", "pl"):
+        return confirm(t, spec, title, target, place)
     return start(t, spec)
+
+
+def _split(cb: Callback) -> tuple[str, str]:
+    """(target, place index) of a press: 'pl' and 'okp' carry '<target>_<index>'."""
+    if cb.action not in ("pl", "okp"):
+        return cb.arg(1), ""
+    target, _, place = cb.arg(1).rpartition("_")
+    return target, place if place.isdigit() else "99"
+
+
+def pick_place(t: Turn, policy: str, target: str, places: list[Reach]) -> None:
+    """Their own 村社, their 街道, … as buttons (each with how many 村社 it covers)."""
+    choices = [PUSH.button(reach.label(t.app, p.to_dict()), "pl", policy, f"{target}_{i}")
+               for i, p in enumerate(places)]
+    t.say(texts.REACH_PICK, [*grid_rows(choices, per_row=2), [PUSH.button(texts.PUSH_CANCEL_BUTTON, "x")]],
+          edit=True)
 
 
 def pick_targets(t: Turn, policy: str, title: str) -> None:
@@ -89,16 +115,18 @@ def pick_targets(t: Turn, policy: str, title: str) -> None:
           [*grid_rows(choices), [PUSH.button(texts.PUSH_CANCEL_BUTTON, "x")]], edit=True)
 
 
-def confirm(t: Turn, spec: dict[str, Any], title: str, target: str) -> None:
-    """How many residents it reaches, with 确认发送 / 取消."""
+def confirm(t: Turn, spec: dict[str, Any], title: str, target: str, place: str = "") -> None:
+    """How many residents it reaches (in the chosen place), with 确认发送 / 取消."""
     n = pushes.count(t.app, t.uow, spec, t.now)
     cancel = [PUSH.button(texts.PUSH_CANCEL_BUTTON, "x")]
     if n == 0:
         t.say(texts.PUSH_CONFIRM_NONE.format(who=who(t, target), topic=pushes.compose(t.app, spec)[1]),
               [[PUSH.button("换一个范围", "pol", spec["policy"])], cancel], edit=True)
         return
-    t.say(texts.PUSH_CONFIRM.format(title=title, who=who(t, target), n=n),
-          [[PUSH.button(texts.PUSH_SEND_BUTTON, "ok", spec["policy"], target)], cancel], edit=True)
+    where = texts.REACH_CHOSEN.format(where=reach.label(t.app, spec["reach"])) if place else ""
+    send = (PUSH.button(texts.PUSH_SEND_BUTTON, "okp", spec["policy"], f"{target}_{place}") if place
+            else PUSH.button(texts.PUSH_SEND_BUTTON, "ok", spec["policy"], target))
+    t.say(where + texts.PUSH_CONFIRM.format(title=title, who=who(t, target), n=n), [[send], cancel], edit=True)
 
 
 def start(t: Turn, spec: dict[str, Any]) -> None:

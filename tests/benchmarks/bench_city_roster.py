@@ -98,7 +98,8 @@ def city_app(folder: Path, url: str) -> App:
     """The deployment's App on that database, migrated; the CLI's `residents import` uses the same."""
     os.environ.setdefault("CUNSHE_SECRET_KEY", SECRET)
     os.environ.pop("CUNSHE_DATABASE_URL", None)
-    app = App(load_config(make_config_file(folder / "etc", url)))
+    app = App(load_config(make_config_file(folder / "etc", url,
+                                           changes={"communities_dir": str(folder / "communities")})))
     migrate.upgrade(app.engine)
     return app
 
@@ -168,9 +169,8 @@ def import_city(app: App, city: list[dict[str, Any]], rosters: list[Path]) -> tu
     imported, started, cpu, server = 0, time.perf_counter(), cpu_s(), server_cpu_s(app)
     for community, path, lookup in zip(city, rosters, lookups, strict=True):
         _, rows = read_roster(path)
-        # TODO(community): import into that community: `app.tenant(community["code"]).uow()` (its
-        # `estate_lookup()` then replaces `lookup`) once migration 0017 and scoping are merged.
-        result = import_roster(app.uow(), rows, lookup, tags)
+        # Into that community, as `cunshe --community CODE residents import` does.
+        result = import_roster(app.tenant(community["code"]).uow(), rows, lookup, tags)
         assert not result.skipped and result.updated == 0, (community["code"], result)
         imported += result.created
     took, cpu, server = time.perf_counter() - started, cpu_s() - cpu, server_cpu_s(app) - server

@@ -73,7 +73,9 @@ def test_a_push_and_its_progress_counted_from_its_outbox_rows(app: App) -> None:
     with app.uow() as uow:
         push = uow.pushes.get(push_id)
         assert push is not None and (push.kind, push.topic, push.total) == ("policy", POLICY, 2)
-        assert push.targets == Targets().to_dict() and push.created_at == NOW
+        assert push.created_at == NOW
+        assert push.targets == {**Targets().to_dict(), "reach": {  # the place is kept with it
+            "level": "community", "name": "lc-wuma-a", "district": "", "communities": 1}}
         assert uow.pushes.progress(push_id).pending == 2
         assert [p.id for p in uow.pushes.watched()] == [push_id]
         assert uow.pushes.by_progress_message(700000001, 42) is not None

@@ -454,7 +454,7 @@ class FakeAlerts:
         self.locations: dict[int, tuple[float, float, datetime]] = {}
         self.people: list[Recipient] = []  # set by tests: who the verified residents are
 
-    def shelters(self, *, open_only: bool = False) -> list[Shelter]:
+    def shelters(self, *, open_only: bool = False, everywhere: bool = False) -> list[Shelter]:
         return [s for _, s in sorted(self.shelter_rows.items()) if s.open or not open_only]
 
     def shelter(self, code: str) -> Shelter | None:
@@ -488,19 +488,14 @@ class FakeAlerts:
     def remember_location(self, resident_id: int, lat: float, lon: float, at: datetime) -> None:
         self.locations[resident_id] = (lat, lon, at)
 
-    def recipients(self) -> list[Recipient]:
+    def recipients(self, after: int = 0, limit: int | None = None) -> list[Recipient]:
         out = []
-        for r in self.people:
+        for r in sorted(self.people, key=lambda p: p.resident_id):
+            if r.resident_id <= after:
+                continue
             lat, lon, at = self.locations.get(r.resident_id, (None, None, None))
-            out.append(Recipient(r.resident_id, r.chat_id, r.estate, lat, lon, at))
-        return out
-
-    def recipient_chats(self) -> list[tuple[int, int]]:
-        return [(r.resident_id, r.chat_id) for r in self.people]
-
-    def recipients_page(self, after: int = 0, limit: int | None = None) -> list[Recipient]:
-        page = sorted((r for r in self.recipients() if r.resident_id > after), key=lambda r: r.resident_id)
-        return page if limit is None else page[:limit]
+            out.append(Recipient(r.resident_id, r.chat_id, r.estate, lat, lon, at, r.community))
+        return out[:limit] if limit is not None else out
 # --- policies (workstream "policy") ---------------------------------------------------------
 class FakePolicies:
     def __init__(self) -> None:
@@ -647,7 +642,7 @@ class FakeUnitOfWork:
     (`committed` counts those) or rolls back.
     """
 
-    _BOOKKEEPING = frozenset({"on_event", "events", "committed", "community"})
+    _BOOKKEEPING = frozenset({"on_event", "events", "committed", "community", "visible"})
 
     def __init__(self, on_event: Callable[[Event, UnitOfWork], None] | None = None) -> None:
         self.residents = FakeResidents()
@@ -668,6 +663,7 @@ class FakeUnitOfWork:
         self.board = FakeBoard()
         self.on_event = on_event
         self.community: str | None = None  # one community in memory: nothing to scope
+        self.visible: frozenset[str] | None = None
         self.events: list[Event] = []  # every event handed over at a commit, in order
         self.committed = 0
         self._pending: list[Event] = []
@@ -713,7 +709,7 @@ class FakeUnitOfWork:
     def scope_to(self, community: str | None, visible: frozenset[str] | None,
                  on_event: Any = None) -> None:
         """Remember the community; the in-memory world holds one, so nothing is filtered."""
-        self.community = community
+        self.community, self.visible = community, visible
         if on_event is not None:
             self.on_event = on_event
 
