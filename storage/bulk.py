@@ -15,6 +15,7 @@ from sqlalchemy import JSON, Column, Table, insert
 from sqlalchemy.orm import Session
 
 from storage.models import Base
+from storage.scope import Scoped, home_of
 
 COPY_CHUNK = 5000  # rows per COPY statement: bounds the memory of one write
 
@@ -34,6 +35,10 @@ def insert_rows(session: Session, model: type[Base], rows: Sequence[dict[str, An
     """Insert rows of a mapped class (dicts with the same keys) in the session's transaction; how many."""
     if not rows:
         return 0
+    if issubclass(model, Scoped) and "community" not in rows[0]:
+        # No flush hook sees a Core INSERT: rows are filed under the unit of work's community here.
+        home = home_of(session)
+        rows = [{**row, "community": home} for row in rows]
     table = cast(Table, model.__table__)
     connection = session.connection()
     if connection.dialect.name != "postgresql" or connection.dialect.driver != "psycopg":
