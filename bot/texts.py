@@ -72,7 +72,7 @@ ASK_DESCRIPTION = {
     "suggestion": "请说说您的建议。",
 }
 ASK_CATEGORY = "这属于哪一类？点一下就行。"
-ASK_PLACE = "在哪个小区？点小区名，或者直接说“翠微苑3幢2单元”。"
+ASK_PLACE = "在哪个小区？点小区名，或者直接说“{example}3幢2单元”。"  # example: their own first 小区
 PLACE_UNKNOWN = "没找到这个小区。请点下面的小区名，或者发送位置。"
 SEND_LOCATION_BUTTON = "发送我的位置"
 ASK_LOCATION = "请点下面的“发送位置”按钮。"
@@ -181,7 +181,8 @@ SHELTER_NEAR_LINE = "· {name}：{distance}，{address}，可容纳{capacity}人
 SHELTER_WHERE_POINT = "您的位置"
 SHELTER_WHERE_HOME = "您家（{estate}）"
 SHELTER_NONE_OPEN = "现在没有开放的避灾点，请{call}。"
-ASK_SHELTER_WHERE = "请点下面的“发送我的位置”，我帮您找最近的避灾点。\n也可以直接说小区名，比如“翠微苑附近的避灾点”。"
+ASK_SHELTER_WHERE = ("请点下面的“发送我的位置”，我帮您找最近的避灾点。\n"
+                     "也可以直接说小区名，比如“{example}附近的避灾点”。")
 DISTANCE_METRES = "约{n}米"
 DISTANCE_KM = "约{n}公里"
 

@@ -92,6 +92,12 @@ class Turn:
         return self.event.chat_id < 0
 
 
+def example_estate(t: Turn) -> str:
+    """Their own community's first 小区, for "直接说‘…3幢2单元’" (another's name would puzzle them)."""
+    estates = t.app.config.estates
+    return estates[0].name if estates else "您的小区"
+
+
 def live_pending(t: Turn, key: str, minutes: float, expired: str = "") -> dict[str, Any] | None:
     """A copy of the open step a staff member left under `key` (a draft, a note asked for).
 

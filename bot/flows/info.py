@@ -11,7 +11,7 @@ from bot.callbacks import MENU, PUBLIC, Callback
 from bot.cards import RELAY_CATEGORY, category_label, estate_name
 from bot.communities import CommunityEntry
 from bot.dialogue.flow import Flow
-from bot.dialogue.turn import Turn, grid_rows
+from bot.dialogue.turn import Turn, example_estate, grid_rows
 from bot.events import Location
 from bot.flows import estate_choice
 from bot.geo import index_of
@@ -150,7 +150,7 @@ def shelters(t: Turn) -> None:
             return on_estate_chosen(t, match.communities[0], match.name)
     origin = _shelter_origin(t)
     if origin is None:
-        t.say(texts.ASK_SHELTER_WHERE, request="location")
+        t.say(texts.ASK_SHELTER_WHERE.format(example=example_estate(t)), request="location")
         return
     lat, lon, where = origin
     _nearest(t, lat, lon, where, open_shelters(t.app, t.uow, t.now))
@@ -161,7 +161,7 @@ def on_estate_chosen(t: Turn, community: CommunityEntry | None, name: str) -> No
     found = estate_choice.estate_of(t, community, name)
     config, estate = found if found is not None else (None, None)
     if community is None or config is None or estate is None or estate.lat is None or estate.lon is None:
-        t.say(texts.ASK_SHELTER_WHERE, request="location")
+        t.say(texts.ASK_SHELTER_WHERE.format(example=example_estate(t)), request="location")
         return
     where = texts.ESTATE_WHERE.format(estate=estate.name, place=community.label())
     _nearest(t, estate.lat, estate.lon, where, [s for s in shelters_of(config) if s.open])

@@ -12,7 +12,7 @@ from bot.callbacks import FORM, Callback
 from bot.cards import category_label, kind_label, place_label
 from bot.communities import CommunityEntry
 from bot.dialogue.flow import Flow
-from bot.dialogue.turn import Turn, grid_rows, reply
+from bot.dialogue.turn import Turn, example_estate, grid_rows, reply
 from bot.estates import home_code, switch_community
 from bot.flows import emergency, estate_choice, story
 from domain.errors import InvalidValue
@@ -153,7 +153,7 @@ def _ask(t: Turn, step: str, text: str, rows: Any = ()) -> None:
 def _ask_place(t: Turn, prefix: str = "") -> None:
     estates = [FORM.button(e.name, "est", e.code) for e in t.app.config.estates]
     rows = [*grid_rows(estates), [FORM.button(texts.SEND_LOCATION_BUTTON, "loc")]]
-    _ask(t, "place", prefix + texts.ASK_PLACE, rows)
+    _ask(t, "place", prefix + texts.ASK_PLACE.format(example=example_estate(t)), rows)
 
 
 def _place(t: Turn, s: dict[str, Any]) -> str:
