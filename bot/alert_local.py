@@ -65,7 +65,7 @@ def settings(app: App, code: str) -> Settings:
     hit = kept.get(code)
     if hit is not None and hit[0] == stamp:
         return hit[1]
-    raw = directory.raw(code)
+    raw = directory.alerting(code)
     community = raw.get("community") or {}
     try:
         office = Office.model_validate(community["office"]) if community.get("office") else None

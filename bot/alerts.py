@@ -213,7 +213,7 @@ def send_alert(app: App, uow: UnitOfWork, alert: Alert, now: datetime, where: Re
         with reach.narrowed(uow, where), paused_gc():
             for batch in _batches(uow, off):
                 messages = prepare(app, alert, shelters, batch, now, index=index, local=local)
-                total += pushes.add_recipients(uow, push_id, messages, now)
+                total += pushes.add_recipients(uow, push_id, messages, now, fresh=True)
                 reached.update(r.community for r in batch)
         uow.pushes.set_total(push_id, total)
         alert.recipients = total
@@ -225,29 +225,43 @@ def send_alert(app: App, uow: UnitOfWork, alert: Alert, now: datetime, where: Re
 
 
 def _batches(uow: UnitOfWork, off: set[int]) -> Iterator[list[Recipient]]:
-    """The unit of work's recipients, BATCH at a time by id, without those who switched 预警 off."""
+    """The unit of work's recipients, BATCH at a time by id, without those who switched 预警 off,
+    and each chat once (a family's one phone: its first resident)."""
+    # Only chats several residents share are remembered, not a million: memory stays flat.
+    shared, given = uow.alerts.shared_chats(), set[int]()
     after = 0
     while True:
         batch = uow.alerts.recipients(after=after, limit=BATCH)
         if not batch:
             return
         after = batch[-1].resident_id
-        yield [r for r in batch if r.resident_id not in off]
+        out = []
+        for r in batch:
+            if r.resident_id in off:
+                continue
+            if r.chat_id in shared:
+                if r.chat_id in given:
+                    continue
+                given.add(r.chat_id)
+            out.append(r)
+        yield out
 
 
 def _tell_staff(app: App, uow: UnitOfWork, alert: Alert, where: Reach, reached: Counter[str],
                 local: Communities, now: datetime) -> None:
     """Each community's staff chat hears that a warning for several communities reached its residents."""
     from bot import reach
-    from bot.outbox import enqueue
+    from bot.outbox import message
 
     said = reach.label(app, where.to_dict())
+    notices = []
     for code, n in sorted(reached.items()):
         chat = local.of(code).staff_chat_id
         if chat:
-            enqueue(uow, chat, Reply(text=texts.ALERT_STAFF_NOTICE.format(
+            notices.append(message(chat, Reply(text=texts.ALERT_STAFF_NOTICE.format(
                 where=said, level=alert.level, title=alert.title, id=alert.id, n=n)),
-                f"alert-staff:{alert.id}:{code}", now)
+                f"alert-staff:{alert.id}:{code}", now))
+    uow.outbox.add_many(notices)  # a city's thousands of staff chats in one write, not one each
 
 
 def alert_recipients(uow: UnitOfWork) -> list[Recipient]:

@@ -15,7 +15,7 @@ import os
 import re
 from collections import OrderedDict
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ CITY_SECTIONS = frozenset({"sample", "database", "secrets_file", "secret_key", "
                            "dialogue", "outbox", "communities_dir", "city_staff"})
 IDENTITY_KEYS = frozenset({"code", "name", "aliases", "district", "street", "center", "boundary"})
 CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
-INDEX_VERSION = 1
+INDEX_VERSION = 2  # 2: entries keep what a warning reads (`alerting`)
 INDEX_CACHE = "var/communities.index.json"
 CONFIGS_CACHED = 128
 
@@ -47,6 +47,9 @@ class CommunityEntry:
     lon: float | None = None
     boundary: tuple[tuple[float, float], ...] = ()  # (lon, lat) pairs, WGS-84
     estates: tuple[str, ...] = ()  # estate names and aliases, for the NLU gazetteer
+    # The file's own `estates` and community office / staff chat, as written: a city-wide
+    # warning reads them for thousands of communities, and parsing each file again took seconds.
+    alerting: dict[str, Any] | None = field(default=None, compare=False, hash=False, repr=False)
 
     def label(self) -> str:
         """南白象街道 南垟社区: how residents and staff tell communities apart."""
@@ -127,7 +130,22 @@ def entry_of(path: Path, data: dict[str, Any]) -> CommunityEntry:
     return CommunityEntry(code=code, name=name, district=str(data.get("district") or ""),
                           street=str(data.get("street") or ""), path=str(path),
                           aliases=tuple(str(a) for a in aliases), lat=lat, lon=lon,
-                          boundary=_boundary(data.get("boundary")), estates=_estate_names(data))
+                          boundary=_boundary(data.get("boundary")), estates=_estate_names(data),
+                          alerting=_alerting(data))
+
+
+def _alerting(data: dict[str, Any]) -> dict[str, Any] | None:
+    out: dict[str, Any] = {}
+    if "estates" in data:
+        out["estates"] = data["estates"]
+    community = data.get("community")
+    if isinstance(community, dict):
+        out["community"] = {k: community[k] for k in ("office", "staff_chat_id") if k in community}
+    try:
+        json.dumps(out)
+    except (TypeError, ValueError):
+        return None  # a value the index cannot keep (a YAML date…): the file is read when needed
+    return out
 
 
 def community_raw(city: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
@@ -152,6 +170,7 @@ class CommunityDirectory:
         self.entries = sorted(entries, key=lambda e: (e.district, e.street, e.code))
         self.problems = problems
         self._by_code = {e.code: e for e in self.entries}
+        self._indexed: dict[str, tuple[int, int]] = {}  # code → its file's stamp when indexed
 
     @classmethod
     def open(cls, root: str | Path, *, city: dict[str, Any] | None = None,
@@ -165,6 +184,7 @@ class CommunityDirectory:
         entries: list[CommunityEntry] = []
         problems: list[Problem] = []
         seen: dict[str, str] = {}
+        stamps: dict[str, tuple[int, int]] = {}
         changed = False
         prefix = len(str(root)) + 1
         for path, st in _files(str(root)):
@@ -185,11 +205,14 @@ class CommunityDirectory:
                 problems.append(Problem(key, f"code: {entry.code!r} is already used by {seen[entry.code]}"))
                 continue
             seen[entry.code] = key
+            stamps[entry.code] = (st.st_mtime_ns, st.st_size)
             entries.append(entry)
             fresh[key] = record
         if cache and (changed or fresh.keys() != old.keys()):
             _save_index(Path(cache), fresh)
-        return cls(root, entries, problems, city)
+        directory = cls(root, entries, problems, city)
+        directory._indexed = stamps
+        return directory
 
     def get(self, code: str) -> CommunityEntry | None:
         """The community with this code."""
@@ -248,6 +271,14 @@ class CommunityDirectory:
         if entry is None:
             raise ConfigError(f"community {code!r}: not in {self.root}")
         return community_raw(self.city, _read_yaml(Path(entry.path)))
+
+    def alerting(self, code: str) -> dict[str, Any]:
+        """What `raw` gives for a warning's few fields (estates, office, staff chat), from the
+        index while the file is unchanged since it was indexed, else read from the file."""
+        entry = self._by_code.get(code)
+        if entry is None or entry.alerting is None or self._indexed.get(code) != self.stamp(code):
+            return self.raw(code)
+        return community_raw(self.city, {**entry.alerting, "code": entry.code, "name": entry.name})
 
     def check(self) -> list[Problem]:
         """Every problem of every file: the index's, then each community's full validation."""

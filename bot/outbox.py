@@ -51,13 +51,18 @@ def from_payload(payload: dict[str, Any]) -> Reply:
                  edit_message_id=payload.get("edit_message_id"))
 
 
+def message(chat_id: int, reply: Reply, key: str, now: datetime, priority: int = NOTICE,
+            push_id: int | None = None) -> OutboxMessage:
+    """The outbox message of a reply for a chat (ANSWER, NOTICE or BULK; `push_id`: the push
+    it is one recipient of)."""
+    return OutboxMessage(chat_id=chat_id, payload=to_payload(reply), key=key, created_at=now,
+                         not_before=now, priority=priority, push_id=push_id)
+
+
 def enqueue(uow: UnitOfWork, chat_id: int, reply: Reply, key: str, now: datetime,
             priority: int = NOTICE, push_id: int | None = None) -> None:
-    """Queue a reply for a chat inside the current transaction (ANSWER, NOTICE or BULK;
-    `push_id`: the push it is one recipient of)."""
-    uow.outbox.add(OutboxMessage(chat_id=chat_id, payload=to_payload(reply), key=key,
-                                 created_at=now, not_before=now, priority=priority,
-                                 push_id=push_id))
+    """Queue a reply for a chat inside the current transaction (see `message`)."""
+    uow.outbox.add(message(chat_id, reply, key, now, priority, push_id))
 
 
 # Seconds the last round at a stop may take (a clean stop must not wait on a group's limit).

@@ -161,7 +161,10 @@ def narrowed(uow: UnitOfWork, reach: Reach) -> Iterator[None]:
     before, home = uow.visible, uow.community
     if before is not None and not before.issuperset(reach.codes):
         raise OutOfReach(f"{len(set(reach.codes) - before)} communities beyond the sender's reach")
-    uow.scope_to(home, frozenset(reach.codes))
+    # The whole city from a sender who sees it all: no filter, rather than an IN-list of
+    # thousands of codes in every page's query (a city-wide warning reads a million rows).
+    whole = reach.level == CITY and before is None
+    uow.scope_to(home, None if whole else frozenset(reach.codes))
     try:
         yield
     finally:

@@ -113,3 +113,5 @@ class AlertStore(Protocol):
     def remember_location(self, resident_id: int, lat: float, lon: float, at: datetime) -> None: ...
     def recipients(self, after: int = 0, limit: int | None = None) -> list[Recipient]:
         """Verified residents with a chat in the unit of work's scope, by id after `after`."""
+    def shared_chats(self) -> set[int]:
+        """Chats of more than one of those residents (a family's one phone): given a warning once."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, select
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from domain.alerts import Alert, Recipient, Shelter
@@ -139,19 +139,25 @@ class SqlAlertStore:
         else:
             row.point_enc, row.at = blob, at
 
+    def _verified_with_chat(self, q: Any) -> Any:
+        # Core rows through the session's connection skip the session's scoping hook: the
+        # scope is applied here, or one community's warning would reach the whole city.
+        q = q.where(ResidentRow.verified.is_(True), ResidentRow.chat_id.is_not(None))
+        visible = self.session.info.get(SCOPE)
+        return q if visible is None else q.where(ResidentRow.community.in_(sorted(visible)))
+
+    def shared_chats(self) -> set[int]:
+        """Chats of more than one verified resident in scope (a family's one phone)."""
+        q = self._verified_with_chat(select(ResidentRow.chat_id)).group_by(ResidentRow.chat_id)
+        return {c for (c,) in self.session.connection().execute(q.having(func.count() > 1))}
+
     def recipients(self, after: int = 0, limit: int | None = None) -> list[Recipient]:
         """Verified residents with a chat in the unit of work's scope, by id above `after`; at most
         `limit` (a city's million is read in pages, so one page is held at a time)."""
         # Only the columns needed: names, phones and addresses stay encrypted and untouched.
-        q = (select(ResidentRow.id, ResidentRow.chat_id, ResidentRow.estate, ResidentRow.community)
-             .where(ResidentRow.verified.is_(True), ResidentRow.chat_id.is_not(None),
-                    ResidentRow.id > after)
-             .order_by(ResidentRow.id))
-        # Core rows through the session's connection skip the session's scoping hook: the
-        # scope is applied here, or one community's warning would reach the whole city.
-        visible = self.session.info.get(SCOPE)
-        if visible is not None:
-            q = q.where(ResidentRow.community.in_(sorted(visible)))
+        q = self._verified_with_chat(
+            select(ResidentRow.id, ResidentRow.chat_id, ResidentRow.estate, ResidentRow.community)
+            .where(ResidentRow.id > after).order_by(ResidentRow.id))
         if limit is not None:
             q = q.limit(limit)
         # Core rows through the session's connection: no ORM bookkeeping for 100,000 tuples.

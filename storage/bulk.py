@@ -7,6 +7,7 @@ parsing multi-row INSERT texts of a different length for every batch. COPY strea
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Sequence
 from typing import Any, cast
@@ -53,15 +54,21 @@ def insert_rows(session: Session, model: type[Base], rows: Sequence[dict[str, An
         sql.Identifier(table.name), sql.SQL(", ").join(sql.Identifier(c) for c in columns))
     types = [_pg_type(table.c[c], dialect) for c in columns]
     converters = [_processor(table.c[c], dialect) for c in columns]
+    # Only the columns that need converting are touched per row (a million rows: seconds).
+    values = operator.itemgetter(*columns)
+    convert = [(i, p) for i, p in enumerate(converters) if p is not None]
     driver = connection.connection.driver_connection
     assert driver is not None
     with driver.cursor() as cursor:
         for start in range(0, len(rows), COPY_CHUNK):
             with cursor.copy(statement) as copy:
                 copy.set_types(types)
+                write = copy.write_row
                 for row in rows[start:start + COPY_CHUNK]:
-                    copy.write_row([p(row[c]) if p else row[c]
-                                    for c, p in zip(columns, converters, strict=True)])
+                    out = list(values(row)) if len(columns) > 1 else [row[columns[0]]]
+                    for i, p in convert:
+                        out[i] = p(out[i])
+                    write(out)
     return len(rows)
 
 

@@ -85,40 +85,44 @@ class SqlOutbox:
         ))
         self.session.flush()
 
-    def add_many(self, messages: list[OutboxMessage]) -> int:
+    def add_many(self, messages: list[OutboxMessage], *, fresh: bool = False) -> int:
         """Queue many messages at once (a push's recipients); keys already queued are skipped.
 
         Why not `add` in a loop: three statements per row held SQLite's write lock for about
         a second per thousand recipients (99 s for 100,000). Here keys and blocked chats are
         read once per chunk and the rows go in at once (COPY on PostgreSQL: storage/bulk.py).
+        `fresh`: the keys are new by construction (a new push's), so they are not read.
         Messages sharing one payload object (a warning's text for one estate) are serialised
-        once per chunk; each row is still encrypted on its own.
+        and encrypted once per chunk: the rows share that ciphertext (one nonce, one
+        encryption, copied; nothing is encrypted twice under a nonce).
         """
         added = 0
         dialect = self.session.get_bind().dialect.name
         size = BULK_CHUNK if dialect == "sqlite" else PG_CHUNK
         for start in range(0, len(messages), size):
             chunk = messages[start:start + size]
-            keys = [m.key for m in chunk if m.key]
+            keys = [] if fresh else [m.key for m in chunk if m.key]
             known: set[str | None] = set(self.session.scalars(
                 select(OutboxRow.key).where(among(OutboxRow.key, keys, dialect)))) if keys else set()
             chats = list({m.chat_id for m in chunk})
             blocked = set(self.session.scalars(select(UnreachableChatRow.chat_id).where(
                 among(UnreachableChatRow.chat_id, chats, dialect))))
-            texts: dict[int, bytes] = {}  # id(payload) → its JSON, for payloads shared by many rows
+            sealed: dict[int, bytes] = {}  # id(payload) → its ciphertext, for payloads shared by many rows
             rows: list[dict[str, Any]] = []
             for m in chunk:
                 if m.key and m.key in known:
                     continue
-                known.add(m.key)
+                if not fresh:
+                    known.add(m.key)
                 at = m.created_at
                 assert at is not None, "outbox messages carry their creation time"
-                text = texts.get(id(m.payload))
-                if text is None:
-                    text = texts[id(m.payload)] = json.dumps(m.payload, ensure_ascii=False).encode()
+                blob = sealed.get(id(m.payload))
+                if blob is None:
+                    blob = sealed[id(m.payload)] = self.crypto.encrypt_bytes(
+                        json.dumps(m.payload, ensure_ascii=False).encode())
                 rows.append({
                     "chat_id": m.chat_id, "key": m.key or None, "created_at": at,
-                    "payload_enc": self.crypto.encrypt_bytes(text),
+                    "payload_enc": blob,
                     "not_before": m.not_before or at, "attempts": 0,
                     "status": "blocked" if m.chat_id in blocked else "pending",
                     "push_id": m.push_id, "priority": m.priority,

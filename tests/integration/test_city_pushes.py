@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import pushes
+from bot import alerts, pushes
 from bot.alerts import send_alert
 from bot.app import App
 from bot.cli.common import seed_config_shelters
@@ -113,6 +113,22 @@ def test_a_city_wide_warning_gives_a_border_resident_the_nearest_shelters_of_any
     assert not _texts(town, J_QUIET)
     (notice,) = _texts(town, J_STAFF_CHAT)  # each community's staff hear how many of theirs got it
     assert "全市（3个村社）" in notice and "本村社1位居民会收到" in notice
+
+
+def test_a_family_phone_gets_a_city_wide_warning_once(town: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A daughter's phone is the chat of her own record in A and of her mother's in 金竹; the
+    # residents are read a page at a time (one per page here), so they are on different pages.
+    monkeypatch.setattr(alerts, "BATCH", 1)
+    with town.tenant(J).uow() as uow:
+        uow.residents.add(Resident(name="测试母亲", phone="13900009105", verified=True,
+                                   address=Address("J1", "2", "1", "201"), chat_id=IN_A))
+        uow.commit()
+    with town.uow() as uow:
+        alert = send_alert(town, uow, Alert(level="红", title="台风红色预警", text="海葵来了。", source="市气象台",
+                                            created_by="cli", created_at=NOW), NOW, resolve(town, "city"))
+        uow.commit()
+    assert alert.recipients == 3  # A (the daughter's chat), 南垟, 金竹; the mother's is the same chat
+    assert len(_texts(town, IN_A)) == 1
 
 
 def test_cli_pushes_and_alerts_by_place(town: App, tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import copy
 import hashlib
 import hmac
 import weakref
+from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any, Self
@@ -187,7 +188,10 @@ class FakeOutbox:
         message.status = "blocked" if message.chat_id in self.blocked_chats else "pending"
         self.messages.append(message)
 
-    def add_many(self, messages: list[OutboxMessage]) -> int:
+    def add_many(self, messages: list[OutboxMessage], *, fresh: bool = False) -> int:
+        if fresh:  # the caller's promise, checked here: a repeated key would be a lost dedupe
+            keys = [m.key for m in messages if m.key]
+            assert len(set(keys)) == len(keys) and not {m.key for m in self.messages} & set(keys)
         before = len(self.messages)
         for m in messages:
             self.add(m)
@@ -496,6 +500,10 @@ class FakeAlerts:
             lat, lon, at = self.locations.get(r.resident_id, (None, None, None))
             out.append(Recipient(r.resident_id, r.chat_id, r.estate, lat, lon, at, r.community))
         return out[:limit] if limit is not None else out
+
+    def shared_chats(self) -> set[int]:
+        seen: Counter[int] = Counter(r.chat_id for r in self.people)
+        return {c for c, n in seen.items() if n > 1}
 # --- policies (workstream "policy") ---------------------------------------------------------
 class FakePolicies:
     def __init__(self) -> None:

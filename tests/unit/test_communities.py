@@ -111,6 +111,31 @@ def test_an_edited_community_is_read_again_and_the_cache_stays_bounded(
         d.config("no-such")
 
 
+def test_a_warning_reads_each_community_from_the_index_until_its_file_is_edited(
+        city_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "var" / "index.json"
+    CommunityDirectory.open(city_dir, city=_city(), cache=cache)
+    d = CommunityDirectory.open(city_dir, city=_city(), cache=cache)  # from the cached index
+    read: list[str] = []
+    real = communities._read_yaml
+    monkeypatch.setattr(communities, "_read_yaml", lambda p: read.append(p.name) or real(p))
+    jinzhu, a = d.alerting("oh-nbx-jinzhu"), d.alerting("lc-wuma-a")
+    assert read == []  # a city-wide warning parses no file again
+    for got, code in ((jinzhu, "oh-nbx-jinzhu"), (a, "lc-wuma-a")):  # what the files say
+        raw = d.raw(code)
+        assert got["estates"] == raw["estates"]
+        assert [got["community"].get(k) for k in ("office", "staff_chat_id")] == \
+            [raw["community"].get(k) for k in ("office", "staff_chat_id")]
+    assert jinzhu["community"]["office"]["phone"] == "0577-86005678"
+    assert [e["code"] for e in a["estates"]] == [e["code"] for e in _city()["estates"]]  # inherited
+    path = city_dir / "oh-nbx-jinzhu.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("0577-86005678", "0577-86009999"),
+                    encoding="utf-8")
+    read.clear()
+    assert d.alerting("oh-nbx-jinzhu")["community"]["office"]["phone"] == "0577-86009999"
+    assert read == ["oh-nbx-jinzhu.yaml"]  # edited since indexed: read again
+
+
 def test_short_names_drop_the_suffix_only_when_a_name_is_left() -> None:
     assert short_name("南垟社区") == "南垟"
     assert short_name("金竹村") == "金竹"
