@@ -207,7 +207,7 @@ def send_alert(app: App, uow: UnitOfWork, alert: Alert, now: datetime, where: Re
         index = ShelterIndex(shelters, app.config.alerts.kdtree_from) if shelters else None
         local = Communities(app, alert_text(alert) + "\n\n")
         push_id = pushes.open_push(uow, kind="alert", topic=ALERT_TOPIC, title=alert.title,
-                                   started_by=alert.created_by, now=now, reach=where)
+                                   started_by=alert.created_by, now=now, reach=where, alert=alert.id)
         total, reached = 0, Counter[str]()
         off = uow.subscriptions.opted_out(ALERT_TOPIC)
         with reach.narrowed(uow, where), paused_gc():

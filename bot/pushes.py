@@ -35,14 +35,19 @@ def audience(uow: UnitOfWork, topic: str, targets: Targets, *,
 
 def open_push(uow: UnitOfWork, *, kind: str, topic: str, title: str, started_by: str | None,
               now: datetime, targets: Targets | None = None, reach: Reach | None = None,
-              progress_at: tuple[int, int] | None = None) -> int:
-    """Write a push record (filed under the sender's community, its place kept); its id."""
+              progress_at: tuple[int, int] | None = None, alert: int | None = None) -> int:
+    """Write a push record (filed under the sender's community, its place kept); its id.
+
+    `alert`: the warning it carries (kept, so a warning's place can be read back).
+    """
     if topic not in TOPICS:
         raise ValueError(f"unknown topic {topic!r}")
     chat, message = progress_at or (None, None)
     kept = (targets or Targets()).to_dict()
     if reach is not None:
         kept["reach"] = reach.to_dict()
+    if alert is not None:
+        kept["alert"] = alert
     return uow.pushes.add(Push(
         kind=kind, topic=topic, title=title, targets=kept, started_by=started_by, created_at=now,
         progress_chat_id=chat, progress_message_id=message))

@@ -1044,3 +1044,8 @@ REACH_CHOSEN = "范围：{where}\n"
 # Each community's staff chat hears of a warning sent to several communities at once.
 ALERT_STAFF_NOTICE = ("已向{where}发布{level}色预警“{title}”（编号{id}），本村社{n}位居民会收到，"
                       "每条都附有离他们最近的开放避灾点。")
+
+
+# --- ops2 ---
+# The CLI's lists of a city deployment: the column saying where each warning went.
+OPS_PLACE_COLUMN = "范围"

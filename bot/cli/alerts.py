@@ -81,15 +81,23 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from bot.reach import label
+
     app = ready_app(args)
     with app.uow() as uow:
         items = uow.alerts.alerts(limit=args.limit)
+        carried = uow.pushes.of_alerts([a.id for a in items if a.id is not None])
+    # Where each went (its push keeps the place); a warning sent before places were kept: none.
+    reach = {a.id: carried[a.id].targets.get("reach") if a.id in carried else None for a in items}
     if args.json:
         print_json([{"id": a.id, "level": a.level, "title": a.title, "source": a.source,
                      "created_by": a.created_by, "created_at": a.created_at.isoformat(),
-                     "cap_identifier": a.cap_identifier, "recipients": a.recipients} for a in items])
+                     "cap_identifier": a.cap_identifier, "recipients": a.recipients,
+                     "reach": reach[a.id], "place": label(app, reach[a.id])} for a in items])
         return 0
-    print_table(["编号", "级别", "标题", "来源", "发布人", "时间", "人数"], [
+    place = [texts.OPS_PLACE_COLUMN] if app.several else []  # one community: it goes without saying
+    print_table(["编号", "级别", "标题", "来源", "发布人", "时间", "人数", *place], [
         [str(a.id), a.level, a.title, a.source, a.created_by,
-         texts.format_when(a.created_at, app.zone), str(a.recipients)] for a in items])
+         texts.format_when(a.created_at, app.zone), str(a.recipients),
+         *([label(app, reach[a.id])] if place else [])] for a in items])
     return 0
