@@ -250,6 +250,12 @@ def _tell_staff(app: App, uow: UnitOfWork, alert: Alert, where: Reach, reached: 
                 f"alert-staff:{alert.id}:{code}", now)
 
 
+def sent_text(alert: Alert) -> str:
+    """What the sender is told once it is queued; plainly so when nobody gets it."""
+    template = texts.ALERT_SENT if alert.recipients else texts.OPS_ALERT_SENT_NOBODY
+    return template.format(level=alert.level, title=alert.title, id=alert.id, n=alert.recipients)
+
+
 def alert_recipients(uow: UnitOfWork) -> list[Recipient]:
     """Who a warning reaches: verified residents with a chat who did not switch 预警 off."""
     off = uow.subscriptions.opted_out(ALERT_TOPIC)

@@ -1049,3 +1049,10 @@ ALERT_STAFF_NOTICE = ("已向{where}发布{level}色预警“{title}”（编号
 # --- ops2 ---
 # The CLI's lists of a city deployment: the column saying where each warning went.
 OPS_PLACE_COLUMN = "范围"
+# A push or warning that would reach nobody: said before it is sent (CLI: refused unless --yes).
+OPS_NOBODY_CLI = ("没有发送：{where}现在没有会收到的居民（要已核实、已绑定聊天、没有关闭{topic}）。"
+                  "确实要发（只留下记录），请加 --yes")
+# The staff chat's 发布预警 when no resident would get it: said before 确认发布, and after.
+OPS_ALERT_NOBODY = ("请注意：现在没有居民会收到这条预警（要已核实、已绑定聊天、没有关闭预警）。"
+                    "确认发布只会留下记录。\n\n{text}")
+OPS_ALERT_SENT_NOBODY = "已发布{level}色预警“{title}”（编号{id}），只留下了记录：没有居民会收到。"
