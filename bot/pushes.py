@@ -13,7 +13,7 @@ from bot.outbox import BULK, enqueue, to_payload  # a push waits behind resident
 from domain.errors import NotFound
 from domain.policies import Policy
 from domain.ports import OutboxMessage, UnitOfWork
-from domain.pushes import TOPICS, Progress, Push, Reach, Targets, matches
+from domain.pushes import NOTICE, TOPICS, Progress, Push, Reach, Targets, matches
 from domain.residents import Resident
 
 if TYPE_CHECKING:
@@ -31,6 +31,12 @@ def audience(uow: UnitOfWork, topic: str, targets: Targets, *,
     off = uow.subscriptions.opted_out(topic)
     return [r for r in uow.residents.list(verified=True, limit=10_000_000)
             if r.chat_id is not None and r.id not in off and matches(r, targets, today)]
+
+
+def notice_audience(uow: UnitOfWork, estate: str | None) -> list[Resident]:
+    """Who a 通知 reaches (a board notice, a project update, a poll): residents who take 通知, in
+    that 小区 (None or "": the whole community). The one rule every notice path shares."""
+    return audience(uow, NOTICE, Targets(estates=(estate,) if estate else ()))
 
 
 def open_push(uow: UnitOfWork, *, kind: str, topic: str, title: str, started_by: str | None,

@@ -1055,4 +1055,6 @@ OPS_NOBODY_CLI = ("没有发送：{where}现在没有会收到的居民（要已
 # The staff chat's 发布预警 when no resident would get it: said before 确认发布, and after.
 OPS_ALERT_NOBODY = ("请注意：现在没有居民会收到这条预警（要已核实、已绑定聊天、没有关闭预警）。"
                     "确认发布只会留下记录。\n\n{text}")
+# `cunshe board notice add --push`: on the board, and queued to the 小区's 通知 subscribers.
+OPS_NOTICE_CLI_PUSHED = "已发布通知 {id}：{title}，已排队推送给{n}位居民"
 OPS_ALERT_SENT_NOBODY = "已发布{level}色预警“{title}”（编号{id}），只留下了记录：没有居民会收到。"
