@@ -207,7 +207,7 @@ def send_alert(app: App, uow: UnitOfWork, alert: Alert, now: datetime, where: Re
         index = ShelterIndex(shelters, app.config.alerts.kdtree_from) if shelters else None
         local = Communities(app, alert_text(alert) + "\n\n")
         push_id = pushes.open_push(uow, kind="alert", topic=ALERT_TOPIC, title=alert.title,
-                                   started_by=alert.created_by, now=now, reach=where)
+                                   started_by=alert.created_by, now=now, reach=where, alert=alert.id)
         total, reached = 0, Counter[str]()
         off = uow.subscriptions.opted_out(ALERT_TOPIC)
         with reach.narrowed(uow, where), paused_gc():
@@ -262,6 +262,12 @@ def _tell_staff(app: App, uow: UnitOfWork, alert: Alert, where: Reach, reached: 
                 where=said, level=alert.level, title=alert.title, id=alert.id, n=n)),
                 f"alert-staff:{alert.id}:{code}", now))
     uow.outbox.add_many(notices)  # a city's thousands of staff chats in one write, not one each
+
+
+def sent_text(alert: Alert) -> str:
+    """What the sender is told once it is queued; plainly so when nobody gets it."""
+    template = texts.ALERT_SENT if alert.recipients else texts.OPS_ALERT_SENT_NOBODY
+    return template.format(level=alert.level, title=alert.title, id=alert.id, n=alert.recipients)
 
 
 def alert_recipients(uow: UnitOfWork) -> list[Recipient]:

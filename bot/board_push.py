@@ -9,10 +9,10 @@ from bot import pushes, texts
 from bot.callbacks import BOARD
 from bot.dialogue.turn import reply
 from bot.events import Reply
-from domain.board import Project, ProjectStatus, ProjectUpdate
+from domain.board import Notice, Project, ProjectStatus, ProjectUpdate
 from domain.ports import UnitOfWork
-from domain.pushes import Targets
 from domain.residents import Resident
+from domain.usecases.board import publish_notice as publish
 from domain.usecases.board import update_project
 
 NOTICE_TOPIC = "通知"
@@ -20,7 +20,7 @@ NOTICE_TOPIC = "通知"
 
 def audience(uow: UnitOfWork, estate: str) -> list[Resident]:
     """Residents who take 通知 in that 小区 (every 小区 for a community-wide project)."""
-    return pushes.audience(uow, NOTICE_TOPIC, Targets(estates=(estate,) if estate else ()))
+    return pushes.notice_audience(uow, estate)
 
 
 def deliver_push(uow: UnitOfWork, title: str, messages: Iterable[tuple[int, Reply]],
@@ -30,6 +30,21 @@ def deliver_push(uow: UnitOfWork, title: str, messages: Iterable[tuple[int, Repl
     pushes.start_push(uow, kind="notice", topic=NOTICE_TOPIC, title=title, messages=once,
                       started_by=None, now=now)
     return len(once)
+
+
+def publish_notice(uow: UnitOfWork, notice: Notice, scope: str, *, push: bool,
+                   now: datetime) -> tuple[Notice, int]:
+    """Write a notice and, when asked, queue it to that scope's 通知 subscribers, together (the
+    staff chat's 发布并推送 and `cunshe board notice add --push` alike); the notice, how many."""
+    with uow:
+        notice = publish(uow, notice)
+        n = 0
+        if push:
+            message = reply(texts.NOTICE_PUSH.format(scope=scope, title=notice.title, text=notice.text))
+            n = deliver_push(uow, notice.title, ((r.chat_id, message) for r in audience(uow, notice.estate)
+                                                 if r.chat_id is not None), now)
+        uow.commit()
+    return notice, n
 
 
 def publish_update(

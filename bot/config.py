@@ -308,6 +308,26 @@ class Seals(_Model):
     verify_per_minute: int = Field(default=10, ge=1, le=1000)  # checks per client and minute
 
 
+class Web(_Model):
+    """The public pages' server (/v/CODE): whose client-address headers are believed."""
+
+    # Reverse proxies (addresses or CIDRs) whose X-Forwarded-For / X-Real-IP name the real client.
+    # Empty: no header is believed, every request is its peer's (a header anyone can forge).
+    trusted_proxies: list[str] = Field(default_factory=list)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, v: list[str]) -> list[str]:
+        import ipaddress
+
+        for item in v:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"{item!r} is not an IP address or CIDR") from None
+        return v
+
+
 class Shelter(_Model):
     code: str
     name: str
@@ -493,6 +513,7 @@ class AppConfig(_Model):
     bookings: Bookings = Bookings()
     seal_templates: list[SealTemplate] = Field(default_factory=list)
     seals: Seals = Seals()
+    web: Web = Web()
     shelters: list[Shelter] = Field(default_factory=list)  # seeds the database's shelters
     alerts: Alerts = Alerts()
     emergency: Emergency = Emergency()

@@ -13,6 +13,7 @@ from bot.callbacks import POLL
 from bot.dialogue.turn import reply
 from bot.events import Document, Reply
 from bot.outbox import BULK, enqueue, to_payload
+from bot.pushes import notice_audience
 from domain.polls import Poll, Tally
 from domain.ports import OutboxMessage, UnitOfWork
 from domain.usecases import polls as uc
@@ -70,10 +71,10 @@ def notice(app: App, poll: Poll, now: datetime | None = None) -> Reply:
 
 
 def publish(app: App, uow: UnitOfWork, poll: Poll, now: datetime) -> int:
-    """Tell every verified resident in scope with a chat (one outbox row each); returns how many."""
+    """Tell every verified resident in scope with a chat who takes 通知 (one outbox row each); how many."""
     told = 0
     chats: set[int] = set()
-    for r in uow.residents.list(verified=True, limit=1_000_000):
+    for r in notice_audience(uow, poll.estate):
         chat = r.chat_id
         if chat is None or chat in chats or not poll.in_scope(r):
             continue

@@ -13,7 +13,7 @@ from bot.outbox import BULK, enqueue, to_payload  # a push waits behind resident
 from domain.errors import NotFound
 from domain.policies import Policy
 from domain.ports import OutboxMessage, UnitOfWork
-from domain.pushes import TOPICS, Progress, Push, Reach, Targets, matches
+from domain.pushes import NOTICE, TOPICS, Progress, Push, Reach, Targets, matches
 from domain.residents import Resident
 
 if TYPE_CHECKING:
@@ -33,16 +33,27 @@ def audience(uow: UnitOfWork, topic: str, targets: Targets, *,
             if r.chat_id is not None and r.id not in off and matches(r, targets, today)]
 
 
+def notice_audience(uow: UnitOfWork, estate: str | None) -> list[Resident]:
+    """Who a 通知 reaches (a board notice, a project update, a poll): residents who take 通知, in
+    that 小区 (None or "": the whole community). The one rule every notice path shares."""
+    return audience(uow, NOTICE, Targets(estates=(estate,) if estate else ()))
+
+
 def open_push(uow: UnitOfWork, *, kind: str, topic: str, title: str, started_by: str | None,
               now: datetime, targets: Targets | None = None, reach: Reach | None = None,
-              progress_at: tuple[int, int] | None = None) -> int:
-    """Write a push record (filed under the sender's community, its place kept); its id."""
+              progress_at: tuple[int, int] | None = None, alert: int | None = None) -> int:
+    """Write a push record (filed under the sender's community, its place kept); its id.
+
+    `alert`: the warning it carries (kept, so a warning's place can be read back).
+    """
     if topic not in TOPICS:
         raise ValueError(f"unknown topic {topic!r}")
     chat, message = progress_at or (None, None)
     kept = (targets or Targets()).to_dict()
     if reach is not None:
         kept["reach"] = reach.to_dict()
+    if alert is not None:
+        kept["alert"] = alert
     return uow.pushes.add(Push(
         kind=kind, topic=topic, title=title, targets=kept, started_by=started_by, created_at=now,
         progress_chat_id=chat, progress_message_id=message))

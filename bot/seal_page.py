@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import html
+import ipaddress
 import logging
 import re
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -56,11 +58,44 @@ def render(answer: Answer, community: str) -> str:
                        foot=html.escape(texts.VERIFY_PAGE_FOOT))
 
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def client_address(peer: str | None, headers: Mapping[str, str], trusted: Sequence[Network]) -> str:
+    """The client a request is from: its peer, unless the peer is a trusted proxy (web.trusted_proxies).
+
+    Then the right-most address of X-Forwarded-For that is not a trusted proxy (the ones left of
+    it were written by the client and may be forged), or X-Real-IP.
+    """
+    def trusted_one(a: ipaddress.IPv4Address | ipaddress.IPv6Address | None) -> bool:
+        return a is not None and any(a in net for net in trusted)
+
+    here = _address(peer or "")
+    if here is None or not trusted_one(here):
+        return peer or "unknown"
+    chain = [_address(x) for x in headers.get("X-Forwarded-For", "").split(",") if x.strip()]
+    for hop in reversed(chain):
+        if hop is None:  # garbage in the header: the client wrote it; what is right of it was checked
+            break
+        if not trusted_one(hop):
+            return str(hop)
+    real = _address(headers.get("X-Real-IP", ""))
+    return str(real) if real is not None else str(here)
+
+
 def make_web_app(app: App) -> web.Application:
     """The aiohttp application serving /v/CODE."""
+    trusted = [ipaddress.ip_network(x, strict=False) for x in app.config.web.trusted_proxies]
 
     async def verify(request: web.Request) -> web.Response:
-        client = f"ip:{request.remote or 'unknown'}"
+        client = f"ip:{client_address(request.remote, request.headers, trusted)}"
         answer = await asyncio.to_thread(app.certifier.check_code, request.match_info["code"], client,
                                          datetime.now(UTC))
         return web.Response(text=render(answer, app.config.community.name), content_type="text/html",

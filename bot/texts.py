@@ -1044,3 +1044,17 @@ REACH_CHOSEN = "范围：{where}\n"
 # Each community's staff chat hears of a warning sent to several communities at once.
 ALERT_STAFF_NOTICE = ("已向{where}发布{level}色预警“{title}”（编号{id}），本村社{n}位居民会收到，"
                       "每条都附有离他们最近的开放避灾点。")
+
+
+# --- ops2 ---
+# The CLI's lists of a city deployment: the column saying where each warning went.
+OPS_PLACE_COLUMN = "范围"
+# A push or warning that would reach nobody: said before it is sent (CLI: refused unless --yes).
+OPS_NOBODY_CLI = ("没有发送：{where}现在没有会收到的居民（要已核实、已绑定聊天、没有关闭{topic}）。"
+                  "确实要发（只留下记录），请加 --yes")
+# The staff chat's 发布预警 when no resident would get it: said before 确认发布, and after.
+OPS_ALERT_NOBODY = ("请注意：现在没有居民会收到这条预警（要已核实、已绑定聊天、没有关闭预警）。"
+                    "确认发布只会留下记录。\n\n{text}")
+# `cunshe board notice add --push`: on the board, and queued to the 小区's 通知 subscribers.
+OPS_NOTICE_CLI_PUSHED = "已发布通知 {id}：{title}，已排队推送给{n}位居民"
+OPS_ALERT_SENT_NOBODY = "已发布{level}色预警“{title}”（编号{id}），只留下了记录：没有居民会收到。"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol, Self
@@ -226,6 +226,7 @@ class PushRepository(Protocol):
     def watched(self) -> list[Push]: ...
     def finish(self, push_id: int, at: datetime) -> None: ...
     def list(self, limit: int = 50) -> list[Push]: ...
+    def of_alerts(self, alert_ids: Sequence[int]) -> dict[int, Push]: ...  # the push that carried each warning
 
 
 class SubscriptionRepository(Protocol):

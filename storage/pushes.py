@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -81,6 +82,14 @@ class SqlPushRepository:
         """The newest pushes first."""
         rows = self.session.scalars(select(PushRow).order_by(PushRow.id.desc()).limit(limit))
         return [_push(r) for r in rows]
+
+    def of_alerts(self, alert_ids: Sequence[int]) -> dict[int, Push]:
+        """alert id → the push that carried that warning (its targets keep the alert's id)."""
+        if not alert_ids:
+            return {}
+        rows = self.session.scalars(select(PushRow).where(
+            PushRow.kind == "alert", PushRow.targets["alert"].as_integer().in_(list(alert_ids))))
+        return {int(r.targets["alert"]): _push(r) for r in rows}
 
 
 class SqlSubscriptionRepository:

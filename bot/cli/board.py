@@ -7,6 +7,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot import texts
 from bot.app import App
 from bot.cli.common import CliError, add_json_flag, estate_code, print_json, print_table, ready_app, refused_as
 from domain.board import Notice
@@ -25,6 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--title", required=True)
     add.add_argument("--text", required=True, type=Path, help="a UTF-8 text file with the notice (- = stdin)")
     add.add_argument("--estate", help="小区 name or code (default: the whole community)")
+    add.add_argument("--push", action="store_true",
+                     help="also send it to that 小区's residents who take 通知 (as 发布并推送 in the staff chat)")
     add_staff_flag(add)
     add.set_defaults(func=_add)
     ls = n.add_parser("list", help="list notices, newest first")
@@ -57,13 +60,18 @@ def read_text(path: Path) -> str:
 
 
 def _add(args: argparse.Namespace) -> int:
+    from bot.board_push import publish_notice
+
     app = ready_app(args)
     by = publisher(app, args.staff)
     estate = estate_code(app, args.estate) if args.estate else ""
+    scope = next((e.name for e in app.config.estates if e.code == estate), texts.BOARD_WHOLE)
+    now = datetime.now(UTC)
     with refused_as("无法发布"):
-        notice = uc.publish_notice(app.uow(), Notice(title=args.title, text=read_text(args.text),
-                                                     estate=estate, published_at=datetime.now(UTC), by=by))
-    print(f"已发布通知 {notice.id}：{notice.title}")
+        notice, n = publish_notice(app.uow(), Notice(title=args.title, text=read_text(args.text), estate=estate,
+                                                     published_at=now, by=by), scope, push=args.push, now=now)
+    print(texts.OPS_NOTICE_CLI_PUSHED.format(id=notice.id, title=notice.title, n=n) if args.push
+          else f"已发布通知 {notice.id}：{notice.title}")
     return 0
 
 

@@ -55,15 +55,12 @@ def _raw_config(args: argparse.Namespace) -> dict[str, Any]:
 
 def _parser(args: argparse.Namespace) -> Any:
     """Build the configured parser (backend and Rasa URL from the config's nlu section)."""
-    from bot.estates import city_gazetteer, open_directory
+    from bot.estates import city_gazetteer
     from nlu import Lexicon, build_parser
 
     raw = _raw_config(args)
     settings = raw.get("nlu") or {}
-    try:
-        directory = open_directory(load_app_config(args))  # every community's estates, as the bot knows them
-    except ConfigError as exc:
-        raise CliError(f"config error: {exc}", 2) from None
+    directory = _directory(args)
     try:
         return build_parser(
             Lexicon.from_config(raw),
@@ -74,6 +71,16 @@ def _parser(args: argparse.Namespace) -> Any:
         )
     except ValueError as exc:
         raise CliError(str(exc), 2) from exc
+
+
+def _directory(args: argparse.Namespace) -> Any:
+    """Every community's estates, as the bot knows them (None: a one-community deployment)."""
+    from bot.estates import open_directory
+
+    try:
+        return open_directory(load_app_config(args))
+    except ConfigError as exc:
+        raise CliError(f"config error: {exc}", 2) from None
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
@@ -135,5 +142,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     intents: dict[str, list[str]] = {}
     for text, intent in load_training() + generate(lexicon):
         intents.setdefault(intent, []).append(text)
-    print(dump_rasa(intents, lexicon.synonyms(), lexicon.lookups()), end="")
+    lookups = lexicon.lookups()
+    directory = _directory(args)
+    if directory is not None:  # a Rasa server must know every community's estates, as our parser does
+        from bot.estates import all_estate_names
+
+        lookups["estate"] = list(dict.fromkeys([*lookups["estate"], *all_estate_names(directory)]))
+    print(dump_rasa(intents, lexicon.synonyms(), lookups), end="")
     return 0

@@ -7,7 +7,7 @@ for whose records a command works on; these say where a push goes.
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot import texts
 from bot.cli.common import CliError
@@ -26,6 +26,20 @@ def add_place_options(parser: argparse.ArgumentParser) -> None:
     where.add_argument("--city", action="store_true", help="every 村社 of the deployment")
     parser.add_argument("--district", metavar="NAME",
                         help="every 村社 of this 区 (with --street: the 区 of that 街道)")
+
+
+def add_yes_flag(parser: argparse.ArgumentParser) -> None:
+    """--yes: send even when nobody would get it (then only the record is kept)."""
+    parser.add_argument("--yes", action="store_true",
+                        help="send even if no resident would receive it (refused otherwise, exit 1)")
+
+
+def refuse_nobody(app: App, args: argparse.Namespace, n: int, reach: dict[str, Any], topic: str) -> None:
+    """A CLI error saying plainly that nobody would get it (`reach`: the place's record), unless --yes."""
+    from bot.reach import label
+
+    if n == 0 and not args.yes:
+        raise CliError(texts.OPS_NOBODY_CLI.format(where=label(app, reach), topic=topic))
 
 
 def chosen(args: argparse.Namespace) -> bool:

@@ -12,7 +12,7 @@ from typing import Any, TextIO
 
 from bot import texts
 from bot.cli.common import CliError, add_json_flag, estate_code, print_json, ready_app, refused_as
-from bot.cli.places import add_place_options, reach_of
+from bot.cli.places import add_place_options, add_yes_flag, reach_of, refuse_nobody
 from bot.reach import label
 from domain.pushes import TOPICS, Progress
 
@@ -37,6 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_place_options(send)
     send.add_argument("--at", help='send later, community time: "2026-12-03 09:00"')
     send.add_argument("--no-wait", action="store_true", help="do not wait with a progress bar")
+    add_yes_flag(send)
     send.set_defaults(func=_send)
     ls = s.add_parser("list", help="pushes, newest first")
     ls.add_argument("--limit", type=int, default=20)
@@ -81,8 +82,11 @@ def _send(args: argparse.Namespace) -> int:
 
     app = ready_app(args)
     spec = _spec(app, args)
-    if args.at:
+    if args.at:  # its audience is read when it runs (residents may be imported meanwhile)
         return _schedule(app, spec, args.at)
+    with refused_as("没有发送"), app.uow() as uow:
+        n = pushes.count(app, uow, spec, datetime.now(UTC))
+    refuse_nobody(app, args, n, spec["reach"], str(spec["topic"]))
     with refused_as("没有发送"), app.uow() as uow:
         push_id = pushes.send(app, uow, spec, started_by=None, now=datetime.now(UTC))
         uow.commit()

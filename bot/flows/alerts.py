@@ -11,7 +11,7 @@ import secrets
 from typing import Any
 
 from bot import reach, texts
-from bot.alerts import alert_text, count_recipients, send_alert
+from bot.alerts import alert_text, count_recipients, send_alert, sent_text
 from bot.callbacks import ALERT, Callback
 from bot.dialogue.flow import Flow
 from bot.dialogue.turn import Turn, grid_rows, live_pending, reply
@@ -126,7 +126,8 @@ def _preview(t: Turn, draft: dict[str, Any]) -> None:
     where = _place(t, draft)
     n = count_recipients(t.uow, where)
     said = texts.REACH_CHOSEN.format(where=reach.label(t.app, where.to_dict())) if where else ""
-    t.say(said + texts.ALERT_PREVIEW.format(n=n, text=shown), [
+    preview = texts.ALERT_PREVIEW.format(n=n, text=shown) if n else texts.OPS_ALERT_NOBODY.format(text=shown)
+    t.say(said + preview, [
         [ALERT.button(texts.ALERT_CONFIRM, "ok", draft["draft"]),
          ALERT.button(texts.ALERT_CANCEL, "x", draft["draft"])]])
 
@@ -169,7 +170,7 @@ def on_button(t: Turn, cb: Callback) -> None:
     elif cb.action == "ok" and draft["step"] == "confirm":
         del t.state.staff_pending[_key(t.event.user_id)]
         alert = send_alert(t.app, t.uow, _alert(t, draft), t.now, _place(t, draft))
-        text = texts.ALERT_SENT.format(level=alert.level, title=alert.title, id=alert.id, n=alert.recipients)
+        text = sent_text(alert)
         t.say(text, edit=True, notice=text)
     else:  # a press from an earlier step of this draft
         t.replies.append(reply("", notice=texts.STALE_BUTTON))

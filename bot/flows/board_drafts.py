@@ -11,9 +11,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from bot import texts
-from bot.board_push import audience, deliver_push
+from bot.board_push import publish_notice
 from bot.callbacks import LEDGER, Callback
-from bot.dialogue.turn import Turn, reply
+from bot.dialogue.turn import Turn
 from domain.board import MAX_FEN, Notice, Project, ProjectStatus, parse_yuan, yuan
 from domain.errors import InvalidValue
 from domain.staff import Staff
@@ -149,15 +149,8 @@ def _show_notice(t: Turn, draft: dict[str, Any]) -> None:
 def _publish_notice(t: Turn, staff: Staff, draft: dict[str, Any], push: bool) -> None:
     """Write the notice and, when asked, queue it to that scope's 通知 subscribers, together."""
     scope = _names(t).get(draft["estate"], texts.BOARD_WHOLE)
-    with t.uow:
-        notice = uc.publish_notice(t.uow, Notice(title=draft["title"], text=draft["text"],
-                                                 estate=draft["estate"], published_at=t.now, by=staff.code))
-        n = 0
-        if push:
-            message = reply(texts.NOTICE_PUSH.format(scope=scope, title=notice.title, text=notice.text))
-            n = deliver_push(t.uow, notice.title, ((r.chat_id, message) for r in audience(t.uow, notice.estate)
-                                                   if r.chat_id is not None), t.now)
-        t.uow.commit()
+    notice, n = publish_notice(t.uow, Notice(title=draft["title"], text=draft["text"], estate=draft["estate"],
+                                             published_at=t.now, by=staff.code), scope, push=push, now=t.now)
     text = (texts.NOTICE_WRITTEN_PUSHED.format(title=notice.title, n=n) if push
             else texts.NOTICE_WRITTEN.format(title=notice.title))
     t.say(text, edit=True, notice=text)

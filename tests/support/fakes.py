@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import weakref
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, Self
 
@@ -564,6 +564,10 @@ class FakePushes:
 
     def finish(self, push_id: int, at: datetime) -> None:
         self.rows[push_id].finished_at = at
+
+    def of_alerts(self, alert_ids: Sequence[int]) -> dict[int, Push]:
+        return {int(p.targets["alert"]): copy.deepcopy(p) for p in self.rows.values()
+                if p.kind == "alert" and p.targets.get("alert") in alert_ids}
 
 
 class FakeSubscriptions:

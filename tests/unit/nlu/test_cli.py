@@ -104,3 +104,14 @@ def test_parse_knows_the_estates_of_every_community_like_the_bot(capsys: pytest.
     code, out, _ = run(["nlu", "parse", "金竹新苑3幢楼道灯坏了"], capsys)  # 金竹村's, not config.yaml's
     assert code == 0
     assert [e["value"] for e in json.loads(out)["entities"] if e["entity"] == "estate"] == ["金竹新苑"]
+
+
+def test_export_looks_up_the_estates_of_every_community(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["nlu", "export"], capsys)
+    assert code == 0
+    doc = yaml.safe_load(out)
+    [estates] = [[e.removeprefix("- ") for e in i["examples"].splitlines()]
+                 for i in doc["nlu"] if i.get("lookup") == "estate"]
+    # config.yaml's, and those of 金竹村's and 南垟社区's own files
+    assert {"翠微苑", "金竹新苑", "金竹村一组", "南垟花园"} <= set(estates)
+    assert len(estates) == len(set(estates))  # each once
