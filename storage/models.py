@@ -21,6 +21,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    text,
     true,
 )
 from sqlalchemy.engine import Dialect
@@ -165,21 +166,24 @@ class ConversationRow(Base):
 
 class OutboxRow(Base):
     __tablename__ = "outbox"
-    # ix_outbox_due: the dispatcher reads pending rows by priority, then age.
-    __table_args__ = (UniqueConstraint("key"), Index("ix_outbox_due", "status", "priority", "id"))
+    # ix_outbox_due: the dispatcher reads pending rows by priority, then age. Few indexes on
+    # purpose: a city-wide warning writes a million rows, each into every index (migration 0022).
+    __table_args__ = (UniqueConstraint("key"), Index("ix_outbox_due", "status", "priority", "id"),
+                      Index("ix_outbox_claimed_until", "claimed_until",
+                            postgresql_where=text("claimed_until IS NOT NULL"),
+                            sqlite_where=text("claimed_until IS NOT NULL")))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
     payload_enc: Mapped[bytes] = mapped_column(LargeBinary)
     key: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime]
-    not_before: Mapped[datetime] = mapped_column(index=True)
+    not_before: Mapped[datetime]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    sent_at: Mapped[datetime | None] = mapped_column(index=True)
+    sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     # pending | sent | failed | blocked: nothing owed to a chat is ever deleted unsent.
-    status: Mapped[str] = mapped_column(String(16), default="pending", server_default="pending",
-                                        index=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending", server_default="pending")
     # The push this row is one recipient of (progress is counted from these rows).
     push_id: Mapped[int | None] = mapped_column(Integer, index=True)
     # domain.ports ANSWER 0 / NOTICE 1 / BULK 2: lower is sent first.
@@ -187,7 +191,7 @@ class OutboxRow(Base):
     # The worker process sending the row and the end of its lease (PostgreSQL, several
     # workers): nobody else sends it meanwhile; a killed worker's lease runs out.
     claimed_by: Mapped[str | None] = mapped_column(String(64))
-    claimed_until: Mapped[datetime | None] = mapped_column(index=True)
+    claimed_until: Mapped[datetime | None]
 
 
 class RateBudgetRow(Base):
