@@ -143,6 +143,10 @@ class FakeReports:
     def list_mine(self, user_id: int, chat_id: int, limit: int = 10) -> list[Report]:
         return self.list(chat_id=chat_id, limit=limit)
 
+    def community_of_own(self, number: str, user_id: int, chat_id: int) -> str | None:
+        r = self.rows.get(number)
+        return r.community if r is not None and (r.chat_id == chat_id or chat_id in r.followers) else None
+
     def list_followed(self, chat_id: int, limit: int = 10) -> list[Report]:
         return [r for r in self.list(limit=10_000) if chat_id in r.followers][:limit]
 
