@@ -11,6 +11,7 @@ from bot.callbacks import PLACE
 from bot.dialogue.turn import Turn, reply
 from bot.flows.community_find import KEY, ask, finder, label, offer, only_place, scope
 from domain.residents import Address
+from domain.usecases.beneficiaries import find_person
 
 MOVE_WORDS = re.compile(r"我搬家了|搬家了|换社区|换个社区|换村|改社区|不是这个社区|不是这个村|社区不对|社区选错")
 Router = Callable[[Turn], None]
@@ -24,10 +25,12 @@ def book_where_they_live(t: Turn) -> None:
     """
     s = t.state.slots
     own = t.uow.community
-    if not t.app.several or own is None or s.get("who") == "self" or not s.get("contact") or "home" in s:
+    if not t.app.several or own is None or s.get("who") == "self" or "home" in s:
         return
-    match = t.uow.residents.by_phone(str(s["contact"]))
-    home = match.community if match is not None and match.name == s.get("name") else None
+    if not s.get("contact") and not s.get("id4"):
+        return
+    match = find_person(t.uow, str(s.get("name") or ""), str(s.get("contact") or ""), str(s.get("id4") or ""))
+    home = match.community if match is not None else None
     s["home"] = home if home and home != own and home in t.app.codes() else ""
     if s["home"]:
         scope(t, s["home"], frozenset({own}))

@@ -62,7 +62,7 @@ class FakeResidents:
     def by_id_number(self, id_number: str) -> Resident | None:
         return self._find(lambda r: r.id_number == id_number)
 
-    def by_name_id4(self, name: str, last4: str) -> Resident | None:
+    def by_name_id4(self, name: str, last4: str, *, city: bool = False) -> Resident | None:
         found = [r for r in self.rows.values()
                  if r.name == name and (r.id_number or "")[-4:].upper() == last4.upper()]
         return found[0] if len(found) == 1 else None
