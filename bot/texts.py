@@ -1028,6 +1028,15 @@ PLACE_STAYED = "好的，不换了，您还是{community}的。"
 PLACE_SAME = "您已经是{community}的了，不用换。"
 
 
+# --- resident2 ---
+# Finding one's community among thousands: by 街道/镇 or 区, by location (the nearest few).
+PLACE_ASK_MANY = "请问您是哪个社区或村的？直接说名字就行，比如“南垟社区”；说街道或镇的名字也行。也可以发个位置给我。"
+PLACE_AREA_PICK = "{area}有这些社区和村，请问您是哪一个？"
+PLACE_AREA_MORE = "{area}有{n}个社区和村，先列出{shown}个。不在里面的话，请直接说社区或村的名字。"
+PLACE_AREA_STREETS = "请问您在{area}的哪个街道或镇？"
+PLACE_NEAR_OTHERS = "也可能是下面这几个，点一下就行。"
+
+
 # --- city pushes ---
 # Where a push or warning goes (CLI options, push records, the staff chat's place buttons).
 REACH_CITY = "全市"

@@ -90,6 +90,11 @@ def _text(t: Turn, route_on: Router) -> None:
         if needs and not place.only_place(text, names[0]):
             _hold(t, advice)
         return place.offer(t, names)
+    area = found.by_area(text) if found is not None else None
+    if area is not None and (held or needs or place.only_area(text, area)):
+        if needs and not place.only_area(text, area):
+            _hold(t, advice)
+        return place.offer_area(t, area)  # "南白象街道的": that place's communities to tap
     if not held and not needs:
         return route_on(t)
     if needs:
@@ -122,15 +127,12 @@ def _roster_community(t: Turn) -> str | None:
 
 def _guess_at(t: Turn) -> None:
     found = place.finder(t.app)
-    near = found.by_location(t.event.latitude or 0.0, t.event.longitude or 0.0) if found else None
+    near = found.near(t.event.latitude or 0.0, t.event.longitude or 0.0) if found else []
     if not t.state.pending.get(KEY):
         _hold(t)  # a location sent on its own: their shelters, once we know whose
-    if near is None:
+    if not near:
         return place.ask(t)
-    entry, metres = near
-    text = texts.PLACE_GUESS if metres == 0 else texts.PLACE_GUESS_NEAR
-    t.say(text.format(community=entry.label()),
-          [[PLACE.button(texts.PLACE_YES_BUTTON, "pick", entry.code), PLACE.button(texts.PLACE_NO_BUTTON, "no")]])
+    return place.offer_near(t, near)  # never chosen silently: the nearest few to tap
 
 
 def _hold(t: Turn, advised: str = "") -> None:
@@ -187,6 +189,8 @@ def _button(t: Turn, cb: Callback, route_on: Router) -> None:
         if placed:
             t.say(texts.PLACE_STAYED.format(community=place.label(t.app, t.uow.community or "")), texts.MENU_BUTTONS)
             return None
+    if cb.action == "st":
+        return place.offer_street(t, cb.arg())
     if cb.action == "type":
         t.say(texts.PLACE_TYPE)
         return None

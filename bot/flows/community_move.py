@@ -9,7 +9,7 @@ from typing import Any
 from bot import texts
 from bot.callbacks import PLACE
 from bot.dialogue.turn import Turn, reply
-from bot.flows.community_find import KEY, ask, finder, label, offer, only_place, scope
+from bot.flows.community_find import KEY, ask, finder, label, offer, offer_area, only_place, scope
 from domain.residents import Address
 from domain.usecases.beneficiaries import find_person
 
@@ -67,6 +67,8 @@ def placed(t: Turn, route_on: Router) -> None:
             return confirm_move(t, names[0].code)
         if names:
             return offer(t, names)
+        if found is not None and (area := found.by_area(text)) is not None:
+            return offer_area(t, area)
         t.state.pending.pop(KEY, None)  # something else: the move is dropped, this is answered
     return route_on(t)
 
