@@ -448,7 +448,7 @@ BOOK_QUALITY_ALERT = "【服务质量】{number} {service}（{when}）\n{what}\n
 BOOK_QUALITY_STARS = "预约人评价：{stars}分。{comment}"
 BOOK_QUALITY_PATIENCE = "被服务人说：服务人员不耐心。"
 BOOK_ADDRESS_UNKNOWN = "名册上没有对上，请先核实后联系预约人"
-BOOK_MINE_NONE = "您现在没有要取消的预约。"
+BOOK_MINE_NONE = "您现在没有要取消的预约。要预约的话，直接说想约什么服务就行。"
 BOOK_PICK_MINE = "您要{action}哪一个预约？"
 BOOK_ACTION_CANCEL = "取消"
 BOOK_ACTION_MOVE = "改时间"
@@ -1035,6 +1035,9 @@ PLACE_AREA_PICK = "{area}有这些社区和村，请问您是哪一个？"
 PLACE_AREA_MORE = "{area}有{n}个社区和村，先列出{shown}个。不在里面的话，请直接说社区或村的名字。"
 PLACE_AREA_STREETS = "请问您在{area}的哪个街道或镇？"
 PLACE_NEAR_OTHERS = "也可能是下面这几个，点一下就行。"
+# 我的信息 typed (the NLU reads it as 查进度), and for someone who has not said where they live.
+MY_INFO_WORDS = frozenset({"我的信息", "我的资料", "个人信息", "我的个人信息", "看看我的信息", "查看我的信息"})
+ME_NO_COMMUNITY = "您还没告诉我是哪个社区或村的，直接说名字就行，比如“我是南垟社区的”。"
 
 
 # --- city pushes ---

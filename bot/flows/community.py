@@ -16,7 +16,9 @@ from bot.flows.community_find import KEY
 from domain.identity import normalize_phone
 
 # What needs no community: greetings, help, yes/no, thanks, and what was not understood.
-FREE_INTENTS = frozenset({"greet", "help", "affirm", "deny", "stop", "thank", "out_of_scope"})
+FREE_INTENTS = frozenset({"greet", "help", "affirm", "deny", "stop", "thank", "out_of_scope",
+                          # reads of one's own records, wherever filed: nothing to ask first
+                          "check_status", "cancel_booking"})
 FREE_MENU = frozenset({"menu", "me"})  # menu buttons that show, not do
 FREE_WORDS = frozenset({"菜单", "主菜单", "menu", "首页", "返回", "帮助", "help", "怎么用", "?", "？",
                         "取消", "算了", "不办了", "退出", "不要了", "cancel", "停"})
@@ -53,6 +55,8 @@ def route(t: Turn, route_on: Router) -> None:
 def mine(t: Turn) -> tuple[str, list[list[tuple[str, str]]]]:
     """For 我的信息: the speaker's community and a 换社区 button (nothing in a one-community bot)."""
     code = t.uow.community
+    if t.app.several and code is None:
+        return texts.ME_NO_COMMUNITY, []  # the next step: say where they live
     if not t.app.several or code is None:
         return "", []
     return (texts.PLACE_MINE.format(community=place.label(t.app, code)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from bot import texts
 from bot.app import App
 from domain.residents import Address, Resident
 from tests.fixtures import clean_env, database_url, id_number, make_config_file  # noqa: F401
@@ -60,3 +61,36 @@ def test_a_wrong_id_ending_says_the_same_and_books_at_home(city: App) -> None:  
 
 def _summary(out: str) -> str:
     return re.sub(r"\d{4}", "####", out)
+
+
+def test_the_parents_booking_is_cancelled_from_home(city: App) -> None:  # noqa: F811
+    _mum_in_jinzhu(city)
+    chat = Chat(city, N_RESIDENT)
+    chat.say("帮我妈约明天下午两点的助浴")
+    chat.say("王秀英 13812345678")
+    m = BOOKING.search(chat.say("确认预约"))
+    assert m, chat.text
+    out = chat.say("明天的助浴不约了")
+    assert texts.BOOK_CANCEL_YES in out, out
+    out = chat.say(texts.BOOK_CANCEL_YES)
+    assert m.group(0) in out and "已取消" in out, out
+    with city.tenant(J).uow() as uow:
+        booking = uow.bookings.get(m.group(0))
+        assert booking is not None and not booking.active
+
+
+def test_reads_need_no_community_first(city: App) -> None:  # noqa: F811
+    chat = Chat(city, 860001)  # new here: not bound, no community said
+    out = chat.say("查一下我的报修")
+    assert texts.NO_REPORTS in out and texts.PLACE_ASK not in out, out
+    out = chat.say("我的预约")
+    assert texts.BOOK_MINE_NONE in out and texts.PLACE_ASK not in out, out
+    out = chat.say("我的信息")
+    assert texts.MY_DATA_NONE in out and texts.ME_NO_COMMUNITY in out, out
+    assert texts.PLACE_ASK not in out and "报修或建议记录" not in out
+
+
+def test_my_info_typed_shows_my_info_once_placed(city: App) -> None:  # noqa: F811
+    chat = Chat(city, N_RESIDENT)
+    out = chat.say("我的信息")
+    assert "所在社区：南垟社区" in out and "报修或建议记录" not in out, out

@@ -350,6 +350,10 @@ class FakeBookings:
     def save(self, booking: Booking) -> None:
         self.rows[booking.number] = copy.deepcopy(booking)
 
+    def community_of_own(self, number: str, user_id: int) -> str | None:
+        b = self.rows.get(number)
+        return "" if b is not None and b.booker_user_id == user_id else None
+
     def get(self, number: str) -> Booking | None:
         return copy.deepcopy(self.rows.get(number))
 
