@@ -1037,6 +1037,7 @@ PLACE_AREA_STREETS = "请问您在{area}的哪个街道或镇？"
 PLACE_NEAR_OTHERS = "也可能是下面这几个，点一下就行。"
 # 我的信息 typed (the NLU reads it as 查进度), and for someone who has not said where they live.
 MY_INFO_WORDS = frozenset({"我的信息", "我的资料", "个人信息", "我的个人信息", "看看我的信息", "查看我的信息"})
+PLACE_MOVED_FORM_DROPPED = "刚才没办完的事，请在新社区再说一次。"
 ME_NO_COMMUNITY = "您还没告诉我是哪个社区或村的，直接说名字就行，比如“我是南垟社区的”。"
 
 

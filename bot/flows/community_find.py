@@ -53,16 +53,17 @@ def ask(t: Turn, text: str = texts.PLACE_ASK, skip: str = "") -> None:
 
 def only_place(text: str, entry: CommunityEntry) -> bool:
     """ "我是南垟社区的", "南白象街道南垟": nothing but where they live."""
-    return _only(text, {entry.name, short_name(entry.name), *entry.aliases, entry.street, entry.district})
+    return only_words(text, {entry.name, short_name(entry.name), *entry.aliases, entry.street, entry.district})
 
 
 def only_area(text: str, area: Area) -> bool:
     """ "南白象街道的", "我住瓯海": nothing but the 街道/镇 or 区 they live in."""
     names = {area.name, *(area.name[:-len(s)] for s in AREA_SUFFIXES if area.name.endswith(s))}
-    return _only(text, names | {e.district for e in area.entries})
+    return only_words(text, names | {e.district for e in area.entries})
 
 
-def _only(text: str, names: set[str]) -> bool:
+def only_words(text: str, names: set[str]) -> bool:
+    """Whether the text says nothing but these names and words of where one lives."""
     rest = NOT_HAN.sub("", text)
     for name in sorted(names, key=len, reverse=True):
         if name:

@@ -94,3 +94,32 @@ def test_my_info_typed_shows_my_info_once_placed(city: App) -> None:  # noqa: F8
     chat = Chat(city, N_RESIDENT)
     out = chat.say("我的信息")
     assert "所在社区：南垟社区" in out and "报修或建议记录" not in out, out
+
+
+def test_moving_mid_form_is_asked_not_taken_for_an_answer(city: App) -> None:  # noqa: F811
+    chat = Chat(city, 860002)
+    chat.say("我是南垟社区的")
+    chat.say("我要报修")
+    out = chat.say("换社区")
+    assert "要换到哪个社区或村" in out and "这属于哪一类" not in out, out
+    out = chat.say("金竹村")
+    assert "确认换到金竹村吗" in out, out
+    out = chat.say(texts.PLACE_MOVE_YES)
+    assert "已换到金竹村" in out and texts.PLACE_MOVED_FORM_DROPPED in out, out
+    assert "金竹村一组" in chat.say("楼道灯坏了")  # the new community's 小区 now
+
+
+def test_moving_with_the_new_name_mid_form_asks_to_confirm_it(city: App) -> None:  # noqa: F811
+    chat = Chat(city, 860003)
+    chat.say("我是金竹的")
+    chat.say("楼道灯坏了")
+    out = chat.say("我换社区了 我是南垟社区的")
+    assert "确认换到南垟社区吗" in out, out
+
+
+def test_a_description_mentioning_a_move_is_still_the_description(city: App) -> None:  # noqa: F811
+    chat = Chat(city, 860004)
+    chat.say("我是金竹的")
+    chat.say("我要报修")
+    out = chat.say("我搬家了 新家门口的路灯不亮")
+    assert "要换到哪个社区" not in out and "确认换到" not in out, out
