@@ -41,13 +41,17 @@ def label(app: App, code: str) -> str:
     return entry.name if entry is not None else app.tenant(code).config.community.name
 
 
-def ask(t: Turn, text: str = texts.PLACE_ASK, skip: str = "") -> None:
+# The question when there are too many communities to list: nothing to point at below.
+MANY = {texts.PLACE_ASK: texts.PLACE_ASK_MANY, texts.PLACE_ASK_AGAIN: texts.PLACE_ASK_AGAIN_MANY}
+
+
+def ask(t: Turn, text: str = texts.PLACE_ASK, skip: str = "", many: str = "") -> None:
     """One question with buttons: which community (a few, when there are few) or 我打字说."""
     directory = t.app.directory
     entries = [e for e in directory.entries if e.code != skip] if directory is not None else []
     rows = [[PLACE.button(e.label(), "pick", e.code)] for e in entries] if len(entries) <= LISTED else []
-    if not rows and text == texts.PLACE_ASK:
-        text = texts.PLACE_ASK_MANY  # no buttons to point at: a name, a 街道 or a location
+    if not rows:  # no buttons to point at: a name, a 街道 or a location
+        text = many or MANY.get(text, text)
     t.say(text, [*rows, [PLACE.button(texts.PLACE_TYPE_BUTTON, "type")]])
 
 

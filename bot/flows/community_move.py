@@ -93,7 +93,8 @@ def ask_move(t: Turn) -> None:
     """Where to: the other communities, 我打字说, 不换了."""
     code = t.uow.community or ""
     t.state.pending = {KEY: {"move": True}}
-    ask(t, texts.PLACE_MOVE_ASK.format(community=label(t.app, code)), skip=code)
+    ask(t, texts.PLACE_MOVE_ASK.format(community=label(t.app, code)), skip=code,
+        many=texts.PLACE_MOVE_ASK_MANY.format(community=label(t.app, code)))
     t.replies[-1] = reply(t.replies[-1].text, [*_rows(t.replies[-1]),
                                                [PLACE.button(texts.PLACE_STAY_BUTTON, "stay")]])
 

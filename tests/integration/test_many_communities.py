@@ -100,3 +100,20 @@ def test_a_voice_slip_that_fits_several_names_offers_each(many: App) -> None:
     out = chat.say("我是金足村的")  # 金竹村 or 金山村, one character misheard
     assert texts.PLACE_WHICH in out and "金竹村" in out and "金山村" in out, out
     assert texts.PLACE_DONE.format(community="金山村") in chat.say("南白象街道 金山村")
+
+
+def test_moving_among_many_says_what_to_type_and_takes_a_street(many: App) -> None:
+    chat = Chat(many, 850007)
+    chat.say("我是南垟社区的")
+    out = chat.say("换社区")
+    assert texts.PLACE_MOVE_ASK_MANY.format(community="南垟社区") in out, out
+    out = chat.say("南白象街道")
+    assert texts.PLACE_AREA_PICK.format(area="南白象街道") in out, out
+    assert "确认换到金山村吗" in chat.say("金山村")
+
+
+def test_a_name_not_found_is_asked_again_without_pointing_at_buttons(many: App) -> None:
+    chat = Chat(many, 850008)
+    chat.say("我要报修 楼道灯坏了")
+    out = chat.say("就是那个啥来着")
+    assert texts.PLACE_ASK_AGAIN_MANY in out, out
