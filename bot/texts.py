@@ -1031,6 +1031,8 @@ PLACE_SAME = "您已经是{community}的了，不用换。"
 # --- resident2 ---
 # Finding one's community among thousands: by 街道/镇 or 区, by location (the nearest few).
 PLACE_ASK_MANY = "请问您是哪个社区或村的？直接说名字就行，比如“南垟社区”；说街道或镇的名字也行。也可以发个位置给我。"
+PLACE_ASK_KEPT = "记下了。请问您是哪个社区或村的？点下面的按钮，或者直接说名字。"
+PLACE_ASK_KEPT_MANY = "记下了。请问您是哪个社区或村的？直接说名字就行，说街道或镇的名字也行。"
 PLACE_ASK_AGAIN_MANY = "还没找到您说的社区。请再说一次社区或村的名字，或者说街道、镇的名字。"
 PLACE_MOVE_ASK_MANY = "您现在是{community}的。要换到哪个社区或村？直接说名字就行，说街道或镇的名字也行。"
 PLACE_AREA_PICK = "{area}有这些社区和村，请问您是哪一个？"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import asdict, fields
 
@@ -22,6 +23,9 @@ FREE_INTENTS = frozenset({"greet", "help", "affirm", "deny", "stop", "thank", "o
 FREE_MENU = frozenset({"menu", "me"})  # menu buttons that show, not do
 FREE_WORDS = frozenset({"菜单", "主菜单", "menu", "首页", "返回", "帮助", "help", "怎么用", "?", "？",
                         "取消", "算了", "不办了", "退出", "不要了", "cancel", "停"})
+# An answer that tries to name a place ("南洋村", "我住白象那边"): not found, asked again.
+TRIES_A_NAME = re.compile(r"(社区|村|街道|镇|乡)(的|啊|呀)?$|^(我是|我住|住在|我在|我们是)")
+NAME_SIZE = 12  # longer than this, it says more than where they live
 BOOKING_FORM = "booking"  # bot/flows/booking.py's form (it imports community_move)
 Router = Callable[[Turn], None]
 
@@ -101,10 +105,11 @@ def _text(t: Turn, route_on: Router) -> None:
         return place.offer_area(t, area)  # "南白象街道的": that place's communities to tap
     if not held and not needs:
         return route_on(t)
-    if needs:
-        _hold(t, advice)
-        return place.ask(t)
-    return place.ask(t, texts.PLACE_ASK_AGAIN)
+    if held and len(text) <= NAME_SIZE and TRIES_A_NAME.search(text):
+        return place.ask(t, texts.PLACE_ASK_AGAIN)  # a place we do not know: asked again
+    # More of the request, line by line ("我家" "楼道的灯" "晚上看不见"): kept with it.
+    _hold(t, advice)
+    return place.ask(t, texts.PLACE_ASK_KEPT if held else texts.PLACE_ASK)
 
 
 def _needs(t: Turn) -> bool:

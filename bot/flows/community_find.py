@@ -42,7 +42,8 @@ def label(app: App, code: str) -> str:
 
 
 # The question when there are too many communities to list: nothing to point at below.
-MANY = {texts.PLACE_ASK: texts.PLACE_ASK_MANY, texts.PLACE_ASK_AGAIN: texts.PLACE_ASK_AGAIN_MANY}
+MANY = {texts.PLACE_ASK: texts.PLACE_ASK_MANY, texts.PLACE_ASK_AGAIN: texts.PLACE_ASK_AGAIN_MANY,
+        texts.PLACE_ASK_KEPT: texts.PLACE_ASK_KEPT_MANY}
 
 
 def ask(t: Turn, text: str = texts.PLACE_ASK, skip: str = "", many: str = "") -> None:

@@ -115,5 +115,5 @@ def test_moving_among_many_says_what_to_type_and_takes_a_street(many: App) -> No
 def test_a_name_not_found_is_asked_again_without_pointing_at_buttons(many: App) -> None:
     chat = Chat(many, 850008)
     chat.say("我要报修 楼道灯坏了")
-    out = chat.say("就是那个啥来着")
+    out = chat.say("我是火星村的")
     assert texts.PLACE_ASK_AGAIN_MANY in out, out

@@ -123,3 +123,20 @@ def test_a_description_mentioning_a_move_is_still_the_description(city: App) -> 
     chat.say("我要报修")
     out = chat.say("我搬家了 新家门口的路灯不亮")
     assert "要换到哪个社区" not in out and "确认换到" not in out, out
+
+
+def test_ten_short_messages_before_the_community_are_all_kept(city: App) -> None:  # noqa: F811
+    chat = Chat(city, 860005)
+    lines = ["我想", "报个修", "我家", "楼道的灯", "坏了", "好几天了", "晚上", "黑乎乎的", "看不见"]
+    outs = [chat.say(line) for line in lines]
+    assert all("请问您是哪个社区或村的" in out for out in outs), outs
+    assert not any(texts.PLACE_ASK_AGAIN in out for out in outs), outs  # none of it was a name
+    chat.say("南垟社区")
+    out = chat.say("南垟花园")
+    assert "我家" in out and "楼道的灯" in out and "看不见" in out, out
+
+
+def test_a_name_not_found_is_asked_again(city: App) -> None:  # noqa: F811
+    chat = Chat(city, 860006)
+    chat.say("楼道灯坏了")
+    assert texts.PLACE_ASK_AGAIN in chat.say("我是北京社区的")
