@@ -140,7 +140,7 @@ ESTATE = Namespace("es", {"in": ("slug",), "no": ()})
 
 # --- placement --- a community chosen (pick; no: not the guess), 打字说, 换社区 (move, to, stay)
 PLACE = Namespace("cm", {"pick": ("slug",), "no": (), "type": (), "move": (), "to": ("slug",),
-                         "stay": ()})
+                         "stay": (), "st": ("slug",)})
 
 NAMESPACES: Mapping[str, Namespace] = {
     ns.name: ns for ns in (

@@ -191,7 +191,9 @@ class CommunityDirectory:
             key = path[prefix:]
             stamp = [st.st_mtime_ns, st.st_size]
             cached = old.get(key)
-            if cached and cached.get("stamp") == stamp:
+            # The same file name and stamp under another root (a copied directory keeps its
+            # mtimes) is another file: its entry must point here, not at the old copy.
+            if cached and cached.get("stamp") == stamp and cached.get("entry", {}).get("path") == path:
                 entry, record = _entry_from_json(cached["entry"]), cached
             else:
                 changed = True

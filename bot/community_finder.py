@@ -26,6 +26,26 @@ def short_name(name: str) -> str:
 
 
 WILDCARD = "\0"
+# A 街道/镇 or 区/县 as people say it: 南白象街道 → 南白象, 瓯海区 → 瓯海.
+AREA_SUFFIXES = ("街道办事处", "街道", "镇", "乡", "区", "县", "市")
+
+
+def _area_keys(name: str) -> set[str]:
+    keys = {name}
+    for suffix in AREA_SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= MIN_KEY:
+            keys.add(name[: -len(suffix)])
+            break
+    return {k for k in keys if len(k) >= MIN_KEY}
+
+
+@dataclass(frozen=True)
+class Area:
+    """A 街道/镇 (level "street") or 区/县 ("district") someone named, with its communities."""
+
+    name: str
+    level: str
+    entries: tuple[CommunityEntry, ...]
 
 
 def _slip_patterns(name: str) -> list[str]:
@@ -63,6 +83,13 @@ class CommunityFinder:
                     self._slips.setdefault(pattern, []).append(e)
         self._slip_sizes = sorted({len(p) for p in self._slips}, reverse=True)
         self._entries = list(entries)
+        # 街道/镇 and 区/县 names: "南白象街道的" offers that place's communities.
+        self._areas: dict[str, dict[str, dict[tuple[str, str], list[CommunityEntry]]]] = {"street": {}, "district": {}}
+        for e in entries:
+            for level, name, place in (("street", e.street, (e.district, e.street)),
+                                       ("district", e.district, (e.district, ""))):
+                for k in _area_keys(_SPACE.sub("", name)) if name else ():
+                    self._areas[level].setdefault(k, {}).setdefault(place, []).append(e)
         self._centres: NearestIndex[_Centre] | None = None  # built on the first location lookup
         self._bounded = [e for e in entries if e.boundary]
         self._shapes: Any = None  # shapely polygons, built on the first location lookup
@@ -100,20 +127,41 @@ class CommunityFinder:
                             found.append(e)
         return found
 
+    def by_area(self, text: str) -> Area | None:
+        """The 街道/镇 (else 区/县) named in the text, longest name first, with its communities.
+
+        A street name two districts share is narrowed by the district when the text names it.
+        """
+        text = _SPACE.sub("", text)
+        for level in ("street", "district"):
+            keys = self._areas[level]
+            for size in range(min(len(text), max((len(k) for k in keys), default=0)), MIN_KEY - 1, -1):
+                hits = [keys[text[i:i + size]] for i in range(len(text) - size + 1) if text[i:i + size] in keys]
+                if not hits:
+                    continue
+                places = {k: v for hit in hits for k, v in hit.items()}
+                places = {k: v for k, v in places.items() if k[0] in text} or places
+                found = tuple(e for v in places.values() for e in v)
+                name = next(iter(places))[1 if level == "street" else 0]
+                return Area(name, level, found)
+        return None
+
     def by_location(self, lat: float, lon: float) -> tuple[CommunityEntry, float] | None:
         """The community whose boundary holds the point, else the nearest centre (with metres)."""
-        if self._bounded:
-            inside = self._containing(lat, lon)
-            if inside is not None:
-                return inside, 0.0
+        near = self.near(lat, lon, k=1)
+        return near[0] if near else None
+
+    def near(self, lat: float, lon: float, k: int = 3) -> list[tuple[CommunityEntry, float]]:
+        """Up to k communities: the one whose boundary holds the point (0 m), then the nearest centres."""
+        inside = self._containing(lat, lon) if self._bounded else None
+        found = [(inside, 0.0)] if inside is not None else []
         if self._centres is None:
             self._centres = NearestIndex([_Centre(e.lat, e.lon, e) for e in self._entries
                                           if e.lat is not None and e.lon is not None])
-        nearest = self._centres.nearest(lat, lon, k=1)
-        if not nearest:
-            return None
-        centre, metres = nearest[0]
-        return centre.entry, metres
+        for centre, metres in self._centres.nearest(lat, lon, k=k + 1):
+            if len(found) < k and centre.entry is not inside:
+                found.append((centre.entry, metres))
+        return found
 
     def _containing(self, lat: float, lon: float) -> CommunityEntry | None:
         from shapely import Point, Polygon, STRtree  # imported on first use: it is not small

@@ -448,7 +448,7 @@ BOOK_QUALITY_ALERT = "【服务质量】{number} {service}（{when}）\n{what}\n
 BOOK_QUALITY_STARS = "预约人评价：{stars}分。{comment}"
 BOOK_QUALITY_PATIENCE = "被服务人说：服务人员不耐心。"
 BOOK_ADDRESS_UNKNOWN = "名册上没有对上，请先核实后联系预约人"
-BOOK_MINE_NONE = "您现在没有要取消的预约。"
+BOOK_MINE_NONE = "您现在没有要取消的预约。要预约的话，直接说想约什么服务就行。"
 BOOK_PICK_MINE = "您要{action}哪一个预约？"
 BOOK_ACTION_CANCEL = "取消"
 BOOK_ACTION_MOVE = "改时间"
@@ -1026,6 +1026,23 @@ PLACE_STAY_BUTTON = "不换了"
 PLACE_MOVED = "已换到{new}。以后办事就找{new}；以前在{old}办的事仍由{old}办理。"
 PLACE_STAYED = "好的，不换了，您还是{community}的。"
 PLACE_SAME = "您已经是{community}的了，不用换。"
+
+
+# --- resident2 ---
+# Finding one's community among thousands: by 街道/镇 or 区, by location (the nearest few).
+PLACE_ASK_MANY = "请问您是哪个社区或村的？直接说名字就行，比如“南垟社区”；说街道或镇的名字也行。也可以发个位置给我。"
+PLACE_ASK_KEPT = "记下了。请问您是哪个社区或村的？点下面的按钮，或者直接说名字。"
+PLACE_ASK_KEPT_MANY = "记下了。请问您是哪个社区或村的？直接说名字就行，说街道或镇的名字也行。"
+PLACE_ASK_AGAIN_MANY = "还没找到您说的社区。请再说一次社区或村的名字，或者说街道、镇的名字。"
+PLACE_MOVE_ASK_MANY = "您现在是{community}的。要换到哪个社区或村？直接说名字就行，说街道或镇的名字也行。"
+PLACE_AREA_PICK = "{area}有这些社区和村，请问您是哪一个？"
+PLACE_AREA_MORE = "{area}有{n}个社区和村，先列出{shown}个。不在里面的话，请直接说社区或村的名字。"
+PLACE_AREA_STREETS = "请问您在{area}的哪个街道或镇？"
+PLACE_NEAR_OTHERS = "也可能是下面这几个，点一下就行。"
+# 我的信息 typed (the NLU reads it as 查进度), and for someone who has not said where they live.
+MY_INFO_WORDS = frozenset({"我的信息", "我的资料", "个人信息", "我的个人信息", "看看我的信息", "查看我的信息"})
+PLACE_MOVED_FORM_DROPPED = "刚才没办完的事，请在新社区再说一次。"
+ME_NO_COMMUNITY = "您还没告诉我是哪个社区或村的，直接说名字就行，比如“我是南垟社区的”。"
 
 
 # --- city pushes ---

@@ -176,6 +176,13 @@ class SqlBookingRepository:
         row = self.session.scalars(select(BookingRow).where(BookingRow.number == number)).first()
         return self._to_domain(row) if row else None
 
+    def community_of_own(self, number: str, user_id: int) -> str | None:
+        """Where the asker's own booking was filed (a parent's community, say); None if not theirs."""
+        stmt = (select(BookingRow.community)
+                .where(BookingRow.number == number, BookingRow.booker_user_id == user_id)
+                .execution_options(**ANY_COMMUNITY))
+        return self.session.scalars(stmt).first()
+
     def by_key(self, key: str) -> Booking | None:
         """The booking a confirmation already made, if any."""
         row = self.session.scalars(select(BookingRow).where(BookingRow.key == key)).first()

@@ -123,12 +123,17 @@ class SqlResidentRepository:
         h = self.crypto.lookup_hash(id_number)
         return self._one(select(ResidentRow).where(ResidentRow.id_hash == h).execution_options(**ANY_COMMUNITY))
 
-    def by_name_id4(self, name: str, last4: str) -> Resident | None:
-        """The one resident with this name and ID number ending; None when none or several."""
+    def by_name_id4(self, name: str, last4: str, *, city: bool = False) -> Resident | None:
+        """The one resident with this name and ID number ending; None when none or several.
+
+        `city`: among every community's residents (a parent living elsewhere), not only those
+        in scope; two such people anywhere in the city then match neither.
+        """
         h = self.crypto.name_id4_hash(name, last4)
         if h is None:
             return None
-        rows = self.session.scalars(select(ResidentRow).where(ResidentRow.name_id4_hash == h).limit(2)).all()
+        stmt = select(ResidentRow).where(ResidentRow.name_id4_hash == h).limit(2)
+        rows = self.session.scalars(stmt.execution_options(**ANY_COMMUNITY) if city else stmt).all()
         return self._to_domain(rows[0]) if len(rows) == 1 else None
 
     def backfill_name_id4(self) -> int:

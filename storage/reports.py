@@ -147,15 +147,30 @@ class SqlReportRepository:
                 .execution_options(**ANY_COMMUNITY))
         return [self._to_domain(r, with_history=False) for r in self.session.scalars(stmt)]
 
+    def community_of_own(self, number: str, user_id: int, chat_id: int) -> str | None:
+        """Where a report this asker filed or follows was filed, wherever that is; else None.
+
+        The one city-wide lookup by number, and only for the report's own people: a resident's
+        report about their mother's 小区 is opened, rated and reopened from home. Anyone else
+        gets None, as if the number did not exist.
+        """
+        mine = select(ResidentRow.id).where(ResidentRow.user_id == user_id).scalar_subquery()
+        stmt = (select(ReportRow.community)
+                .where(ReportRow.number == number,
+                       or_(ReportRow.chat_id == chat_id, ReportRow.resident_id == mine,
+                           self._follows(chat_id)))
+                .execution_options(**ANY_COMMUNITY))
+        return self.session.scalars(stmt).first()
+
+    def _follows(self, chat_id: int) -> Any:
+        if self.session.get_bind().dialect.name == "postgresql":
+            return ReportRow.followers.cast(postgresql.JSONB).contains([chat_id])
+        member = func.json_each(ReportRow.followers).table_valued("value")
+        return select(member.c.value).where(member.c.value == chat_id).exists()
+
     def list_followed(self, chat_id: int, limit: int = 10) -> list[Report]:
         """Reports whose followers include this chat, newest first."""
-        dialect = self.session.get_bind().dialect.name
-        if dialect == "postgresql":
-            follows = ReportRow.followers.cast(postgresql.JSONB).contains([chat_id])
-        else:
-            member = func.json_each(ReportRow.followers).table_valued("value")
-            follows = select(member.c.value).where(member.c.value == chat_id).exists()
-        stmt = (select(ReportRow).where(follows)
+        stmt = (select(ReportRow).where(self._follows(chat_id))
                 .order_by(ReportRow.created_at.desc(), ReportRow.id.desc()).limit(limit)
                 .execution_options(**ANY_COMMUNITY))
         return [self._to_domain(r, with_history=False) for r in self.session.scalars(stmt)]

@@ -86,6 +86,17 @@ class Turn:
         """Add a reply to this chat."""
         self.replies.append(reply(text, rows, **kw))
 
+    def enter(self, community: str) -> None:
+        """Move this turn into a record's own community: its config, its records, filed under it.
+
+        Callers check first that the speaker may act there (staff reach, a resident's own report).
+        """
+        if not community or community == self.uow.community:
+            return
+        tenant = self.app.tenant(community)
+        self.uow.scope_to(community, frozenset({community}), tenant.on_event or tenant.notifier.handle)
+        self.app = tenant
+
     @property
     def is_group(self) -> bool:
         """Telegram group chats have negative ids: staff groups, where we speak only when asked."""

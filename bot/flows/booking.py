@@ -180,6 +180,13 @@ def submit(t: Turn) -> None:
     view.booked(t, booking, service)
 
 
+def enter_own(t: Turn, number: str) -> None:
+    """Into the community where the asker's own booking was filed (a parent's), wherever that is."""
+    code = t.uow.bookings.community_of_own(number, t.event.user_id)
+    if code and code in t.app.codes():
+        t.enter(code)
+
+
 def cancel_asked(t: Turn) -> None:
     """不用来修脚了 取消吧: the booking meant (by service when said), then a confirmation."""
     active = t.uow.bookings.list(user_id=t.event.user_id, statuses=[Status.BOOKED], since=t.now)
@@ -190,6 +197,8 @@ def cancel_asked(t: Turn) -> None:
     if not active:
         t.say(texts.BOOK_MINE_NONE, texts.MENU_BUTTONS)
         return None
+    if len(active) == 1:
+        enter_own(t, active[0].number)  # its own community's catalogue and slots
     if (moved := MOVE_WORDS.search(t.event.text)) is not None:  # "把后天的读报改到周五"
         if len(active) > 1:
             return view.pick_mine(t, active, "mv", texts.BOOK_ACTION_MOVE)
@@ -209,6 +218,7 @@ def on_move_text(t: Turn) -> None:
     """The new time for a booking being moved."""
     s = t.state.slots
     when = t.entity("time")
+    enter_own(t, s["number"])
     booking = uc.mine(t.uow, s["number"], t.event.user_id)
     service = t.app.services[booking.service]
     if when is None:
@@ -218,6 +228,7 @@ def on_move_text(t: Turn) -> None:
 
 
 def _move_to(t: Turn, wanted: datetime, *, exact: bool) -> None:
+    enter_own(t, t.state.slots["number"])
     booking = uc.mine(t.uow, t.state.slots["number"], t.event.user_id)
     service = t.app.services[booking.service]
     slot = service.snap(wanted, t.app.zone)
@@ -288,6 +299,7 @@ def _on_booking_button(t: Turn, cb: Callback) -> None:
         t.state.pending = {}
         t.say(texts.BOOK_KEPT, texts.MENU_BUTTONS)
         return None
+    enter_own(t, cb.arg())
     booking = uc.mine(t.uow, cb.arg(), t.event.user_id)
     service = t.app.services[booking.service]
     if cb.action == "cx":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import asdict, fields
 
@@ -16,10 +17,15 @@ from bot.flows.community_find import KEY
 from domain.identity import normalize_phone
 
 # What needs no community: greetings, help, yes/no, thanks, and what was not understood.
-FREE_INTENTS = frozenset({"greet", "help", "affirm", "deny", "stop", "thank", "out_of_scope"})
+FREE_INTENTS = frozenset({"greet", "help", "affirm", "deny", "stop", "thank", "out_of_scope",
+                          # reads of one's own records, wherever filed: nothing to ask first
+                          "check_status", "cancel_booking"})
 FREE_MENU = frozenset({"menu", "me"})  # menu buttons that show, not do
 FREE_WORDS = frozenset({"菜单", "主菜单", "menu", "首页", "返回", "帮助", "help", "怎么用", "?", "？",
                         "取消", "算了", "不办了", "退出", "不要了", "cancel", "停"})
+# An answer that tries to name a place ("南洋村", "我住白象那边"): not found, asked again.
+TRIES_A_NAME = re.compile(r"(社区|村|街道|镇|乡)(的|啊|呀)?$|^(我是|我住|住在|我在|我们是)")
+NAME_SIZE = 12  # longer than this, it says more than where they live
 BOOKING_FORM = "booking"  # bot/flows/booking.py's form (it imports community_move)
 Router = Callable[[Turn], None]
 
@@ -53,6 +59,8 @@ def route(t: Turn, route_on: Router) -> None:
 def mine(t: Turn) -> tuple[str, list[list[tuple[str, str]]]]:
     """For 我的信息: the speaker's community and a 换社区 button (nothing in a one-community bot)."""
     code = t.uow.community
+    if t.app.several and code is None:
+        return texts.ME_NO_COMMUNITY, []  # the next step: say where they live
     if not t.app.several or code is None:
         return "", []
     return (texts.PLACE_MINE.format(community=place.label(t.app, code)),
@@ -90,12 +98,18 @@ def _text(t: Turn, route_on: Router) -> None:
         if needs and not place.only_place(text, names[0]):
             _hold(t, advice)
         return place.offer(t, names)
+    area = found.by_area(text) if found is not None else None
+    if area is not None and (held or needs or place.only_area(text, area)):
+        if needs and not place.only_area(text, area):
+            _hold(t, advice)
+        return place.offer_area(t, area)  # "南白象街道的": that place's communities to tap
     if not held and not needs:
         return route_on(t)
-    if needs:
-        _hold(t, advice)
-        return place.ask(t)
-    return place.ask(t, texts.PLACE_ASK_AGAIN)
+    if held and len(text) <= NAME_SIZE and TRIES_A_NAME.search(text):
+        return place.ask(t, texts.PLACE_ASK_AGAIN)  # a place we do not know: asked again
+    # More of the request, line by line ("我家" "楼道的灯" "晚上看不见"): kept with it.
+    _hold(t, advice)
+    return place.ask(t, texts.PLACE_ASK_KEPT if held else texts.PLACE_ASK)
 
 
 def _needs(t: Turn) -> bool:
@@ -122,15 +136,12 @@ def _roster_community(t: Turn) -> str | None:
 
 def _guess_at(t: Turn) -> None:
     found = place.finder(t.app)
-    near = found.by_location(t.event.latitude or 0.0, t.event.longitude or 0.0) if found else None
+    near = found.near(t.event.latitude or 0.0, t.event.longitude or 0.0) if found else []
     if not t.state.pending.get(KEY):
         _hold(t)  # a location sent on its own: their shelters, once we know whose
-    if near is None:
+    if not near:
         return place.ask(t)
-    entry, metres = near
-    text = texts.PLACE_GUESS if metres == 0 else texts.PLACE_GUESS_NEAR
-    t.say(text.format(community=entry.label()),
-          [[PLACE.button(texts.PLACE_YES_BUTTON, "pick", entry.code), PLACE.button(texts.PLACE_NO_BUTTON, "no")]])
+    return place.offer_near(t, near)  # never chosen silently: the nearest few to tap
 
 
 def _hold(t: Turn, advised: str = "") -> None:
@@ -187,6 +198,8 @@ def _button(t: Turn, cb: Callback, route_on: Router) -> None:
         if placed:
             t.say(texts.PLACE_STAYED.format(community=place.label(t.app, t.uow.community or "")), texts.MENU_BUTTONS)
             return None
+    if cb.action == "st":
+        return place.offer_street(t, cb.arg())
     if cb.action == "type":
         t.say(texts.PLACE_TYPE)
         return None

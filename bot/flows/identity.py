@@ -81,4 +81,15 @@ def on_button(t: Turn, cb: Callback) -> None:
         show_mine(t)
 
 
-FLOW = Flow(name="identity", intents={"greet": greet}, buttons=BUTTONS, on_button=on_button)
+def my_data_typed(t: Turn) -> bool:
+    """ "我的信息" typed in a private chat, outside a form: what we hold (the menu button's answer)."""
+    if t.is_group or t.state.form or t.event.kind != "text":
+        return False
+    if t.event.text.strip().strip("。.!！？? ") not in texts.MY_INFO_WORDS:
+        return False
+    show_mine(t)
+    return True
+
+
+FLOW = Flow(name="identity", intents={"greet": greet}, buttons=BUTTONS, on_button=on_button,
+            on_any_text=my_data_typed)

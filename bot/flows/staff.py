@@ -56,9 +56,7 @@ def enter(t: Turn, community: str) -> None:
         return
     if t.staff is None or community not in t.app.reach(t.staff):
         raise StaffOnly(community)  # never another community's record by a forged press
-    tenant = t.app.tenant(community)
-    t.uow.scope_to(community, frozenset({community}), tenant.on_event or tenant.notifier.handle)
-    t.app = tenant
+    t.enter(community)
 
 
 def _found(t: Turn, number: str) -> Report:

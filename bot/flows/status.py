@@ -16,6 +16,17 @@ from domain.usecases import reports as uc
 BUTTONS = (STATUS,)  # this flow's button namespace
 
 
+def enter_own(t: Turn, number: str) -> None:
+    """Into the community where the asker's own (or followed) report was filed, wherever that is.
+
+    Residents report places in other communities (their mother's 小区); the report is theirs
+    all the same. Nobody else's number moves the turn: then it stays NotFound as before.
+    """
+    code = t.uow.reports.community_of_own(number, t.event.user_id, t.event.chat_id)
+    if code and code in t.app.codes():
+        t.enter(code)
+
+
 def list_mine(t: Turn) -> None:
     """The asker's recent reports with a button each."""
     mine = uc.list_my_reports(t.uow, t.event.user_id, t.event.chat_id, limit=5)
@@ -45,6 +56,7 @@ def _history(t: Turn, r: Report, *, notes: bool) -> str:
 
 def show(t: Turn, number: str) -> None:
     """One own report in full, or a followed one without the reporter's words; else not found."""
+    enter_own(t, number)
     try:
         r = uc.show_my_report(t.uow, number, t.event.user_id, t.event.chat_id)
     except NotFound:
@@ -65,6 +77,8 @@ def on_button(t: Turn, cb: Callback) -> None:
     """Detail, rating (reporter or follower), reopen (reporter) — checked in the use cases."""
     if cb.action == "show":
         return show(t, cb.arg())
+    if cb.action in ("rate", "reopen"):
+        enter_own(t, cb.arg())
     if cb.action == "rate":
         stars = int(cb.arg(1))
         uc.rate_report(t.uow, cb.arg(), t.event.user_id, t.event.chat_id, stars)
@@ -86,6 +100,7 @@ def on_button(t: Turn, cb: Callback) -> None:
 def on_reopen_text(t: Turn) -> None:
     """The reason a resolved report is not solved after all."""
     s = t.state.slots
+    enter_own(t, s["number"])
     try:
         r = uc.reopen_report(t.uow, s["number"], t.event.user_id, t.event.chat_id,
                              t.event.text, t.app.report_rules, t.now)
@@ -130,6 +145,7 @@ def rate_typed(t: Turn) -> bool:
     if not waiting:
         return False
     last = max(waiting, key=lambda r: (r.resolved_at or r.created_at or t.now, r.id or 0))
+    enter_own(t, last.number)
     r = uc.rate_report(t.uow, last.number, t.event.user_id, t.event.chat_id, stars)
     t.say(texts.RATED_TYPED.format(kind=kind_label(r.kind), number=r.number, stars=r.rating))
     return True

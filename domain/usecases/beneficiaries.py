@@ -8,6 +8,7 @@ from domain.bookings import BeneficiaryLink, Status
 from domain.errors import InvalidTransition, NotAllowed, NotFound
 from domain.events import BookingChanged, LinkAsked
 from domain.ports import UnitOfWork
+from domain.residents import Resident
 
 
 def link_for(uow: UnitOfWork, booker_user_id: int, booker_chat_id: int, name: str, contact: str,
@@ -21,17 +22,25 @@ def link_for(uow: UnitOfWork, booker_user_id: int, booker_chat_id: int, name: st
         same = link.contact == contact and link.name == name and link.status != "denied"
         if same and (link.resident_id is not None or not id4):  # a mistyped ending may be retried
             return link
-    if id4:
-        match = uow.residents.by_name_id4(name, id4)
-    else:
-        by_phone = uow.residents.by_phone(contact)
-        match = by_phone if by_phone and by_phone.name == name else None
+    match = find_person(uow, name, contact, id4)
     link = BeneficiaryLink(
         booker_user_id=booker_user_id, booker_chat_id=booker_chat_id, name=name, contact=contact,
         relation=relation, resident_id=match.id if match else None, created_at=now)
     uow.bookings.add_link(link)
     uow.publish(LinkAsked(link.id or 0))
     return link
+
+
+def find_person(uow: UnitOfWork, name: str, contact: str, id4: str = "") -> Resident | None:
+    """The one roster person with this name and phone, or name and ID ending, in the whole city.
+
+    The ID ending is looked for among the communities in scope first (the booker's own, where
+    a namesake elsewhere does not make it ambiguous), then city-wide. Nobody is told the result.
+    """
+    if id4:
+        return uow.residents.by_name_id4(name, id4) or uow.residents.by_name_id4(name, id4, city=True)
+    by_phone = uow.residents.by_phone(contact)  # a phone is one person city-wide
+    return by_phone if by_phone is not None and by_phone.name == name else None
 
 
 def decide_link(uow: UnitOfWork, link_id: int, yes: bool, *, by: str, staff: bool,

@@ -63,7 +63,7 @@ class FakeResidents:
     def by_id_number(self, id_number: str) -> Resident | None:
         return self._find(lambda r: r.id_number == id_number)
 
-    def by_name_id4(self, name: str, last4: str) -> Resident | None:
+    def by_name_id4(self, name: str, last4: str, *, city: bool = False) -> Resident | None:
         found = [r for r in self.rows.values()
                  if r.name == name and (r.id_number or "")[-4:].upper() == last4.upper()]
         return found[0] if len(found) == 1 else None
@@ -143,6 +143,10 @@ class FakeReports:
 
     def list_mine(self, user_id: int, chat_id: int, limit: int = 10) -> list[Report]:
         return self.list(chat_id=chat_id, limit=limit)
+
+    def community_of_own(self, number: str, user_id: int, chat_id: int) -> str | None:
+        r = self.rows.get(number)
+        return r.community if r is not None and (r.chat_id == chat_id or chat_id in r.followers) else None
 
     def list_followed(self, chat_id: int, limit: int = 10) -> list[Report]:
         return [r for r in self.list(limit=10_000) if chat_id in r.followers][:limit]
@@ -349,6 +353,10 @@ class FakeBookings:
 
     def save(self, booking: Booking) -> None:
         self.rows[booking.number] = copy.deepcopy(booking)
+
+    def community_of_own(self, number: str, user_id: int) -> str | None:
+        b = self.rows.get(number)
+        return "" if b is not None and b.booker_user_id == user_id else None
 
     def get(self, number: str) -> Booking | None:
         return copy.deepcopy(self.rows.get(number))

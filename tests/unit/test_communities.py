@@ -185,3 +185,15 @@ def test_cli_lists_shows_and_checks(city_dir: Path, tmp_path: Path, monkeypatch:
     _write(city_dir / "broken.yaml", {"code": "x9", "name": "Z社区", "grids": []})
     checked = run_cli("--config", cfg, "communities", "check")
     assert checked.code == 1 and "broken.yaml: grids:" in checked.out
+
+
+def test_a_copied_directory_is_not_mistaken_for_the_one_indexed_before(tmp_path: Path) -> None:
+    cache = tmp_path / "var" / "index.json"
+    first, second = tmp_path / "first", tmp_path / "second"
+    shutil.copytree(SAMPLE_DIR, first)
+    shutil.copytree(first, second)  # same names, same mtimes and sizes
+    CommunityDirectory.open(first, city=_city(), cache=cache)
+    shutil.rmtree(first)
+    again = CommunityDirectory.open(second, city=_city(), cache=cache)
+    assert all(Path(e.path).parent == second for e in again.entries)
+    assert again.config("oh-nbx-jinzhu").community.name  # read from the copy that exists
