@@ -6,18 +6,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot import texts
 from bot.app import App
-from bot.callbacks import SEAL, VOLUNTEER
+from bot.callbacks import BOOKING, LINK, POLL, SEAL, VOLUNTEER
 from bot.cli.common import sync_city_staff
 from bot.config import load_config
 from bot.events import Inbound, Reply
 from bot.flows import todo
+from domain.bookings import BeneficiaryLink, Booking
+from domain.bookings import Status as BookingStatus
+from domain.errors import ViewOnly
+from domain.polls import Poll, PollStatus
 from domain.residents import Address, Resident
 from domain.seals import SealStatus
 from storage import migrate
@@ -168,14 +172,8 @@ def test_city_viewer_looks_at_a_certificate_but_cannot_decide(city: App) -> None
     assert number in shown(card) and "【金竹村】" in shown(card)
     for action in ("yes", "no"):
         replies = press(city, CITY_VIEWER, SEAL.data(action, number))
-        assert any(texts.NOT_ALLOWED[type_view_only()] in r.notice for r in replies), shown(replies)
+        assert any(texts.NOT_ALLOWED[ViewOnly] in r.notice for r in replies), shown(replies)
         assert seal(city, number)[0] == SealStatus.PENDING
-
-
-def type_view_only() -> type:
-    from domain.errors import ViewOnly
-
-    return ViewOnly
 
 
 def test_a_forged_press_on_another_streets_certificate_changes_nothing(city: App) -> None:
@@ -207,3 +205,72 @@ def test_street_staff_make_a_help_request_a_volunteer_task_in_its_community(city
     # a read-only city account may look at the card, never turn it into a task
     viewer = press(city, CITY_VIEWER, VOLUNTEER.data("h2t", help_id))
     assert any(r.notice == texts.STAFF_VIEW_ONLY for r in viewer), shown(viewer)
+
+
+def _booking(app: App, code: str, user: int) -> str:
+    """A booked 助洁 visit in a community; its number."""
+    now = app.dialogue.clock()
+    with app.tenant(code).uow() as uow:
+        start = now + timedelta(days=1)
+        assert uow.bookings.take_place("cleaning", start, 1)
+        uow.bookings.add(Booking(service="cleaning", start=start, booker_user_id=user, booker_chat_id=user,
+                                 beneficiary="测试居民", number="YY-20261130-0001", key="k1", created_at=now))
+        uow.commit()
+    return "YY-20261130-0001"
+
+
+def _poll(app: App, code: str) -> int:
+    now = app.dialogue.clock()
+    with app.tenant(code).uow() as uow:
+        poll = uow.polls.add(Poll(question="小区要不要加装电梯", options=["同意", "反对"],
+                                  ends_at=now + timedelta(days=3), created_by="N01", created_at=now))
+        uow.commit()
+    assert poll.id is not None
+    return poll.id
+
+
+def test_street_staff_mark_a_visit_in_its_community_and_a_city_viewer_cannot(city: App) -> None:
+    number = _booking(city, N, N_RESIDENT)
+    viewer = press(city, CITY_VIEWER, BOOKING.data("vd", number))
+    assert any(texts.NOT_ALLOWED[ViewOnly] in r.notice for r in viewer), shown(viewer)
+    with city.uow() as uow:
+        assert uow.bookings.get(number).status == BookingStatus.BOOKED  # type: ignore[union-attr]
+    done = press(city, STREET, BOOKING.data("vd", number))
+    assert texts.BOOK_VISIT_MARKED["done"] in shown(done)
+    note = Chat(city, STREET).say("老人家里很干净 下次可以早点去")
+    assert texts.BOOK_NOTE_SAVED.format(number=number) in note
+    with city.tenant(N).uow() as uow:
+        b = uow.bookings.get(number)
+        assert b is not None and b.status == BookingStatus.DONE and "早点去" in b.staff_note
+
+
+def test_street_staff_see_and_close_a_poll_of_their_community_a_city_viewer_only_looks(city: App) -> None:
+    poll_id = _poll(city, N)
+    street = Chat(city, STREET)
+    listed = street.say("投票情况")
+    assert "小区要不要加装电梯" in listed and "南垟社区" in listed, listed
+    looked = press(city, CITY_VIEWER, POLL.data("res", poll_id))
+    assert "【南垟社区】" in shown(looked), shown(looked)
+    refused = press(city, CITY_VIEWER, POLL.data("cls", poll_id))
+    assert any(texts.NOT_ALLOWED[ViewOnly] in r.notice for r in refused), shown(refused)
+    with city.uow() as uow:
+        assert uow.polls.get(poll_id).status == PollStatus.OPEN  # type: ignore[union-attr]
+    closed = press(city, STREET, POLL.data("cls", poll_id))
+    assert texts.POLL_CLOSED_STAFF.format(id=poll_id) in shown(closed)
+    with city.uow() as uow:
+        assert uow.polls.get(poll_id).status == PollStatus.CLOSED  # type: ignore[union-attr]
+    # a new poll is its community's to start: said kindly, nothing begun
+    assert texts.TODO_LEVEL_POLL in street.say("发起投票")
+
+
+def test_a_city_viewer_cannot_confirm_a_family_link(city: App) -> None:
+    with city.tenant(N).uow() as uow:
+        link = BeneficiaryLink(booker_user_id=N_RESIDENT, booker_chat_id=N_RESIDENT, name="测试居民",
+                               contact="13900000099", relation="母亲", created_at=city.dialogue.clock())
+        uow.bookings.add_link(link)
+        uow.commit()
+    assert link.id is not None
+    replies = press(city, CITY_VIEWER, LINK.data("ok", link.id))
+    assert any(texts.NOT_ALLOWED[ViewOnly] in r.notice for r in replies), shown(replies)
+    with city.uow() as uow:
+        assert uow.bookings.get_link(link.id).status == "pending"  # type: ignore[union-attr]
