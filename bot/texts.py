@@ -579,6 +579,7 @@ TODO_COMMUNITY_BUTTON = "{community}（{n}件）"
 TODO_IN = "{community}的待办（{n}件，最急的在前）："
 TODO_IN_EMPTY = "{community}现在没有待办的事项。"
 TODO_NOT_IN_REACH = "{community}不在您负责的范围内，您可以发“待办”看看您负责的社区。"
+TODO_THAT_ONE = "这个社区"
 # Acts on a community's own settings or in its name: said kindly to 街道/区/市 staff.
 TODO_LEVEL_POLL = "投票由各社区的工作人员发起。各社区投票的结果，您可以发“投票情况”查看。"
 TODO_LEVEL_DRAFT = ("新的志愿任务由各社区的工作人员发布。各社区居民的求助，您可以在“待办”里打开，"

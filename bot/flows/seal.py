@@ -14,7 +14,7 @@ from bot.flows import emergency
 from bot.flows.info import office_call, office_call_for
 from bot.flows.staff import enter, labelled
 from bot.outbox import enqueue, to_payload
-from domain.errors import NotFound
+from domain.errors import NotApprover, NotFound
 from domain.events import Event
 from domain.ports import OutboxMessage, UnitOfWork
 from domain.seals import SealApproved, SealRejected, SealRequest, SealRequested, SealStatus
@@ -237,7 +237,9 @@ def _decide(t: Turn, cb: Callback) -> None:
 
 def _staff_request(t: Turn, number: str) -> SealRequest:
     """The request a staff decision is about, in its own community's turn (NotFound if unseen)."""
-    request = t.uow.seals.get(number) if t.staff is not None else None
+    if t.staff is None:
+        raise NotApprover()  # a resident's forged press: only staff decide
+    request = t.uow.seals.get(number)
     if request is None:
         raise NotFound(number)
     enter(t, request.community)  # 街道/区/市 staff decide in the request's 村社

@@ -49,7 +49,9 @@ def show(t: Turn, only: str | None = None) -> None:
     assert staff is not None
     above = bool(staff.level)
     if only is not None and only not in t.app.reach(staff):
-        t.say(texts.TODO_NOT_IN_REACH.format(community=_name(t.app, only)))
+        # A forged or stale code may name no community at all: never looked up as a tenant.
+        entry = t.app.directory.get(only) if t.app.directory is not None else None
+        t.say(texts.TODO_NOT_IN_REACH.format(community=entry.name if entry else texts.TODO_THAT_ONE))
         return
     items = sorted((i for i in _items(t, staff, above) if only is None or i.community == only),
                    key=lambda i: i.due)
