@@ -581,6 +581,7 @@ TODO_IN_EMPTY = "{community}现在没有待办的事项。"
 TODO_NOT_IN_REACH = "{community}不在您负责的范围内，您可以发“待办”看看您负责的社区。"
 TODO_THAT_ONE = "这个社区"
 # Acts on a community's own settings or in its name: said kindly to 街道/区/市 staff.
+TODO_LEVEL_BOARD = "公开栏的账目、通知和项目由各社区的工作人员记录和发布，请联系那个社区的工作人员。"
 TODO_LEVEL_POLL = "投票由各社区的工作人员发起。各社区投票的结果，您可以发“投票情况”查看。"
 TODO_LEVEL_DRAFT = ("新的志愿任务由各社区的工作人员发布。各社区居民的求助，您可以在“待办”里打开，"
                     "点“转为志愿任务”。")

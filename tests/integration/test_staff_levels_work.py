@@ -139,6 +139,7 @@ def test_street_staff_approve_a_certificate_in_its_own_community(city: App) -> N
     data = dict(buttons(street.replies))[number]
     card = press(city, STREET, data)
     assert "【金竹村】" in shown(card) and texts.SEAL_APPROVE in [b for b, _ in buttons(card)]
+    assert "【金竹村】" in street.say(number.lower())  # its number typed: the same card
     approve = dict(buttons(card))[texts.SEAL_APPROVE]
     done = press(city, STREET, approve)
     assert texts.SEAL_APPROVED_STAFF.format(number=number, staff="南白象街道李主任") in shown(done)
@@ -274,3 +275,11 @@ def test_a_city_viewer_cannot_confirm_a_family_link(city: App) -> None:
     assert any(texts.NOT_ALLOWED[ViewOnly] in r.notice for r in replies), shown(replies)
     with city.uow() as uow:
         assert uow.bookings.get_link(link.id).status == "pending"  # type: ignore[union-attr]
+
+
+def test_street_staff_are_told_kindly_that_the_board_is_each_communitys_own(city: App) -> None:
+    street = Chat(city, STREET)
+    for line in ("记账 买扫帚25块 王书记批的", "发通知", "新建项目 河边护栏", "项目进展"):
+        out = street.say(line)
+        assert texts.TODO_LEVEL_BOARD in out and "金竹" not in out, (line, out)
+        assert not any(r.buttons for r in street.replies)  # no draft begun in some community's name
