@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 from bot import texts
 from bot.callbacks import SEAL, STAFF, VOLUNTEER
 from bot.cards import category_label
 from bot.dialogue.turn import Turn
-from domain.reports import STATUS_LABELS, Status
-from domain.seals import SealStatus
+from domain.reports import STATUS_LABELS, Report, Status
+from domain.seals import SealRequest, SealStatus
 from domain.staff import Staff
 from domain.usecases import handling as uc
+from domain.volunteers import HelpRequest
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -39,7 +41,7 @@ class Item:
 
     due: datetime
     community: str
-    line: str
+    line: Callable[[App], str]  # in its community's words; drawn only for the lines shown
     button: tuple[str, str]
 
 
@@ -62,8 +64,7 @@ def show(t: Turn, only: str | None = None) -> None:
     shown, rest = items[:SHOWN], items[SHOWN:]
     head = (texts.TODO_IN.format(community=_name(t.app, only), n=len(items)) if only
             else texts.STAFF_TASKS.format(n=len(items)))
-    lines = [head, *(texts.STAFF_LEVEL_TASK.format(community=_name(t.app, i.community), line=i.line)
-                     if above and not only else i.line for i in shown)]
+    lines = [head, *(_line(t, i, labelled=above and not only) for i in shown)]
     rows = [[i.button] for i in shown]
     if rest:
         lines.append(texts.TODO_REST.format(n=len(rest)))
@@ -100,36 +101,51 @@ def _name(app: App, code: str | None) -> str:
     return app.tenant(code).config.community.name if code else ""
 
 
-def _items(t: Turn, staff: Staff, above: bool) -> Iterator[Item]:
-    # Each line in its own community's words (categories, templates, time zone).
-    def app_of(code: str) -> App:
-        return t.app.tenant(code) if above and code else t.app
+def _line(t: Turn, item: Item, *, labelled: bool) -> str:
+    """One line in its own community's words (categories, templates, time zone)."""
+    if not labelled:
+        return item.line(t.app)
+    app = t.app.tenant(item.community)
+    return texts.STAFF_LEVEL_TASK.format(community=app.config.community.name, line=item.line(app))
 
+
+def _items(t: Turn, staff: Staff, above: bool) -> Iterator[Item]:
+    # Lines are drawn later, for the few shown: a 区's hundreds of communities are not all loaded.
     for r in uc.list_open_for_staff(t.uow, t.event.user_id, limit=100_000):
-        app = app_of(r.community)
         due = r.accept_due if r.status == Status.PENDING else r.resolve_due
-        stage = texts.STAGE_ACCEPT if r.status == Status.PENDING else texts.STAGE_RESOLVE
-        line = texts.STAFF_TASKS_LINE.format(
-            number=r.number, category=category_label(app, r.category), status=STATUS_LABELS[r.status],
-            due=texts.CARD_DUE.format(when=texts.format_when(due, app.zone, t.now), stage=stage)
-            if due else "")
-        yield Item(due or r.created_at or LATEST, r.community, line, STAFF.button(r.number, "card", r.number))
-    for s in t.uow.seals.list(status=SealStatus.PENDING, limit=100_000):
-        app = app_of(s.community)
-        template = app.certifier.template(s.template)
-        if template is None or not (staff.read_only or staff.role in template.approvers):
+        yield Item(due or r.created_at or LATEST, r.community, partial(_report_line, t, r, due),
+                   STAFF.button(r.number, "card", r.number))
+    seals = t.uow.seals.list(status=SealStatus.PENDING, limit=100_000)
+    approvers: dict[str, dict[str, tuple[str, ...]]] = {}  # per community: template → roles
+    for s in seals:
+        if s.community not in approvers:
+            app = t.app.tenant(s.community) if above and s.community else t.app
+            approvers[s.community] = {x.code: tuple(x.approvers) for x in app.config.seal_templates}
+        roles = approvers[s.community].get(s.template)
+        if roles is None or not (staff.read_only or staff.role in roles):
             continue  # not theirs to decide (a 网格员 does not approve certificates)
-        line = texts.TODO_SEAL_LINE.format(
-            number=s.number, template=template.name,
-            due=texts.TODO_SEAL_DUE.format(when=texts.format_when(s.due_at, app.zone, t.now)))
-        yield Item(s.due_at, s.community, line, SEAL.button(s.number, "card", s.number))
+        yield Item(s.due_at, s.community, partial(_seal_line, t, s), SEAL.button(s.number, "card", s.number))
     for h in t.uow.volunteers.open_help():
-        if not (staff.read_only or (staff.serves(h.grid) if h.grid else staff.role != "网格员")):
-            continue
-        app = app_of(h.community)
-        since = h.created_at or t.now
-        words = h.text if len(h.text) <= texts.TODO_HELP_CHARS else h.text[:texts.TODO_HELP_CHARS] + "…"
-        line = texts.TODO_HELP_LINE.format(id=h.id, text=words,
-                                           when=texts.format_when(since, app.zone, t.now))
-        yield Item(since, h.community, line,
-                   VOLUNTEER.button(texts.TODO_HELP_BUTTON.format(id=h.id), "hv", h.id or 0))
+        if staff.read_only or (staff.serves(h.grid) if h.grid else staff.role != "网格员"):
+            yield Item(h.created_at or t.now, h.community, partial(_help_line, t, h),
+                       VOLUNTEER.button(texts.TODO_HELP_BUTTON.format(id=h.id), "hv", h.id or 0))
+
+
+def _report_line(t: Turn, r: Report, due: datetime | None, app: App) -> str:
+    stage = texts.STAGE_ACCEPT if r.status == Status.PENDING else texts.STAGE_RESOLVE
+    return texts.STAFF_TASKS_LINE.format(
+        number=r.number, category=category_label(app, r.category), status=STATUS_LABELS[r.status],
+        due=texts.CARD_DUE.format(when=texts.format_when(due, app.zone, t.now), stage=stage) if due else "")
+
+
+def _seal_line(t: Turn, s: SealRequest, app: App) -> str:
+    template = app.certifier.template(s.template)
+    return texts.TODO_SEAL_LINE.format(
+        number=s.number, template=template.name if template else s.template,
+        due=texts.TODO_SEAL_DUE.format(when=texts.format_when(s.due_at, app.zone, t.now)))
+
+
+def _help_line(t: Turn, h: HelpRequest, app: App) -> str:
+    words = h.text if len(h.text) <= texts.TODO_HELP_CHARS else h.text[:texts.TODO_HELP_CHARS] + "…"
+    return texts.TODO_HELP_LINE.format(id=h.id, text=words,
+                                       when=texts.format_when(h.created_at or t.now, app.zone, t.now))
