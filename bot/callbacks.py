@@ -72,6 +72,7 @@ STAFF = Namespace("s", {
     "pic": ("number",), "ph": ("number",), "ver": ("id",),
     # the note confirmation: send to the resident, keep internal, skip the note, cancel
     "npub": ("number",), "nint": ("number",), "nskip": ("number",), "nx": ("number",),
+    "td": ("slug",),  # levels2: 待办 of one community (staff above several)
 })
 FORM = Namespace("f", {
     "cat": ("code",), "est": ("code",), "loc": (), "yes": (), "no": (),
@@ -84,7 +85,7 @@ PUBLIC = Namespace("pub", {"estate": ("code",)})
 MY_DATA = Namespace("me", {"share": (), "erase": (), "erase_yes": ()})
 # 云盖章: the resident's template choice and submit/cancel; staff approve, reject, cancel a rejection.
 SEAL = Namespace("z", {"tpl": ("code",), "ok": (), "x": (), "yes": ("number",), "no": ("number",),
-                       "nx": ("number",)})
+                       "nx": ("number",), "card": ("number",)})  # card: staff open it from 待办
 
 # --- bookings ---
 # svc: a service; page: a catalogue page; who: self | family | a past beneficiary's index;
@@ -103,6 +104,7 @@ VOLUNTEER = Namespace("v", {
     "sk": ("id",), "x": (), "skd": (), "tm": ("id",), "tmd": (), "edit": (), "stop": (),
     "stopy": (), "tasks": (), "take": ("id",), "wd": ("id",), "pub": (), "px": (),
     "roll": ("id",), "att": ("id", "id"), "abs": ("id", "id"), "hok": (), "hno": (), "h2t": ("id",),
+    "hv": ("id",),  # levels2: a 求助's staff card, opened from 待办
 })
 
 # --- polls ---

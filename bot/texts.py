@@ -544,7 +544,7 @@ NOT_ALLOWED[ViewOnly] = "您的账号只能查看，不能办理"
 STAFF_LEVEL_CARD = "【{community}】\n"  # cards shown to 街道/区/市 staff name the community
 STAFF_LEVEL_TASK = "{line}（{community}）"
 STAFF_LEVEL_FILES_NOTHING = ("您是街道、区或市的工作人员，新的事项请由所在社区的工作人员办理。"
-                             "各社区的报事您可以发“待办”查看和处理。")
+                             "各社区的报事、证明申请和求助，您可以发“待办”查看和处理。")
 CLI_COMMUNITY_UNKNOWN = "没有代码为“{code}”的社区（`cunshe communities list` 可以查看代码）"
 CLI_COMMUNITY_NEEDED = ("这个部署有多个社区：请加上 --community 代码，说明记在哪个社区"
                         "（`cunshe communities list` 可以查看代码）")
@@ -564,6 +564,27 @@ def error_text(exc: DomainError) -> str:
     if isinstance(exc, InvalidTransition):
         return "这件事的状态已经变了，请刷新后再看。"
     return SYSTEM_ERROR
+
+
+# --- levels2 ---
+# 待办 of every kind (reports, 云盖章 waiting for a decision, 求助 waiting for a volunteer task).
+TODO_SEAL_LINE = "· {number} {template} · 待审核 · {due}"
+TODO_SEAL_DUE = "{when}前办好"
+TODO_HELP_LINE = "· 求助{id} · {text} · 待安排 · {when}提出"
+TODO_HELP_BUTTON = "求助{id}"
+TODO_HELP_CHARS = 16  # how much of the resident's words a 待办 line shows
+TODO_REST = "还有{n}件没有列出。"
+TODO_NARROW = "发社区名称（比如“{example}”）可以只看那个社区的待办，也可以点下面的社区。"
+TODO_COMMUNITY_BUTTON = "{community}（{n}件）"
+TODO_IN = "{community}的待办（{n}件，最急的在前）："
+TODO_IN_EMPTY = "{community}现在没有待办的事项。"
+TODO_NOT_IN_REACH = "{community}不在您负责的范围内，您可以发“待办”看看您负责的社区。"
+TODO_THAT_ONE = "这个社区"
+# Acts on a community's own settings or in its name: said kindly to 街道/区/市 staff.
+TODO_LEVEL_BOARD = "公开栏的账目、通知和项目由各社区的工作人员记录和发布，请联系那个社区的工作人员。"
+TODO_LEVEL_POLL = "投票由各社区的工作人员发起。各社区投票的结果，您可以发“投票情况”查看。"
+TODO_LEVEL_DRAFT = ("新的志愿任务由各社区的工作人员发布。各社区居民的求助，您可以在“待办”里打开，"
+                    "点“转为志愿任务”。")
 
 
 # --- polls ---

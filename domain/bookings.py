@@ -132,6 +132,7 @@ class Booking:
     rating: int | None = None
     comment: str = ""
     patience: str = ""  # the person served, asked afterwards: yes | fair | no (§6.1)
+    community: str = ""  # the 村社 it was filed in (its code; set by storage)
 
     @property
     def active(self) -> bool:

@@ -42,6 +42,7 @@ class Poll:
     created_at: datetime | None = None
     closed_at: datetime | None = None
     id: int | None = None
+    community: str = ""  # the 村社 it was filed in (its code; set by storage)
 
     def is_open(self, now: datetime) -> bool:
         """Open, and its end time not reached."""

@@ -49,6 +49,7 @@ class SealRequest:
     decided_at: datetime | None = None
     reason: str = ""  # why it was rejected (told to the resident)
     id: int | None = None
+    community: str = ""  # the 村社 it was filed in (its code; set by storage)
 
 
 @dataclass

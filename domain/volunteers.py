@@ -69,6 +69,7 @@ class Task:
     taken: int = 0
     id: int | None = None
     created_at: datetime | None = None
+    community: str = ""  # the 村社 it was filed in (its code; set by storage)
 
     @property
     def ends(self) -> datetime:
@@ -117,6 +118,7 @@ class HelpRequest:
     task_id: int | None = None
     id: int | None = None
     created_at: datetime | None = None
+    community: str = ""  # the 村社 it was filed in (its code; set by storage)
 
 
 def month_bounds(month: str, zone: ZoneInfo) -> tuple[datetime, datetime]:

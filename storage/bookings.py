@@ -155,7 +155,7 @@ class SqlBookingRepository:
             note=c.decrypt(row.note_enc) or "", reason=c.decrypt(row.reason_enc) or "",
             staff_note=c.decrypt(row.staff_note_enc) or "", rating=row.rating,
             comment=c.decrypt(row.comment_enc) or "", patience=row.patience or "",
-            created_at=row.created_at)
+            created_at=row.created_at, community=row.community or "")
 
     def add(self, booking: Booking) -> None:
         """Insert a new booking (its id is set)."""

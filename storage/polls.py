@@ -69,7 +69,7 @@ class RatingRow(Scoped, Base):
 def _poll(row: PollRow) -> Poll:
     return Poll(id=row.id, question=row.question, options=list(row.options), estate=row.estate,
                 ends_at=row.ends_at, status=PollStatus(row.status), created_by=row.created_by,
-                created_at=row.created_at, closed_at=row.closed_at)
+                created_at=row.created_at, closed_at=row.closed_at, community=row.community or "")
 
 
 class SqlPollRepository:

@@ -82,7 +82,7 @@ class SqlSealRepository:
             facts=json.loads(c.decrypt(row.facts_enc) or "{}"), requested_by=row.requested_by,
             chat_id=row.chat_id, created_at=row.created_at, due_at=row.due_at,
             status=SealStatus(row.status), decided_by=row.decided_by, decided_at=row.decided_at,
-            reason=c.decrypt(row.reason_enc) or "", id=row.id)
+            reason=c.decrypt(row.reason_enc) or "", id=row.id, community=row.community or "")
 
     def add(self, request: SealRequest) -> None:
         """Add a new request."""

@@ -127,7 +127,8 @@ class SqlVolunteerRepository:
         return Task(title=self.crypto.decrypt(row.title_enc) or "", start=row.start,
                     hours=row.hours, capacity=row.capacity, posted_by=row.posted_by,
                     skill=row.skill, estate=row.estate, grid=row.grid, help_id=row.help_id,
-                    status=row.status, taken=row.taken, id=row.id, created_at=row.created_at)
+                    status=row.status, taken=row.taken, id=row.id, created_at=row.created_at,
+                    community=row.community or "")
 
     def add_task(self, task: Task) -> None:
         """Insert a task (its id is set)."""
@@ -226,7 +227,7 @@ class SqlVolunteerRepository:
         return HelpRequest(resident_id=row.resident_id, chat_id=row.chat_id,
                            text=self.crypto.decrypt(row.text_enc) or "", estate=row.estate,
                            grid=row.grid, status=row.status, task_id=row.task_id, id=row.id,
-                           created_at=row.created_at)
+                           created_at=row.created_at, community=row.community or "")
 
     def add_help(self, request: HelpRequest) -> None:
         """Insert a help request (its id is set)."""
@@ -242,6 +243,12 @@ class SqlVolunteerRepository:
         """A help request by id."""
         row = self.session.get(HelpRequestRow, help_id)
         return self._help(row) if row else None
+
+    def open_help(self, limit: int = 1000) -> builtins.list[HelpRequest]:
+        """Help requests not yet made a task, oldest first."""
+        rows = self.session.scalars(select(HelpRequestRow).where(HelpRequestRow.status == "open")
+                                    .order_by(HelpRequestRow.id).limit(limit))
+        return [self._help(r) for r in rows]
 
     def save_help(self, request: HelpRequest) -> None:
         """Write a changed help request."""

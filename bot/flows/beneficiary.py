@@ -6,12 +6,15 @@ from bot import texts
 from bot.callbacks import Callback
 from bot.dialogue.turn import Turn, reply
 from bot.outbox import enqueue
+from domain.errors import ViewOnly
 from domain.usecases import beneficiaries as uc
 
 
 def on_button(t: Turn, cb: Callback) -> None:
     """属实 / 不属实 (staff), 是我的家人 / 不是 (the person served)."""
     staff, resident = t.staff, t.resident
+    if staff is not None and staff.read_only:
+        raise ViewOnly(cb.arg())  # a city account without a role looks, never decides
     by = f"staff:{staff.code}" if staff else f"resident:{resident.id if resident else 0}"
     link = uc.decide_link(t.uow, int(cb.arg()), cb.action == "ok", by=by, staff=staff is not None,
                           resident_id=resident.id if resident else None, now=t.now)

@@ -38,6 +38,14 @@ def _publisher(t: Turn) -> Staff | None:
         return None
 
 
+def _above(t: Turn) -> bool:
+    """街道/区/市 staff: the board is each community's own to write; said kindly. True if so."""
+    if t.staff is None or not t.staff.level:
+        return False
+    t.say(texts.TODO_LEVEL_BOARD)
+    return True
+
+
 def _new_draft(t: Turn, kind: str, step: str, **fields: Any) -> dict[str, Any]:
     draft = {"id": secrets.randbelow(10**9) + 1, "kind": kind, "step": step, "at": t.now.isoformat(),
              **fields}
@@ -65,7 +73,11 @@ def on_photo(t: Turn) -> bool:
     if not t.event.photo_id:
         return False
     private_receipt = caption.startswith(texts.LEDGER_WORDS) or AMOUNT.search(caption) is not None
-    if not (t.is_group or private_receipt) or _publisher(t) is None:
+    if not (t.is_group or private_receipt):
+        return False
+    if _above(t):
+        return True
+    if _publisher(t) is None:
         return False
     _start_line(t, _strip_words(caption, texts.LEDGER_WORDS), t.event.photo_id)
     return True
@@ -149,7 +161,11 @@ def on_text(t: Turn) -> bool:
         return True
     starts = text.startswith(texts.LEDGER_WORDS + texts.NOTICE_WORDS + texts.PROJECT_WORDS
                              + texts.NEWPROJECT_WORDS)
-    if not starts or _publisher(t) is None:
+    if not starts:
+        return False
+    if _above(t):
+        return True
+    if _publisher(t) is None:
         return False
     if text.startswith(texts.NEWPROJECT_WORDS):
         board_drafts.start_project(t, _strip_words(text, texts.NEWPROJECT_WORDS))

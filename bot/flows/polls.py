@@ -12,8 +12,9 @@ from bot.callbacks import POLL, Callback
 from bot.dialogue.flow import Flow
 from bot.dialogue.turn import Turn, grid_rows, live_pending, reply
 from bot.flows.info import office_call
-from domain.errors import InvalidTransition, InvalidValue
-from domain.polls import MAX_OPTIONS, PollStatus, VoteOutcome, check_poll
+from bot.flows.staff import enter, labelled
+from domain.errors import InvalidTransition, InvalidValue, ViewOnly
+from domain.polls import MAX_OPTIONS, Poll, PollStatus, VoteOutcome, check_poll
 from domain.usecases import polls as uc
 
 BUTTONS = (POLL,)
@@ -68,6 +69,9 @@ def _vote(t: Turn, poll_id: int, option: int) -> None:
 
 # -- staff: create in a few short steps ------------------------------------------------------
 def _start_create(t: Turn) -> None:
+    if t.staff is not None and t.staff.level:
+        t.say(texts.TODO_LEVEL_POLL)  # a poll is its community's to start
+        return
     t.state.staff_pending[_key(t)] = {"step": "question", "at": t.now.isoformat()}
     t.say(texts.POLL_ASK_QUESTION, [[POLL.button(texts.POLL_CANCEL, "x")]])
 
@@ -174,20 +178,35 @@ def staff_list(t: Turn) -> None:
     if not polls:
         t.say(texts.POLL_STAFF_NONE)
         return
-    lines = [texts.POLL_STAFF_LIST, *(texts.POLL_STAFF_LINE.format(
-        id=p.id, question=p.question, status=texts.POLL_STATUS[p.status.value],
-        ends=texts.format_when(p.ends_at, t.app.zone, t.now)) for p in polls)]
+    above = t.staff is not None and bool(t.staff.level)
+    lines = [texts.POLL_STAFF_LIST]
+    for p in polls:
+        line = texts.POLL_STAFF_LINE.format(id=p.id, question=p.question, status=texts.POLL_STATUS[p.status.value],
+                                            ends=texts.format_when(p.ends_at, t.app.zone, t.now))
+        # staff above several communities: each line says whose poll it is
+        lines.append(texts.STAFF_LEVEL_TASK.format(
+            line=line, community=t.app.tenant(p.community).config.community.name) if above else line)
     t.say("\n".join(lines), grid_rows([POLL.button(texts.POLL_RESULTS_BUTTON.format(id=p.id), "res", p.id)
                                        for p in polls], 2))
 
 
-def _results(t: Turn, poll_id: int, notice: str = "") -> None:
+def _poll(t: Turn, poll_id: int) -> Poll:
+    """A poll staff look at or close, in its own community's turn (街道/区/市 staff see several)."""
     poll = uc.get_poll(t.uow, poll_id)
+    enter(t, poll.community)
+    return poll
+
+
+def _results(t: Turn, poll_id: int, notice: str = "") -> None:
+    poll = _poll(t, poll_id)
     rows = [[POLL.button(texts.POLL_CLOSE_BUTTON, "cls", poll_id)]] if poll.status == PollStatus.OPEN else []
-    t.say(service.live_text(t.app, t.uow, poll, t.now), rows, notice=notice)
+    t.replies.append(labelled(t, reply(service.live_text(t.app, t.uow, poll, t.now), rows, notice=notice)))
 
 
 def _close(t: Turn, poll_id: int) -> None:
+    _poll(t, poll_id)
+    if t.staff is not None and t.staff.read_only:
+        raise ViewOnly(str(poll_id))
     try:
         service.close(t.app, t.uow, poll_id, t.now)
     except InvalidTransition:

@@ -12,8 +12,9 @@ from bot.dialogue.flow import Flow
 from bot.dialogue.turn import Turn, grid_rows, reply
 from bot.flows import emergency
 from bot.flows.info import office_call, office_call_for
+from bot.flows.staff import enter, labelled
 from bot.outbox import enqueue, to_payload
-from domain.errors import NotFound
+from domain.errors import NotApprover, NotFound
 from domain.events import Event
 from domain.ports import OutboxMessage, UnitOfWork
 from domain.seals import SealApproved, SealRejected, SealRequest, SealRequested, SealStatus
@@ -161,7 +162,9 @@ def _submit(t: Turn) -> None:
 
 
 def show(t: Turn, number: str) -> None:
-    """A resident asking after their own request by its number."""
+    """A resident asking after their own request by its number (staff: its card)."""
+    if t.staff is not None:
+        return show_staff(t, number)
     request = t.uow.seals.get(number)
     resident = t.resident
     if request is None or resident is None or request.resident_id != resident.id:
@@ -210,10 +213,11 @@ def on_button(t: Turn, cb: Callback) -> None:
 
 def _decide(t: Turn, cb: Callback) -> None:
     number = cb.arg()
-    request = t.uow.seals.get(number)
-    if request is None:
-        raise NotFound(number)
-    certifier = t.app.certifier
+    request = _staff_request(t, number)
+    if cb.action == "card":
+        t.replies.append(labelled(t, staff_card(t.app, request)))
+        return
+    certifier = t.app.certifier  # the request's community's: its templates, its seal
     # Who pressed, and may their role decide on this kind? Forged data from anyone else stops here.
     staff = uc.approver(t.uow, certifier.rule(request.template), user_id=t.event.user_id)
     if cb.action == "yes":
@@ -229,6 +233,22 @@ def _decide(t: Turn, cb: Callback) -> None:
         t.state.staff_pending.pop(_reason_key(t), None)
         text = texts.SEAL_REJECT_CANCELLED.format(number=number)
         t.say(text, edit=True, notice=text)
+
+
+def _staff_request(t: Turn, number: str) -> SealRequest:
+    """The request a staff decision is about, in its own community's turn (NotFound if unseen)."""
+    if t.staff is None:
+        raise NotApprover()  # a resident's forged press: only staff decide
+    request = t.uow.seals.get(number)
+    if request is None:
+        raise NotFound(number)
+    enter(t, request.community)  # 街道/区/市 staff decide in the request's 村社
+    return request
+
+
+def show_staff(t: Turn, number: str) -> None:
+    """A request's card for staff who typed its number (NotFound when it is not theirs to see)."""
+    t.replies.append(labelled(t, staff_card(t.app, _staff_request(t, number))))
 
 
 def on_reason_text(t: Turn) -> bool:
@@ -248,9 +268,7 @@ def on_reason_text(t: Turn) -> bool:
     if not text or text.lower().strip("。.!！ ") in STOP_WORDS:
         t.say(texts.SEAL_REJECT_CANCELLED.format(number=number))
         return True
-    request = t.uow.seals.get(number)
-    if request is None:
-        raise NotFound(number)
+    request = _staff_request(t, number)
     staff = uc.approver(t.uow, t.app.certifier.rule(request.template), user_id=t.event.user_id)
     uc.reject(t.uow, number, staff, text, t.now)
     t.say(texts.SEAL_REJECTED_STAFF.format(number=number, staff=staff.name))

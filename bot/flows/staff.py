@@ -9,12 +9,13 @@ from typing import Any
 
 from bot import texts
 from bot.callbacks import STAFF, Callback
-from bot.cards import category_label, staff_card
+from bot.cards import staff_card
 from bot.dialogue.flow import Flow
 from bot.dialogue.turn import Turn, grid_rows, reply
 from bot.events import Reply
+from bot.flows import todo
 from domain.errors import InvalidTransition, NotAllowed, NotFound, StaffOnly, ViewOnly
-from domain.reports import STATUS_LABELS, Report, Status
+from domain.reports import STATUS_LABELS, Report
 from domain.usecases import handling as uc
 from domain.usecases.residents import verify_resident
 
@@ -68,7 +69,7 @@ def _found(t: Turn, number: str) -> Report:
     return report
 
 
-def _labelled(t: Turn, card: Reply) -> Reply:
+def labelled(t: Turn, card: Reply) -> Reply:
     """A card shown to 街道/区/市 staff says whose it is: they see several communities."""
     if t.staff is None or not t.staff.level:
         return card
@@ -95,7 +96,7 @@ def _card(t: Turn, number: str, notice: str) -> None:
         t.replies.append(reply("", notice=notice))
         return
     resident = t.uow.residents.get(report.resident_id) if report.resident_id else None
-    t.replies.append(_labelled(t, staff_card(t.app, report, resident, t.now, edit=True, notice=notice)))
+    t.replies.append(labelled(t, staff_card(t.app, report, resident, t.now, edit=True, notice=notice)))
 
 
 def _open_report(t: Turn, number: str) -> Report:
@@ -117,6 +118,9 @@ def _act(t: Turn, cb: Callback) -> None:
                             grid_of_estate=t.app.report_rules.grid_of_estate)
         text = texts.STAFF_VERIFIED.format(staff=t.staff.name if t.staff else "", name=r.name)
         t.say(text, edit=True, notice=text)
+        return
+    if action == "td":
+        todo.show(t, cb.arg())
         return
     number = cb.arg()
     found = t.uow.reports.get(number)
@@ -274,6 +278,8 @@ def _above_files_nothing(t: Turn, text: str) -> bool:
         return False
     if text.lower().strip("。.!！ ") in MENU_WORDS | STOP_WORDS | HELP_WORDS:
         return False
+    if todo.narrowed(t, text):  # "南垟社区": that community's 待办
+        return True
     t.say(texts.STAFF_LEVEL_FILES_NOTHING)
     return True
 
@@ -283,30 +289,12 @@ def show_card(t: Turn, number: str) -> None:
     report = _found(t, number)
     uc.check_staff(t.uow, t.event.user_id, report)
     resident = t.uow.residents.get(report.resident_id) if report.resident_id else None
-    t.replies.append(_labelled(t, staff_card(t.app, report, resident, t.now)))
+    t.replies.append(labelled(t, staff_card(t.app, report, resident, t.now)))
 
 
 def tasks(t: Turn) -> None:
-    """A staff member's open reports, most urgent first, each a button to its card."""
-    items = uc.list_open_for_staff(t.uow, t.event.user_id)
-    if not items:
-        t.say(texts.STAFF_TASKS_EMPTY)
-        return
-    lines = [texts.STAFF_TASKS.format(n=len(items))]
-    above = t.staff is not None and bool(t.staff.level)
-    for r in items:
-        # Each line in its own community's words (categories, time zone): level staff see several.
-        app = t.app.tenant(r.community) if above and r.community else t.app
-        due = r.accept_due if r.status == Status.PENDING else r.resolve_due
-        stage = texts.STAGE_ACCEPT if r.status == Status.PENDING else texts.STAGE_RESOLVE
-        line = texts.STAFF_TASKS_LINE.format(
-            number=r.number, category=category_label(app, r.category),
-            status=STATUS_LABELS[r.status],
-            due=texts.CARD_DUE.format(when=texts.format_when(due, app.zone, t.now), stage=stage)
-            if due else "")
-        lines.append(texts.STAFF_LEVEL_TASK.format(community=app.config.community.name, line=line)
-                     if above else line)
-    t.say("\n".join(lines), [[STAFF.button(r.number, "card", r.number)] for r in items])
+    """待办: everything this staff member may act on, most urgent first (bot/flows/todo.py)."""
+    todo.show(t)
 
 
 FLOW = Flow(name="staff", buttons=BUTTONS, on_button=on_button)

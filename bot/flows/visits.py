@@ -10,8 +10,9 @@ from bot import texts
 from bot.callbacks import BOOKING, Callback
 from bot.dialogue.turn import Turn, reply
 from bot.flows import booking_view as view
-from domain.bookings import Status
-from domain.errors import NotAllowed
+from bot.flows.staff import enter
+from domain.bookings import Booking, Status
+from domain.errors import NotAllowed, ViewOnly
 from domain.usecases import visits as uc
 
 COMMENT_FORM = "booking_comment"
@@ -25,10 +26,21 @@ NOTE = re.compile(r"^\s*(YY)[\s-]*(\d{8})[\s-]*(\d{4})\s*(.+)$", re.IGNORECASE |
 def _provider(t: Turn, number: str) -> str:
     """Who acts for the provider: staff anywhere, or anyone in the service's provider chat."""
     b = t.uow.bookings.get(number)
+    if b is not None:
+        _as_staff(t, b)
     service = t.app.services.get(b.service) if b else None
     if t.staff is None and (service is None or t.event.chat_id != service.provider_chat):
         raise NotAllowed(number)
     return f"staff:{t.staff.code}" if t.staff else f"provider:{t.event.user_id}"
+
+
+def _as_staff(t: Turn, b: Booking) -> None:
+    """Staff act in the booking's own community (街道/区/市 staff too); a read-only account never."""
+    if t.staff is None:
+        return
+    enter(t, b.community)
+    if t.staff.read_only:
+        raise ViewOnly(b.number)
 
 
 def note_typed(t: Turn) -> bool:
@@ -121,6 +133,8 @@ def on_button(t: Turn, cb: Callback) -> None:
         and t.resident.id == served.beneficiary_id
     if t.staff is None and not mine:
         raise NotAllowed(number)
+    if served is not None and not mine:
+        _as_staff(t, served)
     by = f"staff:{t.staff.code}" if t.staff else f"resident:{t.resident.id if t.resident else 0}"
     uc.answer_patience(t.uow, number, cb.arg(1), by, t.now)
     t.replies.append(reply(texts.BOOK_PATIENCE_THANKS, edit=t.is_group, notice=texts.BOOK_PATIENCE_THANKS))

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from bot import texts
 from bot.callbacks import VOLUNTEER, Callback
 from bot.dialogue.turn import Turn, live_pending, reply
+from bot.flows import volunteer_help
+from bot.flows.staff import enter, labelled
 from bot.volunteer_notices import publish, task_text
-from domain.errors import NotAllowed, NotFound
+from domain.errors import NotAllowed, NotFound, ViewOnly
 from domain.usecases import volunteers as uc
-from domain.volunteers import Task, TooEarly
+from domain.volunteers import HelpRequest, Task, TooEarly
 
-ACTIONS = frozenset({"pub", "px", "roll", "att", "abs", "h2t"})
+R = TypeVar("R", Task, HelpRequest)
+ACTIONS = frozenset({"pub", "px", "roll", "att", "abs", "h2t", "hv"})
 PREFIXES = ("发布志愿任务", "志愿任务")
 DRAFT_MINUTES = 30  # a draft left longer is dropped
 HOURS = re.compile(r"(\d+(?:\.\d+)?)\s*(?:个)?\s*(?:小时|钟头|h\b)")
@@ -41,6 +44,9 @@ def on_any_text(t: Turn) -> bool:
         return False
     if t.staff is None:
         return False
+    if typed and t.staff.level:
+        t.say(texts.TODO_LEVEL_DRAFT)  # a new task is its community's to post
+        return True
     from bot.dialogue.engine import STOP_WORDS
 
     if draft is not None and not typed and text.strip("。.!！ ") in STOP_WORDS:
@@ -51,6 +57,7 @@ def on_any_text(t: Turn) -> bool:
         draft = {"title": "", "at": t.now.isoformat()}
         text = text.removeprefix(PREFIXES[0]).removeprefix(PREFIXES[1])
     assert draft is not None
+    enter(t, draft.get("community", ""))  # a draft from a 求助: in that request's community
     _fill(t, draft, text, with_title=typed)
     t.state.staff_pending[_key(t)] = draft
     missing = [name for name, key in (("title", "title"), ("when", "start"), ("hours", "hours"),
@@ -116,10 +123,8 @@ def _preview(t: Turn, draft: dict[str, Any]) -> None:
 
 def _roll(t: Turn, task_id: int, notice: str = "", edit: bool = False) -> None:
     """Who took the task, each with 到了 / 没来."""
-    task = t.uow.volunteers.get_task(task_id)
-    if task is None:
-        raise NotFound("vtask")
-    uc.staff_for(t.uow, t.event.user_id, task.grid)
+    task = _task_of(t, task_id)
+    uc.staff_for(t.uow, t.event.user_id, task.grid, acting=False)
     rows, lines = [], []
     for s in t.uow.volunteers.signups(task_id):
         person = t.uow.residents.get(s.resident_id)
@@ -132,18 +137,41 @@ def _roll(t: Turn, task_id: int, notice: str = "", edit: bool = False) -> None:
     t.replies.append(reply(text, rows, edit=edit, notice=notice))
 
 
+def _task_of(t: Turn, task_id: int) -> Task:
+    """A task, in its own community's turn (staff above several act where it was posted)."""
+    return _entered(t, t.uow.volunteers.get_task(task_id), "vtask")
+
+
+def _help_of(t: Turn, help_id: int) -> HelpRequest:
+    """A 求助, in its own community's turn."""
+    return _entered(t, t.uow.volunteers.get_help(help_id), "help")
+
+
+def _entered(t: Turn, record: R | None, what: str) -> R:
+    if record is None:
+        raise NotFound(what)
+    enter(t, record.community)
+    return record
+
+
+def _help_card(t: Turn, help_id: int) -> None:
+    """A 求助's card, opened from 待办."""
+    request = _help_of(t, help_id)
+    uc.staff_for(t.uow, t.event.user_id, request.grid, acting=False)
+    t.replies.append(labelled(t, volunteer_help.staff_card(t.app, t.uow, request)))
+
+
 def _to_task(t: Turn, help_id: int) -> None:
     """转为志愿任务: a draft made from the request; staff give the time, hours and places."""
-    request = t.uow.volunteers.get_help(help_id)
-    if request is None:
-        raise NotFound("help")
+    request = _help_of(t, help_id)
     uc.staff_for(t.uow, t.event.user_id, request.grid)
     if request.status != "open":
         t.replies.append(reply("", notice=texts.VOL_HELP_ALREADY_TASK))
         return
     t.state.staff_pending[_key(t)] = {
         "title": texts.VOL_HELP_TITLE.format(text=request.text)[:uc.MAX_TITLE], "help": help_id,
-        "estate": request.estate, "capacity": 1, "at": t.now.isoformat()}
+        "estate": request.estate, "capacity": 1, "at": t.now.isoformat(),
+        "community": request.community}
     t.say(texts.VOL_DRAFT_ASK_WHEN, [[VOLUNTEER.button(texts.VOL_CANCEL_BUTTON, "px")]])
 
 
@@ -154,6 +182,8 @@ def on_button(t: Turn, cb: Callback) -> None:
         return
     try:
         _act(t, cb)
+    except ViewOnly:
+        t.replies.append(reply("", notice=texts.STAFF_VIEW_ONLY))
     except NotAllowed:
         t.replies.append(reply("", notice=texts.STAFF_NOT_ALLOWED))
     except TooEarly:
@@ -164,6 +194,8 @@ def _act(t: Turn, cb: Callback) -> None:
     a = cb.action
     if a == "h2t":
         return _to_task(t, int(cb.arg()))
+    if a == "hv":
+        return _help_card(t, int(cb.arg()))
     if a in ("pub", "px"):
         draft = _draft(t)
         complete = draft is not None and all(draft.get(k) for k in ("title", "start", "hours", "capacity"))
@@ -174,6 +206,7 @@ def _act(t: Turn, cb: Callback) -> None:
         if a == "px":
             t.say(texts.VOL_DRAFT_CANCELLED, edit=True, notice=texts.VOL_DRAFT_CANCELLED)
             return
+        enter(t, draft.get("community", ""))  # posted where the 求助 it answers was filed
         task = _task(t, draft)
         n = publish(t.app, t.uow, task, t.event.user_id, t.now)
         assert task.id is not None
@@ -185,5 +218,6 @@ def _act(t: Turn, cb: Callback) -> None:
     if a == "roll":
         return _roll(t, task_id)
     resident_id = int(cb.arg(1))
+    _task_of(t, task_id)
     uc.mark(t.uow, task_id, resident_id, a == "att", t.event.user_id, t.now)
     _roll(t, task_id, notice=texts.VOL_MARKED, edit=True)

@@ -7,7 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.errors import InvalidTransition, InvalidValue, NotAllowed, NotApprover, NotFound, NotVerifiedResident
+from domain.errors import (
+    InvalidTransition,
+    InvalidValue,
+    NotAllowed,
+    NotApprover,
+    NotFound,
+    NotVerifiedResident,
+    ViewOnly,
+)
 from domain.ports import UnitOfWork
 from domain.residents import Resident
 from domain.seals import (
@@ -68,6 +76,8 @@ def approver(uow: UnitOfWork, rule: SealTemplateRule, *, user_id: int | None = N
              code: str | None = None) -> Staff:
     """The staff member deciding, checked: active, and of a role that approves this kind."""
     staff = uow.staff.by_user(user_id) if user_id is not None else uow.staff.get(code or "")
+    if staff is not None and staff.active and staff.read_only:
+        raise ViewOnly(rule.code)  # a city account without a role looks, never decides
     if staff is None or not staff.active or staff.role not in rule.approvers:
         raise NotApprover()
     return staff

@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from domain.errors import InvalidValue, NotFound, NotVerifiedResident, StaffOnly
+from domain.errors import InvalidValue, NotFound, NotVerifiedResident, StaffOnly, ViewOnly
 from domain.ports import UnitOfWork
 from domain.residents import Resident
 from domain.staff import ROLES, Staff
@@ -56,9 +56,16 @@ def stop(uow: UnitOfWork, resident_id: int) -> Volunteer:
     return v
 
 
-def staff_for(uow: UnitOfWork, who: Actor, grid: str | None) -> Staff:
-    """The staff member behind a chat user or code, if they serve the grid (书记/社工: all)."""
+def staff_for(uow: UnitOfWork, who: Actor, grid: str | None, *, acting: bool = True) -> Staff:
+    """The staff member behind a chat user or code, if they serve the grid (书记/社工: all).
+
+    A read-only (city) account may look (`acting` False), never act.
+    """
     staff = uow.staff.get(who) if isinstance(who, str) else uow.staff.by_user(who)
+    if staff is not None and staff.active and staff.read_only:
+        if acting:
+            raise ViewOnly("volunteers")
+        return staff
     if staff is None or not staff.active or staff.role not in ROLES:
         raise StaffOnly("volunteers")
     if grid is None and staff.role == "网格员":

@@ -60,7 +60,7 @@ def everything(bot: App, number: str, resident_id: int) -> dict[str, Any]:
 
 
 def _args(action: str, number: str, resident_id: int) -> list[object]:
-    values = {"number": number, "code": "S03", "id": resident_id, "stars": 5}
+    values = {"number": number, "code": "S03", "id": resident_id, "stars": 5, "slug": "oh-nbx-nanyang"}
     return [values[k] for k in STAFF.actions[action]]
 
 

@@ -124,7 +124,7 @@ def test_city_staff_see_everything_but_change_nothing_without_a_role(
 
 
 def _args(action: str, number: str) -> list[Any]:
-    values = {"number": number, "code": "S03", "id": 1, "stars": 5}
+    values = {"number": number, "code": "S03", "id": 1, "stars": 5, "slug": A}
     return [values[k] for k in STAFF.actions[action]]
 
 

@@ -455,6 +455,9 @@ class FakeVolunteers:
     def get_help(self, help_id: int) -> HelpRequest | None:
         return copy.deepcopy(self.helps.get(help_id))
 
+    def open_help(self, limit: int = 1000) -> list[HelpRequest]:
+        return [copy.deepcopy(h) for _, h in sorted(self.helps.items()) if h.status == "open"][:limit]
+
     def save_help(self, request: HelpRequest) -> None:
         assert request.id in self.helps
         self.helps[request.id] = copy.deepcopy(request)
