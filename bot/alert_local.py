@@ -7,6 +7,7 @@ and validated, once per community per process (kept while the file is unchanged)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -54,8 +55,9 @@ def settings_of_config(app: App) -> Settings:
                     _call(c.community.office), c.community.staff_chat_id)
 
 
-def settings(app: App, code: str) -> Settings:
-    """One community's Settings, read once per process while its file is unchanged."""
+def settings(app: App, code: str, read: Callable[[str], dict[str, Any]] | None = None) -> Settings:
+    """One community's Settings, read once per process while its file is unchanged (`read`:
+    the directory's reader of a warning's fields, when a warning reads thousands)."""
     root = getattr(app, "root", None) or app  # (tests prepare with a bare namespace as the app)
     directory = getattr(root, "directory", None)
     if directory is None or not code or directory.get(code) is None:
@@ -65,7 +67,7 @@ def settings(app: App, code: str) -> Settings:
     hit = kept.get(code)
     if hit is not None and hit[0] == stamp:
         return hit[1]
-    raw = directory.alerting(code)
+    raw = read(code) if read is not None else directory.raw(code)
     community = raw.get("community") or {}
     try:
         office = Office.model_validate(community["office"]) if community.get("office") else None
@@ -85,12 +87,21 @@ class Communities:
         # Each estate's message, built once for the whole warning (keys: (community, estate)).
         self.replies: dict[Any, Reply] = {}
         self.nowhere = Reply(text=head + texts.ALERT_ASK_PLACE)
+        self._read: Callable[[str], dict[str, Any]] | None = None
+
+    def _read_one(self, code: str) -> dict[str, Any]:
+        # The index file is read on the first community not already known, once per warning.
+        if self._read is None:
+            root = getattr(self.app, "root", None) or self.app
+            assert root.directory is not None, "only a city's communities are read from files"
+            self._read = root.directory.alerting()
+        return self._read(code)
 
     def of(self, code: str) -> Local:
         """The community's Local; an unknown code (or none) is the sender's own community's."""
         hit = self.cache.get(code)
         if hit is None:
-            s = settings(self.app, code)
+            s = settings(self.app, code, self._read_one)
             none = Reply(text=self.head + texts.ALERT_NO_SHELTER_OPEN.format(call=s.call))
             hit = self.cache[code] = Local(s.estates, none, s.staff_chat_id)
         return hit

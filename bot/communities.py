@@ -14,8 +14,8 @@ import json
 import os
 import re
 from collections import OrderedDict
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ CITY_SECTIONS = frozenset({"sample", "database", "secrets_file", "secret_key", "
                            "dialogue", "outbox", "communities_dir", "city_staff"})
 IDENTITY_KEYS = frozenset({"code", "name", "aliases", "district", "street", "center", "boundary"})
 CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
-INDEX_VERSION = 2  # 2: entries keep what a warning reads (`alerting`)
+INDEX_VERSION = 3  # 3: what a warning reads is kept beside the index (`fields_file`)
 INDEX_CACHE = "var/communities.index.json"
 CONFIGS_CACHED = 128
 
@@ -47,9 +47,6 @@ class CommunityEntry:
     lon: float | None = None
     boundary: tuple[tuple[float, float], ...] = ()  # (lon, lat) pairs, WGS-84
     estates: tuple[str, ...] = ()  # estate names and aliases, for the NLU gazetteer
-    # The file's own `estates` and community office / staff chat, as written: a city-wide
-    # warning reads them for thousands of communities, and parsing each file again took seconds.
-    alerting: dict[str, Any] | None = field(default=None, compare=False, hash=False, repr=False)
 
     def label(self) -> str:
         """南白象街道 南垟社区: how residents and staff tell communities apart."""
@@ -130,11 +127,19 @@ def entry_of(path: Path, data: dict[str, Any]) -> CommunityEntry:
     return CommunityEntry(code=code, name=name, district=str(data.get("district") or ""),
                           street=str(data.get("street") or ""), path=str(path),
                           aliases=tuple(str(a) for a in aliases), lat=lat, lon=lon,
-                          boundary=_boundary(data.get("boundary")), estates=_estate_names(data),
-                          alerting=_alerting(data))
+                          boundary=_boundary(data.get("boundary")), estates=_estate_names(data))
+
+
+def fields_file(cache: Path) -> Path:
+    """Where the warning's fields of every community are kept, beside the index."""
+    return cache.with_name(cache.stem + ".warning.json")
 
 
 def _alerting(data: dict[str, Any]) -> dict[str, Any] | None:
+    # The file's own `estates` and community office / staff chat, as written: a city-wide warning
+    # reads them for thousands of communities, and parsing each file again took seconds. They
+    # are kept in a file of their own, not in the index: the index is read at every start, and
+    # these, read only by a warning, doubled it (13 MiB more held after start for 5,000).
     out: dict[str, Any] = {}
     if "estates" in data:
         out["estates"] = data["estates"]
@@ -170,7 +175,7 @@ class CommunityDirectory:
         self.entries = sorted(entries, key=lambda e: (e.district, e.street, e.code))
         self.problems = problems
         self._by_code = {e.code: e for e in self.entries}
-        self._indexed: dict[str, tuple[int, int]] = {}  # code → its file's stamp when indexed
+        self.cache: Path | None = None  # the index file, when one is kept
 
     @classmethod
     def open(cls, root: str | Path, *, city: dict[str, Any] | None = None,
@@ -184,7 +189,7 @@ class CommunityDirectory:
         entries: list[CommunityEntry] = []
         problems: list[Problem] = []
         seen: dict[str, str] = {}
-        stamps: dict[str, tuple[int, int]] = {}
+        read: dict[str, dict[str, Any]] = {}  # the warning's fields of the files read again
         changed = False
         prefix = len(str(root)) + 1
         for path, st in _files(str(root)):
@@ -198,22 +203,26 @@ class CommunityDirectory:
             else:
                 changed = True
                 try:
-                    entry = entry_of(Path(path), _read_yaml(Path(path)))
+                    data = _read_yaml(Path(path))
+                    entry = entry_of(Path(path), data)
                 except ConfigError as exc:
                     problems.append(Problem(key, str(exc)))
                     continue
                 record = {"stamp": stamp, "entry": asdict(entry)}
+                read[key] = {"stamp": stamp, "code": entry.code, "fields": _alerting(data)}
             if entry.code in seen:
                 problems.append(Problem(key, f"code: {entry.code!r} is already used by {seen[entry.code]}"))
                 continue
             seen[entry.code] = key
-            stamps[entry.code] = (st.st_mtime_ns, st.st_size)
             entries.append(entry)
             fresh[key] = record
         if cache and (changed or fresh.keys() != old.keys()):
             _save_index(Path(cache), fresh)
+            # Only when something changed is the warning's file read, merged and written again.
+            kept = {k: v for k, v in _load_index(fields_file(Path(cache))).items() if k in fresh}
+            _save_index(fields_file(Path(cache)), {**kept, **read})
         directory = cls(root, entries, problems, city)
-        directory._indexed = stamps
+        directory.cache = Path(cache) if cache else None
         return directory
 
     def get(self, code: str) -> CommunityEntry | None:
@@ -274,13 +283,23 @@ class CommunityDirectory:
             raise ConfigError(f"community {code!r}: not in {self.root}")
         return community_raw(self.city, _read_yaml(Path(entry.path)))
 
-    def alerting(self, code: str) -> dict[str, Any]:
-        """What `raw` gives for a warning's few fields (estates, office, staff chat), from the
-        index while the file is unchanged since it was indexed, else read from the file."""
-        entry = self._by_code.get(code)
-        if entry is None or entry.alerting is None or self._indexed.get(code) != self.stamp(code):
-            return self.raw(code)
-        return community_raw(self.city, {**entry.alerting, "code": entry.code, "name": entry.name})
+    def alerting(self) -> Callable[[str], dict[str, Any]]:
+        """A reader of what `raw` gives for a warning's few fields (estates, office, staff chat):
+        from the index file, read once for the reader, while a community's file is unchanged
+        since it was indexed; else from the file. Drop the reader after the warning."""
+        kept: dict[str, tuple[list[int], dict[str, Any]]] = {}
+        if self.cache is not None:
+            for record in _load_index(fields_file(self.cache)).values():
+                if record.get("code") and isinstance(record.get("fields"), dict):
+                    kept[record["code"]] = (record.get("stamp") or [], record["fields"])
+
+        def read(code: str) -> dict[str, Any]:
+            entry, hit = self._by_code.get(code), kept.get(code)
+            if entry is None or hit is None or tuple(hit[0]) != self.stamp(code):
+                return self.raw(code)
+            return community_raw(self.city, {**hit[1], "code": entry.code, "name": entry.name})
+
+        return read
 
     def check(self) -> list[Problem]:
         """Every problem of every file: the index's, then each community's full validation."""

@@ -119,7 +119,8 @@ def test_a_warning_reads_each_community_from_the_index_until_its_file_is_edited(
     read: list[str] = []
     real = communities._read_yaml
     monkeypatch.setattr(communities, "_read_yaml", lambda p: read.append(p.name) or real(p))
-    jinzhu, a = d.alerting("oh-nbx-jinzhu"), d.alerting("lc-wuma-a")
+    fields = d.alerting()  # one warning's reader
+    jinzhu, a = fields("oh-nbx-jinzhu"), fields("lc-wuma-a")
     assert read == []  # a city-wide warning parses no file again
     for got, code in ((jinzhu, "oh-nbx-jinzhu"), (a, "lc-wuma-a")):  # what the files say
         raw = d.raw(code)
@@ -132,7 +133,7 @@ def test_a_warning_reads_each_community_from_the_index_until_its_file_is_edited(
     path.write_text(path.read_text(encoding="utf-8").replace("0577-86005678", "0577-86009999"),
                     encoding="utf-8")
     read.clear()
-    assert d.alerting("oh-nbx-jinzhu")["community"]["office"]["phone"] == "0577-86009999"
+    assert fields("oh-nbx-jinzhu")["community"]["office"]["phone"] == "0577-86009999"
     assert read == ["oh-nbx-jinzhu.yaml"]  # edited since indexed: read again
 
 
