@@ -167,7 +167,7 @@ class ConversationRow(Base):
 class OutboxRow(Base):
     __tablename__ = "outbox"
     # ix_outbox_due: the dispatcher reads pending rows by priority, then age. Few indexes on
-    # purpose: a city-wide warning writes a million rows, each into every index (migration 0022).
+    # purpose: a city-wide warning writes a million rows, each into every index (migration 0020).
     __table_args__ = (UniqueConstraint("key"), Index("ix_outbox_due", "status", "priority", "id"),
                       Index("ix_outbox_claimed_until", "claimed_until",
                             postgresql_where=text("claimed_until IS NOT NULL"),

@@ -5,7 +5,7 @@ dispatcher's `ix_outbox_due` starts with it), `not_before` and `sent_at`. The le
 NULL for every row never claimed; it now holds only the rows a worker is sending. A city-wide
 warning writes a million rows: this took a quarter of PostgreSQL's time for it.
 
-Revision ID: 0022
+Revision ID: 0020
 Revises: 0019
 Create Date: 2026-12-02
 """
@@ -13,7 +13,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0022'
+revision = '0020'
 down_revision = "0019"
 branch_labels = None
 depends_on = None
