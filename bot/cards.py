@@ -102,6 +102,9 @@ def staff_card(app: App, report: Report, resident: Resident | None, now: datetim
     )
     if report.urgent:
         text = texts.CARD_URGENT + text
+    notes = [ch for ch in report.history if ch.note and not ch.public]
+    if notes:  # what a colleague noted last (仅内部): whoever opens the card next sees it
+        text += texts.CARD_LAST_NOTE.format(note=notes[-1].note, who=staff_label(app, notes[-1].by))
     return reply(text, staff_buttons(report), edit=edit, notice=notice)
 
 

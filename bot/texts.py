@@ -587,6 +587,15 @@ TODO_LEVEL_DRAFT = ("新的志愿任务由各社区的工作人员发布。各�
                     "点“转为志愿任务”。")
 
 
+# --- staff notes (a line typed after acting on a card) ---
+STAFF_NOTE_OFFER = "要把这句记到{number}的处理记录里吗？（仅内部，居民看不到）\n“{note}”"
+STAFF_NOTE_KEEP = "记上"
+STAFF_NOTE_DROP = "不用"
+STAFF_NOTED = "已记到{number}的处理记录。"
+STAFF_NOTE_DROPPED = "好的，没有记。"
+STAFF_NOTE_OFFER_EXPIRED = "刚才要记到{number}的那句话超过{minutes}分钟没有确认，没有记。"
+CARD_LAST_NOTE = "\n内部记录：{note}（{who}）"
+
 # --- polls ---
 # 线上表决: what residents read.
 POLL_SCOPE_ALL = "全社区住户"

@@ -125,6 +125,23 @@ class Report:
         self.history.append(change)
         return change
 
+    def add_note(self, by: str, at: datetime, note: str) -> Change:
+        """A staff member's internal record (仅内部) without a change of state."""
+        if not note.strip():
+            raise InvalidValue("note", "required")
+        change = Change(at=at, status=self.status, by=by, note=note.strip(), public=False)
+        self.history.append(change)
+        return change
+
+    def steps(self) -> list[Change]:
+        """The changes of state, without the internal records made in between."""
+        out: list[Change] = []
+        for ch in self.history:
+            if out and ch.status == out[-1].status and not ch.public:
+                continue  # a note typed after an action, not a step residents should see
+            out.append(ch)
+        return out
+
     def rate(self, stars: int, follower: int | None = None) -> None:
         """The 1–5 rating after 已办结: the reporter's, or a follower's (kept apart)."""
         if self.status != Status.RESOLVED:

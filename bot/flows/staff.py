@@ -95,6 +95,7 @@ def _card(t: Turn, number: str, notice: str) -> None:
     if report is None:
         t.replies.append(reply("", notice=notice))
         return
+    _remember(t, number)
     resident = t.uow.residents.get(report.resident_id) if report.resident_id else None
     t.replies.append(labelled(t, staff_card(t.app, report, resident, t.now, edit=True, notice=notice)))
 
@@ -186,8 +187,11 @@ def _pending(t: Turn) -> dict[str, Any] | None:
         return None
     if t.now - datetime.fromisoformat(ask["at"]) > timedelta(minutes=NOTE_MINUTES):
         del t.state.staff_pending[key]
-        t.say(texts.STAFF_NOTE_EXPIRED.format(number=ask["number"], minutes=NOTE_MINUTES,
-                                              action=texts.ACTION_LABELS[ask["action"]]))
+        if ask["action"] == "note":
+            t.say(texts.STAFF_NOTE_OFFER_EXPIRED.format(number=ask["number"], minutes=NOTE_MINUTES))
+        else:
+            t.say(texts.STAFF_NOTE_EXPIRED.format(number=ask["number"], minutes=NOTE_MINUTES,
+                                                  action=texts.ACTION_LABELS[ask["action"]]))
         return None
     return dict(ask)
 
@@ -196,6 +200,12 @@ def _answer_note(t: Turn, number: str, action: str) -> None:
     ask = _pending(t)
     if ask is None or ask["number"] != number:
         t.replies.append(reply("", notice=texts.STALE_BUTTON))
+        return
+    if ask["action"] == "note":
+        if action not in ("nint", "nx"):
+            t.replies.append(reply("", notice=texts.STALE_BUTTON))
+            return
+        _keep_note(t, ask, action)
         return
     if action == "nx":
         del t.state.staff_pending[str(t.event.user_id)]
@@ -243,7 +253,7 @@ def on_staff_text(t: Turn) -> bool:
 
     ask = _pending(t)
     if ask is not None:
-        _on_note_text(t, ask)
+        (_more_note if ask["action"] == "note" else _on_note_text)(t, ask)
         return True
     # Cheap tests first: most text comes from residents, who need no staff lookup or parse here.
     text = t.event.text.strip()
@@ -260,7 +270,7 @@ def on_staff_text(t: Turn) -> bool:
             return False
         tasks(t)
         return True
-    if _above_files_nothing(t, text):
+    if _above_files_nothing(t, text) or _offer_note(t, text):
         return True
     if t.is_group or t.state.form or SAYS_REPORT.search(text) or t.staff is None:
         return False
@@ -278,7 +288,7 @@ def _above_files_nothing(t: Turn, text: str) -> bool:
         return False
     if text.lower().strip("。.!！ ") in MENU_WORDS | STOP_WORDS | HELP_WORDS:
         return False
-    if todo.narrowed(t, text):  # "南垟社区": that community's 待办
+    if todo.narrowed(t, text) or _offer_note(t, text):  # "南垟社区": that community's 待办
         return True
     t.say(texts.STAFF_LEVEL_FILES_NOTHING)
     return True
@@ -290,6 +300,68 @@ def show_card(t: Turn, number: str) -> None:
     uc.check_staff(t.uow, t.event.user_id, report)
     resident = t.uow.residents.get(report.resident_id) if report.resident_id else None
     t.replies.append(labelled(t, staff_card(t.app, report, resident, t.now)))
+    _remember(t, number)
+
+
+# -- a line typed after acting on a card: offered as an internal note, never lost ----------
+def _remember(t: Turn, number: str) -> None:
+    # Per person, also in a grid's group: only the one who acted is offered their next line.
+    t.state.staff_pending[f"card:{t.event.user_id}"] = {"number": number, "at": t.now.isoformat()}
+
+
+def _offer_note(t: Turn, text: str) -> bool:
+    """Text typed within minutes of acting on a card: ask whether to keep it on that report."""
+    from bot.dialogue.engine import HELP_WORDS, MENU_WORDS, STOP_WORDS
+
+    last = t.state.staff_pending.pop(f"card:{t.event.user_id}", None)
+    if t.staff is None or t.state.form or last is None or not text:
+        return False
+    if t.now - datetime.fromisoformat(last["at"]) > timedelta(minutes=NOTE_MINUTES):
+        return False
+    if text.lower().strip("。.!！ ") in MENU_WORDS | STOP_WORDS | HELP_WORDS or SAYS_REPORT.search(text):
+        return False
+    report = t.uow.reports.get(last["number"])
+    if report is None or not report.is_open:
+        return False
+    note = " ".join(text.split())[:MAX_NOTE]
+    t.state.staff_pending[str(t.event.user_id)] = {
+        "action": "note", "number": report.number, "at": t.now.isoformat(),
+        "version": report.version, "note": note}
+    _say_offer(t, report.number, note)
+    return True
+
+
+def _say_offer(t: Turn, n: str, note: str) -> None:
+    t.say(texts.STAFF_NOTE_OFFER.format(number=n, note=note),
+          [[STAFF.button(texts.STAFF_NOTE_KEEP, "nint", n), STAFF.button(texts.STAFF_NOTE_DROP, "nx", n)]])
+
+
+def _more_note(t: Turn, ask: dict[str, Any]) -> None:
+    """Another line while the offer waits: added to the note (staff type in short lines too)."""
+    from bot.dialogue.engine import STOP_WORDS
+
+    text = " ".join(t.event.text.split())
+    key = str(t.event.user_id)
+    if text.lower().strip("。.!！ ") in STOP_WORDS:
+        del t.state.staff_pending[key]
+        t.say(texts.STAFF_NOTE_DROPPED)
+        return
+    note = f"{ask['note']} {text}".strip()[:MAX_NOTE]
+    t.state.staff_pending[key] = {**ask, "note": note, "at": t.now.isoformat()}
+    _say_offer(t, ask["number"], note)
+
+
+def _keep_note(t: Turn, ask: dict[str, Any], action: str) -> None:
+    number = ask["number"]
+    del t.state.staff_pending[str(t.event.user_id)]
+    if action == "nx":
+        t.say(texts.STAFF_NOTE_DROPPED, edit=True, notice=texts.STAFF_NOTE_DROPPED)
+        return
+    found = t.uow.reports.get(number)
+    if found is not None:
+        enter(t, found.community)  # kept in the report's community, as an action would be
+    uc.note_report(t.uow, number, t.event.user_id, ask["note"], t.now, version=ask["version"])
+    _card(t, number, texts.STAFF_NOTED.format(number=number))
 
 
 def tasks(t: Turn) -> None:

@@ -50,7 +50,7 @@ def _history(t: Turn, r: Report, *, notes: bool) -> str:
     return "\n".join(
         f"· {texts.format_when(ch.at, t.app.zone, t.now)} {STATUS_LABELS[ch.status]}"
         + (f"：{ch.note}" if notes and ch.note and ch.public else "")
-        for ch in r.history
+        for ch in r.steps()  # a staff member's internal record is not a step of theirs
     )
 
 

@@ -78,15 +78,34 @@ def act_on_report(
         return report
 
 
+def _open_for(uow: UnitOfWork, number: str, user_id: Actor) -> tuple[Report, Staff]:
+    """An open report and the staff member acting on it (checked: who, and still open)."""
+    report = uow.reports.get(number)
+    if report is None:
+        raise NotFound(number)
+    staff = _staff_for(uow, user_id, report)
+    if not report.is_open:
+        raise InvalidTransition("closed")
+    return report, staff
+
+
+def note_report(uow: UnitOfWork, number: str, user_id: Actor, note: str, now: datetime,
+                *, version: int | None = None) -> Report:
+    """A staff member records a note on an open report (internal: the resident is not told)."""
+    with uow:
+        report, staff = _open_for(uow, number, user_id)
+        if version is not None and version != report.version:
+            raise Conflict(number)
+        report.add_note(staff.code, now, note)
+        uow.reports.save(report)
+        uow.commit()
+        return report
+
+
 def assign_report(uow: UnitOfWork, number: str, user_id: Actor, to_code: str) -> tuple[Report, Staff]:
     """Hand a report to another staff member (转派); their grid takes it over."""
     with uow:
-        report = uow.reports.get(number)
-        if report is None:
-            raise NotFound(number)
-        staff = _staff_for(uow, user_id, report)
-        if not report.is_open:
-            raise InvalidTransition("closed")
+        report, staff = _open_for(uow, number, user_id)
         target = uow.staff.get(to_code)
         if target is None or not target.active or target.role == "admin" or target.read_only:
             raise NotFound(to_code)

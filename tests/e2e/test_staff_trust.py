@@ -312,3 +312,41 @@ def test_the_card_names_who_took_the_report(bot: App) -> None:
     staff.inbox()
     card = staff.say("受理")
     assert f"{number}\n状态：已受理（林晓燕）" in card and "S02" not in card
+
+
+def test_a_line_typed_after_acting_is_offered_as_a_note_and_kept_only_for_staff(bot: App) -> None:
+    resident = Chat(bot, 1031)
+    number = report(resident)
+    staff = Chat(bot, GRID1_STAFF, GRID1_CHAT)
+    staff.inbox()
+    staff.say("受理")
+    resident.inbox()
+    # What staff type after pressing is not lost, nor answered as if they were a resident.
+    offer = staff.say("今天下午去看")
+    assert "要把这句记到" in offer and number in offer and "没听明白" not in offer
+    assert "带上梯子" in staff.say("带上梯子")  # a second short line joins the note
+    card = staff.say("记上")
+    assert "内部记录：今天下午去看 带上梯子" in card
+    with bot.uow() as uow:
+        r = uow.reports.get(number)
+    assert r is not None and r.status == Status.ACCEPTED
+    assert r.history[-1].note == "今天下午去看 带上梯子" and not r.history[-1].public
+    # The resident hears nothing of it, and sees one 已受理 step, not two.
+    assert resident.inbox() == ""
+    detail = resident.say(number)
+    assert "梯子" not in detail and [line for line in detail.splitlines() if line.startswith("· ")][1:] \
+        == [line for line in detail.splitlines() if line.startswith("· ") and line.endswith("已受理")]
+
+
+def test_a_line_after_acting_can_be_left_out_and_the_offer_comes_once(bot: App) -> None:
+    resident = Chat(bot, 1032)
+    number = report(resident)
+    staff = Chat(bot, GRID1_STAFF, GRID1_CHAT)
+    staff.inbox()
+    staff.say("受理")
+    staff.say("收到")
+    assert "没有记" in staff.say("不用")
+    assert staff.say("大家辛苦了") == ""  # the group's own talk afterwards: the bot stays quiet
+    with bot.uow() as uow:
+        r = uow.reports.get(number)
+    assert r is not None and [ch.note for ch in r.history if not ch.public] == []
