@@ -67,8 +67,11 @@ def staff_buttons(report: Report) -> ButtonRows:
 
 
 def staff_label(app: App, code: str) -> str:
-    """A colleague as staff know them: their name (the code only for accounts not in config)."""
-    return next((s.name for s in app.config.staff if s.code == code), code)
+    """A colleague as staff know them: their name (the code only for accounts not in config);
+    a 街道/区/市 member, who is in no community's list, by config.yaml's `city_staff`."""
+    root = getattr(app, "root", None) or app
+    city = getattr(getattr(root, "config", None), "city_staff", None) or []
+    return next((s.name for s in [*app.config.staff, *city] if s.code == code), code)
 
 
 def staff_card(app: App, report: Report, resident: Resident | None, now: datetime,

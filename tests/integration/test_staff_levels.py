@@ -87,6 +87,7 @@ def test_street_staff_see_and_act_on_every_community_of_their_street_not_others(
     accepted = press(city, STREET, STAFF.data("acc", numbers[N]))
     assert status(city, numbers[N])[0] == Status.ACCEPTED, shown(accepted)
     assert "地点：南垟花园" in shown(accepted)
+    assert "已受理（南白象街道李主任）" in shown(accepted)  # by name, though in no community's list
     # The resident hears of it from their own community.
     assert "受理" in Chat(city, N_RESIDENT).inbox()
     # 南垟's 书记, pressing too late, is told who acted.
