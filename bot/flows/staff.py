@@ -321,7 +321,7 @@ def _offer_note(t: Turn, text: str) -> bool:
     if text.lower().strip("。.!！ ") in MENU_WORDS | STOP_WORDS | HELP_WORDS or SAYS_REPORT.search(text):
         return False
     report = t.uow.reports.get(last["number"])
-    if report is None or not report.is_open:
+    if report is None:
         return False
     note = " ".join(text.split())[:MAX_NOTE]
     t.state.staff_pending[str(t.event.user_id)] = {

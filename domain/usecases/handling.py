@@ -91,9 +91,13 @@ def _open_for(uow: UnitOfWork, number: str, user_id: Actor) -> tuple[Report, Sta
 
 def note_report(uow: UnitOfWork, number: str, user_id: Actor, note: str, now: datetime,
                 *, version: int | None = None) -> Report:
-    """A staff member records a note on an open report (internal: the resident is not told)."""
+    """A staff member records a note on a report, open or closed (internal: the resident is
+    not told; "已经电话告诉居民了" after 办结 is worth keeping too)."""
     with uow:
-        report, staff = _open_for(uow, number, user_id)
+        report = uow.reports.get(number)
+        if report is None:
+            raise NotFound(number)
+        staff = _staff_for(uow, user_id, report)
         if version is not None and version != report.version:
             raise Conflict(number)
         report.add_note(staff.code, now, note)

@@ -350,3 +350,19 @@ def test_a_line_after_acting_can_be_left_out_and_the_offer_comes_once(bot: App) 
     with bot.uow() as uow:
         r = uow.reports.get(number)
     assert r is not None and [ch.note for ch in r.history if not ch.public] == []
+
+
+def test_a_line_after_closing_a_report_can_still_be_kept(bot: App) -> None:
+    resident = Chat(bot, 1033)
+    number = report(resident)
+    staff = Chat(bot, GRID1_STAFF, GRID1_CHAT)
+    staff.inbox()
+    staff.say("办结")
+    staff.say("已更换灯泡")
+    staff.say("发给居民")
+    assert "要把这句记到" in staff.say("已经电话告诉居民了")
+    staff.say("记上")
+    with bot.uow() as uow:
+        r = uow.reports.get(number)
+    assert r is not None and r.status == Status.RESOLVED and r.history[-1].note == "已经电话告诉居民了"
+    assert "电话告诉" not in resident.inbox()
