@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import datetime, timedelta
-from typing import Any
 
 from bot import texts
 from bot.callbacks import STAFF, Callback
@@ -13,6 +11,7 @@ from bot.cards import staff_card
 from bot.dialogue.flow import Flow
 from bot.dialogue.turn import Turn, grid_rows, reply
 from bot.events import Reply
+from bot.flows import staff_notes as notes
 from bot.flows import todo
 from domain.errors import InvalidTransition, NotAllowed, NotFound, StaffOnly, ViewOnly
 from domain.reports import STATUS_LABELS, Report
@@ -20,8 +19,6 @@ from domain.usecases import handling as uc
 from domain.usecases.residents import verify_resident
 
 BUTTONS = (STAFF,)  # this flow's button namespace
-NOTE_MINUTES = 10  # a note prompt left longer than this is dropped, the report untouched
-MAX_NOTE = 500
 NOTE_ACTIONS = frozenset({"rej", "dup", "done"})  # asked for a note before acting
 MOVE_ACTIONS = frozenset({"acc", "prog"})
 NOTE_ANSWERS = frozenset({"npub", "nint", "nskip", "nx"})
@@ -87,15 +84,16 @@ def refresh(t: Turn, number: str) -> None:
     name = uc.who_acted(t.uow, report)
     notice = (texts.STAFF_ACTED_BY.format(name=name, status=status) if name
               else texts.STAFF_STALE.format(status=status))
-    _card(t, number, notice)
+    updated_card(t, number, notice)
 
 
-def _card(t: Turn, number: str, notice: str) -> None:
+def updated_card(t: Turn, number: str, notice: str) -> None:
+    """The report's card again, edited in place, with a toast (and remembered for a note)."""
     report = t.uow.reports.get(number)
     if report is None:
         t.replies.append(reply("", notice=notice))
         return
-    _remember(t, number)
+    notes.remember(t, number)
     resident = t.uow.residents.get(report.resident_id) if report.resident_id else None
     t.replies.append(labelled(t, staff_card(t.app, report, resident, t.now, edit=True, notice=notice)))
 
@@ -129,11 +127,11 @@ def _act(t: Turn, cb: Callback) -> None:
         enter(t, found.community)  # this action happens in the report's community
     if action in MOVE_ACTIONS:
         uc.act_on_report(t.uow, number, user, action, t.now)
-        _card(t, number, texts.STAFF_DONE.format(action=texts.ACTION_LABELS[action]))
+        updated_card(t, number, texts.STAFF_DONE.format(action=texts.ACTION_LABELS[action]))
     elif action in NOTE_ACTIONS:
-        _ask_note(t, _open_report(t, number), action)
+        notes.ask_note(t, _open_report(t, number), action)
     elif action in NOTE_ANSWERS:
-        _answer_note(t, number, action)
+        notes.answer_note(t, number, action)
     elif action == "asg":
         _open_report(t, number)
         me = t.staff.code if t.staff else ""
@@ -157,103 +155,14 @@ def _act(t: Turn, cb: Callback) -> None:
         t.replies.append(reply("", notice=notice))
 
 
-# -- notes: asked, typed, confirmed (or cancelled, or expired) ---------------------------
-def _ask_note(t: Turn, report: Report, action: str) -> None:
-    if not report.can_move(uc.STAFF_ACTIONS[action]):
-        raise InvalidTransition(report.number)
-    t.state.staff_pending[str(t.event.user_id)] = {
-        "action": action, "number": report.number, "at": t.now.isoformat(),
-        "version": report.version, "note": None,
-    }
-    n = report.number
-    cancel = STAFF.button(texts.STAFF_NOTE_CANCEL, "nx", n)
-    if action == "done":
-        rows = [[STAFF.button(texts.STAFF_NOTE_SKIP, "nskip", n), cancel]]
-        ask = texts.STAFF_ASK_RESOLUTION
-    else:
-        rows, ask = [[cancel]], texts.STAFF_ASK_REASON.format(
-            action=texts.ACTION_LABELS[action], minutes=NOTE_MINUTES)
-    t.say(ask, rows, notice=ask)
-
-
-def _pending(t: Turn) -> dict[str, Any] | None:
-    """This staff member's open note prompt in this chat; an expired one is dropped with a word."""
-    key = str(t.event.user_id)
-    ask = t.state.staff_pending.get(key)
-    if ask is None:
-        return None
-    if "at" not in ask or "version" not in ask:
-        del t.state.staff_pending[key]  # a prompt from before this version: ask again
-        return None
-    if t.now - datetime.fromisoformat(ask["at"]) > timedelta(minutes=NOTE_MINUTES):
-        del t.state.staff_pending[key]
-        if ask["action"] == "note":
-            t.say(texts.STAFF_NOTE_OFFER_EXPIRED.format(number=ask["number"], minutes=NOTE_MINUTES))
-        else:
-            t.say(texts.STAFF_NOTE_EXPIRED.format(number=ask["number"], minutes=NOTE_MINUTES,
-                                                  action=texts.ACTION_LABELS[ask["action"]]))
-        return None
-    return dict(ask)
-
-
-def _answer_note(t: Turn, number: str, action: str) -> None:
-    ask = _pending(t)
-    if ask is None or ask["number"] != number:
-        t.replies.append(reply("", notice=texts.STALE_BUTTON))
-        return
-    if ask["action"] == "note":
-        if action not in ("nint", "nx"):
-            t.replies.append(reply("", notice=texts.STALE_BUTTON))
-            return
-        _keep_note(t, ask, action)
-        return
-    if action == "nx":
-        del t.state.staff_pending[str(t.event.user_id)]
-        text = texts.STAFF_NOTE_CANCELLED.format(number=number)
-        t.say(text, edit=True, notice=text)
-        return
-    if action == "nskip" and ask["action"] != "done":
-        t.replies.append(reply("", notice=texts.STALE_BUTTON))
-        return
-    if action != "nskip" and ask["note"] is None:
-        t.replies.append(reply("", notice=texts.STALE_BUTTON))  # nothing written to confirm yet
-        return
-    del t.state.staff_pending[str(t.event.user_id)]
-    note = "" if action == "nskip" else ask["note"]
-    uc.act_on_report(t.uow, number, t.event.user_id, ask["action"], t.now, note=note,
-                     public=action != "nint", version=ask["version"])
-    _card(t, number, texts.STAFF_DONE.format(action=texts.ACTION_LABELS[ask["action"]]))
-
-
-def _on_note_text(t: Turn, ask: dict[str, Any]) -> None:
-    from bot.dialogue.engine import STOP_WORDS  # the engine owns the words that work everywhere
-
-    text = " ".join(t.event.text.split())
-    number, key = ask["number"], str(t.event.user_id)
-    if text.lower().strip("。.!！ ") in STOP_WORDS:
-        del t.state.staff_pending[key]
-        t.say(texts.STAFF_NOTE_CANCELLED.format(number=number))
-        return
-    if not text:
-        t.say(texts.STAFF_NOTE_EMPTY)
-        return
-    t.state.staff_pending[key] = {**ask, "note": text[:MAX_NOTE]}  # typing again rewrites it
-    label = texts.ACTION_LABELS[ask["action"]]
-    t.say(texts.STAFF_NOTE_CONFIRM.format(number=number, action=label, note=text[:MAX_NOTE]), [
-        [STAFF.button(texts.STAFF_NOTE_PUBLIC, "npub", number),
-         STAFF.button(texts.STAFF_NOTE_INTERNAL, "nint", number)],
-        [STAFF.button(texts.STAFF_NOTE_CANCEL, "nx", number)],
-    ])
-
-
 # -- staff typing -------------------------------------------------------------------------
 def on_staff_text(t: Turn) -> bool:
     """Text from staff (or a note they were asked for); True when it was handled here."""
     from bot.dialogue.engine import NUMBER, TASK_WORDS
 
-    ask = _pending(t)
+    ask = notes.pending(t)
     if ask is not None:
-        (_more_note if ask["action"] == "note" else _on_note_text)(t, ask)
+        (notes.more_note if ask["action"] == "note" else notes.on_note_text)(t, ask)
         return True
     # Cheap tests first: most text comes from residents, who need no staff lookup or parse here.
     text = t.event.text.strip()
@@ -270,7 +179,7 @@ def on_staff_text(t: Turn) -> bool:
             return False
         tasks(t)
         return True
-    if _above_files_nothing(t, text) or _offer_note(t, text):
+    if _above_files_nothing(t, text) or notes.offer_note(t, text):
         return True
     if t.is_group or t.state.form or SAYS_REPORT.search(text) or t.staff is None:
         return False
@@ -288,7 +197,7 @@ def _above_files_nothing(t: Turn, text: str) -> bool:
         return False
     if text.lower().strip("。.!！ ") in MENU_WORDS | STOP_WORDS | HELP_WORDS:
         return False
-    if todo.narrowed(t, text) or _offer_note(t, text):  # "南垟社区": that community's 待办
+    if todo.narrowed(t, text) or notes.offer_note(t, text):  # "南垟社区": that community's 待办
         return True
     t.say(texts.STAFF_LEVEL_FILES_NOTHING)
     return True
@@ -300,68 +209,7 @@ def show_card(t: Turn, number: str) -> None:
     uc.check_staff(t.uow, t.event.user_id, report)
     resident = t.uow.residents.get(report.resident_id) if report.resident_id else None
     t.replies.append(labelled(t, staff_card(t.app, report, resident, t.now)))
-    _remember(t, number)
-
-
-# -- a line typed after acting on a card: offered as an internal note, never lost ----------
-def _remember(t: Turn, number: str) -> None:
-    # Per person, also in a grid's group: only the one who acted is offered their next line.
-    t.state.staff_pending[f"card:{t.event.user_id}"] = {"number": number, "at": t.now.isoformat()}
-
-
-def _offer_note(t: Turn, text: str) -> bool:
-    """Text typed within minutes of acting on a card: ask whether to keep it on that report."""
-    from bot.dialogue.engine import HELP_WORDS, MENU_WORDS, STOP_WORDS
-
-    last = t.state.staff_pending.pop(f"card:{t.event.user_id}", None)
-    if t.staff is None or t.state.form or last is None or not text:
-        return False
-    if t.now - datetime.fromisoformat(last["at"]) > timedelta(minutes=NOTE_MINUTES):
-        return False
-    if text.lower().strip("。.!！ ") in MENU_WORDS | STOP_WORDS | HELP_WORDS or SAYS_REPORT.search(text):
-        return False
-    report = t.uow.reports.get(last["number"])
-    if report is None:
-        return False
-    note = " ".join(text.split())[:MAX_NOTE]
-    t.state.staff_pending[str(t.event.user_id)] = {
-        "action": "note", "number": report.number, "at": t.now.isoformat(),
-        "version": report.version, "note": note}
-    _say_offer(t, report.number, note)
-    return True
-
-
-def _say_offer(t: Turn, n: str, note: str) -> None:
-    t.say(texts.STAFF_NOTE_OFFER.format(number=n, note=note),
-          [[STAFF.button(texts.STAFF_NOTE_KEEP, "nint", n), STAFF.button(texts.STAFF_NOTE_DROP, "nx", n)]])
-
-
-def _more_note(t: Turn, ask: dict[str, Any]) -> None:
-    """Another line while the offer waits: added to the note (staff type in short lines too)."""
-    from bot.dialogue.engine import STOP_WORDS
-
-    text = " ".join(t.event.text.split())
-    key = str(t.event.user_id)
-    if text.lower().strip("。.!！ ") in STOP_WORDS:
-        del t.state.staff_pending[key]
-        t.say(texts.STAFF_NOTE_DROPPED)
-        return
-    note = f"{ask['note']} {text}".strip()[:MAX_NOTE]
-    t.state.staff_pending[key] = {**ask, "note": note, "at": t.now.isoformat()}
-    _say_offer(t, ask["number"], note)
-
-
-def _keep_note(t: Turn, ask: dict[str, Any], action: str) -> None:
-    number = ask["number"]
-    del t.state.staff_pending[str(t.event.user_id)]
-    if action == "nx":
-        t.say(texts.STAFF_NOTE_DROPPED, edit=True, notice=texts.STAFF_NOTE_DROPPED)
-        return
-    found = t.uow.reports.get(number)
-    if found is not None:
-        enter(t, found.community)  # kept in the report's community, as an action would be
-    uc.note_report(t.uow, number, t.event.user_id, ask["note"], t.now, version=ask["version"])
-    _card(t, number, texts.STAFF_NOTED.format(number=number))
+    notes.remember(t, number)
 
 
 def tasks(t: Turn) -> None:
