@@ -568,22 +568,22 @@ def error_text(exc: DomainError) -> str:
 
 # --- levels2 ---
 # 待办 of every kind (reports, 云盖章 waiting for a decision, 求助 waiting for a volunteer task).
-TODO_SEAL_LINE = "· {number} {template} · 待审核 · {due}"
-TODO_SEAL_DUE = "{when}前办好"
-TODO_HELP_LINE = "· 求助{id} · {text} · 待安排 · {when}提出"
-TODO_HELP_BUTTON = "求助{id}"
-TODO_HELP_CHARS = 16  # how much of the resident's words a 待办 line shows
-TODO_REST = "还有{n}件没有列出。"
-TODO_NARROW = "发社区名称（比如“{example}”）可以只看那个社区的待办，也可以点下面的社区。"
-TODO_COMMUNITY_BUTTON = "{community}（{n}件）"
-TODO_IN = "{community}的待办（{n}件，最急的在前）："
-TODO_IN_EMPTY = "{community}现在没有待办的事项。"
-TODO_NOT_IN_REACH = "{community}不在您负责的范围内，您可以发“待办”看看您负责的社区。"
-TODO_THAT_ONE = "这个社区"
+WORKLIST_SEAL_LINE = "· {number} {template} · 待审核 · {due}"
+WORKLIST_SEAL_DUE = "{when}前办好"
+WORKLIST_HELP_LINE = "· 求助{id} · {text} · 待安排 · {when}提出"
+WORKLIST_HELP_BUTTON = "求助{id}"
+WORKLIST_HELP_CHARS = 16  # how much of the resident's words a 待办 line shows
+WORKLIST_REST = "还有{n}件没有列出。"
+WORKLIST_NARROW = "发社区名称（比如“{example}”）可以只看那个社区的待办，也可以点下面的社区。"
+WORKLIST_COMMUNITY_BUTTON = "{community}（{n}件）"
+WORKLIST_IN = "{community}的待办（{n}件，最急的在前）："
+WORKLIST_IN_EMPTY = "{community}现在没有待办的事项。"
+WORKLIST_NOT_IN_REACH = "{community}不在您负责的范围内，您可以发“待办”看看您负责的社区。"
+WORKLIST_THAT_ONE = "这个社区"
 # Acts on a community's own settings or in its name: said kindly to 街道/区/市 staff.
-TODO_LEVEL_BOARD = "公开栏的账目、通知和项目由各社区的工作人员记录和发布，请联系那个社区的工作人员。"
-TODO_LEVEL_POLL = "投票由各社区的工作人员发起。各社区投票的结果，您可以发“投票情况”查看。"
-TODO_LEVEL_DRAFT = ("新的志愿任务由各社区的工作人员发布。各社区居民的求助，您可以在“待办”里打开，"
+WORKLIST_LEVEL_BOARD = "公开栏的账目、通知和项目由各社区的工作人员记录和发布，请联系那个社区的工作人员。"
+WORKLIST_LEVEL_POLL = "投票由各社区的工作人员发起。各社区投票的结果，您可以发“投票情况”查看。"
+WORKLIST_LEVEL_DRAFT = ("新的志愿任务由各社区的工作人员发布。各社区居民的求助，您可以在“待办”里打开，"
                     "点“转为志愿任务”。")
 
 

@@ -42,7 +42,7 @@ def _above(t: Turn) -> bool:
     """街道/区/市 staff: the board is each community's own to write; said kindly. True if so."""
     if t.staff is None or not t.staff.level:
         return False
-    t.say(texts.TODO_LEVEL_BOARD)
+    t.say(texts.WORKLIST_LEVEL_BOARD)
     return True
 
 

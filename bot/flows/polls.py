@@ -70,7 +70,7 @@ def _vote(t: Turn, poll_id: int, option: int) -> None:
 # -- staff: create in a few short steps ------------------------------------------------------
 def _start_create(t: Turn) -> None:
     if t.staff is not None and t.staff.level:
-        t.say(texts.TODO_LEVEL_POLL)  # a poll is its community's to start
+        t.say(texts.WORKLIST_LEVEL_POLL)  # a poll is its community's to start
         return
     t.state.staff_pending[_key(t)] = {"step": "question", "at": t.now.isoformat()}
     t.say(texts.POLL_ASK_QUESTION, [[POLL.button(texts.POLL_CANCEL, "x")]])

@@ -53,26 +53,26 @@ def show(t: Turn, only: str | None = None) -> None:
     if only is not None and only not in t.app.reach(staff):
         # A forged or stale code may name no community at all: never looked up as a tenant.
         entry = t.app.directory.get(only) if t.app.directory is not None else None
-        t.say(texts.TODO_NOT_IN_REACH.format(community=entry.name if entry else texts.TODO_THAT_ONE))
+        t.say(texts.WORKLIST_NOT_IN_REACH.format(community=entry.name if entry else texts.WORKLIST_THAT_ONE))
         return
     items = sorted((i for i in _items(t, staff, above) if only is None or i.community == only),
                    key=lambda i: i.due)
     if not items:
-        t.say(texts.TODO_IN_EMPTY.format(community=_name(t.app, only)) if only
+        t.say(texts.WORKLIST_IN_EMPTY.format(community=_name(t.app, only)) if only
               else texts.STAFF_TASKS_EMPTY)
         return
     shown, rest = items[:SHOWN], items[SHOWN:]
-    head = (texts.TODO_IN.format(community=_name(t.app, only), n=len(items)) if only
+    head = (texts.WORKLIST_IN.format(community=_name(t.app, only), n=len(items)) if only
             else texts.STAFF_TASKS.format(n=len(items)))
     lines = [head, *(_line(t, i, labelled=above and not only) for i in shown)]
     rows = [[i.button] for i in shown]
     if rest:
-        lines.append(texts.TODO_REST.format(n=len(rest)))
+        lines.append(texts.WORKLIST_REST.format(n=len(rest)))
     places = Counter(i.community for i in rest)
     if above and not only and len({i.community for i in items}) > 1 and places:
         busiest = places.most_common(NARROW_BUTTONS)
-        lines.append(texts.TODO_NARROW.format(example=_name(t.app, busiest[0][0])))
-        rows += [[STAFF.button(texts.TODO_COMMUNITY_BUTTON.format(community=_name(t.app, code), n=n),
+        lines.append(texts.WORKLIST_NARROW.format(example=_name(t.app, busiest[0][0])))
+        rows += [[STAFF.button(texts.WORKLIST_COMMUNITY_BUTTON.format(community=_name(t.app, code), n=n),
                                "td", code)] for code, n in busiest]
     t.say("\n".join(lines), rows)
 
@@ -128,7 +128,7 @@ def _items(t: Turn, staff: Staff, above: bool) -> Iterator[Item]:
     for h in t.uow.volunteers.open_help():
         if staff.read_only or (staff.serves(h.grid) if h.grid else staff.role != "网格员"):
             yield Item(h.created_at or t.now, h.community, partial(_help_line, t, h),
-                       VOLUNTEER.button(texts.TODO_HELP_BUTTON.format(id=h.id), "hv", h.id or 0))
+                       VOLUNTEER.button(texts.WORKLIST_HELP_BUTTON.format(id=h.id), "hv", h.id or 0))
 
 
 def _report_line(t: Turn, r: Report, due: datetime | None, app: App) -> str:
@@ -140,12 +140,12 @@ def _report_line(t: Turn, r: Report, due: datetime | None, app: App) -> str:
 
 def _seal_line(t: Turn, s: SealRequest, app: App) -> str:
     template = app.certifier.template(s.template)
-    return texts.TODO_SEAL_LINE.format(
+    return texts.WORKLIST_SEAL_LINE.format(
         number=s.number, template=template.name if template else s.template,
-        due=texts.TODO_SEAL_DUE.format(when=texts.format_when(s.due_at, app.zone, t.now)))
+        due=texts.WORKLIST_SEAL_DUE.format(when=texts.format_when(s.due_at, app.zone, t.now)))
 
 
 def _help_line(t: Turn, h: HelpRequest, app: App) -> str:
-    words = h.text if len(h.text) <= texts.TODO_HELP_CHARS else h.text[:texts.TODO_HELP_CHARS] + "…"
-    return texts.TODO_HELP_LINE.format(id=h.id, text=words,
+    words = h.text if len(h.text) <= texts.WORKLIST_HELP_CHARS else h.text[:texts.WORKLIST_HELP_CHARS] + "…"
+    return texts.WORKLIST_HELP_LINE.format(id=h.id, text=words,
                                        when=texts.format_when(h.created_at or t.now, app.zone, t.now))

@@ -45,7 +45,7 @@ def on_any_text(t: Turn) -> bool:
     if t.staff is None:
         return False
     if typed and t.staff.level:
-        t.say(texts.TODO_LEVEL_DRAFT)  # a new task is its community's to post
+        t.say(texts.WORKLIST_LEVEL_DRAFT)  # a new task is its community's to post
         return True
     from bot.dialogue.engine import STOP_WORDS
 

@@ -314,11 +314,24 @@ def test_the_card_names_who_took_the_report(bot: App) -> None:
     assert f"{number}\n状态：已受理（林晓燕）" in card and "S02" not in card
 
 
-def test_a_line_typed_after_acting_is_offered_as_a_note_and_kept_only_for_staff(bot: App) -> None:
-    resident = Chat(bot, 1031)
+def _reported_to_grid(bot: App, chat: int) -> tuple[Chat, str, Chat]:
+    """A resident's report, and the grid's staff member in the grid's group with the card."""
+    resident = Chat(bot, chat)
     number = report(resident)
     staff = Chat(bot, GRID1_STAFF, GRID1_CHAT)
     staff.inbox()
+    return resident, number, staff
+
+
+def _stored(bot: App, number: str) -> Any:
+    with bot.uow() as uow:
+        r = uow.reports.get(number)
+    assert r is not None
+    return r
+
+
+def test_a_line_typed_after_acting_is_offered_as_a_note_and_kept_only_for_staff(bot: App) -> None:
+    resident, number, staff = _reported_to_grid(bot, 1031)
     staff.say("受理")
     resident.inbox()
     # What staff type after pressing is not lost, nor answered as if they were a resident.
@@ -327,9 +340,8 @@ def test_a_line_typed_after_acting_is_offered_as_a_note_and_kept_only_for_staff(
     assert "带上梯子" in staff.say("带上梯子")  # a second short line joins the note
     card = staff.say("记上")
     assert "内部记录：今天下午去看 带上梯子" in card
-    with bot.uow() as uow:
-        r = uow.reports.get(number)
-    assert r is not None and r.status == Status.ACCEPTED
+    r = _stored(bot, number)
+    assert r.status == Status.ACCEPTED
     assert r.history[-1].note == "今天下午去看 带上梯子" and not r.history[-1].public
     # The resident hears nothing of it, and sees one 已受理 step, not two.
     assert resident.inbox() == ""
@@ -339,30 +351,21 @@ def test_a_line_typed_after_acting_is_offered_as_a_note_and_kept_only_for_staff(
 
 
 def test_a_line_after_acting_can_be_left_out_and_the_offer_comes_once(bot: App) -> None:
-    resident = Chat(bot, 1032)
-    number = report(resident)
-    staff = Chat(bot, GRID1_STAFF, GRID1_CHAT)
-    staff.inbox()
+    _, number, staff = _reported_to_grid(bot, 1032)
     staff.say("受理")
     staff.say("收到")
     assert "没有记" in staff.say("不用")
     assert staff.say("大家辛苦了") == ""  # the group's own talk afterwards: the bot stays quiet
-    with bot.uow() as uow:
-        r = uow.reports.get(number)
-    assert r is not None and [ch.note for ch in r.history if not ch.public] == []
+    assert [ch.note for ch in _stored(bot, number).history if not ch.public] == []
 
 
 def test_a_line_after_closing_a_report_can_still_be_kept(bot: App) -> None:
-    resident = Chat(bot, 1033)
-    number = report(resident)
-    staff = Chat(bot, GRID1_STAFF, GRID1_CHAT)
-    staff.inbox()
+    resident, number, staff = _reported_to_grid(bot, 1033)
     staff.say("办结")
     staff.say("已更换灯泡")
     staff.say("发给居民")
     assert "要把这句记到" in staff.say("已经电话告诉居民了")
     staff.say("记上")
-    with bot.uow() as uow:
-        r = uow.reports.get(number)
-    assert r is not None and r.status == Status.RESOLVED and r.history[-1].note == "已经电话告诉居民了"
+    r = _stored(bot, number)
+    assert r.status == Status.RESOLVED and r.history[-1].note == "已经电话告诉居民了"
     assert "电话告诉" not in resident.inbox()

@@ -12,10 +12,10 @@ import yaml
 from bot import texts
 from bot.app import App
 from bot.config import load_config
-from bot.dialogue.state import ChatState
 from storage import migrate
 from tests.benchmarks.bench_city import generate
 from tests.fixtures import REPO, clean_env, make_config_file  # noqa: F401
+from tests.integration.test_city_estates import chosen_community
 from tests.support.chat import Chat, Clock, wire
 
 
@@ -46,12 +46,6 @@ def many(tmp_path: Path, clean_env: pytest.MonkeyPatch) -> Iterator[App]:  # noq
     app.close()
 
 
-def placed_in(app: App, chat_id: int) -> str | None:
-    with app.uow() as uow:
-        stored = uow.conversations.load(chat_id)
-    return ChatState.from_dict(stored[0]).community or None if stored else None
-
-
 def test_the_question_says_what_to_type_when_there_are_too_many_to_list(many: App) -> None:
     out = Chat(many, 850001).say("你好 我家楼道灯坏了")
     assert texts.PLACE_ASK_MANY in out and "点下面的按钮" not in out, out
@@ -64,7 +58,7 @@ def test_a_street_named_offers_its_communities_to_tap(many: App) -> None:
     assert "南垟社区" in out and "金竹村" in out and "金山村" in out
     out = chat.say("金竹村")
     assert texts.PLACE_DONE.format(community="金竹村") in out, out
-    assert placed_in(many, 850002) == "oh-nbx-jinzhu"
+    assert chosen_community(many, 850002) == "oh-nbx-jinzhu"
 
 
 def test_a_request_with_only_a_street_keeps_the_request_and_offers_the_street(many: App) -> None:
@@ -82,7 +76,7 @@ def test_a_district_named_offers_its_streets_then_their_communities(many: App) -
     out = chat.say("南白象街道")
     assert texts.PLACE_AREA_PICK.format(area="南白象街道") in out, out
     assert "您是南垟社区的" in chat.say("南垟社区")
-    assert placed_in(many, 850004) == "oh-nbx-nanyang"
+    assert chosen_community(many, 850004) == "oh-nbx-nanyang"
 
 
 def test_a_location_offers_the_nearest_three_and_another_can_be_tapped(many: App) -> None:
@@ -92,7 +86,7 @@ def test_a_location_offers_the_nearest_three_and_another_can_be_tapped(many: App
     assert "南白象街道 金竹村" in out
     out = chat.say("南白象街道 金竹村")
     assert texts.PLACE_DONE.format(community="金竹村") in out, out
-    assert placed_in(many, 850005) == "oh-nbx-jinzhu"
+    assert chosen_community(many, 850005) == "oh-nbx-jinzhu"
 
 
 def test_a_voice_slip_that_fits_several_names_offers_each(many: App) -> None:

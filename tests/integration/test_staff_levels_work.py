@@ -123,13 +123,13 @@ def test_todo_is_bounded_and_narrowed_by_typing_a_communitys_name(
     monkeypatch.setattr(todo, "SHOWN", 1)
     street = Chat(city, STREET)
     out = street.say("待办")
-    assert texts.TODO_REST.format(n=2) in out and sum(line.startswith("· ") for line in out.splitlines()) == 1, out
+    assert texts.WORKLIST_REST.format(n=2) in out and sum(line.startswith("· ") for line in out.splitlines()) == 1, out
     # a button for each community with more, and its name typed, narrow to it
     assert any("金竹村" in label for label, _ in buttons(street.replies)), out
     narrowed = street.say("金竹村的待办")
-    assert texts.TODO_IN.format(community="金竹村", n=1) in narrowed and zm_j in narrowed
+    assert texts.WORKLIST_IN.format(community="金竹村", n=1) in narrowed and zm_j in narrowed
     assert zm_n not in narrowed
-    assert texts.TODO_NOT_IN_REACH.format(community="A社区") in street.say("A社区")
+    assert texts.WORKLIST_NOT_IN_REACH.format(community="A社区") in street.say("A社区")
 
 
 def test_street_staff_approve_a_certificate_in_its_own_community(city: App) -> None:
@@ -202,7 +202,7 @@ def test_street_staff_make_a_help_request_a_volunteer_task_in_its_community(city
     assert [(t.community, t.posted_by, t.help_id) for t in tasks] == [(N, "NBX01", help_id)]
     assert request is not None and request.status == "task"
     # typed from nothing, a task is its community's to post: said kindly, nothing filed
-    assert texts.TODO_LEVEL_DRAFT in street.say("志愿任务 小区巡逻 2026-12-06 09:00 2小时 3人")
+    assert texts.WORKLIST_LEVEL_DRAFT in street.say("志愿任务 小区巡逻 2026-12-06 09:00 2小时 3人")
     # a read-only city account may look at the card, never turn it into a task
     viewer = press(city, CITY_VIEWER, VOLUNTEER.data("h2t", help_id))
     assert any(r.notice == texts.STAFF_VIEW_ONLY for r in viewer), shown(viewer)
@@ -261,7 +261,7 @@ def test_street_staff_see_and_close_a_poll_of_their_community_a_city_viewer_only
     with city.uow() as uow:
         assert uow.polls.get(poll_id).status == PollStatus.CLOSED  # type: ignore[union-attr]
     # a new poll is its community's to start: said kindly, nothing begun
-    assert texts.TODO_LEVEL_POLL in street.say("发起投票")
+    assert texts.WORKLIST_LEVEL_POLL in street.say("发起投票")
 
 
 def test_a_city_viewer_cannot_confirm_a_family_link(city: App) -> None:
@@ -281,5 +281,5 @@ def test_street_staff_are_told_kindly_that_the_board_is_each_communitys_own(city
     street = Chat(city, STREET)
     for line in ("记账 买扫帚25块 王书记批的", "发通知", "新建项目 河边护栏", "项目进展"):
         out = street.say(line)
-        assert texts.TODO_LEVEL_BOARD in out and "金竹" not in out, (line, out)
+        assert texts.WORKLIST_LEVEL_BOARD in out and "金竹" not in out, (line, out)
         assert not any(r.buttons for r in street.replies)  # no draft begun in some community's name
