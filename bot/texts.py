@@ -390,6 +390,7 @@ BOOK_ASK_PERSON = (
     "我们只用它在社区名册上核对，核对前不会告诉您任何信息。")
 BOOK_ASK_PERSON_AGAIN = (
     "没看到手机号或身份证后四位。请发姓名和手机号（或身份证后四位），例如：王秀英 13812345678。")
+BOOK_ASK_PERSON_STILL = "已记下。还要{who}的姓名和手机号（或身份证后四位），例如：王秀英 13812345678。"
 BOOK_ASK_TIME = "想约哪天几点？可以直接说“明天下午两点”，也可以点下面的时间："
 BOOK_NOT_FREE = {
     "outside_hours": "{service}的服务时间是{days}{start}–{end}，{when}不在服务时间内。",

@@ -101,10 +101,21 @@ class Service:
 
 
 def nearest_free(service: Service, wanted: datetime, now: datetime, zone: ZoneInfo,
-                 taken: Callable[[datetime], int], n: int = 3) -> list[datetime]:
-    """The n bookable slots nearest to the wanted time (earlier or later), in time order."""
+                 taken: Callable[[datetime], int], n: int = 3,
+                 until: datetime | None = None) -> list[datetime]:
+    """The n bookable slots nearest to the wanted time (earlier or later), in time order.
+
+    With `until` the wish was a span ("明天下午"): its own free slots come first, earliest first,
+    and only then the nearest outside it.
+    """
     free = [s for s in service.open_slots(now, zone) if taken(s) < service.capacity]
-    free.sort(key=lambda s: (abs((s - wanted).total_seconds()), s))
+
+    def order(s: datetime) -> tuple[int, float, datetime]:
+        if until is not None and wanted <= s < until:
+            return (0, (s - wanted).total_seconds(), s)
+        return (1, abs((s - wanted).total_seconds()), s)
+
+    free.sort(key=order)
     return sorted(free[:n])
 
 

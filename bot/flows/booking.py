@@ -59,18 +59,20 @@ def _fill(t: Turn) -> None:
         s["who"] = "self"
     when = t.entity("time")
     if when:
-        at, exact = _when(when)
-        s.update(wanted=at.isoformat(), exact=exact)
+        at, exact, until = _when(when)
+        s.update(wanted=at.isoformat(), exact=exact, until=until.isoformat() if until else "")
         s.pop("at", None)
 
 
-def _when(entity: dict[str, Any]) -> tuple[datetime, bool]:
-    """The time said, and whether it names an hour (后天 / 明天下午 are ranges: their start)."""
+def _when(entity: dict[str, Any]) -> tuple[datetime, bool, datetime | None]:
+    """The time said, whether it names an hour, and where a span (后天 / 明天下午) ends."""
     value = entity["value"]
     if isinstance(value, dict):
-        return datetime.fromisoformat(str(value["from"])).astimezone(UTC), False
+        end = value.get("to")
+        return (datetime.fromisoformat(str(value["from"])).astimezone(UTC), False,
+                datetime.fromisoformat(str(end)).astimezone(UTC) if end else None)
     return (datetime.fromisoformat(str(value)).astimezone(UTC),
-            entity.get("grain") in ("hour", "minute"))
+            entity.get("grain") in ("hour", "minute"), None)
 
 
 def _advance(t: Turn) -> None:
@@ -108,7 +110,8 @@ def _place_time(t: Turn) -> None:
     if s.get("exact") and problem is None and slot == wanted:
         s["at"] = slot.isoformat()
         return _advance(t)
-    near = uc.alternatives(t.uow, service, wanted, t.now, t.app.zone)
+    until = datetime.fromisoformat(s["until"]) if s.get("until") else None
+    near = uc.alternatives(t.uow, service, wanted, t.now, t.app.zone, until=until)
     if s.get("exact") and problem is None:
         # "十点" for visits that start at 9:30 and 10:30: never moved silently, the resident picks.
         when = texts.format_when(wanted, t.app.zone, t.now)
@@ -140,6 +143,11 @@ def _person(t: Turn) -> None:
     phone = t.entity("phone")
     id4 = None if phone else ID4.findall(t.event.text)
     if phone is None and (not id4 or len(id4) > 1):
+        before = dict(s)
+        _fill(t)  # "明天下午" said while we wait for the name is kept for the time question
+        if s != before:
+            t.say(texts.BOOK_ASK_PERSON_STILL.format(who=view.person_word(s)), view.way_out())
+            return None
         t.say(texts.BOOK_ASK_PERSON_AGAIN, view.way_out())
         return None
     said = str(phone.get("text") or "") if phone else id4[0] if id4 else ""
@@ -205,8 +213,8 @@ def cancel_asked(t: Turn) -> None:
         t.state.start(MOVE_FORM, {"number": active[0].number})
         times = [e for e in t.parse.get("entities", []) if e.get("entity") == "time"]
         if times and times[-1]["start"] > moved.start():  # the time after 改到 is the new one
-            at, exact = _when(times[-1])
-            return _move_to(t, at, exact=exact)
+            at, exact, until = _when(times[-1])
+            return _move_to(t, at, exact=exact, until=until)
         return view.ask_move(t, active[0], t.app.services[active[0].service])
     t.state.pending = {"reason": t.event.text.strip()[:100]}
     if len(active) == 1:
@@ -223,11 +231,11 @@ def on_move_text(t: Turn) -> None:
     service = t.app.services[booking.service]
     if when is None:
         return view.ask_move(t, booking, service)
-    at, exact = _when(when)
-    return _move_to(t, at, exact=exact)
+    at, exact, until = _when(when)
+    return _move_to(t, at, exact=exact, until=until)
 
 
-def _move_to(t: Turn, wanted: datetime, *, exact: bool) -> None:
+def _move_to(t: Turn, wanted: datetime, *, exact: bool, until: datetime | None = None) -> None:
     enter_own(t, t.state.slots["number"])
     booking = uc.mine(t.uow, t.state.slots["number"], t.event.user_id)
     service = t.app.services[booking.service]
@@ -235,7 +243,7 @@ def _move_to(t: Turn, wanted: datetime, *, exact: bool) -> None:
     problem = uc.check(t.uow, service, slot, t.now, t.app.zone) if exact else None
     if not exact or problem is not None:
         return view.offer(t, service, wanted, problem,
-                          uc.alternatives(t.uow, service, wanted, t.now, t.app.zone))
+                          uc.alternatives(t.uow, service, wanted, t.now, t.app.zone, until=until))
     try:
         uc.move(t.uow, booking, service, slot, texts.BOOK_REASON_MOVE, t.now, t.app.zone)
     except SlotUnavailable as exc:

@@ -94,10 +94,15 @@ def ask_who(t: Turn) -> None:
 def ask_person(t: Turn) -> None:
     """Name and phone of the person served, checked quietly against the roster."""
     s = t.state.slots
-    who = "您" if s.get("who") == "self" else f"您{s.get('relation') or '家人'}"
+    who = person_word(s)
     people = [BOOKING.button(f"{p['name']}（{p['relation']}）", "who", f"L{i}")
               for i, p in enumerate(past_people(t))] if s.get("who") != "self" else []
     _ask(t, "person", texts.BOOK_ASK_PERSON.format(who=who), grid_rows(people, 2))
+
+
+def person_word(s: dict[str, Any]) -> str:
+    """您, or 您母亲: whose name and phone we ask for."""
+    return "您" if s.get("who") == "self" else f"您{s.get('relation') or '家人'}"
 
 
 def slot_rows(slots: list[datetime], t: Turn) -> ButtonRows:

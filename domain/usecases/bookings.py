@@ -49,11 +49,11 @@ def check(uow: UnitOfWork, service: Service, start: datetime, now: datetime,
 
 
 def alternatives(uow: UnitOfWork, service: Service, wanted: datetime, now: datetime,
-                 zone: ZoneInfo, n: int = 3) -> list[datetime]:
-    """The n free slots nearest the wanted time."""
+                 zone: ZoneInfo, n: int = 3, until: datetime | None = None) -> list[datetime]:
+    """The n free slots nearest the wanted time (those inside a wanted span first)."""
     starts = list(service.open_slots(now, zone))
     taken = uow.bookings.taken(service.code, starts)
-    return nearest_free(service, wanted, now, zone, lambda s: taken.get(s, 0), n)
+    return nearest_free(service, wanted, now, zone, lambda s: taken.get(s, 0), n, until)
 
 
 def book(uow: UnitOfWork, req: Request, now: datetime, zone: ZoneInfo) -> Booking:

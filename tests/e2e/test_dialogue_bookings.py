@@ -90,6 +90,31 @@ def test_a_full_time_gets_the_three_nearest_free_slots(bot: App) -> None:
     assert labels[:3] == ["明天中午12:00", "明天下午1:00", "明天下午3:00"]  # nearest, in time order
 
 
+def test_an_afternoon_wish_is_offered_afternoon_slots_first(bot: App) -> None:
+    book_for_mum(Chat(bot, 5020))  # 14:00 is taken
+    chat = Chat(bot, 5021)
+    chat.say("帮我妈约明天下午的助浴")
+    chat.say("王秀英 13812345678")
+    labels = [b.text for row in chat.replies[-1].buttons for b in row]
+    # free slots inside 明天下午, earliest first, never the morning nearest its start
+    assert labels[:3] == ["明天中午12:00", "明天下午1:00", "明天下午3:00"]
+    chat = Chat(bot, 5022)
+    chat.say("我妈明天上午要助浴")
+    chat.say("王秀英 13812345678")
+    labels = [b.text for row in chat.replies[-1].buttons for b in row]
+    assert labels[:3] == ["明天上午9:00", "明天上午10:00", "明天上午11:00"]
+
+
+def test_a_time_said_while_the_name_is_asked_is_kept(bot: App) -> None:
+    chat = Chat(bot, 5023)
+    chat.say("我要预约助浴")
+    chat.say("给我妈妈")
+    out = chat.say("明天下午两点")
+    assert "已记下" in out and "您母亲的姓名和手机号" in out
+    out = chat.say("王秀英 13812345678")
+    assert "时间：明天下午2:00" in out  # not asked again
+
+
 def test_a_time_that_is_not_a_slot_start_is_never_moved_silently(bot: App) -> None:
     chat = Chat(bot, 5010)
     chat.say("帮我妈约明天上午十点半的修脚")  # 修脚 visits start on the hour
