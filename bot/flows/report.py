@@ -1,23 +1,25 @@
-"""报事报修 / 你说我做 / 群众建议: the report form, from first sentence to a written record."""
+"""报事报修 / 你说我做 / 群众建议: what the resident says and presses, up to a written record.
+
+What to ask next, and the summary, are bot/flows/report_form.py's.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from bot import texts
 from bot.callbacks import FORM, Callback
-from bot.cards import category_label, kind_label, place_label
+from bot.cards import kind_label
 from bot.communities import CommunityEntry
 from bot.dialogue.flow import Flow
-from bot.dialogue.turn import Turn, example_estate, grid_rows, reply
-from bot.estates import home_code, switch_community
+from bot.dialogue.turn import Turn
+from bot.estates import switch_community
 from bot.flows import emergency, estate_choice, story
+from bot.flows import report_form as form
 from domain.errors import InvalidValue
-from domain.reports import STATUS_LABELS, Kind, validate_description
-from domain.residents import Address
+from domain.reports import Kind, validate_description
 from domain.usecases import reports as uc
 
 REPAIR_WORDS = re.compile(r"坏|修|漏|堵|不亮|不量|断|裂|松|掉|破|不通|停电|停水|故障")
@@ -26,45 +28,10 @@ BUTTONS = (FORM,)  # this flow's button namespace
 SUBMIT = re.compile(r"(确认|继续|重新|直接|还是)提交|^提交")
 NOT_SUBMIT = re.compile(r"不要|不用|别|先不")
 ADDITION = re.compile(r"(还有|另外|还|再有|再说|顺便|对了)")
-ASK_ESTATE = "estate_ask"  # slot: an estate named that only other communities have
 SWITCH_INTENTS = frozenset({
     "check_status", "book_service", "request_seal", "find_shelter", "ask_policy", "public_info",
     "cancel_booking", "volunteer", "subscribe", "unsubscribe",
 })
-
-
-def _has_description(t: Turn) -> bool:
-    # A place ("我是南塘新村5幢的住户") or "我要报修" alone does not say what is wrong.
-    rest = story.residue(t.event.text, t.parse.get("entities", []))
-    return len(rest) >= 2 or t.entity("report_category") is not None
-
-
-def _fill_place(t: Turn, slots: dict[str, Any]) -> bool:
-    """Take estate/building/unit/room entities from this turn's text; True if any."""
-    found = False
-    estate = t.entity("estate")
-    if estate:
-        code = t.app.estate_lookup().get(str(estate["value"]))
-        if code:
-            # Parts add up ("3幢2单元…" then "翠微苑"); another estate, or one replacing the
-            # roster's guess, makes the building said before meaningless.
-            if slots.get("prefilled") or slots.get("estate") not in (None, "", code):
-                slots.update(building="", unit="", room="")
-            slots.update(estate=code, prefilled=False)
-            for key in ("community", "estate_name", ASK_ESTATE):
-                slots.pop(key, None)
-            found = True
-        elif estate_choice.elsewhere(t, str(estate["value"])) is not None:
-            slots[ASK_ESTATE] = str(estate["value"])  # asked at the next step: which community
-    for part in ("building", "unit", "room"):
-        e = t.entity(part)
-        if e:
-            slots[part] = str(e["value"])
-            found = True
-    if found and not slots.get("estate") and not slots.get(ASK_ESTATE) and t.resident \
-            and t.resident.address.estate:
-        slots["estate"] = t.resident.address.estate  # "3幢" alone: the resident's own estate
-    return found
 
 
 def start(t: Turn, *, suggestion: bool = False, photos: tuple[str, ...] = (),
@@ -83,96 +50,28 @@ def start(t: Turn, *, suggestion: bool = False, photos: tuple[str, ...] = (),
     if cat:
         slots["category"] = str(cat["value"])
     refused: InvalidValue | None = None
-    if _has_description(t) and (said := story.description(text)):
+    if form.has_description(t) and (said := story.description(text)):
         try:
             slots["description"] = validate_description(said)
         except InvalidValue as exc:
             refused = exc  # said now, not after every other question: "please make it shorter"
     if (urgent := emergency.kind_of(t)) is not None and refused is None:
         emergency.advise(t, urgent, slots)  # the first reply: what to do now, whom to call
-    if not _fill_place(t, slots) and t.resident and t.resident.address.estate:
+    if not form.fill_place(t, slots) and t.resident and t.resident.address.estate:
         a = t.resident.address  # pre-filled from the roster, shown and changeable at confirm
         slots.update(estate=a.estate, building=a.building, unit=a.unit, room=a.room, prefilled=True)
     t.state.start("report", slots)
     if refused is not None:
-        return _ask(t, "description", texts.invalid_text(refused) + texts.ASK_DESCRIPTION[kind.value])
-    _advance(t)
+        return form.ask(t, "description", texts.invalid_text(refused) + texts.ASK_DESCRIPTION[kind.value])
+    form.advance(t)
 
 
 def on_emergency(t: Turn, kind: str) -> None:
     """An emergency told mid-form: advice first, then the same report, now urgent, goes on."""
     s = t.state.slots
     emergency.advise(t, kind, s)
-    _fill_place(t, s)
-    _advance(t)
-
-
-def _advance(t: Turn) -> None:
-    s = t.state.slots
-    kind = s["kind"]
-    if s.get(ASK_ESTATE):
-        match = estate_choice.elsewhere(t, s.pop(ASK_ESTATE))
-        if match is not None:
-            t.state.step = "place"
-            return estate_choice.ask(t, match, "report")
-    if not s.get("description"):
-        return _ask(t, "description", texts.ASK_DESCRIPTION[kind])
-    if not s.get("category"):
-        if kind == Kind.SUGGESTION:
-            s["category"] = "suggestion"  # suggestions are not sorted into repair categories
-        else:
-            cats = [FORM.button(c.label, "cat", c.code) for c in t.app.config.reports.categories]
-            return _ask(t, "category", texts.ASK_CATEGORY, grid_rows(cats))
-    if not s.get("estate") and s.get("lat") is None and kind != Kind.SUGGESTION:
-        return _ask_place(t)
-    if not s.get("dup_checked"):
-        s["dup_checked"] = True
-        dup = uc.find_duplicate(t.uow, _draft(s), t.app.report_rules, t.now)
-        if dup is not None:
-            s["dup_of"] = dup.number
-            # Never the other report's words: they may hold a stranger's name or phone.
-            text = texts.DUPLICATE_HINT.format(
-                category=category_label(t.app, dup.category),
-                place=place_label(t.app, dup.address, public=True),
-                status=STATUS_LABELS[dup.status])
-            return _ask(t, "duplicate", text, texts.DUPLICATE_BUTTONS)
-    photos = s.get("photos") or []
-    text = texts.CONFIRM_REPORT.format(
-        category=category_label(t.app, s["category"]),
-        place=_place(t, s), description=s["description"],
-        photos=texts.PHOTOS_LINE.format(n=len(photos)) if photos else "")
-    rows = texts.CONFIRM_BUTTONS_SUGGESTION if kind == Kind.SUGGESTION else texts.CONFIRM_BUTTONS
-    return _ask(t, "confirm", text, rows)
-
-
-def _ask(t: Turn, step: str, text: str, rows: Any = ()) -> None:
-    t.state.step = step
-    t.say(text, rows)
-
-
-def _ask_place(t: Turn, prefix: str = "") -> None:
-    estates = [FORM.button(e.name, "est", e.code) for e in t.app.config.estates]
-    rows = [*grid_rows(estates), [FORM.button(texts.SEND_LOCATION_BUTTON, "loc")]]
-    _ask(t, "place", prefix + texts.ASK_PLACE.format(example=example_estate(t)), rows)
-
-
-def _place(t: Turn, s: dict[str, Any]) -> str:
-    a = Address(s.get("estate", ""), s.get("building", ""), s.get("unit", ""), s.get("room", ""))
-    if s.get("community") and s["community"] != home_code(t):
-        return a.label(s.get("estate_name", ""))  # an estate of the community chosen this turn
-    if s["kind"] == Kind.SUGGESTION and not a.estate and s.get("lat") is None:
-        return texts.PLACE_WHOLE_COMMUNITY
-    return place_label(t.app, a, s.get("lat"), s.get("lon"))
-
-
-def _draft(s: dict[str, Any]) -> uc.Draft:
-    return uc.Draft(
-        kind=Kind(s["kind"]), category=s.get("category", "other"),
-        description=s.get("description", ""),
-        address=Address(s.get("estate", ""), s.get("building", ""), s.get("unit", ""),
-                        s.get("room", "")),
-        latitude=s.get("lat"), longitude=s.get("lon"), photos=list(s.get("photos") or []),
-        urgent=bool(s.get("urgent")))
+    form.fill_place(t, s)
+    form.advance(t)
 
 
 def on_text(t: Turn) -> None:
@@ -191,9 +90,9 @@ def on_text(t: Turn) -> None:
     s = t.state.slots
     if step == "description":
         return _on_description(t, s, text)
-    placed = _fill_place(t, s)  # a place named anywhere is used, whatever the question was
-    if s.get(ASK_ESTATE):
-        return _advance(t)  # an estate of another community: which one, first
+    placed = form.fill_place(t, s)  # a place named anywhere is used, whatever the question was
+    if s.get(form.ASK_ESTATE):
+        return form.advance(t)  # an estate of another community: which one, first
     labels = {c.label: c.code for c in t.app.config.reports.categories}
     # "照明的" answers "which kind?"; "黑乎乎的" also names it, but is the resident's story too.
     cat = t.entity("report_category")
@@ -210,24 +109,23 @@ def on_text(t: Turn) -> None:
         s["category"] = str(cat["value"])
     if step in ("confirm", "duplicate") and text in labels:
         s["category"] = labels[text]  # "安全隐患" typed at the summary: the kind, corrected
-        return _advance(t)
+        return form.advance(t)
     if step == "category" and not s.get("category"):
         if text in labels:
             s["category"] = labels[text]
         elif more or placed:
             return story.noted(t)
         else:
-            return _ask(t, "category", texts.CATEGORY_RETRY, grid_rows(
-                [FORM.button(c.label, "cat", c.code) for c in t.app.config.reports.categories]))
+            return form.ask(t, "category", texts.CATEGORY_RETRY, form.category_rows(t))
     elif step == "place" and not (placed and s.get("estate")):
         if more or placed:
             return story.noted(t)
         # "没找到这个小区" only for what was meant as a place; anything else just asks again.
-        return _ask_place(t, texts.PLACE_UNKNOWN + "\n" if story.looks_like_place(text) else "")
+        return form.ask_place(t, texts.PLACE_UNKNOWN + "\n" if story.looks_like_place(text) else "")
     elif step in ("confirm", "duplicate"):
         if placed:  # "不对，是5幢" / "是望江小区的": a correction wins over a yes
             s["dup_checked"] = False
-            return _advance(t)
+            return form.advance(t)
         if more:
             return story.noted(t)
         if step == "duplicate" and SUBMIT.search(text) and not NOT_SUBMIT.search(text):
@@ -236,28 +134,27 @@ def on_text(t: Turn) -> None:
             return submit(t) if step == "confirm" else _follow(t)
         if t.intent == "deny":
             if step == "duplicate":
-                return _advance(t)
+                return form.advance(t)
             # "不对" at the summary means something needs fixing, not that all is lost.
-            rows = texts.CONFIRM_BUTTONS_SUGGESTION if s["kind"] == Kind.SUGGESTION else texts.CONFIRM_BUTTONS
-            return _ask(t, "confirm", texts.WHAT_TO_CHANGE, rows[1:])
-    return _advance(t)
+            return form.ask(t, "confirm", texts.WHAT_TO_CHANGE, form.confirm_rows(s)[1:])
+    return form.advance(t)
 
 
 def _on_description(t: Turn, s: dict[str, Any], text: str) -> None:
-    placed = _fill_place(t, s)
-    said = story.description(text) if _has_description(t) else ""
+    placed = form.fill_place(t, s)
+    said = story.description(text) if form.has_description(t) else ""
     if not said:
         # Only a place, a greeting or "我要报修" again: keep it and ask for the problem once more.
         if placed:
             return story.noted(t)
-        return _ask(t, "description", texts.ASK_DESCRIPTION[s["kind"]])
+        return form.ask(t, "description", texts.ASK_DESCRIPTION[s["kind"]])
     try:
         s["description"] = validate_description(said)
     except InvalidValue as exc:
-        return _ask(t, "description", texts.invalid_text(exc))
+        return form.ask(t, "description", texts.invalid_text(exc))
     if not s.get("category") and (cat := t.entity("report_category")):
         s["category"] = str(cat["value"])
-    return _advance(t)
+    return form.advance(t)
 
 
 def on_button(t: Turn, cb: Callback) -> None:
@@ -285,14 +182,14 @@ def on_button(t: Turn, cb: Callback) -> None:
         return
     elif action == "yes":
         # Only the summary's button submits; an older one just continues the form.
-        return submit(t) if t.state.step == "confirm" else _advance(t)
+        return submit(t) if t.state.step == "confirm" else form.advance(t)
     elif action == "no":
         t.state.end()
         t.say(texts.STOPPED, texts.MENU_BUTTONS)
         return
     elif action == "edit" and arg in ("place", "category", "description"):
         if arg == "place":
-            return _ask_place(t)
+            return form.ask_place(t)
         s.pop(arg, None)
         s["dup_checked"] = False
     elif action == "dup":
@@ -300,7 +197,7 @@ def on_button(t: Turn, cb: Callback) -> None:
             return _follow(t)
     elif action == "switch":
         return _switch(t, arg == "yes")
-    return _advance(t)
+    return form.advance(t)
 
 
 def _switch(t: Turn, yes: bool) -> None:
@@ -309,7 +206,7 @@ def _switch(t: Turn, yes: bool) -> None:
     t.state.pending = {}
     if not yes or not pending:
         # A stale 不，继续登记 pressed while another form is open has no report to go on with.
-        return _acknowledged(t, texts.CONTINUE_FORM, _advance if t.state.form == "report" else None)
+        return form.acknowledged(t, texts.CONTINUE_FORM, form.advance if t.state.form == "report" else None)
     t.state.end()
     from bot.dialogue.engine import dispatch  # the engine owns intent routing
 
@@ -332,7 +229,7 @@ def submit(t: Turn) -> None:
     resident = t.resident
     if s.get("community") and s["community"] != t.uow.community:
         switch_community(t, s["community"])  # the place is another community's: filed there
-    report = uc.file_report(t.uow, _draft(s), t.app.report_rules, t.now,
+    report = uc.file_report(t.uow, form.draft(s), t.app.report_rules, t.now,
                             resident.id if resident else None, t.event.chat_id)
     t.state.end()
     accept_by = texts.format_when(report.accept_due or t.now, t.app.zone, t.now)
@@ -352,14 +249,14 @@ def on_estate_chosen(t: Turn, community: CommunityEntry | None, name: str) -> No
     s = t.state.slots
     found = estate_choice.estate_of(t, community, name)
     if community is None or found is None:
-        return _ask_place(t)
+        return form.ask_place(t)
     estate = found[1]
     switch_community(t, community.code)
     if s.get("prefilled"):
         s.update(building="", unit="", room="")  # the roster's flat is not in that community
     s.update(estate=estate.code, estate_name=estate.name, community=community.code, prefilled=False,
              dup_checked=False)
-    _acknowledged(t, texts.ESTATE_CHOSEN.format(place=community.label(), estate=estate.name), _advance)
+    form.acknowledged(t, texts.ESTATE_CHOSEN.format(place=community.label(), estate=estate.name), form.advance)
 
 
 def on_form_text(t: Turn) -> None:
@@ -373,23 +270,7 @@ def on_location(t: Turn) -> None:
     """A shared location answers the place question."""
     s = t.state.slots
     s.update(lat=t.event.latitude, lon=t.event.longitude, dup_checked=False)
-    _acknowledged(t, texts.LOCATION_SAVED, _advance)
-
-
-def _acknowledged(t: Turn, ack: str, step: Callable[[Turn], None] | None) -> None:
-    """Say `ack`, then do `step`: in one message when its first reply is plain text.
-
-    Why: every message spends Telegram's sending budget and one more wait for the resident,
-    and "位置收到了。" alone tells nothing the next question does not.
-    """
-    start = len(t.replies)
-    if step is not None:
-        step(t)
-    nxt = t.replies[start] if len(t.replies) > start else None
-    if nxt is not None and nxt.text and not (nxt.document or nxt.location or nxt.photos):
-        t.replies[start] = replace(nxt, text=f"{ack}\n{nxt.text}")
-    else:
-        t.replies.insert(start, reply(ack))
+    form.acknowledged(t, texts.LOCATION_SAVED, form.advance)
 
 
 def on_photo(t: Turn) -> None:
@@ -407,7 +288,7 @@ def on_photo(t: Turn) -> None:
     if t.state.step == "description" and t.event.text.strip():
         return on_text(t)  # the caption answers the question
     if t.state.step == "confirm":
-        _advance(t)
+        form.advance(t)
 
 
 FLOW = Flow(
