@@ -1,4 +1,4 @@
-"""Project updates to residents: the 通知 subscribers of that 小区 hear of them, as a push."""
+"""Board notices and project updates to residents: the 通知 subscribers of that 小区 hear of them, as a push."""
 
 from __future__ import annotations
 
@@ -23,6 +23,16 @@ def audience(uow: UnitOfWork, estate: str) -> list[Resident]:
     return pushes.notice_audience(uow, estate)
 
 
+def _chats(uow: UnitOfWork, estate: str) -> list[int]:
+    # One message per chat, as deliver_push queues it: the count said before is the count sent.
+    return list(dict.fromkeys(r.chat_id for r in audience(uow, estate) if r.chat_id is not None))
+
+
+def reached(uow: UnitOfWork, estate: str) -> int:
+    """How many residents a 通知 for that 小区 reaches now: what 发布并通知 and `--push` would queue."""
+    return len(_chats(uow, estate))
+
+
 def deliver_push(uow: UnitOfWork, title: str, messages: Iterable[tuple[int, Reply]],
                  now: datetime) -> int:
     """The update as a 通知 push (bulk priority), in the caller's transaction; how many it reaches."""
@@ -41,27 +51,28 @@ def publish_notice(uow: UnitOfWork, notice: Notice, scope: str, *, push: bool,
         n = 0
         if push:
             message = reply(texts.NOTICE_PUSH.format(scope=scope, title=notice.title, text=notice.text))
-            n = deliver_push(uow, notice.title, ((r.chat_id, message) for r in audience(uow, notice.estate)
-                                                 if r.chat_id is not None), now)
+            n = deliver_push(uow, notice.title, ((chat, message) for chat in _chats(uow, notice.estate)), now)
         uow.commit()
     return notice, n
 
 
 def publish_update(
     uow: UnitOfWork, estate_names: dict[str, str], project_id: int, text: str,
-    status: ProjectStatus | None, by: str, now: datetime, today: date,
+    status: ProjectStatus | None, by: str, now: datetime, today: date, *, push: bool = True,
 ) -> tuple[Project, ProjectUpdate, int]:
-    """Write the update and queue it to the project's 小区, together; the update, and how many."""
+    """Write the update and (unless `push` is False: 只发布) queue it to the project's 小区, together;
+    the update, and how many it reaches."""
     with uow:
         project, update = update_project(uow, project_id, text, status, by, today)
-        estate = estate_names.get(project.estate, texts.BOARD_WHOLE)
-        said = texts.PROJECT_PUSH.format(
-            estate=estate, name=project.name, day=texts.format_md(today), text=update.text,
-            status=texts.PROJECT_PUSH_STATUS.format(status=update.status.value) if update.status else "")
-        rows = [[BOARD.button(project.name, "prj", project.id)]] if project.id else []
-        message = reply(said, rows)
         assert update.id is not None
-        n = deliver_push(uow, project.name, ((r.chat_id, message) for r in audience(uow, project.estate)
-                                          if r.chat_id is not None), now)
+        n = 0
+        if push:
+            estate = estate_names.get(project.estate, texts.BOARD_WHOLE)
+            said = texts.PROJECT_PUSH.format(
+                estate=estate, name=project.name, day=texts.format_md(today), text=update.text,
+                status=texts.PROJECT_PUSH_STATUS.format(status=update.status.value) if update.status else "")
+            rows = [[BOARD.button(project.name, "prj", project.id)]] if project.id else []
+            message = reply(said, rows)
+            n = deliver_push(uow, project.name, ((chat, message) for chat in _chats(uow, project.estate)), now)
         uow.commit()
     return project, update, n

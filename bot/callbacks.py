@@ -136,7 +136,9 @@ LEDGER = Namespace("lg", {"ok": ("id",), "ed": ("id",), "x": ("id",), "nok": ("i
                           "pj": ("id", "id"), "uok": ("id",), "us": ("id", "code"),
                           # board2: a notice's scope and 只发布; a new project's 小区, status, budget
                           "sc": ("id", "code"), "nop": ("id",), "np": ("id", "code"),
-                          "ns": ("id", "code"), "nb": ("id",), "pok": ("id",)})
+                          "ns": ("id", "code"), "nb": ("id",), "pok": ("id",),
+                          # a project update's 只发布 (nobody would be notified)
+                          "uop": ("id",)})
 # ws-citynlu: which community an estate named means (a community code; 都不是).
 ESTATE = Namespace("es", {"in": ("slug",), "no": ()})
 

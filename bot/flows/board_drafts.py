@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from bot import texts
-from bot.board_push import publish_notice
+from bot.board_push import publish_notice, reached
 from bot.callbacks import LEDGER, Callback
 from bot.dialogue.turn import Turn
 from domain.board import MAX_FEN, Notice, Project, ProjectStatus, parse_yuan, yuan
@@ -140,10 +140,15 @@ def _show_project(t: Turn, draft: dict[str, Any], edit: bool = False) -> None:
 
 def _show_notice(t: Turn, draft: dict[str, Any]) -> None:
     scope = _names(t).get(draft["estate"], texts.BOARD_WHOLE)
-    t.say(texts.NOTICE_DRAFT.format(scope=scope, title=draft["title"], text=draft["text"])
-          + texts.NOTICE_DRAFT_PUSH.format(scope=scope),
-          [[LEDGER.button(texts.NOTICE_PUBLISH_PUSH, "nok", draft["id"]),
-            LEDGER.button(texts.NOTICE_PUBLISH_ONLY, "nop", draft["id"])], _cancel_row(draft)], edit=True)
+    only = LEDGER.button(texts.NOTICE_PUBLISH_ONLY, "nop", draft["id"])
+    n = reached(t.uow, draft["estate"])  # said before publishing; nobody: 只发布 is all there is
+    if n:
+        tail, choices = texts.NOTICE_DRAFT_PUSH.format(scope=scope, n=n), [
+            LEDGER.button(texts.NOTICE_PUBLISH_PUSH, "nok", draft["id"]), only]
+    else:
+        tail, choices = "\n" + texts.NOBODY_TO_NOTIFY.format(scope=scope), [only]
+    t.say(texts.NOTICE_DRAFT.format(scope=scope, title=draft["title"], text=draft["text"]) + tail,
+          [choices, _cancel_row(draft)], edit=True)
 
 
 def _publish_notice(t: Turn, staff: Staff, draft: dict[str, Any], push: bool) -> None:
@@ -151,8 +156,9 @@ def _publish_notice(t: Turn, staff: Staff, draft: dict[str, Any], push: bool) ->
     scope = _names(t).get(draft["estate"], texts.BOARD_WHOLE)
     notice, n = publish_notice(t.uow, Notice(title=draft["title"], text=draft["text"], estate=draft["estate"],
                                              published_at=t.now, by=staff.code), scope, push=push, now=t.now)
-    text = (texts.NOTICE_WRITTEN_PUSHED.format(title=notice.title, n=n) if push
-            else texts.NOTICE_WRITTEN.format(title=notice.title))
+    # An older 发布并通知 pressed after the last subscriber left: said, not "0位".
+    written = texts.NOTICE_WRITTEN_PUSHED if n else texts.NOTICE_WRITTEN_NOBODY
+    text = written.format(title=notice.title, n=n) if push else texts.NOTICE_WRITTEN.format(title=notice.title)
     t.say(text, edit=True, notice=text)
 
 

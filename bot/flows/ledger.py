@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from bot import texts
-from bot.board_push import publish_update
+from bot.board_push import publish_update, reached
 from bot.callbacks import LEDGER, Callback
 from bot.dialogue.flow import Flow
 from bot.dialogue.turn import Turn, live_pending, reply
@@ -209,12 +209,16 @@ def _pick_project(t: Turn) -> None:
 
 def _show_update(t: Turn, draft: dict[str, Any], edit: bool = False) -> None:
     names = {e.code: e.name for e in t.app.config.estates}
-    t.say(texts.PROJECT_DRAFT.format(
-        name=draft["name"], estate=names.get(draft["estate"], texts.BOARD_WHOLE), text=draft["text"],
-        status=texts.PROJECT_DRAFT_STATUS.format(status=draft["status"]) if draft.get("status") else ""),
-        [board_drafts.status_row(draft, "us", same=True),
-         [LEDGER.button(texts.PROJECT_PUBLISH, "uok", draft["id"]),
-          LEDGER.button(texts.LEDGER_CANCEL, "x", draft["id"])]], edit=edit)
+    estate = names.get(draft["estate"], texts.BOARD_WHOLE)
+    status = texts.PROJECT_DRAFT_STATUS.format(status=draft["status"]) if draft.get("status") else ""
+    n = reached(t.uow, draft["estate"])  # said before publishing; nobody: 只发布 is all there is
+    said = (texts.PROJECT_DRAFT.format(name=draft["name"], estate=estate, text=draft["text"], status=status, n=n)
+            if n else texts.PROJECT_DRAFT_NOBODY.format(name=draft["name"], text=draft["text"], status=status,
+                                                        nobody=texts.NOBODY_TO_NOTIFY.format(scope=estate)))
+    publish = (LEDGER.button(texts.PROJECT_PUBLISH, "uok", draft["id"]) if n
+               else LEDGER.button(texts.PROJECT_PUBLISH_ONLY, "uop", draft["id"]))
+    t.say(said, [board_drafts.status_row(draft, "us", same=True),
+                 [publish, LEDGER.button(texts.LEDGER_CANCEL, "x", draft["id"])]], edit=edit)
 
 
 def _cancel(t: Turn, draft: dict[str, Any], edit: bool = True) -> None:
@@ -268,14 +272,16 @@ def on_button(t: Turn, cb: Callback) -> None:
         draft.update(status=chosen.value if chosen else "", at=t.now.isoformat())
         t.state.staff_pending[_key(t)] = draft
         return _show_update(t, draft, edit=True)
-    if action == "uok" and kind == "project" and step == "confirm":
+    if action in ("uok", "uop") and kind == "project" and step == "confirm":
         del t.state.staff_pending[_key(t)]
         names = {e.code: e.name for e in t.app.config.estates}
         project, _, n = publish_update(
             t.uow, names, int(draft["project"]), draft["text"],
             ProjectStatus(draft["status"]) if draft.get("status") else None, staff.code, t.now,
-            t.now.astimezone(t.app.zone).date())
-        text = texts.PROJECT_WRITTEN.format(name=project.name, n=n)
+            t.now.astimezone(t.app.zone).date(), push=action == "uok")
+        written = (texts.PROJECT_WRITTEN_ONLY if action == "uop" else texts.PROJECT_WRITTEN if n
+                   else texts.PROJECT_WRITTEN_NOBODY)  # an older 发布并通知 after the last subscriber left
+        text = written.format(name=project.name, n=n)
         t.say(text, edit=True, notice=text)
         return None
     t.replies.append(reply("", notice=texts.STALE_BUTTON))

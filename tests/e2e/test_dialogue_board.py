@@ -190,9 +190,10 @@ def test_a_project_update_queues_one_message_per_resident_of_that_estate(bot: Ap
     staff.say("道路翻新")
     out = staff.say("5至8幢路面已铺好 下周划线")
     assert "5至8幢路面已铺好" in out and "翠微苑" in out
+    assert "将通知2位居民" in out  # before the press: how many hear of it
     assert all(w in out for w in ("计划中", "施工中", "已完工", "不变"))
     out = staff.say("发布并通知")
-    assert "道路翻新的进展已发布，已排队通知2户居民" in out
+    assert "道路翻新的进展已发布，已排队通知2位居民" in out
     for chat in (aunt, uncle):
         (msg,) = queued(bot, chat.chat_id)
         assert "【翠微苑·道路翻新】11月30日进展：5至8幢路面已铺好" in msg.text
@@ -208,15 +209,18 @@ def test_a_project_update_queues_one_message_per_resident_of_that_estate(bot: Ap
 
 
 def test_staff_publish_a_notice_from_the_chat(bot: App) -> None:
+    _bind(bot, 3019, "13812345680")  # 陈阿婆 of 江滨花园 takes 通知
     staff = Chat(bot, GRID1_STAFF, STAFF_CHAT)
     assert "第一行是标题" in staff.say("发通知")
     out = staff.say("停电通知\n12月3日下午2点到4点翠微苑停电检修")
     assert "发给哪里" in out and "全社区" in out and "翠微苑" in out and "江滨花园" in out
     out = staff.say("全社区")
-    assert "停电通知" in out and "发布并通知" in out and "只发布" in out
+    assert "停电通知" in out and "发布并通知" in out and "只发布" in out and "将通知1位居民" in out
     with bot.uow() as uow:
         assert uow.board.notices() == []
     assert "通知已发布：停电通知" in staff.say("只发布")
+    with bot.uow() as uow:
+        assert uow.pushes.list() == []  # 只发布: on the board, nobody is sent it
     aunt = _bind(bot, 3020, "13812345678")
     assert "停电通知：12月3日下午2点到4点" in aunt.say("最近有什么通知")
 
@@ -258,7 +262,7 @@ def test_staff_register_a_project_from_the_chat_and_its_residents_read_it(bot: A
     staff.say("加装电梯")
     staff.say("图纸已经出来了")
     assert "状态改为：施工中" in staff.say("施工中")
-    assert "加装电梯的进展已发布，已排队通知1户居民" in staff.say("发布并通知")
+    assert "加装电梯的进展已发布，已排队通知1位居民" in staff.say("发布并通知")
     with bot.uow() as uow:
         (project,) = uow.board.projects()
     assert project.status == ProjectStatus.BUILDING
@@ -314,7 +318,8 @@ def test_an_estate_notice_is_read_and_pushed_in_that_estate_only(bot: App) -> No
     staff.say("停水通知\n明天上午翠微苑停水 请大家提前接水")
     out = staff.say("翠微苑")
     assert "发布这条通知（翠微苑）" in out and "订阅了通知的居民" in out
-    assert "已排队通知1户居民" in staff.say("发布并通知")
+    assert "将通知1位居民" in out  # 张阿姨; 陈阿婆 lives in 江滨花园
+    assert "已排队通知1位居民" in staff.say("发布并通知")
     with bot.uow() as uow:
         (notice,) = uow.board.notices()
         [push] = uow.pushes.list()
@@ -347,3 +352,60 @@ def test_notice_presses_by_others_forged_late_or_cancelled_publish_nothing(bot: 
     assert "通知没有发布" in staff.say("取消")
     with bot.uow() as uow:
         assert uow.board.notices() == [] and uow.pushes.list() == []
+
+
+def _buttons(chat: Chat) -> list[str]:
+    return [b.text for reply in chat.replies for row in reply.buttons for b in row]
+
+
+def test_a_notice_nobody_would_receive_says_so_and_offers_only_publishing(bot: App) -> None:
+    aunt = _bind(bot, 3050, "13812345678")
+    uncle = _bind(bot, 3051, "13812345679")
+    for resident in (aunt, uncle):  # everyone in 翠微苑 switched 通知 off
+        assert "不再给您发通知" in resident.say("社区那些通知以后别发给我了")
+    staff = Chat(bot, SECRETARY, STAFF_CHAT)
+    staff.say("发通知")
+    staff.say("停水通知\n明天上午翠微苑停水")
+    out = staff.say("翠微苑")
+    assert "请注意：翠微苑现在没有会收到通知的居民" in out and "推送不会通知到任何人" in out
+    assert "将通知" not in out
+    assert _buttons(staff) == ["只发布", "取消"]  # no 发布并通知 to press by mistake
+    assert "通知已发布：停水通知" in staff.say("只发布")
+    with bot.uow() as uow:
+        (notice,) = uow.board.notices()
+        assert notice.estate == "E1" and uow.pushes.list() == []
+    assert not any("停水通知" in r.text for r in queued(bot, aunt.chat_id) + queued(bot, uncle.chat_id))
+    # 江滨花园: nobody there has a chat with the bot at all. The same plain words.
+    staff.say("发通知")
+    staff.say("停电通知\n下午停电")
+    assert "请注意：江滨花园现在没有会收到通知的居民" in staff.say("江滨花园")
+    assert _buttons(staff) == ["只发布", "取消"]
+
+
+def test_an_older_publish_and_notify_pressed_after_the_last_subscriber_left_says_nobody_got_it(bot: App) -> None:
+    aunt = _bind(bot, 3052, "13812345678")
+    staff = Chat(bot, SECRETARY, STAFF_CHAT)
+    staff.say("发通知")
+    staff.say("停水通知\n明天上午翠微苑停水")
+    assert "将通知1位居民" in staff.say("翠微苑")
+    publish = _button(staff, "发布并通知")
+    assert "不再给您发通知" in aunt.say("社区那些通知以后别发给我了")
+    told = _press(bot, SECRETARY, publish)
+    assert "通知已发布：停水通知。现在没有会收到通知的居民，所以没有通知任何人" in told
+    assert "0位" not in told and not any("停水通知" in r.text for r in queued(bot, aunt.chat_id))
+
+
+def test_a_project_update_nobody_would_receive_offers_only_publishing(bot: App) -> None:
+    _projects(bot)
+    _bind(bot, 3053, "13812345678")  # 翠微苑: 河边护栏 is 江滨花园's, where nobody has a chat
+    staff = Chat(bot, SECRETARY, STAFF_CHAT)
+    staff.say("项目进展")
+    staff.say("河边护栏")
+    out = staff.say("新护栏已经装好一半")
+    assert "请注意：江滨花园现在没有会收到通知的居民" in out and "将通知" not in out
+    assert "只发布" in _buttons(staff) and "发布并通知" not in _buttons(staff)
+    out = staff.say("只发布")
+    assert "河边护栏的进展已发布，没有推送给居民" in out
+    with bot.uow() as uow:
+        rail = next(p for p in uow.board.projects() if p.name == "河边护栏")
+        assert rail.updates[-1].text == "新护栏已经装好一半" and uow.pushes.list() == []
