@@ -10,7 +10,9 @@ from pathlib import Path
 from bot import texts
 from bot.app import App
 from bot.cli.common import CliError, add_json_flag, estate_code, print_json, print_table, ready_app, refused_as
+from bot.cli.places import add_yes_flag
 from domain.board import Notice
+from domain.pushes import NOTICE
 from domain.usecases import board as uc
 
 OFFICE = "office"  # who published, when no staff code is given on the command line
@@ -27,7 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--text", required=True, type=Path, help="a UTF-8 text file with the notice (- = stdin)")
     add.add_argument("--estate", help="小区 name or code (default: the whole community)")
     add.add_argument("--push", action="store_true",
-                     help="also send it to that 小区's residents who take 通知 (as 发布并推送 in the staff chat)")
+                     help="also send it to that 小区's residents who take 通知 (as 发布并通知 in the staff chat)")
+    add_yes_flag(add)
     add_staff_flag(add)
     add.set_defaults(func=_add)
     ls = n.add_parser("list", help="list notices, newest first")
@@ -60,12 +63,17 @@ def read_text(path: Path) -> str:
 
 
 def _add(args: argparse.Namespace) -> int:
-    from bot.board_push import publish_notice
+    from bot.board_push import publish_notice, reached
 
     app = ready_app(args)
     by = publisher(app, args.staff)
     estate = estate_code(app, args.estate) if args.estate else ""
     scope = next((e.name for e in app.config.estates if e.code == estate), texts.BOARD_WHOLE)
+    if args.push and not args.yes:
+        with app.uow() as uow:  # the staff chat's count: nobody, and 发布并通知 is not offered
+            nobody = reached(uow, estate) == 0
+        if nobody:
+            raise CliError(texts.OPS_NOBODY_CLI.format(where=scope, topic=NOTICE))
     now = datetime.now(UTC)
     with refused_as("无法发布"):
         notice, n = publish_notice(app.uow(), Notice(title=args.title, text=read_text(args.text), estate=estate,
