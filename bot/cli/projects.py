@@ -57,7 +57,7 @@ def _update(args: argparse.Namespace) -> int:
         project, _, n = publish_update(app.uow(), names, args.project_id, args.text,
                                        ProjectStatus(args.status) if args.status else None, by, now,
                                        now.astimezone(app.zone).date())
-    print(f"已更新项目 {project.id}：{project.name}（{project.status.value}），已排队通知{n}户居民")
+    print(f"已更新项目 {project.id}：{project.name}（{project.status.value}），已排队通知{n}位居民")
     return 0
 
 

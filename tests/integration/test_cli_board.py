@@ -102,7 +102,7 @@ def test_projects_add_update_list_and_the_update_is_queued_for_its_estate(cfg: P
             "--budget", "38000")
     assert r.code == 0 and "已添加项目 1：道路翻新（施工中）" in r.out
     r = cli(cfg, "projects", "update", "1", "--text", "1至4幢路段已完工", "--staff", "S02")
-    assert r.code == 0 and "已排队通知1户居民" in r.out, r.err
+    assert r.code == 0 and "已排队通知1位居民" in r.out, r.err
     r = cli(cfg, "projects", "update", "1", "--status", "已完工")
     assert r.code == 0 and "（已完工）" in r.out
     (p,) = json.loads(cli(cfg, "projects", "list", "--json").out)
