@@ -317,6 +317,7 @@ def local_key_created(path: str) -> str:
 # --- certificates ---
 FORM_NAMES["seal"] = "开证明"  # the open form's name in reminders and timeouts
 SEAL_NEED_CONTACT = "开证明需要先核实您的身份。请点下面的按钮把手机号发给我，核实后就可以在这里开证明了。"
+CONTACT_STILL_NEEDED = "已记下。请先点下面的按钮把手机号发给我，核实后马上接着办。"
 SEAL_NEED_VERIFIED = "开证明需要社区先核实您的身份，核实后就可以在这里开了。着急的话可以{call}。"
 SEAL_PICK = "您要开哪种证明？请点下面的按钮。"
 SEAL_NOT_FOR_RESIDENTS = "这种证明需要到社区办理。{call}"
