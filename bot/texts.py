@@ -681,7 +681,7 @@ RATE_TREND_FLAT = "，持平"
 # --- volunteer ---
 # Sign-up, tasks, attendance and 求助. Volunteers never read who asked for help, except the one
 # who took that task (VOL_HELP_WHO: name and address only).
-VOL_NEED_PHONE = "报名当志愿者，先要确认您是本社区的居民。请点下面的“分享手机号”，然后再说一次“我想当志愿者”。"
+VOL_NEED_PHONE = "报名当志愿者，先要确认您是本社区的居民。请点下面的“分享手机号”，分享后我接着帮您报名。"
 VOL_NEED_VERIFIED = "谢谢您愿意帮忙！社区核实您的身份后就可以报名了，核实好了会告诉您。"
 VOL_ASK_SKILLS = "谢谢您愿意帮忙！您会做哪些事？可以点几个，也可以直接说。\n已选：{chosen}"
 VOL_TYPED = "\n（您说的：{typed}）"
@@ -726,7 +726,7 @@ VOL_STOP_YES = "确定"
 VOL_STOP_NO = "再想想"
 VOL_STOPPED = "好的，以后不再给您发志愿任务了。谢谢您一直以来的帮忙！想回来随时说“我想当志愿者”。"
 # 求助
-VOL_HELP_NEED_PHONE = "社区要联系您，请先点下面的“分享手机号”，然后再说一次需要帮什么忙。"
+VOL_HELP_NEED_PHONE = "社区要联系您，请先点下面的“分享手机号”，分享后我接着帮您登记。"
 VOL_HELP_ASK = "请说一下需要帮什么忙，比如“帮我买点菜”“陪我去医院”。"
 VOL_HELP_CONFIRM = "您需要：{text}\n要请社区安排人帮忙吗？"
 VOL_HELP_YES = "对，请社区安排"

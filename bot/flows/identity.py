@@ -69,7 +69,7 @@ def held_line(t: Turn) -> bool:
             or (t.intent != held["intent"] and t.confidence >= SWITCH_CONFIDENCE)):
         t.state.after_contact = {}
         return False
-    held["text"] = f"{held['text']}\n{t.event.text}"[:MAX_HELD]
+    held["text"] = f"{held['text']}，{t.event.text.strip()}"[:MAX_HELD]
     t.say(texts.CONTACT_STILL_NEEDED, request="contact")
     return True
 
