@@ -154,14 +154,29 @@ def _alerting(data: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def community_raw(city: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
-    """A community's whole configuration: config.yaml with the file's sections on top."""
+    """A community's whole configuration: config.yaml with the file's sections on top.
+
+    Chat ids are never inherited: config.yaml's provider chats are its own community's partners,
+    so another community that names none tells its own staff chat of each booking.
+    """
     merged = {k: v for k, v in city.items() if k not in ("communities_dir", "city_staff")}
+    if data.get("code") != (city.get("community") or {}).get("code"):
+        merged.update({k: _without_chats(v) for k, v in merged.items() if k in ("services", "bookings")})
     merged.update({k: v for k, v in data.items() if k not in IDENTITY_KEYS})
     community = dict(merged.get("community") or {})
     community["name"] = data.get("name") or community.get("name")
     community["code"] = data.get("code") or community.get("code")
     merged["community"] = community
     return merged
+
+
+def _without_chats(value: Any) -> Any:
+    """A copy of a settings tree with every `provider_chat` left out."""
+    if isinstance(value, dict):
+        return {k: _without_chats(v) for k, v in value.items() if k != "provider_chat"}
+    if isinstance(value, list):
+        return [_without_chats(v) for v in value]
+    return value
 
 
 class CommunityDirectory:

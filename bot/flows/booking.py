@@ -53,7 +53,9 @@ def _fill(t: Turn) -> None:
     if notes:
         s["note"] = "，".join(notes)[:100]  # for the provider: how to help this person
     rel = t.entity("relation")
-    if rel:
+    if rel and rel["value"] == "本人":
+        s["who"] = "self"  # "给我自己约…": the speaker, who may already be known
+    elif rel:
         s.update(who="family", relation=str(rel["value"]))
     elif not s.get("who") and SELF_WORDS.search(t.event.text):
         s["who"] = "self"
