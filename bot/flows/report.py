@@ -11,6 +11,7 @@ from bot import texts
 from bot.callbacks import FORM, Callback
 from bot.cards import category_label, kind_label, place_label
 from bot.communities import CommunityEntry
+from bot.community_finder import slip_match
 from bot.dialogue.flow import Flow
 from bot.dialogue.turn import Turn, example_estate, grid_rows, reply
 from bot.estates import home_code, switch_community
@@ -56,6 +57,8 @@ def _fill_place(t: Turn, slots: dict[str, Any]) -> bool:
             found = True
         elif estate_choice.elsewhere(t, str(estate["value"])) is not None:
             slots[ASK_ESTATE] = str(estate["value"])  # asked at the next step: which community
+    elif not slots.get("estate") and (code := slip_match(t.app.estate_lookup(), t.event.text)):
+        slots["estate"], found = code, True  # 南洋花园 for 南垟花园: shown back before it is filed
     for part in ("building", "unit", "room"):
         e = t.entity(part)
         if e:
