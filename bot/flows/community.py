@@ -53,7 +53,7 @@ def route(t: Turn, route_on: Router) -> None:
     if ev.kind == "command" or (cb is not None and cb.ns == MENU.name and cb.action in FREE_MENU):
         return route_on(t)
     _hold(t)
-    return place.ask(t)
+    return place.ask(t, texts.PLACE_ASK_KEPT)  # a photo or a phone number off the roster: kept
 
 
 def mine(t: Turn) -> tuple[str, list[list[tuple[str, str]]]]:

@@ -158,7 +158,8 @@ def test_a_resident_on_a_roster_anywhere_in_the_city_is_placed_by_sharing_their_
 
 def test_a_contact_not_on_any_roster_is_kept_until_they_choose(city: App) -> None:  # noqa: F811
     chat = Chat(city, 840011)
-    assert ASKED in chat.say("/contact 13900000088")
+    out = chat.say("/contact 13900000088")
+    assert ASKED in out and out.startswith("记下了")  # the number is acknowledged, not ignored
     out = chat.say("金竹村")
     assert "您是金竹村的" in out
     with city.uow() as uow:
