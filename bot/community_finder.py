@@ -89,6 +89,7 @@ class CommunityFinder:
     def __init__(self, entries: Sequence[CommunityEntry],
                  estates: Callable[[CommunityEntry], Sequence[str]] = lambda e: e.estates) -> None:
         self._keys: dict[str, list[CommunityEntry]] = {}
+        self._estates: dict[str, list[CommunityEntry]] = {}
         for e in entries:
             for key in {_SPACE.sub("", k) for k in (e.name, short_name(e.name), *e.aliases,
                                                     *(short_name(a) for a in e.aliases))}:
@@ -96,9 +97,10 @@ class CommunityFinder:
                     self._keys.setdefault(key, []).append(e)
             # "住在南垟花园": an estate names its community too (several, when the name is shared)
             for key in {_SPACE.sub("", k) for k in estates(e)} - {_SPACE.sub("", e.name)}:
-                if len(key) >= ESTATE_KEY and all(f is not e for f in self._keys.get(key, ())):
-                    self._keys.setdefault(key, []).append(e)
+                if len(key) >= ESTATE_KEY and all(f is not e for f in self._estates.get(key, ())):
+                    self._estates.setdefault(key, []).append(e)
         self._longest = max((len(k) for k in self._keys), default=0)
+        self._estate_sizes = sorted({len(k) for k in self._estates}, reverse=True)
         # Voice typing turns a rare character into a common one that sounds alike (南垟 → 南洋):
         # a full name with its 社区/村 suffix matches with one other character in the name part.
         self._slips: dict[str, list[CommunityEntry]] = {}
@@ -142,6 +144,19 @@ class CommunityFinder:
             narrowed = [e for e in found if (e.street and e.street in text) or (e.district and e.district in text)]
             found = narrowed or found
         return found
+
+    def by_estate(self, text: str) -> list[CommunityEntry]:
+        """The communities with an estate named in the text (longest name first): to confirm, not settle."""
+        text = _SPACE.sub("", text)
+        for size in self._estate_sizes:
+            found: list[CommunityEntry] = []
+            for i in range(len(text) - size + 1):
+                for e in self._estates.get(text[i:i + size], ()):
+                    if all(e is not f for f in found):
+                        found.append(e)
+            if found:
+                return found
+        return []
 
     def by_slip(self, text: str) -> list[CommunityEntry]:
         """Communities whose full name is in the text with one character misheard ("南洋社区")."""

@@ -34,6 +34,7 @@ from bot.flows import (
     story,
     subscriptions,
     volunteer,
+    waiting,
 )
 from domain.errors import DomainError, NoCommunity, NotAllowed, NotFound
 from domain.ports import UnitOfWork
@@ -239,7 +240,7 @@ class DialogueEngine:
             if form is not None:
                 return form.forms[t.state.form](t)
             t.state.end()  # a form no flow serves any more (an older version's): start afresh
-        if identity.held_line(t):  # more about a request that waits for the phone number
+        if waiting.held_line(t):  # more about a request that waits for the phone number
             return None
         if (number := find_number(text)) is not None:
             if number.startswith(t.app.config.seals.number_prefix + "-"):

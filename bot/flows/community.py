@@ -97,7 +97,7 @@ def _text(t: Turn, route_on: Router) -> None:
         if not place.only_place(text, names[0]):
             _hold(t, advice)  # "南垟花园5幢" as the answer: kept with what they said before
         return _settle(t, names[0].code, route_on)
-    if names or (found is not None and (names := found.by_slip(text))):
+    if names or (found is not None and (names := found.by_estate(text) or found.by_slip(text))):
         if (needs or held) and not place.only_place(text, names[0]):
             _hold(t, advice)  # "南洋花园3幢" as the answer: the place is part of the request
         return place.offer(t, names)

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import datetime, timedelta
-
 from bot import texts
 from bot.callbacks import MY_DATA, Callback
 from bot.cards import estate_name
 from bot.dialogue.flow import Flow
 from bot.dialogue.state import ChatState
 from bot.dialogue.turn import Turn
-from bot.flows import community, emergency, subscriptions
+from bot.flows import community, subscriptions, waiting
 from domain.errors import NotFound, NotOwnContact
 from domain.identity import mask_phone
 from domain.usecases import residents as uc
 
 BUTTONS = (MY_DATA,)  # this flow's button namespace
-WAIT_MINUTES = 30  # a request held for the phone number goes on if it is shared within this
-SWITCH_CONFIDENCE = 0.9  # a line this sure of another request drops the held one
-MAX_HELD = 500
 
 
 def greet(t: Turn) -> None:
@@ -42,7 +36,7 @@ def on_contact(t: Turn) -> None:
         return
     t.state.contact_asked = False
     held, t.state.after_contact = t.state.after_contact, {}
-    goes_on = bool(held) and not _expired(t, held)
+    goes_on = bool(held) and not waiting.expired(t, held)
     menu = () if goes_on else texts.MENU_BUTTONS  # the held request's question comes next
     if resident.verified:
         name = estate_name(t.app, resident.address.estate) or t.app.config.community.name
@@ -50,42 +44,7 @@ def on_contact(t: Turn) -> None:
     else:
         t.say(texts.BOUND_UNVERIFIED, menu)
     if goes_on:
-        _resume(t, held)
-
-
-def wait_for_contact(t: Turn, intent: str, ask: str) -> None:
-    """Ask for the phone number, holding the request so that it goes on once it is shared."""
-    t.state.contact_asked = True
-    t.state.after_contact = {"intent": intent, "text": t.event.text[:MAX_HELD], "at": t.now.isoformat()}
-    t.say(ask, request="contact")
-
-
-def held_line(t: Turn) -> bool:
-    """A line typed while a request waits for the phone: kept with it, unless it asks for another."""
-    held = t.state.after_contact
-    if not held:
-        return False
-    if (_expired(t, held) or emergency.kind_of(t) is not None
-            or (t.intent != held["intent"] and t.confidence >= SWITCH_CONFIDENCE)):
-        t.state.after_contact = {}
-        return False
-    held["text"] = f"{held['text']}，{t.event.text.strip()}"[:MAX_HELD]
-    t.say(texts.CONTACT_STILL_NEEDED, request="contact")
-    return True
-
-
-def _expired(t: Turn, held: dict[str, str]) -> bool:
-    return t.now - datetime.fromisoformat(held["at"]) > timedelta(minutes=WAIT_MINUTES)
-
-
-def _resume(t: Turn, held: dict[str, str]) -> None:
-    """The held request, as if just said again by someone now known."""
-    from bot.dialogue.engine import dispatch  # the engine owns intent routing
-
-    t.event = replace(t.event, kind="text", text=held["text"])
-    t.__dict__.pop("parse", None)
-    t.__dict__.pop("resident", None)  # bound just now
-    dispatch(t, held["intent"])
+        waiting.resume(t, held)
 
 
 def show_mine(t: Turn) -> None:

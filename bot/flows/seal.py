@@ -10,7 +10,7 @@ from bot import texts
 from bot.callbacks import SEAL, Callback
 from bot.dialogue.flow import Flow
 from bot.dialogue.turn import Turn, grid_rows, reply
-from bot.flows import emergency, identity
+from bot.flows import emergency, waiting
 from bot.flows.info import office_call, office_call_for
 from bot.flows.staff import enter, labelled
 from bot.outbox import enqueue, to_payload
@@ -47,7 +47,7 @@ def start(t: Turn) -> None:
     if resident is None or not resident.verified:
         t.state.end()
         if resident is None and not t.is_group:  # not bound yet: sharing the phone is the way
-            identity.wait_for_contact(t, "request_seal", texts.SEAL_NEED_CONTACT)
+            waiting.wait_for_contact(t, "request_seal", texts.SEAL_NEED_CONTACT)
         else:  # bound, waiting for the office to verify them
             t.say(texts.SEAL_NEED_VERIFIED.format(call=office_call(t)), texts.MENU_BUTTONS)
         return

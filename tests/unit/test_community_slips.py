@@ -27,7 +27,7 @@ def test_a_short_name_or_an_ordinary_sentence_is_not_taken_for_a_slip() -> None:
 
 def test_an_estate_names_its_community_also_with_a_misheard_character() -> None:
     finder = _finder()
-    assert [e.code for e in finder.by_name("我住白象新村")] == ["oh-nbx-nanyang"]
-    assert finder.by_name("我住南洋花园") == []
+    assert [e.code for e in finder.by_estate("我住白象新村")] == ["oh-nbx-nanyang"]
+    assert finder.by_estate("我住南洋花园") == [] and finder.by_name("我住白象新村") == []
     assert [e.code for e in finder.by_slip("我住南洋花园3幢")] == ["oh-nbx-nanyang"]
-    assert [e.code for e in finder.by_name("南白象街道")] == []  # 白象 (an alias) is too short to name it
+    assert finder.by_estate("南白象街道") == []  # 白象 (an alias) is too short to name it
