@@ -434,6 +434,7 @@ BOOK_TODAY_LINE = "{time} {service} · {who}{flag} · {status}（{number}）"
 BOOK_TODAY_NONE = "今天没有上门预约。"
 BOOK_TODAY_REST = "还有{n}个没有列出。"
 BOOK_TODAY_NARROW = "发“今日上门 {example}”可以只看那个社区的，也可以点下面的社区。"
+BOOK_TODAY_COMMUNITY_BUTTON = "{community}（{n}个）"
 BOOK_NOTE_SAVED = "已记在 {number} 上。"
 BOOK_VISIT_NOSHOW_BUTTON = "未上门"
 BOOK_VISIT_MARKED = {"done": "已记为已上门。", "noshow": "已记为未上门。"}

@@ -75,7 +75,7 @@ def show(t: Turn, only: str | None = None) -> None:
     if above and rest and len(counts) > 1:
         busiest = rest.most_common(NARROW_BUTTONS)
         lines.append(texts.BOOK_TODAY_NARROW.format(example=_label(t, busiest[0][0])))
-        rows = [[BOOKING.button(texts.WORKLIST_COMMUNITY_BUTTON.format(community=_label(t, code), n=counts[code]),
+        rows = [[BOOKING.button(texts.BOOK_TODAY_COMMUNITY_BUTTON.format(community=_label(t, code), n=counts[code]),
                                 "today", code)] for code, _ in busiest]
     t.say("\n".join(lines), rows)
 
