@@ -27,7 +27,6 @@ from tests.support.chat import Chat, Clock, queued, staffed_city
 BOOKER, N_BOOKER, MUM = 840001, 840002, 840003
 A_SECRETARY, N_GRID, J_GRID = 700000001, 710000002, 720000002
 A_CHAT, N_CHAT, J_CHAT = -1002000000001, -1002000100001, -1002000200001  # each community's staff chat
-CARE_CHAT = -1002000000031  # 颐养服务中心: the care services' provider in every sample community
 MUM_PHONE = "13812345678"
 NUMBER = re.compile(r"YY-\d{8}-\d{4}")
 
@@ -109,7 +108,8 @@ def test_a_link_is_decided_only_in_the_parents_community(city: App) -> None:
     done = press(city, J_CHAT, J_GRID, ok)
     assert shown(done) == texts.BOOK_LINK_DONE["confirmed"] * 2, shown(done)
     assert state(city, J, number) == ("confirmed", False)
-    assert any("【已核实】" in m.text and number in m.text for m in queued(city, CARE_CHAT))
+    provider = city.tenant(J).services["bathing"].provider_chat or 0  # 金竹村's own
+    assert any("【已核实】" in m.text and number in m.text for m in queued(city, provider))
     assert any("已核实" in m.text for m in queued(city, BOOKER))
 
 

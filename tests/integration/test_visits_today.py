@@ -3,11 +3,13 @@ bounded and narrowed like 待办; a partner's chat that serves several communiti
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot import texts
 from bot.app import App
@@ -18,7 +20,7 @@ from bot.events import Inbound
 from bot.flows import visits_today
 from domain.bookings import Booking, Status
 from storage import migrate
-from tests.fixtures import clean_env, database_url, make_config_file  # noqa: F401
+from tests.fixtures import REPO, clean_env, database_url, make_config_file  # noqa: F401
 from tests.integration.test_community_isolation import A, J, N
 from tests.integration.test_staff_levels import CITY_STAFF, STREET
 from tests.support.chat import Chat, Clock, staffed_city
@@ -33,8 +35,8 @@ VISITS = [(A, "cleaning", 14, "YY-20261130-0001"), (N, "cleaning", 15, "YY-20261
 @pytest.fixture
 def city(tmp_path: Path, clean_env: pytest.MonkeyPatch, database_url: str) -> Iterator[App]:  # noqa: F811
     """Three communities, the city's staff, and today's visits in each."""
-    app = App(load_config(make_config_file(tmp_path / "etc", database_url, city=True,
-                                           changes={"city_staff": CITY_STAFF})))
+    app = App(load_config(make_config_file(tmp_path / "etc", database_url, city=True, changes={
+        "city_staff": CITY_STAFF, "communities_dir": str(partnered(tmp_path / "communities"))})))
     try:
         migrate.upgrade(app.engine)
         staffed_city(app, Clock())
@@ -49,6 +51,18 @@ def city(tmp_path: Path, clean_env: pytest.MonkeyPatch, database_url: str) -> It
         yield app
     finally:
         app.close()
+
+
+def partnered(folder: Path) -> Path:
+    """The sample communities, 金竹村 naming config.yaml's 颐养服务中心 as its care partner too."""
+    shutil.copytree(REPO / "communities", folder)
+    services = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))["services"]
+    for group in services["care"]:
+        group["provider_chat"] = CARE_CHAT
+    path = folder / f"{J}.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    path.write_text(yaml.safe_dump({**data, "services": services}, allow_unicode=True), encoding="utf-8")
+    return folder
 
 
 def line_of(text: str, number: str) -> str:
@@ -87,9 +101,9 @@ def test_street_staff_see_today_visits_of_their_communities_each_naming_it(
 def test_a_partners_chat_lists_and_marks_the_visits_of_every_community_it_serves(city: App) -> None:
     provider = Chat(city, PROVIDER, chat_id=CARE_CHAT)
     out = provider.say("/今日上门")
-    assert texts.BOOK_TODAY.format(n=3, lines="").strip() in out, out
-    assert "（A社区）" in line_of(out, "0001") and "（南垟社区）" in line_of(out, "0002")
-    assert "（金竹村）" in line_of(out, "0003") and "0004" not in out  # 社保: the staff group's, not theirs
+    assert texts.BOOK_TODAY.format(n=2, lines="").strip() in out, out
+    assert "（A社区）" in line_of(out, "0001") and "（金竹村）" in line_of(out, "0003"), out
+    assert "0002" not in out and "0004" not in out  # 南垟 names no partner: its own staff chat's
     [same] = city.dialogue.handle(Inbound(kind="command", chat_id=CARE_CHAT, user_id=PROVIDER, text="today"))
     assert same.text.strip() == out.strip()
     # 已上门 on 金竹村's visit, and the note asked after it, are kept there
@@ -100,11 +114,14 @@ def test_a_partners_chat_lists_and_marks_the_visits_of_every_community_it_serves
     with city.tenant(J).uow() as uow:
         b = uow.bookings.get("YY-20261130-0003")
     assert b is not None and b.status == Status.DONE and b.staff_note == "老人血压正常"
-    # not the provider of 社保: pressing on that visit changes nothing
+    # 南垟's visit is not theirs: pressing on it (a forged button) changes nothing
     refused = city.dialogue.handle(Inbound(chat_id=CARE_CHAT, user_id=PROVIDER, kind="button",
-                                           data=BOOKING.data("vd", "YY-20261130-0004")))
+                                           data=BOOKING.data("vd", "YY-20261130-0002")))
     assert refused and texts.BOOK_VISIT_MARKED["done"] not in refused[0].text
     with city.tenant(N).uow() as uow:
-        assert uow.bookings.get("YY-20261130-0004").status == Status.BOOKED  # type: ignore[union-attr]
-    # a resident asking the same in a private chat sees no list
-    assert texts.BOOK_TODAY.format(n=3, lines="").strip() not in Chat(city, RESIDENT).say("/今日上门")
+        assert uow.bookings.get("YY-20261130-0002").status == Status.BOOKED  # type: ignore[union-attr]
+    # 南垟's staff chat, its provider now, sees its own; a resident's private chat no list at all
+    n_chat = city.tenant(N).services["cleaning"].provider_chat or 0
+    own = Chat(city, PROVIDER + 1, chat_id=n_chat).say("/今日上门")
+    assert "0002" in own and "0004" in own and "0003" not in own and "（南垟社区）" not in own, own
+    assert "今日上门" not in Chat(city, RESIDENT).say("/今日上门")
