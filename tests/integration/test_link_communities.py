@@ -4,7 +4,6 @@ or the parent decide them, and the bookings change there. Older links are filled
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,7 +12,6 @@ import sqlalchemy as sa
 
 from bot import texts
 from bot.app import App
-from bot.cli.common import sync_city_staff
 from bot.config import load_config
 from bot.events import Inbound, Reply
 from domain.bookings import BeneficiaryLink, Booking
@@ -21,8 +19,8 @@ from domain.residents import Address, Resident
 from storage import migrate
 from tests.fixtures import clean_env, database_url, make_config_file  # noqa: F401
 from tests.integration.test_community_isolation import A, J, N, _resident
-from tests.integration.test_staff_levels import CITY_STAFF, STREET
-from tests.support.chat import Chat, Clock, queued, staffed_city
+from tests.integration.test_staff_levels import STREET, city  # noqa: F401
+from tests.support.chat import Chat, queued
 
 BOOKER, N_BOOKER, MUM = 840001, 840002, 840003
 A_SECRETARY, N_GRID, J_GRID = 700000001, 710000002, 720000002
@@ -32,23 +30,16 @@ NUMBER = re.compile(r"YY-\d{8}-\d{4}")
 
 
 @pytest.fixture
-def city(tmp_path: Path, clean_env: pytest.MonkeyPatch, database_url: str) -> Iterator[App]:  # noqa: F811
-    """Three communities and the city's staff; a booker in 社区 A, their mum on 金竹村's roster."""
-    app = App(load_config(make_config_file(tmp_path / "etc", database_url, city=True,
-                                           changes={"city_staff": CITY_STAFF})))
-    try:
-        migrate.upgrade(app.engine)
-        staffed_city(app, Clock())
-        sync_city_staff(app, {})
-        _resident(app, A, BOOKER, "13900000031", "E1")
-        _resident(app, N, N_BOOKER, "13900000032", "N1")
-        with app.tenant(J).uow() as uow:
-            uow.residents.add(Resident(name="王秀英", phone=MUM_PHONE, address=Address("J2", "6", "1", "101"),
-                                       verified=True))
-            uow.commit()
-        yield app
-    finally:
-        app.close()
+def town(city: App) -> App:  # noqa: F811
+    """test_staff_levels's city (its staff, the city's staff above); a booker in 社区 A, one in
+    南垟, and a mum on 金竹村's roster."""
+    _resident(city, A, BOOKER, "13900000031", "E1")
+    _resident(city, N, N_BOOKER, "13900000032", "N1")
+    with city.tenant(J).uow() as uow:
+        uow.residents.add(Resident(name="王秀英", phone=MUM_PHONE, address=Address("J2", "6", "1", "101"),
+                                   verified=True))
+        uow.commit()
+    return city
 
 
 def book_for(app: App, user: int, asked: str, person: str) -> str:
@@ -86,71 +77,71 @@ def state(app: App, code: str, number: str) -> tuple[str, bool]:
         return link.status, booking.unverified
 
 
-def test_a_link_is_decided_only_in_the_parents_community(city: App) -> None:
-    number = book_for(city, BOOKER, "帮我妈约明天下午两点的助浴", f"王秀英 {MUM_PHONE}")
-    with city.tenant(J).uow() as uow:
+def test_a_link_is_decided_only_in_the_parents_community(town: App) -> None:
+    number = book_for(town, BOOKER, "帮我妈约明天下午两点的助浴", f"王秀英 {MUM_PHONE}")
+    with town.tenant(J).uow() as uow:
         booking = uow.bookings.get(number)
         [link] = uow.bookings.links_of(BOOKER)
     assert booking is not None and booking.community == J and booking.unverified
     assert link.community == J and link.resident_id is not None
-    ok, _ = link_card(city, J_CHAT)  # the card went to 金竹村's staff, nowhere else
-    assert not [m for m in queued(city, A_CHAT) + queued(city, N_CHAT) if "核实家属关系" in m.text]
+    ok, _ = link_card(town, J_CHAT)  # the card went to 金竹村's staff, nowhere else
+    assert not [m for m in queued(town, A_CHAT) + queued(town, N_CHAT) if "核实家属关系" in m.text]
     # Another community's 书记 (in their staff group) and 网格员 (privately) press it: a kind word
-    refused = press(city, A_CHAT, A_SECRETARY, ok)
+    refused = press(town, A_CHAT, A_SECRETARY, ok)
     assert [(r.text, r.notice) for r in refused] == [("", texts.BOOK_LINK_NOT_THEIRS)]
-    refused = press(city, N_GRID, N_GRID, ok)
+    refused = press(town, N_GRID, N_GRID, ok)
     assert texts.BOOK_LINK_NOT_THEIRS in shown(refused) and texts.SYSTEM_ERROR not in shown(refused)
-    assert state(city, J, number) == ("pending", True)
+    assert state(town, J, number) == ("pending", True)
     # nor a resident who is not the person named
-    assert "已确认" not in shown(press(city, N_BOOKER, N_BOOKER, ok))
-    assert state(city, J, number) == ("pending", True)
+    assert "已确认" not in shown(press(town, N_BOOKER, N_BOOKER, ok))
+    assert state(town, J, number) == ("pending", True)
     # 金竹村's own 网格员 confirms: the booking loses its mark, the provider and the booker are told
-    done = press(city, J_CHAT, J_GRID, ok)
+    done = press(town, J_CHAT, J_GRID, ok)
     assert shown(done) == texts.BOOK_LINK_DONE["confirmed"] * 2, shown(done)
-    assert state(city, J, number) == ("confirmed", False)
-    provider = city.tenant(J).services["bathing"].provider_chat or 0  # 金竹村's own
-    assert any("【已核实】" in m.text and number in m.text for m in queued(city, provider))
-    assert any("已核实" in m.text for m in queued(city, BOOKER))
+    assert state(town, J, number) == ("confirmed", False)
+    provider = town.tenant(J).services["bathing"].provider_chat or 0  # 金竹村's own
+    assert any("【已核实】" in m.text and number in m.text for m in queued(town, provider))
+    assert any("已核实" in m.text for m in queued(town, BOOKER))
 
 
-def test_the_parent_confirms_from_her_own_chat_and_staff_above_act_only_within_reach(city: App) -> None:
-    mum = Chat(city, MUM)
+def test_the_parent_confirms_from_her_own_chat_and_staff_above_act_only_within_reach(town: App) -> None:
+    mum = Chat(town, MUM)
     mum.say(f"/contact {MUM_PHONE}")  # she binds her chat: 金竹村's resident
-    to_mum = book_for(city, BOOKER, "帮我妈约明天下午两点的助浴", f"王秀英 {MUM_PHONE}")
-    to_dad = book_for(city, BOOKER, "帮我爸约明天上午十点的上门测血压", "李建国 13900001111")
-    with city.tenant(A).uow() as uow:  # nobody on a roster: filed in the booker's own community
+    to_mum = book_for(town, BOOKER, "帮我妈约明天下午两点的助浴", f"王秀英 {MUM_PHONE}")
+    to_dad = book_for(town, BOOKER, "帮我爸约明天上午十点的上门测血压", "李建国 13900001111")
+    with town.tenant(A).uow() as uow:  # nobody on a roster: filed in the booker's own community
         [dad_link] = uow.bookings.links_of(BOOKER)[1:]
     assert dad_link.community == A
-    dad_ok = link_card(city, A_CHAT)[0]
+    dad_ok = link_card(town, A_CHAT)[0]
     # the 南白象街道's member: 社区 A is not theirs (a forged or forwarded press changes nothing)
-    refused = press(city, STREET, STREET, dad_ok)
+    refused = press(town, STREET, STREET, dad_ok)
     assert texts.BOOK_LINK_NOT_THEIRS in shown(refused), shown(refused)
-    assert state(city, A, to_dad) == ("pending", True)
+    assert state(town, A, to_dad) == ("pending", True)
     # 金竹村 is: they say 不属实 there, as its own staff would
-    _, mum_no = link_card(city, J_CHAT)
-    assert texts.BOOK_LINK_DONE["denied"] in shown(press(city, STREET, STREET, mum_no))
-    with city.tenant(J).uow() as uow:
+    _, mum_no = link_card(town, J_CHAT)
+    assert texts.BOOK_LINK_DONE["denied"] in shown(press(town, STREET, STREET, mum_no))
+    with town.tenant(J).uow() as uow:
         [mum_link] = uow.bookings.links_of(BOOKER)[:1]
     assert (mum_link.status, mum_link.decided_by, mum_link.community) == ("denied", "staff:NBX01", J)
-    assert any("没有核实通过" in m.text for m in queued(city, BOOKER))
+    assert any("没有核实通过" in m.text for m in queued(town, BOOKER))
     # the mum herself was asked too; her answer now finds the link decided (nothing changes)
-    [ask] = [m for m in queued(city, MUM) if "是您的家人吗" in m.text]
-    late = press(city, MUM, MUM, ask.buttons[0][0].data or "")
-    assert texts.SYSTEM_ERROR not in shown(late) and state(city, J, to_mum) == ("denied", True)
+    [ask] = [m for m in queued(town, MUM) if "是您的家人吗" in m.text]
+    late = press(town, MUM, MUM, ask.buttons[0][0].data or "")
+    assert texts.SYSTEM_ERROR not in shown(late) and state(town, J, to_mum) == ("denied", True)
 
 
-def test_the_parent_in_another_community_confirms_it_herself(city: App) -> None:
-    Chat(city, MUM).say(f"/contact {MUM_PHONE}")
-    number = book_for(city, N_BOOKER, "帮我妈约明天下午两点的助浴", f"王秀英 {MUM_PHONE}")
-    [ask] = [m for m in queued(city, MUM) if "是您的家人吗" in m.text]
+def test_the_parent_in_another_community_confirms_it_herself(town: App) -> None:
+    Chat(town, MUM).say(f"/contact {MUM_PHONE}")
+    number = book_for(town, N_BOOKER, "帮我妈约明天下午两点的助浴", f"王秀英 {MUM_PHONE}")
+    [ask] = [m for m in queued(town, MUM) if "是您的家人吗" in m.text]
     data = ask.buttons[0][0].data or ""
-    assert texts.BOOK_LINK_DONE["confirmed"] in shown(press(city, MUM, MUM, data))
-    with city.tenant(J).uow() as uow:
+    assert texts.BOOK_LINK_DONE["confirmed"] in shown(press(town, MUM, MUM, data))
+    with town.tenant(J).uow() as uow:
         [link] = uow.bookings.links_of(N_BOOKER)
         booking = uow.bookings.get(number)
     assert link.status == "confirmed" and booking is not None and not booking.unverified
     # 南垟's 网格员, where the booker lives, never saw it and cannot decide it again
-    assert texts.BOOK_LINK_NOT_THEIRS in shown(press(city, N_GRID, N_GRID, data))
+    assert texts.BOOK_LINK_NOT_THEIRS in shown(press(town, N_GRID, N_GRID, data))
 
 
 def test_migration_0021_files_existing_links_where_their_bookings_are(
@@ -195,17 +186,17 @@ def test_migration_0021_files_existing_links_where_their_bookings_are(
         app.close()
 
 
-def test_a_link_made_in_one_community_is_not_reused_in_another(city: App) -> None:
+def test_a_link_made_in_one_community_is_not_reused_in_another(town: App) -> None:
     """A parent added to a roster later: the next booking there gets its own link and card."""
-    with city.tenant(A).uow() as uow:
+    with town.tenant(A).uow() as uow:
         old = BeneficiaryLink(booker_user_id=BOOKER, booker_chat_id=BOOKER, name="王秀英", contact=MUM_PHONE,
                               relation="母亲", created_at=datetime(2026, 11, 1, tzinfo=UTC))
         uow.bookings.add_link(old)
         uow.commit()
-    number = book_for(city, BOOKER, "帮我妈约明天下午两点的助浴", f"王秀英 {MUM_PHONE}")
-    with city.tenant(J).uow() as uow:
+    number = book_for(town, BOOKER, "帮我妈约明天下午两点的助浴", f"王秀英 {MUM_PHONE}")
+    with town.tenant(J).uow() as uow:
         [link] = [x for x in uow.bookings.links_of(BOOKER) if x.id != old.id]
     assert link.community == J and link.resident_id is not None
-    ok, _ = link_card(city, J_CHAT)
-    press(city, J_CHAT, J_GRID, ok)
-    assert state(city, J, number) == ("confirmed", False)
+    ok, _ = link_card(town, J_CHAT)
+    press(town, J_CHAT, J_GRID, ok)
+    assert state(town, J, number) == ("confirmed", False)
