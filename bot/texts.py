@@ -432,6 +432,9 @@ BOOK_VISIT_DONE_BUTTON = "已上门"
 BOOK_TODAY = "今日上门 {n} 个：\n{lines}"
 BOOK_TODAY_LINE = "{time} {service} · {who}{flag} · {status}（{number}）"
 BOOK_TODAY_NONE = "今天没有上门预约。"
+BOOK_TODAY_REST = "还有{n}个没有列出。"
+BOOK_TODAY_NARROW = "发“今日上门 {example}”可以只看那个社区的，也可以点下面的社区。"
+BOOK_TODAY_COMMUNITY_BUTTON = "{community}（{n}个）"
 BOOK_NOTE_SAVED = "已记在 {number} 上。"
 BOOK_VISIT_NOSHOW_BUTTON = "未上门"
 BOOK_VISIT_MARKED = {"done": "已记为已上门。", "noshow": "已记为未上门。"}
@@ -480,6 +483,7 @@ BOOK_LINK_TOLD = {"confirmed": "您和{name}的家属关系已核实，以后可
 BOOK_REMINDER = "提醒您：{when}有{service}（{number}）。要改时间或取消，直接跟我说。"
 # --- book2 ---
 BOOK_LINK_NO_PHONE = "未留手机号，凭身份证后四位"
+BOOK_LINK_NOT_THEIRS = "这条家属核实属于别的社区，由那个社区的工作人员处理。"
 BOOK_VISIT_ASK_NOTE = (
     "请写一句上门情况，例如：老人不在家。{minutes}分钟内有效，不写就点“跳过”。\n"
     "以后也可以发预约号加一句话补充，例如：{number} 已按时完成。")

@@ -268,7 +268,7 @@ def on_button(t: Turn, cb: Callback) -> None:
         return _advance(t)
     if cb.ns == LINK.name:
         return beneficiary.on_button(t, cb)
-    if a in ("vd", "vn", "rate", "pat", "vskip", "vx"):
+    if a in ("vd", "vn", "rate", "pat", "vskip", "vx", "today"):
         return visits.on_button(t, cb)
     if a in ("cx", "mv", "cxy", "keep"):
         return _on_booking_button(t, cb)

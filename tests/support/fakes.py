@@ -386,6 +386,24 @@ class FakeBookings:
     def get_link(self, link_id: int) -> BeneficiaryLink | None:
         return copy.deepcopy(self.links.get(link_id))
 
+    def where_is(self, number: str) -> tuple[str, str] | None:
+        b = self.rows.get(number)
+        return (b.community, b.service) if b is not None else None
+
+    def visits(self, since: datetime, until: datetime, statuses: Iterable[BookingStatus], *,
+               where: Any = None, city: bool = False, limit: int = 100) -> tuple[list[Booking], dict[str, int]]:
+        found = [b for b in self.list(statuses=statuses, since=since, until=until, limit=10**9)
+                 if where is None or (b.community in where and (where[b.community] is None
+                                                               or b.service in where[b.community]))]
+        counts: dict[str, int] = {}
+        for b in found:
+            counts[b.community] = counts.get(b.community, 0) + 1
+        return found[:limit], counts
+
+    def community_of_link(self, link_id: int, resident_id: int) -> str | None:
+        link = self.links.get(link_id)
+        return link.community if link is not None and link.resident_id == resident_id else None
+
     def links_of(self, user_id: int) -> list[BeneficiaryLink]:
         return [copy.deepcopy(x) for x in self.links.values() if x.booker_user_id == user_id]
 
