@@ -138,9 +138,9 @@ def fill(app: App, city: list[dict[str, Any]], total: int, rng: random.Random) -
 
 
 def todo(app: App, user: int) -> str:
-    """One 待办 typed by this staff member; the answer's text."""
+    """One 待办 typed by this staff member; the answer's text, then its buttons."""
     replies = app.dialogue.handle(Inbound(chat_id=user, user_id=user, kind="text", text="待办"))
-    return "\n".join(r.text for r in replies)
+    return "\n".join([r.text for r in replies] + [f"[{b.text}]" for r in replies for row in r.buttons for b in row])
 
 
 def timed(app: App, who: str, user: int) -> None:

@@ -1,0 +1,41 @@
+"""待办 of one staff member: counted in the database, only the most urgent read and decrypted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+
+from domain.errors import StaffOnly
+from domain.ports import UnitOfWork
+from domain.staff import Staff
+from domain.worklist import Worklist, WorkScope, merge
+
+
+def worklist(uow: UnitOfWork, staff: Staff, decides: Callable[[str], Collection[str]], *,
+             only: str | None = None, limit: int = 10) -> Worklist:
+    """The `limit` most urgent pending records `staff` may act on, and every community's count.
+
+    Open reports (by their 受理/办结 deadline), certificate requests waiting for a decision of the
+    templates `decides(community)` names (by their due date) and 求助 not yet made a task (oldest
+    first); of community `only` when given. The unit of work's scope is the staff member's reach.
+    """
+    if not staff.active:
+        raise StaffOnly(staff.code)
+    scope = WorkScope.of(staff, only)
+    with uow:
+        backlog = dict(uow.reports.open_backlog(scope))
+        allowed: dict[str, set[str]] = {}
+        cache: dict[str, Collection[str]] = {}
+        for (community, template), b in uow.seals.pending_backlog(only).items():
+            if community not in cache:
+                cache[community] = decides(community)
+            if template in cache[community]:
+                allowed.setdefault(community, set()).add(template)
+                backlog[community] = backlog[community] + b if community in backlog else b
+        for community, b in uow.volunteers.open_help_backlog(scope).items():
+            backlog[community] = backlog[community] + b if community in backlog else b
+        reports = uow.reports.most_urgent(scope, limit)
+        seals = uow.seals.most_urgent_pending(
+            {c: frozenset(t) for c, t in allowed.items()}, limit) if allowed else []
+        helps = uow.volunteers.oldest_open_help(scope, limit)
+    return merge(reports, seals, helps, backlog, limit)
+
