@@ -84,8 +84,11 @@ class ReportRepository(Protocol):
     def list_followed(self, chat_id: int, limit: int = 10) -> list[Report]: ...
     def open_backlog(self, scope: WorkScope) -> dict[str, Backlog]:
         """Open reports of the scope per community, counted by the database (nothing decrypted)."""
-    def most_urgent(self, scope: WorkScope, limit: int) -> list[Report]:
-        """The scope's `limit` open reports due first (受理 while pending, else 办结; filed time if neither)."""
+    def most_urgent(self, scope: WorkScope, limit: int) -> list[tuple[datetime, str]]:
+        """(due, number) of the scope's `limit` open reports due first (受理 while pending, else 办结;
+        filed time if neither), nothing decrypted."""
+    def many(self, numbers: list[str]) -> list[Report]:
+        """These reports (without history), in no particular order."""
     def list(
         self,
         *,
@@ -146,8 +149,11 @@ class SealRepository(Protocol):
     def decisions(self, number: str) -> list[SealDecision]: ...
     def pending_backlog(self, community: str | None = None) -> dict[tuple[str, str], Backlog]:
         """Requests waiting for a decision per (community, template), counted by the database."""
-    def most_urgent_pending(self, templates: dict[str, frozenset[str]], limit: int) -> list[SealRequest]:
-        """The `limit` pending requests due first among these communities' templates (community → codes)."""
+    def most_urgent_pending(self, templates: dict[str, frozenset[str]], limit: int) -> list[tuple[datetime, str]]:
+        """(due, number) of the `limit` pending requests due first among these communities' templates
+        (community → codes), nothing decrypted."""
+    def many(self, numbers: list[str]) -> list[SealRequest]:
+        """These requests, in no particular order."""
     def list(self, *, status: SealStatus | None = None, resident_id: int | None = None,
              limit: int = 50) -> list[SealRequest]: ...
 
@@ -217,8 +223,10 @@ class VolunteerRepository(Protocol):
     def open_help(self, limit: int = 1000) -> list[HelpRequest]: ...
     def open_help_backlog(self, scope: WorkScope) -> dict[str, Backlog]:
         """求助 not yet made a task, of the scope, per community, counted by the database."""
-    def oldest_open_help(self, scope: WorkScope, limit: int) -> list[HelpRequest]:
-        """The scope's `limit` oldest 求助 not yet made a task."""
+    def oldest_open_help(self, scope: WorkScope, limit: int) -> list[tuple[datetime, int]]:
+        """(asked at, id) of the scope's `limit` oldest 求助 not yet made a task, nothing decrypted."""
+    def help_many(self, ids: list[int]) -> list[HelpRequest]:
+        """These 求助, in no particular order."""
     def save_help(self, request: HelpRequest) -> None: ...
 
 

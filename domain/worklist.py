@@ -108,14 +108,27 @@ class Worklist:
         return [(c, k) for c, k, _ in rest[:n]]
 
 
-def merge(reports: list[Report], seals: list[SealRequest], helps: list[HelpRequest],
-          backlog: dict[str, Backlog], limit: int) -> Worklist:
-    """Each kind's most urgent (in its own order) merged: the `limit` most urgent of all.
+REPORT, SEAL, HELP = "report", "seal", "help"
+Ref = tuple[str, str | int]  # (kind, number or id)
+
+
+def pick(reports: list[tuple[datetime, str]], seals: list[tuple[datetime, str]],
+         helps: list[tuple[datetime, int]], limit: int) -> list[Ref]:
+    """Of each kind's most urgent (due time, number or id; in its own order) the `limit` due first.
 
     Equal due times keep reports, then certificate requests, then 求助, each in its own order.
     """
-    items = [Pending(report_due(r), r.community, r) for r in reports]
-    items += [Pending(s.due_at, s.community, s) for s in seals]
-    items += [Pending(h.created_at or LATEST, h.community, h) for h in helps]
-    items.sort(key=lambda p: p.due)  # stable
-    return Worklist(items[:limit], backlog)
+    keyed: list[tuple[datetime, Ref]] = [(due, (REPORT, n)) for due, n in reports]
+    keyed += [(due, (SEAL, n)) for due, n in seals]
+    keyed += [(due, (HELP, i)) for due, i in helps]
+    keyed.sort(key=lambda k: k[0])  # stable
+    return [ref for _, ref in keyed[:limit]]
+
+
+def due_of(record: Record) -> datetime:
+    """When a pending record of any kind falls due (a 求助: when it was asked)."""
+    if isinstance(record, Report):
+        return report_due(record)
+    if isinstance(record, SealRequest):
+        return record.due_at
+    return record.created_at or LATEST

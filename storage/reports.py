@@ -197,10 +197,19 @@ class SqlReportRepository:
         stmt = _open_in(select(ReportRow.community, func.count(), func.min(DUE)), scope)
         return {c: Backlog(n, first) for c, n, first in self.session.execute(stmt.group_by(ReportRow.community))}
 
-    def most_urgent(self, scope: WorkScope, limit: int) -> list[Report]:
-        """The scope's `limit` open reports due first (受理 while pending, else 办结; filed time if neither)."""
-        stmt = _open_in(select(ReportRow), scope).order_by(DUE, ReportRow.created_at.desc(), ReportRow.id.desc())
-        return [self._to_domain(r, with_history=False) for r in self.session.scalars(stmt.limit(limit))]
+    def most_urgent(self, scope: WorkScope, limit: int) -> list[tuple[datetime, str]]:
+        """(due, number) of the scope's `limit` open reports due first (受理 while pending, else 办结;
+        filed time if neither), nothing decrypted."""
+        stmt = (_open_in(select(DUE, ReportRow.number), scope)
+                .order_by(DUE, ReportRow.created_at.desc(), ReportRow.id.desc()).limit(limit))
+        return [(due, number) for due, number in self.session.execute(stmt)]
+
+    def many(self, numbers: list[str]) -> list[Report]:
+        """These reports (without history), in no particular order."""
+        if not numbers:
+            return []
+        rows = self.session.scalars(select(ReportRow).where(ReportRow.number.in_(numbers)))
+        return [self._to_domain(r, with_history=False) for r in rows]
 
     def list(
         self,

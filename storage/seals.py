@@ -169,8 +169,9 @@ class SqlSealRepository:
             stmt = stmt.where(row.community == community)
         return {(c, t): Backlog(n, first) for c, t, n, first in self.session.execute(stmt)}
 
-    def most_urgent_pending(self, templates: dict[str, frozenset[str]], limit: int) -> list[SealRequest]:
-        """The `limit` pending requests due first among these communities' templates (community → codes)."""
+    def most_urgent_pending(self, templates: dict[str, frozenset[str]], limit: int) -> list[tuple[datetime, str]]:
+        """(due, number) of the `limit` pending requests due first among these communities' templates
+        (community → codes), nothing decrypted."""
         # Communities mostly share their templates: one condition per set of templates, not per community.
         groups: dict[frozenset[str], list[str]] = {}
         for community, codes in templates.items():
@@ -181,9 +182,16 @@ class SqlSealRepository:
         row, dialect = SealRequestRow, self.session.get_bind().dialect.name
         which = or_(*(and_(among(row.community, sorted(cs), dialect), row.template.in_(sorted(codes)))
                       for codes, cs in groups.items()))
-        stmt = (select(row).where(row.status == SealStatus.PENDING.value, which)
+        stmt = (select(row.due_at, row.number).where(row.status == SealStatus.PENDING.value, which)
                 .order_by(row.due_at, row.id.desc()).limit(limit))
-        return [self._request(r) for r in self.session.scalars(stmt)]
+        return [(due, number) for due, number in self.session.execute(stmt)]
+
+    def many(self, numbers: list[str]) -> list[SealRequest]:
+        """These requests, in no particular order."""
+        if not numbers:
+            return []
+        return [self._request(r) for r in
+                self.session.scalars(select(SealRequestRow).where(SealRequestRow.number.in_(numbers)))]
 
     def list(self, *, status: SealStatus | None = None, resident_id: int | None = None,
              limit: int = 50) -> list[SealRequest]:

@@ -275,10 +275,17 @@ class SqlVolunteerRepository:
         stmt = _open_help_in(select(row.community, func.count(), func.min(row.created_at)), scope)
         return {c: Backlog(n, first) for c, n, first in self.session.execute(stmt.group_by(row.community))}
 
-    def oldest_open_help(self, scope: WorkScope, limit: int) -> builtins.list[HelpRequest]:
-        """The scope's `limit` oldest 求助 not yet made a task."""
-        stmt = _open_help_in(select(HelpRequestRow), scope).order_by(HelpRequestRow.created_at, HelpRequestRow.id)
-        return [self._help(r) for r in self.session.scalars(stmt.limit(limit))]
+    def oldest_open_help(self, scope: WorkScope, limit: int) -> builtins.list[tuple[datetime, int]]:
+        """(asked at, id) of the scope's `limit` oldest 求助 not yet made a task, nothing decrypted."""
+        row = HelpRequestRow
+        stmt = _open_help_in(select(row.created_at, row.id), scope).order_by(row.created_at, row.id).limit(limit)
+        return [(at, i) for at, i in self.session.execute(stmt)]
+
+    def help_many(self, ids: builtins.list[int]) -> builtins.list[HelpRequest]:
+        """These 求助, in no particular order."""
+        if not ids:
+            return []
+        return [self._help(r) for r in self.session.scalars(select(HelpRequestRow).where(HelpRequestRow.id.in_(ids)))]
 
     def save_help(self, request: HelpRequest) -> None:
         """Write a changed help request."""

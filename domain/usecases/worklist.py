@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection
 from domain.errors import StaffOnly
 from domain.ports import UnitOfWork
 from domain.staff import Staff
-from domain.worklist import Worklist, WorkScope, merge
+from domain.worklist import HELP, REPORT, SEAL, Pending, Record, Ref, Worklist, WorkScope, due_of, pick
 
 
 def worklist(uow: UnitOfWork, staff: Staff, decides: Callable[[str], Collection[str]], *,
@@ -33,9 +33,16 @@ def worklist(uow: UnitOfWork, staff: Staff, decides: Callable[[str], Collection[
                 backlog[community] = backlog[community] + b if community in backlog else b
         for community, b in uow.volunteers.open_help_backlog(scope).items():
             backlog[community] = backlog[community] + b if community in backlog else b
-        reports = uow.reports.most_urgent(scope, limit)
-        seals = uow.seals.most_urgent_pending(
-            {c: frozenset(t) for c, t in allowed.items()}, limit) if allowed else []
-        helps = uow.volunteers.oldest_open_help(scope, limit)
-    return merge(reports, seals, helps, backlog, limit)
-
+        # Each kind's most urgent as due times and numbers, then only those drawn read (and decrypted).
+        refs = pick(uow.reports.most_urgent(scope, limit),
+                    uow.seals.most_urgent_pending({c: frozenset(t) for c, t in allowed.items()}, limit)
+                    if allowed else [],
+                    uow.volunteers.oldest_open_help(scope, limit), limit)
+        found: dict[Ref, Record] = {}
+        found.update(((REPORT, r.number), r) for r in uow.reports.many([str(n) for k, n in refs if k == REPORT]))
+        found.update(((SEAL, r.number), r) for r in uow.seals.many([str(n) for k, n in refs if k == SEAL]))
+        found.update(((HELP, h.id or 0), h)
+                     for h in uow.volunteers.help_many([int(i) for k, i in refs if k == HELP]))
+    # One removed between the two reads (another worker's commit in between) is left out of this answer.
+    shown = [Pending(due_of(found[ref]), found[ref].community, found[ref]) for ref in refs if ref in found]
+    return Worklist(shown, backlog)

@@ -167,8 +167,11 @@ class FakeReports:
     def open_backlog(self, scope: WorkScope) -> dict[str, Backlog]:
         return _backlog((r.community, report_due(r)) for r in self._open(scope))
 
-    def most_urgent(self, scope: WorkScope, limit: int) -> list[Report]:
-        return sorted(self._open(scope), key=report_due)[:limit]
+    def most_urgent(self, scope: WorkScope, limit: int) -> list[tuple[datetime, str]]:
+        return [(report_due(r), r.number) for r in sorted(self._open(scope), key=report_due)[:limit]]
+
+    def many(self, numbers: list[str]) -> list[Report]:
+        return [copy.deepcopy(self.rows[n]) for n in numbers if n in self.rows]
 
     def detach_resident(self, resident_id: int) -> int:
         n = 0
@@ -346,10 +349,13 @@ class FakeSeals:
         return _backlog(((r.community, r.template), r.due_at) for r in self.list(status=SealStatus.PENDING, limit=10**9)
                         if community in (None, r.community))
 
-    def most_urgent_pending(self, templates: dict[str, frozenset[str]], limit: int) -> list[SealRequest]:
+    def most_urgent_pending(self, templates: dict[str, frozenset[str]], limit: int) -> list[tuple[datetime, str]]:
         rows = [r for r in self.list(status=SealStatus.PENDING, limit=10**9)
                 if r.template in templates.get(r.community, ())]
-        return sorted(rows, key=lambda r: r.due_at)[:limit]
+        return [(r.due_at, r.number) for r in sorted(rows, key=lambda r: r.due_at)[:limit]]
+
+    def many(self, numbers: list[str]) -> list[SealRequest]:
+        return [copy.deepcopy(self.requests[n]) for n in numbers if n in self.requests]
 
 
 # --- bookings (workstream "book") ----------------------------------------------------------
@@ -490,9 +496,12 @@ class FakeVolunteers:
         return _backlog((h.community, h.created_at or LATEST) for h in self.open_help(10**9)
                         if scope.takes_help(h.community, h.grid))
 
-    def oldest_open_help(self, scope: WorkScope, limit: int) -> list[HelpRequest]:
+    def oldest_open_help(self, scope: WorkScope, limit: int) -> list[tuple[datetime, int]]:
         rows = [h for h in self.open_help(10**9) if scope.takes_help(h.community, h.grid)]
-        return sorted(rows, key=lambda h: h.created_at or LATEST)[:limit]
+        return [(h.created_at or LATEST, h.id or 0) for h in sorted(rows, key=lambda h: h.created_at or LATEST)][:limit]
+
+    def help_many(self, ids: list[int]) -> list[HelpRequest]:
+        return [copy.deepcopy(self.helps[i]) for i in ids if i in self.helps]
 
     def save_help(self, request: HelpRequest) -> None:
         assert request.id in self.helps
