@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Collection
+from datetime import datetime
 
 from domain.errors import StaffOnly
 from domain.ports import UnitOfWork
 from domain.staff import Staff
-from domain.worklist import HELP, REPORT, SEAL, Pending, Record, Ref, Worklist, WorkScope, due_of, pick
+from domain.worklist import HELP, REPORT, SEAL, Backlog, Pending, Record, Ref, Worklist, WorkScope, due_of, pick
 
 
 def worklist(uow: UnitOfWork, staff: Staff, decides: Callable[[str], Collection[str]], *,
@@ -22,7 +24,16 @@ def worklist(uow: UnitOfWork, staff: Staff, decides: Callable[[str], Collection[
         raise StaffOnly(staff.code)
     scope = WorkScope.of(staff, only)
     with uow:
-        backlog = dict(uow.reports.open_backlog(scope))
+        count: Counter[str] = Counter()
+        first: dict[str, datetime] = {}
+
+        def tally(community: str, b: Backlog) -> None:  # plain sums: a city adds up thousands
+            count[community] += b.count
+            if community not in first or b.first < first[community]:
+                first[community] = b.first
+
+        for community, b in uow.reports.open_backlog(scope).items():
+            tally(community, b)
         allowed: dict[str, set[str]] = {}
         cache: dict[str, Collection[str]] = {}
         for (community, template), b in uow.seals.pending_backlog(only).items():
@@ -30,9 +41,9 @@ def worklist(uow: UnitOfWork, staff: Staff, decides: Callable[[str], Collection[
                 cache[community] = decides(community)
             if template in cache[community]:
                 allowed.setdefault(community, set()).add(template)
-                backlog[community] = backlog[community] + b if community in backlog else b
+                tally(community, b)
         for community, b in uow.volunteers.open_help_backlog(scope).items():
-            backlog[community] = backlog[community] + b if community in backlog else b
+            tally(community, b)
         # Each kind's most urgent as due times and numbers, then only those drawn read (and decrypted).
         refs = pick(uow.reports.most_urgent(scope, limit),
                     uow.seals.most_urgent_pending({c: frozenset(t) for c, t in allowed.items()}, limit)
@@ -45,4 +56,4 @@ def worklist(uow: UnitOfWork, staff: Staff, decides: Callable[[str], Collection[
                      for h in uow.volunteers.help_many([int(i) for k, i in refs if k == HELP]))
     # One removed between the two reads (another worker's commit in between) is left out of this answer.
     shown = [Pending(due_of(found[ref]), found[ref].community, found[ref]) for ref in refs if ref in found]
-    return Worklist(shown, backlog)
+    return Worklist(shown, {c: Backlog(n, first[c]) for c, n in count.items()})
