@@ -171,6 +171,8 @@ def test_a_community_whose_file_names_its_own_approvers_is_counted_by_them(
         yaml.safe_dump({**own, "seal_templates": templates}, allow_unicode=True), encoding="utf-8")
     app = opened(tmp_path, database_url, clock, communities_dir=str(folder))
     try:
+        # what 待办 takes for granted of a file without its own: config.yaml's templates, unchanged
+        assert app.tenant(N).config.seal_templates == app.config.seal_templates
         monkeypatch.setattr(todo, "SHOWN", 3)
         out = Chat(app, DISTRICT).say("待办")
         assert texts.STAFF_TASKS.format(n=3 + FILLER + 1 + 3) in out, out
