@@ -28,7 +28,7 @@ CITY_SECTIONS = frozenset({"sample", "database", "secrets_file", "secret_key", "
                            "dialogue", "outbox", "communities_dir", "city_staff"})
 IDENTITY_KEYS = frozenset({"code", "name", "aliases", "district", "street", "center", "boundary"})
 CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
-INDEX_VERSION = 3  # 3: what a warning reads is kept beside the index (`fields_file`)
+INDEX_VERSION = 4  # 3: what a warning reads is kept beside the index (`fields_file`); 4: own_seals
 INDEX_CACHE = "var/communities.index.json"
 CONFIGS_CACHED = 128
 
@@ -47,6 +47,9 @@ class CommunityEntry:
     lon: float | None = None
     boundary: tuple[tuple[float, float], ...] = ()  # (lon, lat) pairs, WGS-84
     estates: tuple[str, ...] = ()  # estate names and aliases, for the NLU gazetteer
+    # The file sets its own seal_templates (else config.yaml's apply): a city's 待办 asks who
+    # approves what in thousands of communities without validating each one's configuration.
+    own_seals: bool = False
 
     def label(self) -> str:
         """南白象街道 南垟社区: how residents and staff tell communities apart."""
@@ -127,7 +130,8 @@ def entry_of(path: Path, data: dict[str, Any]) -> CommunityEntry:
     return CommunityEntry(code=code, name=name, district=str(data.get("district") or ""),
                           street=str(data.get("street") or ""), path=str(path),
                           aliases=tuple(str(a) for a in aliases), lat=lat, lon=lon,
-                          boundary=_boundary(data.get("boundary")), estates=_estate_names(data))
+                          boundary=_boundary(data.get("boundary")), estates=_estate_names(data),
+                          own_seals="seal_templates" in data)
 
 
 def fields_file(cache: Path) -> Path:

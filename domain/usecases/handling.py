@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from domain.errors import Conflict, InvalidTransition, NotFound, StaffOnly, ViewOnly
 from domain.events import ReportAssigned, ReportChanged, ReportOverdue
@@ -11,6 +11,7 @@ from domain.ports import UnitOfWork
 from domain.reports import OPEN_STATUSES, Report, Status
 from domain.staff import ABOVE, ROLES, Staff
 from domain.usecases.reports import ReportRules
+from domain.worklist import report_due
 
 # Staff are named by their chat user id (buttons) or by their staff code (CLI).
 Actor = int | str
@@ -206,9 +207,4 @@ def list_open_for_staff(uow: UnitOfWork, who: Actor, limit: int = 10) -> list[Re
             raise StaffOnly(str(who))
         mine = [r for r in uow.reports.list(statuses=OPEN_STATUSES, limit=10_000)
                 if staff.serves(r.grid) or r.assignee == staff.code]
-
-    def due(r: Report) -> datetime:
-        d = r.accept_due if r.status == Status.PENDING else r.resolve_due
-        return d or r.created_at or datetime.max.replace(tzinfo=UTC)
-
-    return sorted(mine, key=due)[:limit]
+    return sorted(mine, key=report_due)[:limit]
