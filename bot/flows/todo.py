@@ -144,6 +144,7 @@ def _seal_line(t: Turn, s: SealRequest, app: App) -> str:
 
 
 def _help_line(t: Turn, h: HelpRequest, app: App) -> str:
-    words = h.text if len(h.text) <= texts.WORKLIST_HELP_CHARS else h.text[:texts.WORKLIST_HELP_CHARS] + "…"
+    said = " ".join(h.text.split())  # lines typed one by one: one line in the list
+    words = said if len(said) <= texts.WORKLIST_HELP_CHARS else said[:texts.WORKLIST_HELP_CHARS] + "…"
     return texts.WORKLIST_HELP_LINE.format(id=h.id, text=words,
                                        when=texts.format_when(h.created_at or t.now, app.zone, t.now))

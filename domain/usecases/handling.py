@@ -11,7 +11,6 @@ from domain.ports import UnitOfWork
 from domain.reports import OPEN_STATUSES, Report, Status
 from domain.staff import ABOVE, ROLES, Staff
 from domain.usecases.reports import ReportRules
-from domain.worklist import report_due
 
 # Staff are named by their chat user id (buttons) or by their staff code (CLI).
 Actor = int | str
@@ -197,14 +196,3 @@ def daily_digest(uow: UnitOfWork, now: datetime) -> Digest:
         open=sum(1 for r in open_ if r.status != Status.PENDING), overdue=overdue,
         resolved=len(done), average_rating=sum(rated) / len(rated) if rated else None,
     )
-
-
-def list_open_for_staff(uow: UnitOfWork, who: Actor, limit: int = 10) -> list[Report]:
-    """Open reports this staff member may act on, the most urgent first."""
-    with uow:
-        staff = uow.staff.get(who) if isinstance(who, str) else uow.staff.by_user(who)
-        if staff is None or not staff.active:
-            raise StaffOnly(str(who))
-        mine = [r for r in uow.reports.list(statuses=OPEN_STATUSES, limit=10_000)
-                if staff.serves(r.grid) or r.assignee == staff.code]
-    return sorted(mine, key=report_due)[:limit]

@@ -229,3 +229,14 @@ def test_every_open_help_request_counts_and_the_oldest_comes_first_however_many(
     oldest = f"{texts.format_when(asked, city.tenant(J).zone, clock.now)}提出"
     assert drawn(out)[0] == "帮忙取药（金竹村）" and oldest in out.splitlines()[1], out
     assert labels(street)[2] == texts.WORKLIST_COMMUNITY_BUTTON.format(community="金竹村", n=3 + many - 2), out
+
+
+def test_a_help_request_typed_in_several_lines_is_one_line_of_the_todo(city: App, clock: Clock) -> None:
+    with city.tenant(J).uow() as uow:
+        uow.volunteers.add_help(HelpRequest(resident_id=None, chat_id=900002, text="买两斤鸡蛋\n一把青菜",
+                                            grid="JG1", created_at=clock.now - timedelta(hours=40)))
+        uow.commit()
+    out = Chat(city, STREET).say("待办")
+    assert "· 求助" in out and "买两斤鸡蛋 一把青菜" in out, out
+    assert all(line.startswith(("· ", "  [")) or "待办" in line or "还有" in line
+               for line in out.splitlines() if line), out  # no line broken off a 待办 line
