@@ -7,7 +7,7 @@ LOCK := requirements.lock
 # The resolver used by `make lock` (a tool, like pip: not part of the lock).
 UV_VERSION := 0.13.9
 
-.PHONY: setup lock run test lint typecheck bench-nlu bench-bot bench-import bench-start bench-hostile bench-city bench-city-workers bench-city-nlu bench-city-roster bench-city-alert bench-push bench-push-prepare clean
+.PHONY: setup lock run test lint typecheck bench-nlu bench-bot bench-import bench-start bench-hostile bench-city bench-city-workers bench-city-nlu bench-city-roster bench-city-alert bench-city-worklist bench-push bench-push-prepare clean
 
 # The intent classifier is trained once into its artefact (seconds); later starts load it.
 setup: $(STAMP)
@@ -76,6 +76,11 @@ bench-city-workers: setup
 
 bench-city-nlu: setup
 	$(PY) tests/benchmarks/bench_city_nlu.py
+
+# One staff member's 待办 (市 and 街道) over 5,000 communities' 50,000 pending records
+# (PostgreSQL: CUNSHE_BENCH_DATABASE_URL; BENCH_WORKLIST_ITEMS, BENCH_COMMUNITIES).
+bench-city-worklist: setup
+	$(PY) tests/benchmarks/bench_city_worklist.py
 
 # The broadcaster: 20,000 bulk messages through the real bot and a stand-in limited to 1,000/s,
 # also across a SIGKILL (also on PostgreSQL when CUNSHE_BENCH_DATABASE_URL is set).

@@ -96,6 +96,7 @@ BOOKING = Namespace("bk", {
     # after the visit: 已上门 / 未上门 (provider), stars (booker), patience (person served)
     "vd": ("number",), "vn": ("number",), "rate": ("number", "stars"), "pat": ("number", "code"),
     "vskip": ("number",), "vx": ("number",),  # the note asked after 已上门 / 未上门: 跳过 / 取消
+    "today": ("slug",),  # /今日上门 of one community, for staff above several
 })
 LINK = Namespace("bl", {"ok": ("id",), "no": ("id",)})  # 核实家属关系: staff or the person served
 # --- volunteer --- sign-up (skill/time toggles by 1-based index), tasks (take, withdraw), staff

@@ -28,7 +28,7 @@ CITY_SECTIONS = frozenset({"sample", "database", "secrets_file", "secret_key", "
                            "dialogue", "outbox", "communities_dir", "city_staff"})
 IDENTITY_KEYS = frozenset({"code", "name", "aliases", "district", "street", "center", "boundary"})
 CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
-INDEX_VERSION = 3  # 3: what a warning reads is kept beside the index (`fields_file`)
+INDEX_VERSION = 4  # 3: what a warning reads is kept beside the index (`fields_file`); 4: own_seals
 INDEX_CACHE = "var/communities.index.json"
 CONFIGS_CACHED = 128
 
@@ -47,6 +47,9 @@ class CommunityEntry:
     lon: float | None = None
     boundary: tuple[tuple[float, float], ...] = ()  # (lon, lat) pairs, WGS-84
     estates: tuple[str, ...] = ()  # estate names and aliases, for the NLU gazetteer
+    # The file sets its own seal_templates (else config.yaml's apply): a city's 待办 asks who
+    # approves what in thousands of communities without validating each one's configuration.
+    own_seals: bool = False
 
     def label(self) -> str:
         """南白象街道 南垟社区: how residents and staff tell communities apart."""
@@ -127,7 +130,8 @@ def entry_of(path: Path, data: dict[str, Any]) -> CommunityEntry:
     return CommunityEntry(code=code, name=name, district=str(data.get("district") or ""),
                           street=str(data.get("street") or ""), path=str(path),
                           aliases=tuple(str(a) for a in aliases), lat=lat, lon=lon,
-                          boundary=_boundary(data.get("boundary")), estates=_estate_names(data))
+                          boundary=_boundary(data.get("boundary")), estates=_estate_names(data),
+                          own_seals="seal_templates" in data)
 
 
 def fields_file(cache: Path) -> Path:
@@ -154,14 +158,29 @@ def _alerting(data: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def community_raw(city: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
-    """A community's whole configuration: config.yaml with the file's sections on top."""
+    """A community's whole configuration: config.yaml with the file's sections on top.
+
+    Chat ids are never inherited: config.yaml's provider chats are its own community's partners,
+    so another community that names none tells its own staff chat of each booking.
+    """
     merged = {k: v for k, v in city.items() if k not in ("communities_dir", "city_staff")}
+    if data.get("code") != (city.get("community") or {}).get("code"):
+        merged.update({k: _without_chats(v) for k, v in merged.items() if k in ("services", "bookings")})
     merged.update({k: v for k, v in data.items() if k not in IDENTITY_KEYS})
     community = dict(merged.get("community") or {})
     community["name"] = data.get("name") or community.get("name")
     community["code"] = data.get("code") or community.get("code")
     merged["community"] = community
     return merged
+
+
+def _without_chats(value: Any) -> Any:
+    """A copy of a settings tree with every `provider_chat` left out."""
+    if isinstance(value, dict):
+        return {k: _without_chats(v) for k, v in value.items() if k != "provider_chat"}
+    if isinstance(value, list):
+        return [_without_chats(v) for v in value]
+    return value
 
 
 class CommunityDirectory:

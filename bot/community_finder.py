@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +26,10 @@ def short_name(name: str) -> str:
 
 
 WILDCARD = "\0"
+# What estates are called after their name: 南垟花园, 白象新村. A slip is looked for only in the name.
+ESTATE_SUFFIXES = ("花园", "小区", "新村", "家园", "公寓", "嘉园", "佳苑", "名苑", "苑", "园", "庭", "府",
+                   "城", "湾", "里", "坊", "村")
+ESTATE_KEY = 3  # an estate's name (or alias) this long names its community; 2 would catch 白象 in 南白象
 # A 街道/镇 or 区/县 as people say it: 南白象街道 → 南白象, 瓯海区 → 瓯海.
 AREA_SUFFIXES = ("街道办事处", "街道", "镇", "乡", "区", "县", "市")
 
@@ -48,9 +52,10 @@ class Area:
     entries: tuple[CommunityEntry, ...]
 
 
-def _slip_patterns(name: str) -> list[str]:
+def slip_patterns(name: str, suffixes: Sequence[str] = SUFFIXES) -> list[str]:
     """南垟社区 → "?垟社区", "南?社区": the name part with each character left open, suffix kept."""
-    short = short_name(name)
+    short = next((name[: -len(x)] for x in suffixes if name.endswith(x) and len(name) - len(x) >= MIN_KEY),
+                 name)
     if short == name:
         return []  # no 社区/村 suffix: a lone 2-character name with a slip says too little
     return [f"{short[:j]}{WILDCARD}{short[j + 1:]}{name[len(short):]}" for j in range(len(short))]
@@ -63,24 +68,50 @@ class _Centre:
     entry: CommunityEntry
 
 
+def slip_match(names: dict[str, str], text: str) -> str | None:
+    """The one value whose estate name is in the text with one character misheard (南洋花园)."""
+    text = _SPACE.sub("", text)
+    hits = {value for name, value in names.items() for pattern in slip_patterns(name, ESTATE_SUFFIXES)
+            if _holds(text, pattern)}
+    return hits.pop() if len(hits) == 1 else None
+
+
+def _holds(text: str, pattern: str) -> bool:
+    j = pattern.index(WILDCARD)
+    size = len(pattern)
+    return any(text[i:i + j] == pattern[:j] and text[i + j + 1:i + size] == pattern[j + 1:]
+               for i in range(len(text) - size + 1))
+
+
 class CommunityFinder:
     """Names and places of every community, indexed once for fast lookups."""
 
-    def __init__(self, entries: Sequence[CommunityEntry]) -> None:
+    def __init__(self, entries: Sequence[CommunityEntry],
+                 estates: Callable[[CommunityEntry], Sequence[str]] = lambda e: e.estates) -> None:
         self._keys: dict[str, list[CommunityEntry]] = {}
+        self._estates: dict[str, list[CommunityEntry]] = {}
         for e in entries:
             for key in {_SPACE.sub("", k) for k in (e.name, short_name(e.name), *e.aliases,
                                                     *(short_name(a) for a in e.aliases))}:
                 if len(key) >= MIN_KEY:
                     self._keys.setdefault(key, []).append(e)
+            # "住在南垟花园": an estate names its community too (several, when the name is shared)
+            for key in {_SPACE.sub("", k) for k in estates(e)} - {_SPACE.sub("", e.name)}:
+                if len(key) >= ESTATE_KEY and all(f is not e for f in self._estates.get(key, ())):
+                    self._estates.setdefault(key, []).append(e)
         self._longest = max((len(k) for k in self._keys), default=0)
+        self._estate_sizes = sorted({len(k) for k in self._estates}, reverse=True)
         # Voice typing turns a rare character into a common one that sounds alike (南垟 → 南洋):
         # a full name with its 社区/村 suffix matches with one other character in the name part.
         self._slips: dict[str, list[CommunityEntry]] = {}
         for e in entries:
             for name in {_SPACE.sub("", n) for n in (e.name, *e.aliases)}:
-                for pattern in _slip_patterns(name):
+                for pattern in slip_patterns(name):
                     self._slips.setdefault(pattern, []).append(e)
+            for name in {_SPACE.sub("", n) for n in estates(e)}:  # 南洋花园 for 南垟花园
+                for pattern in slip_patterns(name, ESTATE_SUFFIXES):
+                    if all(f is not e for f in self._slips.get(pattern, ())):
+                        self._slips.setdefault(pattern, []).append(e)
         self._slip_sizes = sorted({len(p) for p in self._slips}, reverse=True)
         self._entries = list(entries)
         # 街道/镇 and 区/县 names: "南白象街道的" offers that place's communities.
@@ -113,6 +144,19 @@ class CommunityFinder:
             narrowed = [e for e in found if (e.street and e.street in text) or (e.district and e.district in text)]
             found = narrowed or found
         return found
+
+    def by_estate(self, text: str) -> list[CommunityEntry]:
+        """The communities with an estate named in the text (longest name first): to confirm, not settle."""
+        text = _SPACE.sub("", text)
+        for size in self._estate_sizes:
+            found: list[CommunityEntry] = []
+            for i in range(len(text) - size + 1):
+                for e in self._estates.get(text[i:i + size], ()):
+                    if all(e is not f for f in found):
+                        found.append(e)
+            if found:
+                return found
+        return []
 
     def by_slip(self, text: str) -> list[CommunityEntry]:
         """Communities whose full name is in the text with one character misheard ("南洋社区")."""

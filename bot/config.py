@@ -343,7 +343,8 @@ class Alerts(_Model):
     """预警: who may send one from the staff chat, and where a resident is taken to be."""
 
     staff_roles: list[StaffRole] = Field(default_factory=lambda: ["书记", "admin"], min_length=1)  # type: ignore[arg-type]
-    source: str = Field(default="社区居委会", min_length=1)  # shown under warnings staff type in
+    # Shown under warnings staff type in; default: the community's own 居委会 (A社区居委会).
+    source: str = ""
     # A location shared within this many hours counts over the home estate (where they are now).
     location_fresh_hours: int = Field(default=24, ge=0)
     kdtree_from: int = Field(default=16, ge=1)  # from this many open shelters on, use the KD-tree
@@ -573,6 +574,11 @@ class AppConfig(_Model):
                     raise ValueError(f"{where}.targets.estates: unknown estate {code!r}")
         return self
 
+    def alert_source(self) -> str:
+        """Who a warning typed in by staff is from: the configured source or this 居委会."""
+        name = self.community.name
+        return self.alerts.source or f"{name}{'村委会' if name.endswith('村') else '居委会'}"
+
     def catalogue(self) -> list[Service]:
         """Every bookable service, each setting resolved item → group → bookings.defaults."""
         out = []
@@ -589,7 +595,9 @@ class AppConfig(_Model):
                         return default
                     out.append(Service(
                         code=item.code, name=item.name, category=category, group=g.group,
-                        provider_chat=pick("provider_chat", None), place=pick("place", "上门"),
+                        # no partner named: the community's own staff chat hears of each booking
+                        provider_chat=pick("provider_chat", None) or self.community.staff_chat_id,
+                        place=pick("place", "上门"),
                         duration=pick("duration_minutes", 60), price=pick("price", 0),
                         subsidy=pick("subsidy", ""), capacity=pick("capacity", 1),
                         weekdays=tuple(pick("weekdays", [1, 2, 3, 4, 5])),

@@ -317,6 +317,7 @@ def local_key_created(path: str) -> str:
 # --- certificates ---
 FORM_NAMES["seal"] = "开证明"  # the open form's name in reminders and timeouts
 SEAL_NEED_CONTACT = "开证明需要先核实您的身份。请点下面的按钮把手机号发给我，核实后就可以在这里开证明了。"
+CONTACT_STILL_NEEDED = "已记下。请先点下面的按钮把手机号发给我，核实后马上接着办。"
 SEAL_NEED_VERIFIED = "开证明需要社区先核实您的身份，核实后就可以在这里开了。着急的话可以{call}。"
 SEAL_PICK = "您要开哪种证明？请点下面的按钮。"
 SEAL_NOT_FOR_RESIDENTS = "这种证明需要到社区办理。{call}"
@@ -431,6 +432,9 @@ BOOK_VISIT_DONE_BUTTON = "已上门"
 BOOK_TODAY = "今日上门 {n} 个：\n{lines}"
 BOOK_TODAY_LINE = "{time} {service} · {who}{flag} · {status}（{number}）"
 BOOK_TODAY_NONE = "今天没有上门预约。"
+BOOK_TODAY_REST = "还有{n}个没有列出。"
+BOOK_TODAY_NARROW = "发“今日上门 {example}”可以只看那个社区的，也可以点下面的社区。"
+BOOK_TODAY_COMMUNITY_BUTTON = "{community}（{n}个）"
 BOOK_NOTE_SAVED = "已记在 {number} 上。"
 BOOK_VISIT_NOSHOW_BUTTON = "未上门"
 BOOK_VISIT_MARKED = {"done": "已记为已上门。", "noshow": "已记为未上门。"}
@@ -479,6 +483,7 @@ BOOK_LINK_TOLD = {"confirmed": "您和{name}的家属关系已核实，以后可
 BOOK_REMINDER = "提醒您：{when}有{service}（{number}）。要改时间或取消，直接跟我说。"
 # --- book2 ---
 BOOK_LINK_NO_PHONE = "未留手机号，凭身份证后四位"
+BOOK_LINK_NOT_THEIRS = "这条家属核实属于别的社区，由那个社区的工作人员处理。"
 BOOK_VISIT_ASK_NOTE = (
     "请写一句上门情况，例如：老人不在家。{minutes}分钟内有效，不写就点“跳过”。\n"
     "以后也可以发预约号加一句话补充，例如：{number} 已按时完成。")
@@ -680,7 +685,7 @@ RATE_TREND_FLAT = "，持平"
 # --- volunteer ---
 # Sign-up, tasks, attendance and 求助. Volunteers never read who asked for help, except the one
 # who took that task (VOL_HELP_WHO: name and address only).
-VOL_NEED_PHONE = "报名当志愿者，先要确认您是本社区的居民。请点下面的“分享手机号”，然后再说一次“我想当志愿者”。"
+VOL_NEED_PHONE = "报名当志愿者，先要确认您是本社区的居民。请点下面的“分享手机号”，分享后我接着帮您报名。"
 VOL_NEED_VERIFIED = "谢谢您愿意帮忙！社区核实您的身份后就可以报名了，核实好了会告诉您。"
 VOL_ASK_SKILLS = "谢谢您愿意帮忙！您会做哪些事？可以点几个，也可以直接说。\n已选：{chosen}"
 VOL_TYPED = "\n（您说的：{typed}）"
@@ -725,7 +730,7 @@ VOL_STOP_YES = "确定"
 VOL_STOP_NO = "再想想"
 VOL_STOPPED = "好的，以后不再给您发志愿任务了。谢谢您一直以来的帮忙！想回来随时说“我想当志愿者”。"
 # 求助
-VOL_HELP_NEED_PHONE = "社区要联系您，请先点下面的“分享手机号”，然后再说一次需要帮什么忙。"
+VOL_HELP_NEED_PHONE = "社区要联系您，请先点下面的“分享手机号”，分享后我接着帮您登记。"
 VOL_HELP_ASK = "请说一下需要帮什么忙，比如“帮我买点菜”“陪我去医院”。"
 VOL_HELP_CONFIRM = "您需要：{text}\n要请社区安排人帮忙吗？"
 VOL_HELP_YES = "对，请社区安排"

@@ -166,6 +166,7 @@ class BeneficiaryLink:
     id: int | None = None
     created_at: datetime | None = None
     decided_by: str = ""
+    community: str = ""  # the 村社 it was filed in, where its bookings are (set by storage)
 
     @property
     def confirmed(self) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol, Self
@@ -21,6 +21,7 @@ from domain.residents import Resident
 from domain.seals import Certificate, SealDecision, SealRequest, SealStatus
 from domain.staff import Staff
 from domain.volunteers import HelpRequest, Signup, Task, Volunteer
+from domain.worklist import Backlog, WorkScope
 
 # How urgent a message is, lowest first served: the outbox and the Telegram limiter share these.
 ANSWER = 0  # an answer to a resident's own message (the turn's replies, a button's edit)
@@ -81,6 +82,13 @@ class ReportRepository(Protocol):
     def list_mine(self, user_id: int, chat_id: int, limit: int = 10) -> list[Report]: ...
     def community_of_own(self, number: str, user_id: int, chat_id: int) -> str | None: ...
     def list_followed(self, chat_id: int, limit: int = 10) -> list[Report]: ...
+    def open_backlog(self, scope: WorkScope) -> dict[str, Backlog]:
+        """Open reports of the scope per community, counted by the database (nothing decrypted)."""
+    def most_urgent(self, scope: WorkScope, limit: int) -> list[tuple[datetime, str]]:
+        """(due, number) of the scope's `limit` open reports due first (受理 while pending, else 办结;
+        filed time if neither), nothing decrypted."""
+    def many(self, numbers: list[str]) -> list[Report]:
+        """These reports (without history), in no particular order."""
     def list(
         self,
         *,
@@ -139,6 +147,13 @@ class SealRepository(Protocol):
     def pdf(self, number: str) -> bytes | None: ...
     def record(self, decision: SealDecision) -> None: ...
     def decisions(self, number: str) -> list[SealDecision]: ...
+    def pending_backlog(self, community: str | None = None) -> dict[tuple[str, str], Backlog]:
+        """Requests waiting for a decision per (community, template), counted by the database."""
+    def most_urgent_pending(self, templates: dict[str, frozenset[str]], limit: int) -> list[tuple[datetime, str]]:
+        """(due, number) of the `limit` pending requests due first among these communities' templates
+        (community → codes), nothing decrypted."""
+    def many(self, numbers: list[str]) -> list[SealRequest]:
+        """These requests, in no particular order."""
     def list(self, *, status: SealStatus | None = None, resident_id: int | None = None,
              limit: int = 50) -> list[SealRequest]: ...
 
@@ -157,6 +172,11 @@ class BookingRepository(Protocol):
     def add_link(self, link: BeneficiaryLink) -> None: ...
     def save_link(self, link: BeneficiaryLink) -> None: ...
     def get_link(self, link_id: int) -> BeneficiaryLink | None: ...
+    def community_of_link(self, link_id: int, resident_id: int) -> str | None: ...
+    def where_is(self, number: str) -> tuple[str, str] | None: ...
+    def visits(self, since: datetime, until: datetime, statuses: Iterable[BookingStatus], *,
+               where: Mapping[str, Collection[str] | None] | None = None, city: bool = False,
+               limit: int = 100) -> tuple[list[Booking], dict[str, int]]: ...
     def links_of(self, user_id: int) -> list[BeneficiaryLink]: ...
     def list(
         self, *, user_id: int | None = None, service: str | None = None,
@@ -206,6 +226,12 @@ class VolunteerRepository(Protocol):
     def add_help(self, request: HelpRequest) -> None: ...
     def get_help(self, help_id: int) -> HelpRequest | None: ...
     def open_help(self, limit: int = 1000) -> list[HelpRequest]: ...
+    def open_help_backlog(self, scope: WorkScope) -> dict[str, Backlog]:
+        """求助 not yet made a task, of the scope, per community, counted by the database."""
+    def oldest_open_help(self, scope: WorkScope, limit: int) -> list[tuple[datetime, int]]:
+        """(asked at, id) of the scope's `limit` oldest 求助 not yet made a task, nothing decrypted."""
+    def help_many(self, ids: list[int]) -> list[HelpRequest]:
+        """These 求助, in no particular order."""
     def save_help(self, request: HelpRequest) -> None: ...
 
 

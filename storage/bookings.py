@@ -27,6 +27,7 @@ from storage.crypto import Crypto
 from storage.models import Base
 from storage.reports import take_number
 from storage.scope import ANY_COMMUNITY, Scoped, home_of
+from storage.visits import VisitQueries
 
 
 class BookingSlotRow(Scoped, Base):
@@ -67,7 +68,9 @@ class BookingRow(Scoped, Base):
     created_at: Mapped[datetime]
 
 
-class BeneficiaryLinkRow(Base):
+class BeneficiaryLinkRow(Scoped, Base):
+    """家属代办, filed in the community booked in (the parent's): its staff confirm it."""
+
     __tablename__ = "beneficiary_links"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -83,7 +86,7 @@ class BeneficiaryLinkRow(Base):
     created_at: Mapped[datetime]
 
 
-class SqlBookingRepository:
+class SqlBookingRepository(VisitQueries):
     """Bookings mapped to and from domain objects; free text and names are encrypted."""
 
     def __init__(self, session: Session, crypto: Crypto, zone: ZoneInfo) -> None:
@@ -218,7 +221,7 @@ class SqlBookingRepository:
             id=row.id, booker_user_id=row.booker_user_id, booker_chat_id=row.booker_chat_id,
             name=c.decrypt(row.name_enc) or "", contact=c.decrypt(row.contact_enc) or "",
             relation=row.relation, resident_id=row.resident_id, status=row.status,
-            decided_by=row.decided_by, created_at=row.created_at)
+            decided_by=row.decided_by, created_at=row.created_at, community=row.community or "")
 
     def add_link(self, link: BeneficiaryLink) -> None:
         """Insert a new link (its id is set)."""
@@ -228,21 +231,33 @@ class SqlBookingRepository:
         self.session.flush()
         link.id = row.id
 
+    def _link_row(self, link_id: int) -> BeneficiaryLinkRow | None:
+        # A SELECT, not session.get: the community scope applies (an identity-map hit skips it).
+        return self.session.scalars(select(BeneficiaryLinkRow).where(BeneficiaryLinkRow.id == link_id)).first()
+
     def save_link(self, link: BeneficiaryLink) -> None:
         """Write a decided link."""
-        row = self.session.get(BeneficiaryLinkRow, link.id)
+        row = self._link_row(link.id or 0)
         assert row is not None
         self._fill_link(row, link)
         self.session.flush()
 
     def get_link(self, link_id: int) -> BeneficiaryLink | None:
-        """A link by id."""
-        row = self.session.get(BeneficiaryLinkRow, link_id)
+        """A link by id, among the communities in scope."""
+        row = self._link_row(link_id)
         return self._link(row) if row else None
+
+    def community_of_link(self, link_id: int, resident_id: int) -> str | None:
+        """Where a link naming this person was filed (they confirm it from home); None if not theirs."""
+        stmt = (select(BeneficiaryLinkRow.community)
+                .where(BeneficiaryLinkRow.id == link_id, BeneficiaryLinkRow.resident_id == resident_id)
+                .execution_options(**ANY_COMMUNITY))
+        return self.session.scalars(stmt).first()
 
     def links_of(self, user_id: int) -> builtins.list[BeneficiaryLink]:
         """The people this user said they book for, oldest first."""
-        rows = self.session.scalars(select(BeneficiaryLinkRow)
+        rows = self.session.scalars(select(BeneficiaryLinkRow)  # theirs, wherever filed
                                     .where(BeneficiaryLinkRow.booker_user_id == user_id)
-                                    .order_by(BeneficiaryLinkRow.id))
+                                    .order_by(BeneficiaryLinkRow.id)
+                                    .execution_options(**ANY_COMMUNITY))
         return [self._link(r) for r in rows]

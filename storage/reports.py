@@ -5,19 +5,36 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVarTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Select, case, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from domain.errors import Conflict
-from domain.reports import Change, Kind, Report, Status, report_number
+from domain.reports import OPEN_STATUSES, Change, Kind, Report, Status, report_number
 from domain.residents import Address
+from domain.worklist import Backlog, WorkScope
 from storage.crypto import Crypto
 from storage.models import CounterRow, ReportChangeRow, ReportRow, ResidentRow
 from storage.scope import ANY_COMMUNITY
+
+Ts = TypeVarTuple("Ts")
+
+# When an open report falls due (domain.worklist.report_due), as the database computes it.
+DUE = func.coalesce(case((ReportRow.status == Status.PENDING.value, ReportRow.accept_due),
+                         else_=ReportRow.resolve_due), ReportRow.created_at)
+
+
+def _open_in(stmt: Select[*Ts], scope: WorkScope) -> Select[*Ts]:
+    """Only the scope's open reports (its grids or handed to it; its one community if named)."""
+    stmt = stmt.where(ReportRow.status.in_(sorted(s.value for s in OPEN_STATUSES)))
+    if scope.grids is not None:
+        stmt = stmt.where(or_(ReportRow.grid.in_(sorted(scope.grids)), ReportRow.assignee == scope.assignee))
+    if scope.community is not None:
+        stmt = stmt.where(ReportRow.community == scope.community)
+    return stmt
 
 
 def take_number(session: Session, zone: ZoneInfo, prefix: str, day: datetime) -> str:
@@ -174,6 +191,25 @@ class SqlReportRepository:
                 .order_by(ReportRow.created_at.desc(), ReportRow.id.desc()).limit(limit)
                 .execution_options(**ANY_COMMUNITY))
         return [self._to_domain(r, with_history=False) for r in self.session.scalars(stmt)]
+
+    def open_backlog(self, scope: WorkScope) -> dict[str, Backlog]:
+        """Open reports of the scope per community, counted by the database (nothing decrypted)."""
+        stmt = _open_in(select(ReportRow.community, func.count(), func.min(DUE)), scope)
+        return {c: Backlog(n, first) for c, n, first in self.session.execute(stmt.group_by(ReportRow.community))}
+
+    def most_urgent(self, scope: WorkScope, limit: int) -> list[tuple[datetime, str]]:
+        """(due, number) of the scope's `limit` open reports due first (受理 while pending, else 办结;
+        filed time if neither), nothing decrypted."""
+        stmt = (_open_in(select(DUE, ReportRow.number), scope)
+                .order_by(DUE, ReportRow.created_at.desc(), ReportRow.id.desc()).limit(limit))
+        return [(due, number) for due, number in self.session.execute(stmt)]
+
+    def many(self, numbers: list[str]) -> list[Report]:
+        """These reports (without history), in no particular order."""
+        if not numbers:
+            return []
+        rows = self.session.scalars(select(ReportRow).where(ReportRow.number.in_(numbers)))
+        return [self._to_domain(r, with_history=False) for r in rows]
 
     def list(
         self,

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, LargeBinary, String, select
+from sqlalchemy import BigInteger, ForeignKey, Integer, LargeBinary, String, and_, func, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from domain.seals import Certificate, SealDecision, SealRequest, SealStatus
+from domain.worklist import Backlog
+from storage.bulk import among
 from storage.crypto import Crypto
 from storage.models import Base
 from storage.scope import Scoped
@@ -157,6 +159,39 @@ class SqlSealRepository:
         rows = self.session.scalars(select(SealDecisionRow).where(SealDecisionRow.number == number)
                                     .order_by(SealDecisionRow.id))
         return [SealDecision(r.number, r.actor, r.action, r.at, r.sha256) for r in rows]
+
+    def pending_backlog(self, community: str | None = None) -> dict[tuple[str, str], Backlog]:
+        """Requests waiting for a decision per (community, template), counted by the database."""
+        row = SealRequestRow
+        stmt = (select(row.community, row.template, func.count(), func.min(row.due_at))
+                .where(row.status == SealStatus.PENDING.value).group_by(row.community, row.template))
+        if community is not None:
+            stmt = stmt.where(row.community == community)
+        return {(c, t): Backlog(n, first) for c, t, n, first in self.session.execute(stmt)}
+
+    def most_urgent_pending(self, templates: dict[str, frozenset[str]], limit: int) -> list[tuple[datetime, str]]:
+        """(due, number) of the `limit` pending requests due first among these communities' templates
+        (community → codes), nothing decrypted."""
+        # Communities mostly share their templates: one condition per set of templates, not per community.
+        groups: dict[frozenset[str], list[str]] = {}
+        for community, codes in templates.items():
+            if codes:
+                groups.setdefault(codes, []).append(community)
+        if not groups:
+            return []
+        row, dialect = SealRequestRow, self.session.get_bind().dialect.name
+        which = or_(*(and_(among(row.community, sorted(cs), dialect), row.template.in_(sorted(codes)))
+                      for codes, cs in groups.items()))
+        stmt = (select(row.due_at, row.number).where(row.status == SealStatus.PENDING.value, which)
+                .order_by(row.due_at, row.id.desc()).limit(limit))
+        return [(due, number) for due, number in self.session.execute(stmt)]
+
+    def many(self, numbers: list[str]) -> list[SealRequest]:
+        """These requests, in no particular order."""
+        if not numbers:
+            return []
+        return [self._request(r) for r in
+                self.session.scalars(select(SealRequestRow).where(SealRequestRow.number.in_(numbers)))]
 
     def list(self, *, status: SealStatus | None = None, resident_id: int | None = None,
              limit: int = 50) -> list[SealRequest]:

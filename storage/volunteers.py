@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 from datetime import datetime
+from typing import TypeVarTuple
 
 from sqlalchemy import (
     BigInteger,
@@ -14,15 +15,21 @@ from sqlalchemy import (
     LargeBinary,
     String,
     UniqueConstraint,
+    func,
+    or_,
     select,
     update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.sql import Select
 
 from domain.volunteers import HelpRequest, Signup, Task, Volunteer
+from domain.worklist import Backlog, WorkScope
 from storage.crypto import Crypto
 from storage.models import Base
 from storage.scope import Scoped
+
+Ts = TypeVarTuple("Ts")
 
 
 class VolunteerRow(Scoped, Base):
@@ -84,6 +91,18 @@ class HelpRequestRow(Scoped, Base):
     status: Mapped[str] = mapped_column(String(16), default="open")
     task_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime]
+
+
+def _open_help_in(stmt: Select[*Ts], scope: WorkScope) -> Select[*Ts]:
+    """Only the scope's 求助 not yet made a task (its grids, or of no grid when it takes those)."""
+    row = HelpRequestRow
+    stmt = stmt.where(row.status == "open")
+    if scope.help_grids is not None:
+        mine = row.grid.in_(sorted(scope.help_grids))
+        stmt = stmt.where(or_(mine, row.grid.is_(None), row.grid == "") if scope.ungridded else mine)
+    if scope.community is not None:
+        stmt = stmt.where(row.community == scope.community)
+    return stmt
 
 
 class SqlVolunteerRepository:
@@ -249,6 +268,24 @@ class SqlVolunteerRepository:
         rows = self.session.scalars(select(HelpRequestRow).where(HelpRequestRow.status == "open")
                                     .order_by(HelpRequestRow.id).limit(limit))
         return [self._help(r) for r in rows]
+
+    def open_help_backlog(self, scope: WorkScope) -> dict[str, Backlog]:
+        """求助 not yet made a task, of the scope, per community, counted by the database."""
+        row = HelpRequestRow
+        stmt = _open_help_in(select(row.community, func.count(), func.min(row.created_at)), scope)
+        return {c: Backlog(n, first) for c, n, first in self.session.execute(stmt.group_by(row.community))}
+
+    def oldest_open_help(self, scope: WorkScope, limit: int) -> builtins.list[tuple[datetime, int]]:
+        """(asked at, id) of the scope's `limit` oldest 求助 not yet made a task, nothing decrypted."""
+        row = HelpRequestRow
+        stmt = _open_help_in(select(row.created_at, row.id), scope).order_by(row.created_at, row.id).limit(limit)
+        return [(at, i) for at, i in self.session.execute(stmt)]
+
+    def help_many(self, ids: builtins.list[int]) -> builtins.list[HelpRequest]:
+        """These 求助, in no particular order."""
+        if not ids:
+            return []
+        return [self._help(r) for r in self.session.scalars(select(HelpRequestRow).where(HelpRequestRow.id.in_(ids)))]
 
     def save_help(self, request: HelpRequest) -> None:
         """Write a changed help request."""

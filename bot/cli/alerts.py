@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     send.add_argument("--level", required=True, help="蓝|黄|橙|红 (or blue|yellow|orange|red)")
     send.add_argument("--title", required=True)
     send.add_argument("--text", required=True, type=Path, metavar="FILE", help="the official text (UTF-8)")
-    send.add_argument("--source", help="who issued it (default: config alerts.source)")
+    send.add_argument("--source", help="who issued it (default: config alerts.source, else the community's 居委会)")
     send.add_argument("--by", default="cli", help="who sends it (kept with the record)")
     add_place_options(send)
     add_yes_flag(send)
@@ -57,7 +57,7 @@ def _deliver(args: argparse.Namespace, alert: Alert, areas: tuple[str, ...] = ()
             raise CliError(texts.ALERT_CAP_DUPLICATE.format(identifier=alert.cap_identifier, id=old.id))
         refuse_nobody(app, args, count_recipients(uow, where), where.to_dict(), ALERT)
         if not alert.source:
-            alert.source = app.config.alerts.source
+            alert.source = app.config.alert_source()
         send_alert(app, uow, alert, datetime.now(UTC), where)
         uow.commit()
     print(sent_text(alert))

@@ -34,6 +34,7 @@ from bot.flows import (
     story,
     subscriptions,
     volunteer,
+    waiting,
 )
 from domain.errors import DomainError, NoCommunity, NotAllowed, NotFound
 from domain.ports import UnitOfWork
@@ -239,6 +240,8 @@ class DialogueEngine:
             if form is not None:
                 return form.forms[t.state.form](t)
             t.state.end()  # a form no flow serves any more (an older version's): start afresh
+        if waiting.held_line(t):  # more about a request that waits for the phone number
+            return None
         if (number := find_number(text)) is not None:
             if number.startswith(t.app.config.seals.number_prefix + "-"):
                 return seal.show(t, number)
@@ -254,8 +257,9 @@ class DialogueEngine:
 
     @staticmethod
     def _stop(t: Turn) -> None:
-        had = bool(t.state.form)
+        had = bool(t.state.form or t.state.after_contact)
         t.state.end()
+        t.state.after_contact = {}
         t.say(texts.STOPPED if had else texts.NOTHING_TO_STOP, texts.MENU_BUTTONS if had else ())
 
     def _button(self, t: Turn) -> None:

@@ -20,6 +20,8 @@ class ChatState:
     pending: dict[str, Any] = field(default_factory=dict)  # e.g. an intent switch to confirm
     staff_pending: dict[str, dict[str, Any]] = field(default_factory=dict)  # user id → note ask
     contact_asked: bool = False
+    # A request that waits for the phone number (开证明 before they are known): intent, text, at.
+    after_contact: dict[str, Any] = field(default_factory=dict)
     community: str = ""  # the 村社 this chat chose before they are on a roster (its code)
 
     @classmethod
@@ -44,7 +46,7 @@ class ChatState:
     def is_empty(self) -> bool:
         """Nothing worth storing."""
         return not (self.form or self.pending or self.staff_pending or self.contact_asked
-                    or self.community)
+                    or self.community or self.after_contact)
 
 
 def close_idle_form(state: ChatState, minutes: int) -> str:

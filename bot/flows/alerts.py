@@ -134,7 +134,7 @@ def _preview(t: Turn, draft: dict[str, Any]) -> None:
 
 def _alert(t: Turn, draft: dict[str, Any]) -> Alert:
     return Alert(level=draft["level"], title=draft["title"], text=draft["text"],
-                 source=t.app.config.alerts.source, created_by=t.staff.code if t.staff else "",
+                 source=t.app.config.alert_source(), created_by=t.staff.code if t.staff else "",
                  created_at=t.now)
 
 

@@ -54,7 +54,9 @@ def _fill(t: Turn) -> None:
     if notes:
         s["note"] = "，".join(notes)[:100]  # for the provider: how to help this person
     rel = t.entity("relation")
-    if rel:
+    if rel and rel["value"] == "本人":
+        s["who"] = "self"  # "给我自己约…": the speaker, who may already be known
+    elif rel:
         s.update(who="family", relation=str(rel["value"]))
     elif not s.get("who") and SELF_WORDS.search(t.event.text):
         s["who"] = "self"
@@ -190,7 +192,7 @@ def on_button(t: Turn, cb: Callback) -> None:
         return _advance(t)
     if cb.ns == LINK.name:
         return beneficiary.on_button(t, cb)
-    if a in ("vd", "vn", "rate", "pat", "vskip", "vx"):
+    if a in ("vd", "vn", "rate", "pat", "vskip", "vx", "today"):
         return visits.on_button(t, cb)
     if a in change.ACTIONS:
         return change.on_button(t, cb)

@@ -9,7 +9,7 @@ from bot import texts
 from bot.callbacks import BOOKING
 from bot.dialogue.turn import ButtonRows, Turn, grid_rows
 from bot.flows.info import office_call
-from domain.bookings import STATUS_LABELS, Booking, Service, SlotProblem
+from domain.bookings import Booking, Service, SlotProblem
 
 GROUPS_PER_PAGE = 4
 
@@ -196,16 +196,3 @@ def ask_move(t: Turn, booking: Booking, service: Service) -> None:
     t.state.step = "time"
     t.say(texts.BOOK_MOVE_ASK.format(service=service.name),
           slot_rows(alternatives(t.uow, service, booking.start, t.now, t.app.zone), t))
-
-
-def today(t: Turn, items: list[Booking]) -> None:
-    """Today's visits, one line each with a 已上门 / 未上门 pair for those still to come."""
-    if not items:
-        t.say(texts.BOOK_TODAY_NONE)
-        return
-    lines = [texts.BOOK_TODAY_LINE.format(
-        time=f"{b.start.astimezone(t.app.zone):%H:%M}", service=t.app.services[b.service].name
-        if b.service in t.app.services else b.service, who=b.beneficiary or texts.BOOK_WHO_SELF_LABEL,
-        number=b.number, flag=texts.BOOK_FLAG_UNVERIFIED if b.unverified else "",
-        status=STATUS_LABELS[b.status]) for b in items]
-    t.say(texts.BOOK_TODAY.format(n=len(items), lines="\n".join(lines)))

@@ -53,7 +53,7 @@ def route(t: Turn, route_on: Router) -> None:
     if ev.kind == "command" or (cb is not None and cb.ns == MENU.name and cb.action in FREE_MENU):
         return route_on(t)
     _hold(t)
-    return place.ask(t)
+    return place.ask(t, texts.PLACE_ASK_KEPT)  # a photo or a phone number off the roster: kept
 
 
 def mine(t: Turn) -> tuple[str, list[list[tuple[str, str]]]]:
@@ -81,6 +81,9 @@ def _text(t: Turn, route_on: Router) -> None:
     if text.lower().strip("。.!！ ") in FREE_WORDS or _last_line(text) in FREE_WORDS:
         return route_on(t)  # the way out is never in doubt (menu also drops what was kept)
     held = t.state.pending.get(KEY)
+    guess = held.pop("guess", None) if held else None  # asked once: a later line is not its answer
+    if guess and guess in t.app.codes() and (yes := place.typed_answer(text)) is not None:
+        return _settle(t, guess, route_on) if yes else place.ask(t, texts.PLACE_ASK_AGAIN)
     needs = _needs(t)
     kind = emergency.kind_of(t) if needs else None
     advice = ""
@@ -94,9 +97,9 @@ def _text(t: Turn, route_on: Router) -> None:
         if not place.only_place(text, names[0]):
             _hold(t, advice)  # "南垟花园5幢" as the answer: kept with what they said before
         return _settle(t, names[0].code, route_on)
-    if names or (found is not None and (names := found.by_slip(text))):
-        if needs and not place.only_place(text, names[0]):
-            _hold(t, advice)
+    if names or (found is not None and (names := found.by_estate(text) or found.by_slip(text))):
+        if (needs or held) and not place.only_place(text, names[0]):
+            _hold(t, advice)  # "南洋花园3幢" as the answer: the place is part of the request
         return place.offer(t, names)
     area = found.by_area(text) if found is not None else None
     if area is not None and (held or needs or place.only_area(text, area)):

@@ -27,7 +27,9 @@ AREA_LISTED = 8  # a 街道/镇's communities (or a 区's 街道) offered as but
 
 @lru_cache(maxsize=4)
 def _finder_of(directory: CommunityDirectory) -> CommunityFinder:
-    return CommunityFinder(directory.entries)
+    from bot.estates import estates_of  # (社区 A's file names no estates: config.yaml's are its)
+
+    return CommunityFinder(directory.entries, lambda e: estates_of(directory, e))
 
 
 def finder(app: App) -> CommunityFinder | None:
@@ -41,6 +43,8 @@ def label(app: App, code: str) -> str:
     return entry.name if entry is not None else app.tenant(code).config.community.name
 
 
+TYPED_YES = re.compile(r"^(是|是的|对|对的|没错|嗯|嗯嗯|好|好的|是我们)$")
+TYPED_NO = re.compile(r"^(不是|不对|错了|都不是|不是的)$")
 # The question when there are too many communities to list: nothing to point at below.
 MANY = {texts.PLACE_ASK: texts.PLACE_ASK_MANY, texts.PLACE_ASK_AGAIN: texts.PLACE_ASK_AGAIN_MANY,
         texts.PLACE_ASK_KEPT: texts.PLACE_ASK_KEPT_MANY}
@@ -91,9 +95,16 @@ def offer(t: Turn, entries: Sequence[CommunityEntry]) -> None:
         e = entries[0]
         t.say(texts.PLACE_GUESS.format(community=e.label()),
               [[PLACE.button(texts.PLACE_YES_BUTTON, "pick", e.code), PLACE.button(texts.PLACE_NO_BUTTON, "no")]])
+        t.state.pending = {KEY: {**(t.state.pending.get(KEY) or {}), "guess": e.code}}  # "是的" typed
         return
     t.say(texts.PLACE_WHICH, [*([PLACE.button(e.label(), "pick", e.code)] for e in entries[:6]),
                               [PLACE.button(texts.PLACE_TYPE_BUTTON, "type")]])
+
+
+def typed_answer(text: str) -> bool | None:
+    """是的 / 不是 typed to "您是…的吗？" (elderly residents type what they could tap); None if neither."""
+    said = text.strip().strip("。.!！啊呀")
+    return True if TYPED_YES.match(said) else False if TYPED_NO.match(said) else None
 
 
 def offer_area(t: Turn, area: Area) -> None:

@@ -8,7 +8,7 @@ from bot.cards import estate_name
 from bot.dialogue.flow import Flow
 from bot.dialogue.state import ChatState
 from bot.dialogue.turn import Turn
-from bot.flows import community, subscriptions
+from bot.flows import community, subscriptions, waiting
 from domain.errors import NotFound, NotOwnContact
 from domain.identity import mask_phone
 from domain.usecases import residents as uc
@@ -35,11 +35,16 @@ def on_contact(t: Turn) -> None:
         t.say(texts.CONTACT_NOT_OWN, request="contact")
         return
     t.state.contact_asked = False
+    held, t.state.after_contact = t.state.after_contact, {}
+    goes_on = bool(held) and not waiting.expired(t, held)
+    menu = () if goes_on else texts.MENU_BUTTONS  # the held request's question comes next
     if resident.verified:
         name = estate_name(t.app, resident.address.estate) or t.app.config.community.name
-        t.say(texts.BOUND_VERIFIED.format(estate=name) + community.named(t), texts.MENU_BUTTONS)
+        t.say(texts.BOUND_VERIFIED.format(estate=name) + community.named(t), menu)
     else:
-        t.say(texts.BOUND_UNVERIFIED, texts.MENU_BUTTONS)
+        t.say(texts.BOUND_UNVERIFIED, menu)
+    if goes_on:
+        waiting.resume(t, held)
 
 
 def show_mine(t: Turn) -> None:

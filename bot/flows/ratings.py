@@ -10,6 +10,7 @@ from bot import texts
 from bot.callbacks import RATE, Callback
 from bot.dialogue.flow import Flow
 from bot.dialogue.turn import Turn, reply
+from bot.flows import waiting
 from bot.flows.info import office_call
 from bot.outbox import enqueue
 from bot.polls import estate_name
@@ -37,8 +38,7 @@ def start(t: Turn) -> None:
     if resident is None or not resident.verified:
         t.state.end()
         if resident is None and not t.is_group:  # not bound yet: sharing the phone is the way
-            t.state.contact_asked = True
-            t.say(texts.RATE_NEED_CONTACT, request="contact")
+            waiting.wait_for_contact(t, "rate_property", texts.RATE_NEED_CONTACT)
         else:
             t.say(texts.RATE_NEED_VERIFIED.format(call=office_call(t)), texts.MENU_BUTTONS)
         return

@@ -1,7 +1,4 @@
-"""报事报修 / 你说我做 / 群众建议: what the resident says and presses, up to a written record.
-
-What to ask next, and the summary, are bot/flows/report_form.py's.
-"""
+"""报事报修 / 你说我做 / 群众建议: what the resident says and presses (the questions: report_form.py)."""
 
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ from typing import Any
 from bot import texts
 from bot.callbacks import FORM
 from bot.cards import category_label, place_label
+from bot.community_finder import slip_match
 from bot.dialogue.turn import Turn, example_estate, grid_rows, reply
 from bot.estates import home_code
 from bot.flows import estate_choice, story
@@ -48,6 +49,8 @@ def fill_place(t: Turn, slots: dict[str, Any]) -> bool:
             found = True
         elif estate_choice.elsewhere(t, str(estate["value"])) is not None:
             slots[ASK_ESTATE] = str(estate["value"])  # asked at the next step: which community
+    elif not slots.get("estate") and (code := slip_match(t.app.estate_lookup(), t.event.text)):
+        slots["estate"], found = code, True  # 南洋花园 for 南垟花园: shown back before it is filed
     for part in ("building", "unit", "room"):
         e = t.entity(part)
         if e:

@@ -13,7 +13,7 @@ from bot import texts
 from bot.callbacks import SEAL, Callback
 from bot.dialogue.flow import Flow
 from bot.dialogue.turn import Turn, grid_rows, reply
-from bot.flows import emergency
+from bot.flows import emergency, waiting
 from bot.flows.info import office_call, office_call_for
 from bot.flows.seal_staff import decide, on_reason_text, show_staff, staff_card
 from bot.outbox import enqueue, to_payload
@@ -44,8 +44,7 @@ def start(t: Turn) -> None:
     if resident is None or not resident.verified:
         t.state.end()
         if resident is None and not t.is_group:  # not bound yet: sharing the phone is the way
-            t.state.contact_asked = True
-            t.say(texts.SEAL_NEED_CONTACT, request="contact")
+            waiting.wait_for_contact(t, "request_seal", texts.SEAL_NEED_CONTACT)
         else:  # bound, waiting for the office to verify them
             t.say(texts.SEAL_NEED_VERIFIED.format(call=office_call(t)), texts.MENU_BUTTONS)
         return

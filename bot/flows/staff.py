@@ -160,12 +160,12 @@ def on_staff_text(t: Turn) -> bool:
     """Text from staff (or a note they were asked for); True when it was handled here."""
     from bot.dialogue.engine import NUMBER, TASK_WORDS
 
+    text = t.event.text.strip()
     ask = notes.pending(t)
-    if ask is not None:
+    if ask is not None and not notes.is_command(text):
         (notes.more_note if ask["action"] == "note" else notes.on_note_text)(t, ask)
         return True
     # Cheap tests first: most text comes from residents, who need no staff lookup or parse here.
-    text = t.event.text.strip()
     if (m := NUMBER.search(re.sub(r"\s+", "", text.upper()))) is not None:
         if t.staff is None:
             return False

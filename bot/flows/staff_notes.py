@@ -149,6 +149,14 @@ def _say_offer(t: Turn, n: str, note: str) -> None:
           [[STAFF.button(texts.STAFF_NOTE_KEEP, "nint", n), STAFF.button(texts.STAFF_NOTE_DROP, "nx", n)]])
 
 
+def is_command(text: str) -> bool:
+    """待办, 菜单, 帮助 or a bare report number: asked of the bot, never part of a note."""
+    from bot.dialogue.engine import HELP_WORDS, MENU_WORDS, NUMBER, TASK_WORDS
+
+    said = text.lower().strip("。.!！ ")
+    return said in TASK_WORDS | MENU_WORDS | HELP_WORDS or NUMBER.fullmatch(said.upper()) is not None
+
+
 def more_note(t: Turn, ask: dict[str, Any]) -> None:
     """Another line while the offer waits: added to the note (staff type in short lines too)."""
     from bot.dialogue.engine import STOP_WORDS

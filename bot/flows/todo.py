@@ -8,11 +8,7 @@ narrow to one community by typing its name or pressing its button.
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from functools import partial
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bot import texts
@@ -20,29 +16,19 @@ from bot.callbacks import SEAL, STAFF, VOLUNTEER
 from bot.cards import category_label
 from bot.dialogue.turn import Turn
 from domain.reports import STATUS_LABELS, Report, Status
-from domain.seals import SealRequest, SealStatus
+from domain.seals import SealRequest
 from domain.staff import Staff
-from domain.usecases import handling as uc
+from domain.usecases.worklist import worklist
 from domain.volunteers import HelpRequest
+from domain.worklist import Pending, Record
 
 if TYPE_CHECKING:
     from bot.app import App
 
 SHOWN = 10  # lines in one 待办 message; a 区 can have hundreds of communities
 NARROW_BUTTONS = 4  # the busiest communities among the rest, one tap each
-LATEST = datetime.max.replace(tzinfo=UTC)
 # Words around a community's name when staff ask for its list: "看看南垟社区的待办".
 ASKING = re.compile(r"[\s。.!！?？,，]|待办|待处理|工单|的|只看|看看|看一下|查看|查一下|我要看")
-
-
-@dataclass(frozen=True)
-class Item:
-    """One pending piece of work: when it falls due, whose it is, its line and its button."""
-
-    due: datetime
-    community: str
-    line: Callable[[App], str]  # in its community's words; drawn only for the lines shown
-    button: tuple[str, str]
 
 
 def show(t: Turn, only: str | None = None) -> None:
@@ -55,22 +41,20 @@ def show(t: Turn, only: str | None = None) -> None:
         entry = t.app.directory.get(only) if t.app.directory is not None else None
         t.say(texts.WORKLIST_NOT_IN_REACH.format(community=entry.name if entry else texts.WORKLIST_THAT_ONE))
         return
-    items = sorted((i for i in _items(t, staff, above) if only is None or i.community == only),
-                   key=lambda i: i.due)
-    if not items:
+    # Counted by the database; only the lines shown are read and decrypted.
+    work = worklist(t.uow, staff, _decides(t, staff), only=only, limit=SHOWN)
+    if not work.shown:
         t.say(texts.WORKLIST_IN_EMPTY.format(community=_name(t.app, only)) if only
               else texts.STAFF_TASKS_EMPTY)
         return
-    shown, rest = items[:SHOWN], items[SHOWN:]
-    head = (texts.WORKLIST_IN.format(community=_name(t.app, only), n=len(items)) if only
-            else texts.STAFF_TASKS.format(n=len(items)))
-    lines = [head, *(_line(t, i, labelled=above and not only) for i in shown)]
-    rows = [[i.button] for i in shown]
-    if rest:
-        lines.append(texts.WORKLIST_REST.format(n=len(rest)))
-    places = Counter(i.community for i in rest)
-    if above and not only and len({i.community for i in items}) > 1 and places:
-        busiest = places.most_common(NARROW_BUTTONS)
+    head = (texts.WORKLIST_IN.format(community=_name(t.app, only), n=work.total) if only
+            else texts.STAFF_TASKS.format(n=work.total))
+    lines = [head, *(_line(t, p, labelled=above and not only) for p in work.shown)]
+    rows = [[_button(p.record)] for p in work.shown]
+    if work.total > len(work.shown):
+        lines.append(texts.WORKLIST_REST.format(n=work.total - len(work.shown)))
+    busiest = work.busiest_rest(NARROW_BUTTONS)
+    if above and not only and work.places > 1 and busiest:
         lines.append(texts.WORKLIST_NARROW.format(example=_name(t.app, busiest[0][0])))
         rows += [[STAFF.button(texts.WORKLIST_COMMUNITY_BUTTON.format(community=_name(t.app, code), n=n),
                                "td", code)] for code, n in busiest]
@@ -101,38 +85,52 @@ def _name(app: App, code: str | None) -> str:
     return app.tenant(code).config.community.name if code else ""
 
 
-def _line(t: Turn, item: Item, *, labelled: bool) -> str:
+def _decides(t: Turn, staff: Staff) -> Callable[[str], frozenset[str]]:
+    """Per community: the certificate templates `staff` decides (a read-only account: looks at all)."""
+    def templates(app: App) -> frozenset[str]:
+        return frozenset(x.code for x in app.config.seal_templates if staff.read_only or staff.role in x.approvers)
+
+    if not staff.level:
+        own = templates(t.app)
+        return lambda _code: own
+    root = t.app.root or t.app
+    directory = root.directory
+    shared = templates(root)  # config.yaml's, kept by every community file that sets none
+
+    def decides(code: str) -> frozenset[str]:
+        entry = directory.get(code) if directory is not None else None
+        if entry is None and code != root.community_code:
+            return frozenset()  # a community taken out of the deployment: not theirs to decide here
+        # Only a file with its own templates is read and validated (a city has thousands).
+        return templates(t.app.tenant(code)) if entry is not None and entry.own_seals else shared
+
+    return decides
+
+
+def _button(record: Record) -> tuple[str, str]:
+    if isinstance(record, Report):
+        return STAFF.button(record.number, "card", record.number)
+    if isinstance(record, SealRequest):
+        return SEAL.button(record.number, "card", record.number)
+    return VOLUNTEER.button(texts.WORKLIST_HELP_BUTTON.format(id=record.id), "hv", record.id or 0)
+
+
+def _line(t: Turn, item: Pending, *, labelled: bool) -> str:
     """One line in its own community's words (categories, templates, time zone)."""
-    if not labelled:
-        return item.line(t.app)
-    app = t.app.tenant(item.community)
-    return texts.STAFF_LEVEL_TASK.format(community=app.config.community.name, line=item.line(app))
+    app = t.app.tenant(item.community) if labelled else t.app
+    r = item.record
+    if isinstance(r, Report):
+        line = _report_line(t, r, app)
+    elif isinstance(r, SealRequest):
+        line = _seal_line(t, r, app)
+    else:
+        line = _help_line(t, r, app)
+    return texts.STAFF_LEVEL_TASK.format(community=app.config.community.name, line=line) if labelled else line
 
 
-def _items(t: Turn, staff: Staff, above: bool) -> Iterator[Item]:
-    # Lines are drawn later, for the few shown: a 区's hundreds of communities are not all loaded.
-    for r in uc.list_open_for_staff(t.uow, t.event.user_id, limit=100_000):
-        due = r.accept_due if r.status == Status.PENDING else r.resolve_due
-        yield Item(due or r.created_at or LATEST, r.community, partial(_report_line, t, r, due),
-                   STAFF.button(r.number, "card", r.number))
-    seals = t.uow.seals.list(status=SealStatus.PENDING, limit=100_000)
-    approvers: dict[str, dict[str, tuple[str, ...]]] = {}  # per community: template → roles
-    for s in seals:
-        if s.community not in approvers:
-            app = t.app.tenant(s.community) if above and s.community else t.app
-            approvers[s.community] = {x.code: tuple(x.approvers) for x in app.config.seal_templates}
-        roles = approvers[s.community].get(s.template)
-        if roles is None or not (staff.read_only or staff.role in roles):
-            continue  # not theirs to decide (a 网格员 does not approve certificates)
-        yield Item(s.due_at, s.community, partial(_seal_line, t, s), SEAL.button(s.number, "card", s.number))
-    for h in t.uow.volunteers.open_help():
-        if staff.read_only or (staff.serves(h.grid) if h.grid else staff.role != "网格员"):
-            yield Item(h.created_at or t.now, h.community, partial(_help_line, t, h),
-                       VOLUNTEER.button(texts.WORKLIST_HELP_BUTTON.format(id=h.id), "hv", h.id or 0))
-
-
-def _report_line(t: Turn, r: Report, due: datetime | None, app: App) -> str:
-    stage = texts.STAGE_ACCEPT if r.status == Status.PENDING else texts.STAGE_RESOLVE
+def _report_line(t: Turn, r: Report, app: App) -> str:
+    due, stage = ((r.accept_due, texts.STAGE_ACCEPT) if r.status == Status.PENDING
+                  else (r.resolve_due, texts.STAGE_RESOLVE))
     return texts.STAFF_TASKS_LINE.format(
         number=r.number, category=category_label(app, r.category), status=STATUS_LABELS[r.status],
         due=texts.CARD_DUE.format(when=texts.format_when(due, app.zone, t.now), stage=stage) if due else "")
@@ -146,6 +144,7 @@ def _seal_line(t: Turn, s: SealRequest, app: App) -> str:
 
 
 def _help_line(t: Turn, h: HelpRequest, app: App) -> str:
-    words = h.text if len(h.text) <= texts.WORKLIST_HELP_CHARS else h.text[:texts.WORKLIST_HELP_CHARS] + "…"
+    said = " ".join(h.text.split())  # lines typed one by one: one line in the list
+    words = said if len(said) <= texts.WORKLIST_HELP_CHARS else said[:texts.WORKLIST_HELP_CHARS] + "…"
     return texts.WORKLIST_HELP_LINE.format(id=h.id, text=words,
                                        when=texts.format_when(h.created_at or t.now, app.zone, t.now))

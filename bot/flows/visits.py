@@ -9,9 +9,9 @@ from typing import Any
 from bot import texts
 from bot.callbacks import BOOKING, Callback
 from bot.dialogue.turn import Turn, reply
-from bot.flows import booking_view as view
+from bot.flows import visits_today as today
 from bot.flows.staff import enter
-from domain.bookings import Booking, Status
+from domain.bookings import Booking
 from domain.errors import NotAllowed, ViewOnly
 from domain.usecases import visits as uc
 
@@ -25,6 +25,8 @@ NOTE = re.compile(r"^\s*(YY)[\s-]*(\d{8})[\s-]*(\d{4})\s*(.+)$", re.IGNORECASE |
 
 def _provider(t: Turn, number: str) -> str:
     """Who acts for the provider: staff anywhere, or anyone in the service's provider chat."""
+    if t.staff is None:
+        _as_provider(t, number)
     b = t.uow.bookings.get(number)
     if b is not None:
         _as_staff(t, b)
@@ -32,6 +34,21 @@ def _provider(t: Turn, number: str) -> str:
     if t.staff is None and (service is None or t.event.chat_id != service.provider_chat):
         raise NotAllowed(number)
     return f"staff:{t.staff.code}" if t.staff else f"provider:{t.event.user_id}"
+
+
+def _as_provider(t: Turn, number: str) -> None:
+    """A provider's chat may serve several communities: into the booking's, if it serves it there.
+
+    Checked before entering: a resident typing their own booking number stays where they are.
+    """
+    found = t.uow.bookings.where_is(number)
+    code = found[0] if found else ""
+    if found is None or (code and code not in t.app.codes()):
+        raise NotAllowed(number)
+    service = (t.app.tenant(code) if code else t.app).services.get(found[1])
+    if service is None or service.provider_chat != t.event.chat_id:
+        raise NotAllowed(number)
+    t.enter(code)
 
 
 def _as_staff(t: Turn, b: Booking) -> None:
@@ -121,6 +138,8 @@ def on_button(t: Turn, cb: Callback) -> None:
         return _ask_note(t, number)
     if cb.action in ("vskip", "vx"):
         return _note_button(t, number)
+    if cb.action == "today":  # staff above several: one community's visits
+        return today.show(t, cb.arg())
     if cb.action == "rate":
         stars = int(cb.arg(1))
         uc.rate(t.uow, number, t.event.user_id, stars)
@@ -152,25 +171,6 @@ def on_comment_text(t: Turn) -> None:
     t.say(texts.BOOK_COMMENT_SAVED, texts.MENU_BUTTONS)
 
 
-TODAY_WORDS = frozenset({"/今日上门", "今日上门", "今天上门", "/today"})
-
-
 def any_text(t: Turn) -> bool:
     """What the booking flow answers anywhere: /今日上门, a visit note with its number."""
-    return today_asked(t) or note_typed(t) or note_answered(t)
-
-
-def today_asked(t: Turn) -> bool:
-    """/今日上门 in a provider's chat (or from staff): today's visits in time order."""
-    said = t.event.text.strip().lower()
-    if said not in TODAY_WORDS and not (t.event.kind == "command" and said == "today"):
-        return False
-    chats = {s.code for s in t.app.services.values() if s.provider_chat == t.event.chat_id}
-    if not chats and t.staff is None:
-        return False
-    day = datetime.combine(t.now.astimezone(t.app.zone).date(), datetime.min.time(), t.app.zone)
-    items = [b for b in t.uow.bookings.list(since=day, until=day + timedelta(days=1),
-                                            statuses=[Status.BOOKED, Status.DONE])
-             if not chats or b.service in chats]
-    view.today(t, items)
-    return True
+    return today.today_asked(t) or note_typed(t) or note_answered(t)

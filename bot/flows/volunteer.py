@@ -8,7 +8,7 @@ from bot import texts
 from bot.callbacks import VOLUNTEER, Callback
 from bot.dialogue.flow import Flow
 from bot.dialogue.turn import Turn, grid_rows, reply
-from bot.flows import volunteer_help, volunteer_staff
+from bot.flows import volunteer_help, volunteer_staff, waiting
 from bot.volunteer_notices import helped_person, hours_text, task_text
 from domain.errors import NotFound
 from domain.usecases import volunteers as uc
@@ -40,8 +40,7 @@ def start(t: Turn) -> None:
     """我想当志愿者 / 有什么志愿活动: sign up first, or (signed up) the open tasks."""
     r = t.resident
     if r is None or r.id is None:
-        t.state.contact_asked = True
-        t.say(texts.VOL_NEED_PHONE, request="contact")
+        waiting.wait_for_contact(t, "volunteer", texts.VOL_NEED_PHONE)
         return
     if not r.verified:
         t.say(texts.VOL_NEED_VERIFIED, texts.MENU_BUTTONS)

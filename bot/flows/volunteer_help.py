@@ -10,6 +10,7 @@ from bot.callbacks import VOLUNTEER, Callback
 from bot.cards import place_label
 from bot.dialogue.turn import Turn, reply
 from bot.events import Reply
+from bot.flows import waiting
 from bot.outbox import enqueue
 from domain.identity import mask_phone
 from domain.ports import UnitOfWork
@@ -38,8 +39,7 @@ def start(t: Turn) -> None:
     if emergency.kind_of(t) is not None:
         return report.start(t)  # 摔倒了起不来快帮帮我: safety advice and an urgent report first
     if t.resident is None:
-        t.state.contact_asked = True
-        t.say(texts.VOL_HELP_NEED_PHONE, request="contact")
+        waiting.wait_for_contact(t, "ask_help", texts.VOL_HELP_NEED_PHONE)
         return
     text = t.event.text.strip()
     if not text or GENERIC.match(text.replace(" ", "")):

@@ -19,7 +19,9 @@ def link_for(uow: UnitOfWork, booker_user_id: int, booker_chat_id: int, name: st
     booker is told nothing either way.
     """
     for link in uow.bookings.links_of(booker_user_id):
-        same = link.contact == contact and link.name == name and link.status != "denied"
+        # Only a link of the community booked in: its staff confirm it and its bookings lose 待核实.
+        same = link.contact == contact and link.name == name and link.status != "denied" \
+            and link.community in ("", uow.community or "")
         if same and (link.resident_id is not None or not id4):  # a mistyped ending may be retried
             return link
     match = find_person(uow, name, contact, id4)
@@ -45,7 +47,11 @@ def find_person(uow: UnitOfWork, name: str, contact: str, id4: str = "") -> Resi
 
 def decide_link(uow: UnitOfWork, link_id: int, yes: bool, *, by: str, staff: bool,
                 resident_id: int | None, now: datetime) -> BeneficiaryLink:
-    """Staff, or the person named, say whether the link is true; confirmed bookings lose 待核实."""
+    """Staff, or the person named, say whether the link is true; confirmed bookings lose 待核实.
+
+    Only the bookings filed in the link's own community are changed: the caller runs this in
+    that community (its staff, its provider chats are told).
+    """
     link = uow.bookings.get_link(link_id)
     if link is None:
         raise NotFound(str(link_id))
@@ -58,7 +64,8 @@ def decide_link(uow: UnitOfWork, link_id: int, yes: bool, *, by: str, staff: boo
     uow.audit.record(by, f"link.{link.status}", f"link:{link_id}", now)
     if yes:
         for b in uow.bookings.list(user_id=link.booker_user_id, statuses=[Status.BOOKED]):
-            if b.unverified and b.beneficiary == link.name and b.contact == link.contact:
+            same = b.beneficiary == link.name and b.contact == link.contact
+            if same and b.unverified and b.community == link.community:
                 b.unverified, b.beneficiary_id = False, link.resident_id or b.beneficiary_id
                 uow.bookings.save(b)
                 uow.publish(BookingChanged(b.number, "verified"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from domain.errors import Conflict, InvalidTransition, NotFound, StaffOnly, ViewOnly
 from domain.events import ReportAssigned, ReportChanged, ReportOverdue
@@ -196,19 +196,3 @@ def daily_digest(uow: UnitOfWork, now: datetime) -> Digest:
         open=sum(1 for r in open_ if r.status != Status.PENDING), overdue=overdue,
         resolved=len(done), average_rating=sum(rated) / len(rated) if rated else None,
     )
-
-
-def list_open_for_staff(uow: UnitOfWork, who: Actor, limit: int = 10) -> list[Report]:
-    """Open reports this staff member may act on, the most urgent first."""
-    with uow:
-        staff = uow.staff.get(who) if isinstance(who, str) else uow.staff.by_user(who)
-        if staff is None or not staff.active:
-            raise StaffOnly(str(who))
-        mine = [r for r in uow.reports.list(statuses=OPEN_STATUSES, limit=10_000)
-                if staff.serves(r.grid) or r.assignee == staff.code]
-
-    def due(r: Report) -> datetime:
-        d = r.accept_due if r.status == Status.PENDING else r.resolve_due
-        return d or r.created_at or datetime.max.replace(tzinfo=UTC)
-
-    return sorted(mine, key=due)[:limit]

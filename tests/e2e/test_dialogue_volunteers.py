@@ -115,6 +115,17 @@ def test_someone_not_bound_is_asked_for_their_phone_first(bot: App) -> None:
         assert uow.volunteers.active() == []
 
 
+def test_help_asked_before_the_phone_is_known_goes_on_once_it_is_shared(bot: App) -> None:
+    chat = Chat(bot, NEWCOMER)
+    assert texts.VOL_HELP_NEED_PHONE in chat.say("我想找人帮我买个菜")
+    assert texts.CONTACT_STILL_NEEDED in chat.say("买两斤鸡蛋")
+    out = chat.say("/contact 13805770099")
+    assert "您需要：我想找人帮我买个菜，买两斤鸡蛋" in out, out  # nothing said is lost
+    assert "已经告诉社区工作人员了" in chat.say("对")
+    [card] = [m for m in queued(bot, -1002000000001) if "【求助】" in m.text]  # no address: the staff chat
+    assert "买两斤鸡蛋" in card.text and "13805770099" not in card.text
+
+
 def test_staff_post_a_task_first_come_the_second_is_told_kindly_and_a_withdrawal_reopens(bot: App) -> None:
     anna, bo = sign_up(bot, ANNA), sign_up(bot, BO)
     replies = say_as(bot, GRID1_STAFF, "志愿任务 陪独居老人聊天 2026-12-05 09:00 2小时 1人 陪伴老人 翠微苑",

@@ -230,3 +230,28 @@ def test_staff_request_for_a_resident_and_decide_from_the_command_line(bot: App,
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "verification by code: genuine" in logged
     assert code not in logged and "张桂英" not in logged and PERSON_ID[-4:] not in logged
+
+
+def test_a_request_waits_for_the_phone_and_goes_on_with_what_was_said_meanwhile(bot: App) -> None:
+    with bot.uow() as uow:  # on the roster, not yet known in the chat
+        uow.residents.add(Resident(name="王秀兰", phone="13805779999", id_number=id_number(date(1960, 1, 2), 33),
+                                   address=Address("E1", "5", "1", "101"), verified=True))
+        uow.commit()
+    chat = Chat(bot, 1010)
+    assert texts.SEAL_NEED_CONTACT in chat.say("我要开个居住证明")
+    out = chat.say("要交给实验小学")  # not taken for a booking or lost
+    assert texts.CONTACT_STILL_NEEDED in out and "预约" not in out
+    out = chat.say("/contact 13805779999")
+    assert "已核实" in out and texts.SEAL_ASK_PURPOSE in out  # the request goes on by itself
+    chat.say("孩子上学")
+    out = chat.say("2012年")
+    assert "提交单位：实验小学" in out and "用途：孩子上学" in out
+
+
+def test_a_clear_other_request_or_stop_drops_the_request_held_for_the_phone(bot: App) -> None:
+    chat = Chat(bot, 1011)
+    chat.say("我要开个居住证明")
+    assert texts.STOPPED in chat.say("算了")
+    chat.say("我要开个居住证明")
+    out = chat.say("我家楼道灯坏了")
+    assert texts.CONTACT_STILL_NEEDED not in out and "小区" in out  # the report is taken instead

@@ -369,3 +369,18 @@ def test_a_line_after_closing_a_report_can_still_be_kept(bot: App) -> None:
     r = _stored(bot, number)
     assert r.status == Status.RESOLVED and r.history[-1].note == "已经电话告诉居民了"
     assert "电话告诉" not in resident.inbox()
+
+
+def test_asking_for_the_worklist_while_a_note_is_offered_is_not_written_into_it(bot: App) -> None:
+    _, number, staff = _reported_to_grid(bot, 1034)
+    staff.say("受理")
+    assert "要把这句记到" in staff.say("明天上午去")
+    keep = staff.replies[-1].buttons[0][0]
+    assert keep.text == "记上"
+    listed = staff.say("待办")
+    assert "待办" in listed and number in listed and "要把这句记到" not in listed
+    # The offer's 记上 button, pressed afterwards, keeps only what was meant as a note.
+    from bot.events import Inbound
+
+    bot.dialogue.handle(Inbound(kind="button", chat_id=GRID1_CHAT, user_id=GRID1_STAFF, data=keep.data))
+    assert _stored(bot, number).history[-1].note == "明天上午去"

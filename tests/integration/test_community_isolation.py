@@ -160,3 +160,26 @@ def test_jobs_run_per_community_and_tell_that_communitys_staff(city: App) -> Non
     a_chats = [city.config.community.staff_chat_id, *(g.chat_id for g in city.config.grids)]
     assert all(n_number not in r.text and "待受理：1件" not in r.text
                for chat in a_chats for r in queued(city, chat))
+
+
+def test_a_booking_in_one_community_is_never_told_to_anothers_chats(city: App) -> None:
+    from tests.support.chat import queued
+
+    chat = Chat(city, N_RESIDENT)
+    for ask in ("给我自己约明天上午十点社保卡挂失", "给我自己约明天上午十点助浴"):
+        assert "请您核对" in chat.say(ask), chat.text
+        assert "YY-" in chat.say("确认预约"), chat.text
+    n_staff = city.tenant(N).config.community.staff_chat_id
+    cards = " ".join(r.text for r in queued(city, n_staff))
+    assert "社会保障卡临时挂失" in cards and "助浴" in cards  # 南垟 has no partner chat: its own staff
+    a = city.tenant(A).config
+    a_chats = {a.community.staff_chat_id, *(g.chat_id for g in a.grids),
+               *(s.provider_chat for s in city.tenant(A).services.values())}
+    assert all(not queued(city, c) for c in a_chats)  # nothing of 南垟's reaches A社区 or its partner
+
+
+def test_what_a_community_says_for_itself_names_itself(city: App) -> None:
+    assert city.tenant(N).config.alert_source() == "南垟社区居委会"
+    assert city.tenant(J).config.alert_source() == "金竹村村委会"
+    out = Chat(city, N_RESIDENT).say("临时救助在哪里办")
+    assert "0577-86001234" in out and "府前街" not in out  # 南垟's office, not A社区's

@@ -79,6 +79,19 @@ def test_a_voice_typing_slip_in_the_name_is_confirmed_with_one_tap(city: App) ->
     assert len(_reports(city, N)) == 1
 
 
+def test_a_misheard_estate_is_confirmed_by_a_typed_yes_and_used_as_the_place(city: App) -> None:  # noqa: F811
+    chat = Chat(city, 840014)
+    assert ASKED in chat.say("我家楼道灯坏了")
+    assert "您是南白象街道 南垟社区的吗" in chat.say("南洋花园3幢")  # 垟 voice-typed as 洋
+    out = Chat(city, 840014).say("是的")  # typed, not tapped (a fresh channel: no button to map it to)
+    assert "您是南垟社区的" in out and "地点：南垟花园3幢" in out, out
+    chat = Chat(city, 840015)
+    chat.say("我家楼道灯坏了")
+    chat.say("南洋花园")
+    assert "社区或村" in Chat(city, 840015).say("不是")  # asked again, nothing settled
+    assert _reports(city, N) == []
+
+
 @pytest.mark.parametrize(("said", "code", "name"), [
     ("我是南垟社区的", N, "南垟社区"), ("我住金竹村", J, "金竹村"), ("南白象街道南垟", N, "南垟社区"),
 ])
@@ -145,7 +158,8 @@ def test_a_resident_on_a_roster_anywhere_in_the_city_is_placed_by_sharing_their_
 
 def test_a_contact_not_on_any_roster_is_kept_until_they_choose(city: App) -> None:  # noqa: F811
     chat = Chat(city, 840011)
-    assert ASKED in chat.say("/contact 13900000088")
+    out = chat.say("/contact 13900000088")
+    assert ASKED in out and out.startswith("记下了")  # the number is acknowledged, not ignored
     out = chat.say("金竹村")
     assert "您是金竹村的" in out
     with city.uow() as uow:
@@ -277,3 +291,10 @@ def test_an_emergency_while_asked_or_naming_an_estate_still_gets_the_advice_firs
     assert out.index("有燃气味") < out.index(ASKED)
     out = Chat(city, 840018).say("南垟花园5幢煤气味好大")
     assert out.index("有燃气味") < out.index("南垟社区的吗")
+
+
+def test_a_misheard_estate_in_the_report_itself_is_taken_and_shown_back(city: App) -> None:  # noqa: F811
+    chat = Chat(city, 840016)
+    chat.say("我是南垟社区的")
+    out = chat.say("白相新村2幢路灯不亮")  # 白象新村, 象 heard as 相
+    assert "地点：白象新村2幢" in out, out

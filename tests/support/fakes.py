@@ -22,11 +22,12 @@ from domain.polls import Poll, PollStatus
 from domain.ports import OutboxMessage, UnitOfWork
 from domain.pushes import DEFAULT_ON, Progress, Push
 from domain.ratings import MonthSummary, Rating
-from domain.reports import Report, Status, report_number
+from domain.reports import OPEN_STATUSES, Report, Status, report_number
 from domain.residents import Resident
 from domain.seals import Certificate, SealDecision, SealRequest, SealStatus
 from domain.staff import Staff
 from domain.volunteers import HelpRequest, Signup, Task, Volunteer
+from domain.worklist import LATEST, Backlog, WorkScope, report_due
 
 
 class FakeResidents:
@@ -104,6 +105,14 @@ class FakeStaff:
         self.rows[staff.code] = copy.deepcopy(staff)
 
 
+def _backlog(items: Iterable[tuple[Any, datetime]]) -> dict[Any, Backlog]:
+    """Count per key with the earliest time, as the SQL GROUP BY does."""
+    out: dict[Any, Backlog] = {}
+    for key, due in items:
+        out[key] = out[key] + Backlog(1, due) if key in out else Backlog(1, due)
+    return out
+
+
 class FakeReports:
     def __init__(self) -> None:
         self.rows: dict[str, Report] = {}
@@ -150,6 +159,19 @@ class FakeReports:
 
     def list_followed(self, chat_id: int, limit: int = 10) -> list[Report]:
         return [r for r in self.list(limit=10_000) if chat_id in r.followers][:limit]
+
+    def _open(self, scope: WorkScope) -> list[Report]:
+        return [r for r in self.list(statuses=OPEN_STATUSES, limit=10**9)
+                if scope.takes_report(r.community, r.grid, r.assignee)]
+
+    def open_backlog(self, scope: WorkScope) -> dict[str, Backlog]:
+        return _backlog((r.community, report_due(r)) for r in self._open(scope))
+
+    def most_urgent(self, scope: WorkScope, limit: int) -> list[tuple[datetime, str]]:
+        return [(report_due(r), r.number) for r in sorted(self._open(scope), key=report_due)[:limit]]
+
+    def many(self, numbers: list[str]) -> list[Report]:
+        return [copy.deepcopy(self.rows[n]) for n in numbers if n in self.rows]
 
     def detach_resident(self, resident_id: int) -> int:
         n = 0
@@ -323,6 +345,18 @@ class FakeSeals:
     def decisions(self, number: str) -> list[SealDecision]:
         return [d for d in self.log if d.number == number]
 
+    def pending_backlog(self, community: str | None = None) -> dict[tuple[str, str], Backlog]:
+        return _backlog(((r.community, r.template), r.due_at) for r in self.list(status=SealStatus.PENDING, limit=10**9)
+                        if community in (None, r.community))
+
+    def most_urgent_pending(self, templates: dict[str, frozenset[str]], limit: int) -> list[tuple[datetime, str]]:
+        rows = [r for r in self.list(status=SealStatus.PENDING, limit=10**9)
+                if r.template in templates.get(r.community, ())]
+        return [(r.due_at, r.number) for r in sorted(rows, key=lambda r: r.due_at)[:limit]]
+
+    def many(self, numbers: list[str]) -> list[SealRequest]:
+        return [copy.deepcopy(self.requests[n]) for n in numbers if n in self.requests]
+
 
 # --- bookings (workstream "book") ----------------------------------------------------------
 class FakeBookings:
@@ -385,6 +419,24 @@ class FakeBookings:
 
     def get_link(self, link_id: int) -> BeneficiaryLink | None:
         return copy.deepcopy(self.links.get(link_id))
+
+    def where_is(self, number: str) -> tuple[str, str] | None:
+        b = self.rows.get(number)
+        return (b.community, b.service) if b is not None else None
+
+    def visits(self, since: datetime, until: datetime, statuses: Iterable[BookingStatus], *,
+               where: Any = None, city: bool = False, limit: int = 100) -> tuple[list[Booking], dict[str, int]]:
+        found = [b for b in self.list(statuses=statuses, since=since, until=until, limit=10**9)
+                 if where is None or (b.community in where and (where[b.community] is None
+                                                               or b.service in where[b.community]))]
+        counts: dict[str, int] = {}
+        for b in found:
+            counts[b.community] = counts.get(b.community, 0) + 1
+        return found[:limit], counts
+
+    def community_of_link(self, link_id: int, resident_id: int) -> str | None:
+        link = self.links.get(link_id)
+        return link.community if link is not None and link.resident_id == resident_id else None
 
     def links_of(self, user_id: int) -> list[BeneficiaryLink]:
         return [copy.deepcopy(x) for x in self.links.values() if x.booker_user_id == user_id]
@@ -457,6 +509,17 @@ class FakeVolunteers:
 
     def open_help(self, limit: int = 1000) -> list[HelpRequest]:
         return [copy.deepcopy(h) for _, h in sorted(self.helps.items()) if h.status == "open"][:limit]
+
+    def open_help_backlog(self, scope: WorkScope) -> dict[str, Backlog]:
+        return _backlog((h.community, h.created_at or LATEST) for h in self.open_help(10**9)
+                        if scope.takes_help(h.community, h.grid))
+
+    def oldest_open_help(self, scope: WorkScope, limit: int) -> list[tuple[datetime, int]]:
+        rows = [h for h in self.open_help(10**9) if scope.takes_help(h.community, h.grid)]
+        return [(h.created_at or LATEST, h.id or 0) for h in sorted(rows, key=lambda h: h.created_at or LATEST)][:limit]
+
+    def help_many(self, ids: list[int]) -> list[HelpRequest]:
+        return [copy.deepcopy(self.helps[i]) for i in ids if i in self.helps]
 
     def save_help(self, request: HelpRequest) -> None:
         assert request.id in self.helps

@@ -55,7 +55,10 @@ def test_a_community_file_overrides_sections_and_inherits_the_rest() -> None:
     assert [e.name for e in nanyang.estates] == ["南垟花园", "白象新村"]
     assert nanyang.community.office is not None and nanyang.community.office.phone == "0577-86001234"
     assert {s.name for s in nanyang.staff} == {"周书记", "潘丽君", "叶成龙"}
-    assert nanyang.services == city.services
+    assert [s.name for s in nanyang.catalogue()] == [s.name for s in city.catalogue()]
+    # but not A社区's chats: 南垟's bookings go to its own staff chat, never A's partner
+    assert {s.provider_chat for s in nanyang.catalogue()} == {nanyang.community.staff_chat_id}
+    assert -1002000000031 in {s.provider_chat for s in a.catalogue()}
     assert nanyang.community.name == "南垟社区"
 
 

@@ -23,3 +23,11 @@ def test_a_short_name_or_an_ordinary_sentence_is_not_taken_for_a_slip() -> None:
     finder = _finder()
     assert finder.by_slip("南洋") == []  # two characters with one wrong say too little
     assert finder.by_slip("我家楼道灯坏了好几天了") == []
+
+
+def test_an_estate_names_its_community_also_with_a_misheard_character() -> None:
+    finder = _finder()
+    assert [e.code for e in finder.by_estate("我住白象新村")] == ["oh-nbx-nanyang"]
+    assert finder.by_estate("我住南洋花园") == [] and finder.by_name("我住白象新村") == []
+    assert [e.code for e in finder.by_slip("我住南洋花园3幢")] == ["oh-nbx-nanyang"]
+    assert finder.by_estate("南白象街道") == []  # 白象 (an alias) is too short to name it

@@ -84,8 +84,8 @@ def test_retrieval_answers_the_one_policy_a_resident_means(world: World, questio
     ("临时救助谁能申请", "谁可以申请", "因火灾、交通事故、突发重大疾病等意外"),
     ("什么人可以申请临时救助", "谁可以申请", "因火灾、交通事故、突发重大疾病等意外"),
     ("临时救助能领多少", "能得到什么", "按困难程度一次性发放救助金"),
-    ("临时救助去哪里办", "去哪里办", "到社区党群服务中心一楼民生窗口"),
-    ("临时救助怎么申请", "去哪里办", "到社区党群服务中心一楼民生窗口"),
+    ("临时救助去哪里办", "去哪里办", "到所在社区的党群服务中心民生窗口"),
+    ("临时救助怎么申请", "去哪里办", "到所在社区的党群服务中心民生窗口"),
 ])
 def test_each_aspect_gets_only_that_part_with_title_and_source(
         world: World, question: str, label: str, part: str) -> None:
