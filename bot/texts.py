@@ -229,7 +229,9 @@ MY_DATA_BUTTONS = ((_cb.MY_DATA.button("删除我的信息", "erase"),), (_cb.ME
 ERASE_BUTTONS = ((_cb.MY_DATA.button("确认删除", "erase_yes"), _cb.MENU.button("算了", "menu")),)
 
 # --- names of things residents may ask for mid-form, or that are not open yet ----------
+SWITCH_OTHER = "别的事"
 SWITCH_NAMES = {
+    "report_issue": "报修", "suggest": "提建议", "contact_office": "联系社区", "ask_help": "求助",
     "check_status": "查进度", "book_service": "预约服务", "request_seal": "开证明",
     "find_shelter": "找避灾点", "ask_policy": "问政策", "public_info": "看公开栏",
     "cancel_booking": "取消预约", "volunteer": "当志愿者", "subscribe": "订阅消息",

@@ -32,6 +32,8 @@ class Flow:
     on_any_photo: Callable[[Turn], bool] | None = None
     # Intents another flow owns that this one adds to (查进度 also lists certificate requests).
     also: Mapping[str, Handler] = field(default_factory=dict)
+    # Its open form's question asked again (after "不，继续" to an offered change of request).
+    resume: Handler | None = None
 
 
 @dataclass(frozen=True)

@@ -80,10 +80,7 @@ def on_text(t: Turn) -> None:
         t.say(texts.STOPPED, texts.MENU_BUTTONS)
         return
     if t.intent in SWITCH_INTENTS and t.confidence >= 0.6:
-        t.state.pending = {"switch": t.intent, "text": text}
-        t.say(texts.SWITCH_FORM.format(current=kind_label(t.state.slots["kind"]),
-                                       target=texts.SWITCH_NAMES[t.intent]), texts.SWITCH_BUTTONS)
-        return
+        return ask_switch(t, kind_label(t.state.slots["kind"]))
     s = t.state.slots
     if step == "description":
         return _on_description(t, s, text)
@@ -197,13 +194,23 @@ def on_button(t: Turn, cb: Callback) -> None:
     return form.advance(t)
 
 
+def ask_switch(t: Turn, current: str) -> None:
+    """A clear other request in the middle of a form: put this one down? (nothing is dropped unasked)"""
+    t.state.pending = {"switch": t.intent, "text": t.event.text.strip()}
+    t.say(texts.SWITCH_FORM.format(current=current, target=texts.SWITCH_NAMES.get(t.intent, texts.SWITCH_OTHER)),
+          texts.SWITCH_BUTTONS)
+
+
 def _switch(t: Turn, yes: bool) -> None:
     pending = t.state.pending.get("switch")
     said = str(t.state.pending.get("text") or "")
     t.state.pending = {}
     if not yes or not pending:
-        # A stale 不，继续登记 pressed while another form is open has no report to go on with.
-        return form.acknowledged(t, texts.CONTINUE_FORM, form.advance if t.state.form == "report" else None)
+        from bot.dialogue.engine import ROUTES  # the open form's own question, whichever flow's
+
+        owner = ROUTES.forms.get(t.state.form or "")
+        again = form.advance if t.state.form == "report" else owner.resume if owner else None
+        return form.acknowledged(t, texts.CONTINUE_FORM, again)
     t.state.end()
     from bot.dialogue.engine import dispatch  # the engine owns intent routing
 

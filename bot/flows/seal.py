@@ -31,8 +31,11 @@ MAX_ANSWER = 100
 YES_WORDS = frozenset({"提交", "好", "好的", "对", "是", "是的", "没问题", "确认", "可以"})
 # "…孩子上学用", "…用于办社保", "…交给实验小学": what a first message may already say.
 PURPOSE = re.compile(r"(?:用于|用来|拿去)?([\u4e00-\u9fffA-Za-z0-9]{2,20}?)(?:要用|用的|用)(?![\u4e00-\u9fff])")
-SWITCH_INTENTS = frozenset({"report_issue", "suggest", "check_status", "find_shelter", "contact_office"})
+SWITCH_INTENTS = frozenset({"report_issue", "suggest", "check_status", "find_shelter", "contact_office",
+                            "ask_policy", "public_info", "book_service", "cancel_booking", "volunteer",
+                            "ask_help", "subscribe", "unsubscribe"})
 SWITCH_CONFIDENCE = 0.9
+CONFIRM_SWITCH_CONFIDENCE = 0.6
 ASKED_FOR = ("证明", "盖个章", "盖章")  # what precedes the purpose when no kind is named
 USED_AT = re.compile(r"(?:交给|交到|提交给|提交到|给)([\u4e00-\u9fffA-Za-z0-9]{2,20})")
 
@@ -121,25 +124,28 @@ def on_text(t: Turn) -> None:
     """An answer to the question asked (or a yes at the confirmation)."""
     text = " ".join(t.event.text.split())[:MAX_ANSWER]
     step = t.state.step or ""
-    if step == "confirm":
-        if text.strip("。.!！ ") in YES_WORDS:
-            return _submit(t)
-        return _confirm(t)
-    if _switches(t):  # an emergency or a clear other request is never taken for an answer
+    if step == "confirm" and text.strip("。.!！ ") in YES_WORDS:
+        return _submit(t)
+    if emergency.kind_of(t) is not None:  # never taken for an answer: safety advice and a report
         from bot.dialogue.engine import dispatch
 
         t.state.end()
-        return dispatch(t, "report_issue" if emergency.kind_of(t) else t.intent)
+        return dispatch(t, "report_issue")
+    # A clear other request ("临时救助是什么") is offered, never taken for an answer nor dropped
+    # unasked; at the confirmation nothing typed is an answer, so a likelier one is enough.
+    sure = SWITCH_CONFIDENCE if step != "confirm" else CONFIRM_SWITCH_CONFIDENCE
+    if t.intent in SWITCH_INTENTS and t.confidence >= sure:
+        from bot.flows.report import ask_switch
+
+        return ask_switch(t, texts.FORM_NAMES[FORM])
+    if step == "confirm":
+        return _confirm(t)
     if step == "template":
         template = t.app.certifier.find_template(text)
         return choose(t, template.code) if template else pick(t)
     if step in dict(_questions(t)) and text:
         t.state.slots[step] = text
     return _ask_next(t)
-
-
-def _switches(t: Turn) -> bool:
-    return emergency.kind_of(t) is not None or (t.intent in SWITCH_INTENTS and t.confidence >= SWITCH_CONFIDENCE)
 
 
 def _submit(t: Turn) -> None:
@@ -243,4 +249,5 @@ def notify(app: App, event: Event, uow: UnitOfWork, now: datetime) -> None:
 
 
 FLOW = Flow(name="seal", intents={"request_seal": start}, forms={FORM: on_text}, buttons=BUTTONS,
-            on_button=on_button, on_any_text=on_reason_text, also={"check_status": list_mine})
+            on_button=on_button, on_any_text=on_reason_text, also={"check_status": list_mine},
+            resume=_ask_next)

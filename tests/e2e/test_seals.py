@@ -255,3 +255,21 @@ def test_a_clear_other_request_or_stop_drops_the_request_held_for_the_phone(bot:
     chat.say("我要开个居住证明")
     out = chat.say("我家楼道灯坏了")
     assert texts.CONTACT_STILL_NEEDED not in out and "小区" in out  # the report is taken instead
+
+
+def test_a_question_mid_request_is_offered_not_taken_for_an_answer_nor_a_dead_end(bot: App) -> None:
+    chat = Chat(bot, RESIDENT)
+    assert texts.SEAL_ASK_PURPOSE in chat.say("我要开个居住证明")
+    out = chat.say("临时救助是什么")
+    assert "要先放下它，去办“问政策”吗" in out and texts.SEAL_ASK_USED_AT not in out
+    out = chat.say("不，继续登记")
+    assert texts.SEAL_ASK_PURPOSE in out  # asked again, the answer not taken from the question
+    chat.say("孩子上学")
+    chat.say("实验小学")
+    assert "请核对您的居住证明" in chat.say("2015年")
+    out = chat.say("以后别给我发政策了")  # at the confirmation too: offered, not the summary again
+    assert "去办“退订消息”吗" in out, out
+    out = chat.say("是，去办新的")
+    assert "政策" in out and "请核对" not in out  # the new request is answered
+    with bot.uow() as uow:
+        assert uow.seals.list() == []  # nothing filed unasked
