@@ -43,6 +43,10 @@ def route(t: Turn, route_on: Router) -> None:
         if home and home != t.uow.community and home in t.app.codes():
             place.scope(t, home, frozenset({t.uow.community}))  # booking for a parent who lives there
         return community_move.placed(t, route_on)
+    from bot.flows.visits_today import asked_by_provider  # (visits import the booking flows)
+
+    if asked_by_provider(t):
+        return route_on(t)  # a partner's own chat: its visits in every community, nobody to place
     if ev.kind == "contact" and (code := _roster_community(t)) is not None:
         place.scope(t, code)  # on the roster somewhere in the city: that community is theirs
         return route_on(t)

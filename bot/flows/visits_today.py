@@ -97,6 +97,12 @@ def _own_where(t: Turn) -> Where:
     return {t.uow.community or t.app.community_code: chats or None}
 
 
+def asked_by_provider(t: Turn) -> bool:
+    """今日上门 from a chat that provides some community's services (it needs no community of its own)."""
+    return t.event.kind in ("text", "command") and ASKED.match(t.event.text.strip()) is not None \
+        and bool(_provider_where(t, peek=True))
+
+
 def _provider_where(t: Turn, *, since: datetime | None = None, until: datetime | None = None,
                     peek: bool = False) -> Where:
     """The services this chat is the provider of, per community with visits today.

@@ -125,3 +125,29 @@ def test_a_partners_chat_lists_and_marks_the_visits_of_every_community_it_serves
     own = Chat(city, PROVIDER + 1, chat_id=n_chat).say("/今日上门")
     assert "0002" in own and "0004" in own and "0003" not in own and "（南垟社区）" not in own, own
     assert "今日上门" not in Chat(city, RESIDENT).say("/今日上门")
+
+
+def test_a_partner_in_a_private_chat_is_not_asked_which_community_they_live_in(
+        tmp_path: Path, clean_env: pytest.MonkeyPatch, database_url: str) -> None:  # noqa: F811
+    nurse = 9100001  # a person who takes 金竹村's care visits in their own chat, on no roster
+    folder = partnered(tmp_path / "communities")
+    path = folder / f"{J}.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for group in data["services"]["care"]:
+        group["provider_chat"] = nurse
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    app = App(load_config(make_config_file(tmp_path / "etc", database_url, city=True,
+                                           changes={"communities_dir": str(folder)})))
+    try:
+        migrate.upgrade(app.engine)
+        staffed_city(app, Clock())
+        start = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+        with app.tenant(J).uow() as uow:
+            uow.bookings.add(Booking(service="blood_pressure", start=start, booker_user_id=RESIDENT,
+                                     booker_chat_id=RESIDENT, beneficiary="测试居民", number="YY-20261130-0003",
+                                     key="k3", created_at=start))
+            uow.commit()
+        out = Chat(app, nurse).say("今日上门")
+        assert "YY-20261130-0003" in out and "哪个社区" not in out, out
+    finally:
+        app.close()
