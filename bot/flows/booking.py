@@ -27,7 +27,10 @@ YES_WORDS = re.compile(r"^(确认|确定|好|好的|对|可以|行|没问题|是
 NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
 # "王秀英 0213" / "王秀英身份证后四位021x": the last 4 of the ID number instead of a phone.
 ID4 = re.compile(r"(?<![0-9Xx])([0-9]{3}[0-9Xx])(?![0-9Xx])")
-ID4_WORDS = re.compile(r"身份证号?码?|后四位|后4位|最后四位|尾号|号码是|号码|名字叫|名字是|叫做|叫|是")
+ID4_WORDS = re.compile(r"身份证号?码?|后四位|后4位|最后四位|尾号|电话号码|电话|手机号码|手机号|手机|号码是|号码"
+                       r"|名字叫|名字是|叫做|叫|是|他的|她的|他|她")
+# "他叫李建国" said before the name is asked: kept (without 叫 nothing else is taken for a name).
+NAME_SAID = re.compile(r"(?:叫做|叫|名字是|姓名是?)\s*([\u4e00-\u9fff]{2,4}?)(?=[\s，,。.!！0-9]|电话|手机|$)")
 # Inside the form these keep the booking going; another intent this sure leaves it.
 STAY_INTENTS = frozenset({"book_service", "affirm", "deny", "out_of_scope", "greet", "thank"})
 SWITCH_CONFIDENCE = 0.8
@@ -60,6 +63,8 @@ def _fill(t: Turn) -> None:
         s.update(who="family", relation=str(rel["value"]))
     elif not s.get("who") and SELF_WORDS.search(t.event.text):
         s["who"] = "self"
+    if s.get("who") == "family" and t.state.step != "person":
+        _person_said(t, s)
     when = t.entity("time")
     if when:
         at, exact, until = change.time_said(when)
@@ -77,6 +82,8 @@ def _advance(t: Turn) -> None:
         known = [p for p in view.past_people(t) if p["relation"] == s.get("relation")]
         if s["who"] != "self" and len(known) == 1:
             s.update(known[0])  # "帮我妈…" and one 妈 linked before: nothing to ask
+        elif s.get("said_name") and s.get("said_contact"):
+            s.update(name=s["said_name"], contact=s["said_contact"], id4="")  # said already
         else:
             return view.ask_person(t)
     community_move.book_where_they_live(t)  # a parent on another community's roster is booked there
@@ -129,11 +136,30 @@ def on_form_text(t: Turn) -> None:
     return _advance(t)
 
 
+def _person_said(t: Turn, s: dict[str, object]) -> None:
+    """The parent's name ("他叫李建国") or phone said before we ask: kept for that question."""
+    if (m := NAME_SAID.search(t.event.text)) is not None:
+        s["said_name"] = m.group(1)
+    if (phone := t.entity("phone")) is not None:
+        s["said_contact"] = str(phone["value"])
+
+
 def _person(t: Turn) -> None:
     """Name and phone, or name and the last 4 of the ID number: the reply is the same either way."""
     s = t.state.slots
     phone = t.entity("phone")
     id4 = None if phone else ID4.findall(t.event.text)
+    if phone is None and not id4 and s.get("said_contact") and t.entity("time") is None \
+            and NAME.fullmatch(ID4_WORDS.sub("", "".join(t.event.text.split()))):
+        s.update(contact=s["said_contact"], id4="", name=ID4_WORDS.sub("", "".join(t.event.text.split())))
+        return _advance(t)  # "李建国", the phone said before
+    if phone is None and not id4 and t.entity("time") is None:
+        bare = ID4_WORDS.sub("", "".join(t.event.text.split()))
+        m = NAME_SAID.search(t.event.text)
+        if m is not None or NAME.fullmatch(bare):
+            s["said_name"] = m.group(1) if m else bare  # "他叫李建国": the phone is still to come
+            t.say(texts.BOOK_ASK_PERSON_PHONE.format(name=s["said_name"], who=view.person_word(s)), view.way_out())
+            return None
     if phone is None and (not id4 or len(id4) > 1):
         before = dict(s)
         _fill(t)  # "明天下午" said while we wait for the name is kept for the time question
@@ -146,7 +172,7 @@ def _person(t: Turn) -> None:
     rest = ID4_WORDS.sub(" ", t.event.text.replace(said, ""))
     name = NAME.search(re.sub(r"[0-9Xx]", " ", rest))
     s.update(contact=str(phone["value"]) if phone else "", id4=id4[0].upper() if id4 else "",
-             name=name.group(0) if name else "")
+             name=name.group(0) if name else str(s.get("said_name") or ""))  # "李建国" said before
     return _advance(t)
 
 

@@ -115,6 +115,26 @@ def test_a_time_said_while_the_name_is_asked_is_kept(bot: App) -> None:
     assert "时间：明天下午2:00" in out  # not asked again
 
 
+def test_the_parents_name_and_phone_in_separate_lines_are_both_kept(bot: App) -> None:
+    chat = Chat(bot, 5024)
+    assert "姓名和手机号" in chat.say("给我爸约明天上午十点的助浴")
+    out = chat.say("他叫李建国")
+    assert "记下了：李建国" in out and "手机号" in out
+    out = chat.say("13566667777")
+    assert "李建国（父亲" in out and "时间：明天上午10:00" in out, out
+
+
+def test_the_parents_name_and_phone_said_before_they_are_asked_are_not_asked_again(bot: App) -> None:
+    chat = Chat(bot, 5025)
+    assert "您想预约哪项服务" in chat.say("我想给我爸约个上门服务")  # no service named: the list
+    chat.say("他叫李建国")
+    chat.say("电话13566667777")
+    out = chat.say("助浴")
+    assert "姓名和手机号" not in out, out
+    out = chat.say("明天上午十点")
+    assert "李建国（父亲" in out and "时间：明天上午10:00" in out, out
+
+
 def test_a_time_that_is_not_a_slot_start_is_never_moved_silently(bot: App) -> None:
     chat = Chat(bot, 5010)
     chat.say("帮我妈约明天上午十点半的修脚")  # 修脚 visits start on the hour
