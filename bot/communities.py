@@ -160,12 +160,16 @@ def _alerting(data: dict[str, Any]) -> dict[str, Any] | None:
 def community_raw(city: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     """A community's whole configuration: config.yaml with the file's sections on top.
 
-    Chat ids are never inherited: config.yaml's provider chats are its own community's partners,
-    so another community that names none tells its own staff chat of each booking.
+    Chat ids are never inherited: config.yaml's chats are its own community's. Another community
+    that names no provider chat tells its own staff chat of each booking; one that names no staff
+    chat of its own is refused (`communities check`), never given 社区 A's.
     """
     merged = {k: v for k, v in city.items() if k not in ("communities_dir", "city_staff")}
     if data.get("code") != (city.get("community") or {}).get("code"):
-        merged.update({k: _without_chats(v) for k, v in merged.items() if k in ("services", "bookings")})
+        merged.update({k: _without_chats(v, "provider_chat") for k, v in merged.items()
+                       if k in ("services", "bookings")})
+        merged["grids"] = _without_chats(merged.get("grids") or [], "chat_id")
+        merged["community"] = _without_chats(merged.get("community") or {}, "staff_chat_id")
     merged.update({k: v for k, v in data.items() if k not in IDENTITY_KEYS})
     community = dict(merged.get("community") or {})
     community["name"] = data.get("name") or community.get("name")
@@ -174,12 +178,12 @@ def community_raw(city: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _without_chats(value: Any) -> Any:
-    """A copy of a settings tree with every `provider_chat` left out."""
+def _without_chats(value: Any, key: str) -> Any:
+    """A copy of a settings tree with every `key` (a chat id) left out."""
     if isinstance(value, dict):
-        return {k: _without_chats(v) for k, v in value.items() if k != "provider_chat"}
+        return {k: _without_chats(v, key) for k, v in value.items() if k != key}
     if isinstance(value, list):
-        return [_without_chats(v) for v in value]
+        return [_without_chats(v, key) for v in value]
     return value
 
 

@@ -205,7 +205,7 @@ def shared_names(tmp_path: Path, clean_env: pytest.MonkeyPatch, database_url: st
     shutil.copytree(REPO / "communities", folder)
     (folder / "lc-x-nanyang.yaml").write_text(
         "code: lc-x-nanyang\nname: 南垟社区\ndistrict: 鹿城区\nstreet: 滨江街道\n"
-        "center: {lat: 28.0100, lon: 120.6700}\n", encoding="utf-8")
+        "center: {lat: 28.0100, lon: 120.6700}\ncommunity: {staff_chat_id: -1002000900001}\n", encoding="utf-8")
     app = App(load_config(make_config_file(tmp_path / "etc", database_url,
                                            changes={"communities_dir": str(folder)})))
     try:

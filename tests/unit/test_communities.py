@@ -36,6 +36,9 @@ def city_dir(tmp_path: Path) -> Path:
     return target
 
 
+OWN_CHAT = {"community": {"staff_chat_id": -1009000000001}}  # every community names its own
+
+
 def test_the_sample_ships_three_communities_in_two_streets() -> None:
     d = CommunityDirectory.open(SAMPLE_DIR, city=_city())
     assert not d.problems
@@ -64,9 +67,9 @@ def test_a_community_file_overrides_sections_and_inherits_the_rest() -> None:
 
 def test_problems_are_named_per_file_and_the_rest_still_load(city_dir: Path) -> None:
     _write(city_dir / "bad-code.yaml", {"code": "Bad Code", "name": "坏社区"})
-    _write(city_dir / "dupe.yaml", {"code": "oh-nbx-nanyang", "name": "又一个南垟"})
+    _write(city_dir / "dupe.yaml", {"code": "oh-nbx-nanyang", "name": "又一个南垟", **OWN_CHAT})
     _write(city_dir / "city-key.yaml", {"code": "x1", "name": "X社区", "telegram": {"mode": "webhook"}})
-    _write(city_dir / "bad-grid.yaml", {"code": "x2", "name": "Y社区",
+    _write(city_dir / "bad-grid.yaml", {"code": "x2", "name": "Y社区", **OWN_CHAT,
                                          "estates": [{"code": "Y1", "name": "Y苑", "grid": "NOPE"}]})
     d = CommunityDirectory.open(city_dir, city=_city())
     found = {p.path: p.message for p in d.check()}
@@ -186,7 +189,7 @@ def test_cli_lists_shows_and_checks(city_dir: Path, tmp_path: Path, monkeypatch:
     assert shown.code == 0 and "南垟花园、白象新村" in shown.out and "0577-86001234" in shown.out
     assert run_cli("--config", cfg, "communities", "show", "nope").code == 1
     assert run_cli("--config", cfg, "communities", "check").code == 0
-    _write(city_dir / "broken.yaml", {"code": "x9", "name": "Z社区", "grids": []})
+    _write(city_dir / "broken.yaml", {"code": "x9", "name": "Z社区", "grids": [], **OWN_CHAT})
     checked = run_cli("--config", cfg, "communities", "check")
     assert checked.code == 1 and "broken.yaml: grids:" in checked.out
 
@@ -201,3 +204,13 @@ def test_a_copied_directory_is_not_mistaken_for_the_one_indexed_before(tmp_path:
     again = CommunityDirectory.open(second, city=_city(), cache=cache)
     assert all(Path(e.path).parent == second for e in again.entries)
     assert again.config("oh-nbx-jinzhu").community.name  # read from the copy that exists
+
+
+def test_a_community_without_its_own_staff_chat_is_refused_never_given_another_s(city_dir: Path) -> None:
+    _write(city_dir / "no-chat.yaml", {"code": "x3", "name": "Z社区",
+                                       "estates": [{"code": "Z1", "name": "Z苑", "grid": "G1"}]})
+    d = CommunityDirectory.open(city_dir, city=_city())
+    found = {p.path: p.message for p in d.check()}
+    assert "staff_chat_id" in found["no-chat.yaml"], found  # 社区 A's group would have had its cards
+    nanyang = d.config("oh-nbx-nanyang")
+    assert {g.chat_id for g in nanyang.grids} == {-1002000100011, -1002000100012}  # its own, as written
