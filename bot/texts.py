@@ -235,7 +235,7 @@ SWITCH_NAMES = {
     "check_status": "查进度", "book_service": "预约服务", "request_seal": "开证明",
     "find_shelter": "找避灾点", "ask_policy": "问政策", "public_info": "看公开栏",
     "cancel_booking": "取消预约", "volunteer": "当志愿者", "subscribe": "订阅消息",
-    "unsubscribe": "退订消息",
+    "unsubscribe": "退订消息", "rate_property": "评价",
 }
 COMING_SOON_NAMES = {
     "book_service": "预约上门服务", "cancel_booking": "取消预约", "request_seal": "云盖章开证明",
@@ -319,6 +319,7 @@ def local_key_created(path: str) -> str:
 # --- certificates ---
 FORM_NAMES["seal"] = "开证明"  # the open form's name in reminders and timeouts
 SEAL_NEED_CONTACT = "开证明需要先核实您的身份。请点下面的按钮把手机号发给我，核实后就可以在这里开证明了。"
+HELD_EXPIRED = "您刚才要办的“{what}”已经等了超过{minutes}分钟，先放下了。需要的话请再说一次。"
 CONTACT_STILL_NEEDED = "已记下。请先点下面的按钮把手机号发给我，核实后马上接着办。"
 SEAL_NEED_VERIFIED = "开证明需要社区先核实您的身份，核实后就可以在这里开了。着急的话可以{call}。"
 SEAL_PICK = "您要开哪种证明？请点下面的按钮。"

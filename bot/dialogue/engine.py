@@ -228,7 +228,7 @@ class DialogueEngine:
         if word in STOP_WORDS or last in STOP_WORDS:
             return self._stop(t)
         if word in MENU_WORDS or last in MENU_WORDS:
-            t.state.pending = {}
+            t.state.pending, t.state.after_contact = {}, {}
             return info.menu(t, in_form=bool(t.state.form))
         if word in HELP_WORDS:
             t.say(texts.HELP, texts.MENU_BUTTONS)

@@ -45,6 +45,8 @@ def on_contact(t: Turn) -> None:
         t.say(texts.BOUND_UNVERIFIED, menu)
     if goes_on:
         waiting.resume(t, held)
+    elif held:
+        waiting.too_late(t, held)
 
 
 def show_mine(t: Turn) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Any
 
 from bot import texts
@@ -13,7 +12,7 @@ from bot.communities import CommunityEntry
 from bot.dialogue.flow import Flow
 from bot.dialogue.turn import Turn
 from bot.estates import switch_community
-from bot.flows import emergency, estate_choice, story
+from bot.flows import emergency, estate_choice, story, switch
 from bot.flows import report_form as form
 from domain.errors import InvalidValue
 from domain.reports import Kind, validate_description
@@ -75,12 +74,14 @@ def on_text(t: Turn) -> None:
     """A message while the form is open: a slot value, more of the story, a stop, or a change of mind."""
     text = t.event.text.strip()
     step = t.state.step
+    if switch.answer(t):
+        return
     if t.intent == "stop" and t.confidence >= 0.6:
         t.state.end()
         t.say(texts.STOPPED, texts.MENU_BUTTONS)
         return
     if t.intent in SWITCH_INTENTS and t.confidence >= 0.6:
-        return ask_switch(t, kind_label(t.state.slots["kind"]))
+        return switch.ask(t, kind_label(t.state.slots["kind"]))
     s = t.state.slots
     if step == "description":
         return _on_description(t, s, text)
@@ -190,33 +191,8 @@ def on_button(t: Turn, cb: Callback) -> None:
         if arg == "follow":
             return _follow(t)
     elif action == "switch":
-        return _switch(t, arg == "yes")
+        return switch.decide(t, arg == "yes")
     return form.advance(t)
-
-
-def ask_switch(t: Turn, current: str) -> None:
-    """A clear other request in the middle of a form: put this one down? (nothing is dropped unasked)"""
-    t.state.pending = {"switch": t.intent, "text": t.event.text.strip()}
-    t.say(texts.SWITCH_FORM.format(current=current, target=texts.SWITCH_NAMES.get(t.intent, texts.SWITCH_OTHER)),
-          texts.SWITCH_BUTTONS)
-
-
-def _switch(t: Turn, yes: bool) -> None:
-    pending = t.state.pending.get("switch")
-    said = str(t.state.pending.get("text") or "")
-    t.state.pending = {}
-    if not yes or not pending:
-        from bot.dialogue.engine import ROUTES  # the open form's own question, whichever flow's
-
-        owner = ROUTES.forms.get(t.state.form or "")
-        again = form.advance if t.state.form == "report" else owner.resume if owner else None
-        return form.acknowledged(t, texts.CONTINUE_FORM, again)
-    t.state.end()
-    from bot.dialogue.engine import dispatch  # the engine owns intent routing
-
-    t.event = replace(t.event, text=said)  # the new request is what they typed, not the button
-    t.__dict__.pop("parse", None)  # parse that text, not the button's
-    return dispatch(t, pending)
 
 
 def _follow(t: Turn) -> None:

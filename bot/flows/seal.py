@@ -13,7 +13,7 @@ from bot import texts
 from bot.callbacks import SEAL, Callback
 from bot.dialogue.flow import Flow
 from bot.dialogue.turn import Turn, grid_rows, reply
-from bot.flows import emergency, waiting
+from bot.flows import emergency, switch, waiting
 from bot.flows.info import office_call, office_call_for
 from bot.flows.seal_staff import decide, on_reason_text, show_staff, staff_card
 from bot.outbox import enqueue, to_payload
@@ -110,8 +110,10 @@ def _ask_next(t: Turn) -> None:
 
 def _confirm(t: Turn) -> None:
     resident = t.resident
-    template = t.app.certifier.template(t.state.slots["template"])
-    assert resident is not None and template is not None
+    template = t.app.certifier.template(t.state.slots.get("template", ""))
+    if template is None:
+        return pick(t)  # no kind chosen yet: that question first
+    assert resident is not None
     t.state.step = "confirm"
     facts = t.app.certifier.masked(t.app.certifier.facts_of(resident))
     labels = {**texts.SEAL_FIELD_LABELS, **{f.key: f.label for f in template.fields}}
@@ -124,6 +126,8 @@ def on_text(t: Turn) -> None:
     """An answer to the question asked (or a yes at the confirmation)."""
     text = " ".join(t.event.text.split())[:MAX_ANSWER]
     step = t.state.step or ""
+    if switch.answer(t):  # "不用了" typed to "要先放下它…吗？": that question's answer
+        return None
     if step == "confirm" and text.strip("。.!！ ") in YES_WORDS:
         return _submit(t)
     if emergency.kind_of(t) is not None:  # never taken for an answer: safety advice and a report
@@ -135,9 +139,7 @@ def on_text(t: Turn) -> None:
     # unasked; at the confirmation nothing typed is an answer, so a likelier one is enough.
     sure = SWITCH_CONFIDENCE if step != "confirm" else CONFIRM_SWITCH_CONFIDENCE
     if t.intent in SWITCH_INTENTS and t.confidence >= sure:
-        from bot.flows.report import ask_switch
-
-        return ask_switch(t, texts.FORM_NAMES[FORM])
+        return switch.ask(t, texts.FORM_NAMES[FORM])
     if step == "confirm":
         return _confirm(t)
     if step == "template":
@@ -250,4 +252,4 @@ def notify(app: App, event: Event, uow: UnitOfWork, now: datetime) -> None:
 
 FLOW = Flow(name="seal", intents={"request_seal": start}, forms={FORM: on_text}, buttons=BUTTONS,
             on_button=on_button, on_any_text=on_reason_text, also={"check_status": list_mine},
-            resume=_ask_next)
+            resume=lambda t: _ask_next(t) if t.state.slots.get("template") else pick(t))

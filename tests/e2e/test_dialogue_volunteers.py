@@ -231,3 +231,10 @@ def test_staff_can_drop_a_draft_and_then_nothing_is_published(bot: App) -> None:
     with bot.uow() as uow:
         assert uow.volunteers.tasks() == []
     assert queued(bot, ANNA) == []
+
+
+def test_another_request_while_help_waits_for_the_phone_is_answered_not_swallowed(bot: App) -> None:
+    chat = Chat(bot, NEWCOMER)
+    assert texts.VOL_HELP_NEED_PHONE in chat.say("我想找人帮我买个菜")
+    out = chat.say("我家楼上漏水了")
+    assert texts.CONTACT_STILL_NEEDED not in out and "小区" in out, out  # the report is taken up

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -273,3 +273,35 @@ def test_a_question_mid_request_is_offered_not_taken_for_an_answer_nor_a_dead_en
     assert "政策" in out and "请核对" not in out  # the new request is answered
     with bot.uow() as uow:
         assert uow.seals.list() == []  # nothing filed unasked
+
+
+def test_continuing_before_a_kind_is_chosen_asks_the_kind_and_a_typed_no_is_the_answer(bot: App) -> None:
+    chat = Chat(bot, RESIDENT)
+    assert texts.SEAL_PICK in chat.say("我要开个证明")
+    assert "去办“问政策”吗" in chat.say("临时救助是什么")
+    assert texts.SEAL_PICK in chat.say("不用了")  # typed, not tapped: the kinds again, no crash
+    assert texts.SEAL_ASK_PURPOSE in chat.say("居住证明")
+    assert "去办“问政策”吗" in chat.say("临时救助是什么")
+    out = chat.say("不用了")
+    assert texts.SEAL_ASK_PURPOSE in out  # asked again; "不用了" is not the purpose
+    chat.say("孩子上学")
+    chat.say("实验小学")
+    out = chat.say("2015年")
+    assert "用途：孩子上学" in out and "不用了" not in out, out
+
+
+def test_a_request_held_for_the_phone_tells_when_it_was_too_late_and_menu_drops_it(bot: App) -> None:
+    clock = bot.dialogue.clock
+    chat = Chat(bot, 1012)
+    chat.say("我要开个居住证明")
+    chat.say("菜单")
+    out = chat.say("要交给派出所")
+    assert texts.CONTACT_STILL_NEEDED not in out  # nothing is held any more
+    chat.say("我要开个居住证明")
+    later = clock() + timedelta(minutes=31)
+    bot.dialogue.clock = lambda: later  # type: ignore[method-assign]
+    try:
+        out = chat.say("/contact 13905779876")
+    finally:
+        bot.dialogue.clock = clock  # type: ignore[method-assign]
+    assert "已经等了超过30分钟" in out and "开证明" in out, out
