@@ -90,19 +90,20 @@ def test_a_full_time_gets_the_three_nearest_free_slots(bot: App) -> None:
     assert labels[:3] == ["明天中午12:00", "明天下午1:00", "明天下午3:00"]  # nearest, in time order
 
 
+def offered_for_mum(chat: Chat, ask: str) -> list[str]:
+    """The first three times offered after asking for mum and naming her."""
+    chat.say(ask)
+    chat.say("王秀英 13812345678")
+    return [b.text for row in chat.replies[-1].buttons for b in row][:3]
+
+
 def test_an_afternoon_wish_is_offered_afternoon_slots_first(bot: App) -> None:
     book_for_mum(Chat(bot, 5020))  # 14:00 is taken
-    chat = Chat(bot, 5021)
-    chat.say("帮我妈约明天下午的助浴")
-    chat.say("王秀英 13812345678")
-    labels = [b.text for row in chat.replies[-1].buttons for b in row]
     # free slots inside 明天下午, earliest first, never the morning nearest its start
-    assert labels[:3] == ["明天中午12:00", "明天下午1:00", "明天下午3:00"]
-    chat = Chat(bot, 5022)
-    chat.say("我妈明天上午要助浴")
-    chat.say("王秀英 13812345678")
-    labels = [b.text for row in chat.replies[-1].buttons for b in row]
-    assert labels[:3] == ["明天上午9:00", "明天上午10:00", "明天上午11:00"]
+    afternoon = offered_for_mum(Chat(bot, 5021), "帮我妈约明天下午的助浴")
+    assert afternoon == ["明天中午12:00", "明天下午1:00", "明天下午3:00"]
+    morning = offered_for_mum(Chat(bot, 5022), "我妈明天上午要助浴")
+    assert morning == ["明天上午9:00", "明天上午10:00", "明天上午11:00"]
 
 
 def test_a_time_said_while_the_name_is_asked_is_kept(bot: App) -> None:
@@ -232,11 +233,8 @@ def test_cancelling_with_nothing_booked_says_so_and_leads_on(bot: App) -> None:
 
 
 def test_a_day_without_an_hour_offers_that_days_first_free_slots(bot: App) -> None:
-    chat = Chat(bot, 5013)
-    chat.say("给我妈约后天的助浴")
-    chat.say("王秀英 13812345678")
-    labels = [b.text for row in chat.replies[-1].buttons for b in row]
-    assert labels[:3] == ["12月2日（周三）上午9:00", "12月2日（周三）上午10:00", "12月2日（周三）上午11:00"]
+    assert offered_for_mum(Chat(bot, 5013), "给我妈约后天的助浴") == [
+        "12月2日（周三）上午9:00", "12月2日（周三）上午10:00", "12月2日（周三）上午11:00"]
 
 
 def test_something_else_said_mid_booking_is_that_request(bot: App) -> None:
