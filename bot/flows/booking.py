@@ -29,8 +29,13 @@ NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
 ID4 = re.compile(r"(?<![0-9Xx])([0-9]{3}[0-9Xx])(?![0-9Xx])")
 ID4_WORDS = re.compile(r"身份证号?码?|后四位|后4位|最后四位|尾号|电话号码|电话|手机号码|手机号|手机|号码是|号码"
                        r"|名字叫|名字是|叫做|叫|是|他的|她的|他|她")
+# A bare name typed alone ("李建国") starts with a common surname; "稍等", "好的", "不知道" do not.
+SURNAMES = frozenset("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+                     "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
+                     "龚邵万钱严覃武戴莫孔向汤应季池施洪柯翁")
 # "他叫李建国" said before the name is asked: kept (without 叫 nothing else is taken for a name).
-NAME_SAID = re.compile(r"(?:叫做|叫|名字是|姓名是?)\s*([\u4e00-\u9fff]{2,4}?)(?=[\s，,。.!！0-9]|电话|手机|$)")
+NAME_SAID = re.compile(r"(?:他|她|老人家?|父亲|母亲|爸爸?|妈妈?|名字|姓名)(?:叫做|叫|是)\s*"
+                       r"([\u4e00-\u9fff]{2,4}?)(?=[\s，,。.!！0-9]|电话|手机|$)")
 # Inside the form these keep the booking going; another intent this sure leaves it.
 STAY_INTENTS = frozenset({"book_service", "affirm", "deny", "out_of_scope", "greet", "thank"})
 SWITCH_CONFIDENCE = 0.8
@@ -149,14 +154,14 @@ def _person(t: Turn) -> None:
     s = t.state.slots
     phone = t.entity("phone")
     id4 = None if phone else ID4.findall(t.event.text)
+    bare = ID4_WORDS.sub("", "".join(t.event.text.split()))
     if phone is None and not id4 and s.get("said_contact") and t.entity("time") is None \
-            and NAME.fullmatch(ID4_WORDS.sub("", "".join(t.event.text.split()))):
-        s.update(contact=s["said_contact"], id4="", name=ID4_WORDS.sub("", "".join(t.event.text.split())))
+            and NAME.fullmatch(bare) and bare[0] in SURNAMES:
+        s.update(contact=s["said_contact"], id4="", name=bare)
         return _advance(t)  # "李建国", the phone said before
     if phone is None and not id4 and t.entity("time") is None:
-        bare = ID4_WORDS.sub("", "".join(t.event.text.split()))
         m = NAME_SAID.search(t.event.text)
-        if m is not None or NAME.fullmatch(bare):
+        if m is not None or (NAME.fullmatch(bare) and bare[0] in SURNAMES):
             s["said_name"] = m.group(1) if m else bare  # "他叫李建国": the phone is still to come
             t.say(texts.BOOK_ASK_PERSON_PHONE.format(name=s["said_name"], who=view.person_word(s)), view.way_out())
             return None

@@ -119,6 +119,7 @@ def test_a_time_said_while_the_name_is_asked_is_kept(bot: App) -> None:
 def test_the_parents_name_and_phone_in_separate_lines_are_both_kept(bot: App) -> None:
     chat = Chat(bot, 5024)
     assert "姓名和手机号" in chat.say("给我爸约明天上午十点的助浴")
+    assert "记下了" not in chat.say("稍等")  # not a name: asked again as before
     out = chat.say("他叫李建国")
     assert "记下了：李建国" in out and "手机号" in out
     out = chat.say("13566667777")
