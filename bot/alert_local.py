@@ -7,17 +7,19 @@ and validated, once per community per process (kept while the file is unchanged)
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot import texts
-from bot.config import ConfigError, Estate, Office
+from bot.config import Estate, Office
 from bot.events import Reply
 
 if TYPE_CHECKING:
     from bot.app import App
 
+log = logging.getLogger(__name__)
 Estates = dict[str, tuple[float, float, str]]  # code → lat, lon, name
 
 
@@ -73,7 +75,11 @@ def settings(app: App, code: str, read: Callable[[str], dict[str, Any]] | None =
         office = Office.model_validate(community["office"]) if community.get("office") else None
         found = Settings(_estates(raw.get("estates")), _call(office), int(community["staff_chat_id"]))
     except (ValueError, KeyError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
-        raise ConfigError(f"community {code!r}: {exc}") from None
+        # One broken community file never stops a city-wide warning: its residents still get the
+        # official text and their nearest shelters, without the office line; the file is named.
+        log.warning("community %s: warning settings unreadable (%s); sent without its office or staff chat",
+                    code, type(exc).__name__)
+        found = Settings({}, texts.OFFICE_UNKNOWN, None)
     kept[code] = (stamp, found)
     return found
 

@@ -91,3 +91,14 @@ def test_deliver_push_queues_one_bulk_row_per_chat_under_one_push() -> None:
     [push] = uow.pushes.list()
     assert push.kind == "alert" and push.topic == "预警"
     assert sorted(m.key for m in uow.outbox.messages) == [f"push:{push.id}:101", f"push:{push.id}:102"]
+
+
+def test_one_broken_community_file_does_not_stop_a_city_wide_warning() -> None:
+    from bot import alert_local, texts
+
+    entry = SimpleNamespace(code="x-broken")
+    directory = SimpleNamespace(get=lambda code: entry, stamp=lambda code: (1, 1))
+    app = SimpleNamespace(directory=directory, root=None)
+    broken = {"community": {"office": {"phone": "0577-1"}}, "estates": []}  # no staff chat, no hours
+    found = alert_local.settings(app, "x-broken", lambda code: broken)  # type: ignore[arg-type]
+    assert found.staff_chat_id is None and found.call == texts.OFFICE_UNKNOWN and found.estates == {}
