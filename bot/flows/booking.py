@@ -260,4 +260,5 @@ FLOW = Flow(
     intents={"book_service": start, "cancel_booking": change.cancel_asked},
     forms={FORM: on_form_text, change.MOVE_FORM: change.on_move_text, visits.COMMENT_FORM: visits.on_comment_text},
     buttons=(BOOKING, LINK), on_button=on_button, on_any_text=visits.any_text,
+    also={"check_status": view.list_mine},
 )

@@ -9,7 +9,7 @@ from bot import texts
 from bot.callbacks import BOOKING
 from bot.dialogue.turn import ButtonRows, Turn, grid_rows
 from bot.flows.info import office_call
-from domain.bookings import Booking, Service, SlotProblem
+from domain.bookings import Booking, Service, SlotProblem, Status
 
 GROUPS_PER_PAGE = 4
 
@@ -179,6 +179,22 @@ def ask_cancel(t: Turn, booking: Booking) -> None:
         service=service.name, when=texts.format_when(booking.start, t.app.zone, t.now)),
         [[BOOKING.button(texts.BOOK_CANCEL_YES, "cxy", booking.number),
           BOOKING.button(texts.BOOK_CANCEL_NO, "keep")]])
+
+
+def list_mine(t: Turn) -> None:
+    """我的预约 / 查进度: the visits this person booked that are still to come (nothing said if none,
+    unless they asked about 预约: the reports' answer is the rest)."""
+    mine = t.uow.bookings.list(user_id=t.event.user_id, statuses=[Status.BOOKED], since=t.now)
+    if not mine:
+        if "预约" in t.event.text:
+            t.say(texts.BOOK_MINE_EMPTY, texts.MENU_BUTTONS)
+        return
+    lines = [texts.BOOK_MINE, *(texts.BOOK_MINE_LINE.format(
+        number=b.number, service=t.app.services[b.service].name if b.service in t.app.services else b.service,
+        when=texts.format_when(b.start, t.app.zone, t.now),
+        who=texts.BOOK_MINE_FOR.format(relation=b.relation, name=b.beneficiary) if b.relation else "")
+        for b in sorted(mine, key=lambda b: b.start)[:6]), texts.BOOK_MINE_HOW]
+    t.say("\n".join(lines))
 
 
 def pick_mine(t: Turn, items: list[Booking], action: str, label: str) -> None:

@@ -31,7 +31,8 @@ def list_mine(t: Turn) -> None:
     """The asker's recent reports with a button each."""
     mine = uc.list_my_reports(t.uow, t.event.user_id, t.event.chat_id, limit=5)
     if not mine:
-        t.say(texts.NO_REPORTS, texts.MENU_BUTTONS)
+        if "预约" not in t.event.text:  # "我的预约": the booking flow's answer (see booking_view.list_mine)
+            t.say(texts.NO_REPORTS, texts.MENU_BUTTONS)
         return
     lines = [texts.MY_REPORTS.format(n=len(mine))]
     me = t.resident.id if t.resident else None

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from bot import texts
 from bot.app import App
 from bot.events import Reply
 from domain.bookings import Status
@@ -461,3 +462,14 @@ def test_a_move_said_in_own_words_moves_the_booking(bot: App) -> None:
     with bot.uow() as uow:
         saved = uow.bookings.get(number)
     assert saved is not None and saved.status == Status.BOOKED
+
+
+def test_my_bookings_lists_what_is_still_to_come_and_how_to_change_it(bot: App) -> None:
+    chat = Chat(bot, 5030)
+    assert texts.BOOK_MINE_EMPTY in chat.say("我的预约")  # not "没有要取消的预约"
+    number = book_for_mum(chat)
+    out = chat.say("我的预约")
+    assert f"{number} · 助浴 · 明天下午2:00 · 给母亲王秀英" in out and texts.BOOK_MINE_HOW in out, out
+    assert "报修或建议记录" not in out
+    chat.say("我要预约助浴")  # a new booking under way: asking for the list leaves it for the list
+    assert number in chat.say("看看我的预约")

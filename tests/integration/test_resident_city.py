@@ -84,7 +84,7 @@ def test_reads_need_no_community_first(city: App) -> None:  # noqa: F811
     out = chat.say("查一下我的报修")
     assert texts.NO_REPORTS in out and texts.PLACE_ASK not in out, out
     out = chat.say("我的预约")
-    assert texts.BOOK_MINE_NONE in out and texts.PLACE_ASK not in out, out
+    assert texts.BOOK_MINE_EMPTY in out and texts.PLACE_ASK not in out, out
     out = chat.say("我的信息")
     assert texts.MY_DATA_NONE in out and texts.ME_NO_COMMUNITY in out, out
     assert texts.PLACE_ASK not in out and "报修或建议记录" not in out
