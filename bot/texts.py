@@ -38,6 +38,7 @@ ASK_CONTACT = "为了方便社区联系您，请点下面的“分享手机号�
 SHARE_CONTACT_BUTTON = "分享手机号"
 NOT_UNDERSTOOD = "没听明白，您可以说“我要报修”或点下面的按钮。"
 THANKS_REPLY = "不客气！还有别的事随时找我。"
+BYE_REPLY = "好的，再见！有事随时找我。"
 STOPPED = "好的，已经取消了。还有别的事随时说。"
 NOTHING_TO_STOP = "好的。还有别的事随时说。"
 SYSTEM_ERROR = "抱歉，系统出了点问题，刚才这句没能办好，请再发一次。之前填好的内容都还在。"

@@ -126,6 +126,18 @@ RULES: dict[str, tuple[str, ...]] = {
         "麻烦你了",
         "好的谢谢",
         "谢谢了",
+        # Goodbyes end a chat the same way: nothing to do, a kind word back.
+        "再见",
+        "拜拜",
+        "好的再见",
+        "谢谢再见",
+        "没事了",
+        "没事了谢谢",
+        "好的没事了",
+        "好没事了",
+        "那没事了",
+        "就这样吧",
+        "bye",
     ),
     "greet": (
         "你好",

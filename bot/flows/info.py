@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -238,12 +239,15 @@ def help_(t: Turn) -> None:
     t.say(texts.HELP, texts.MENU_BUTTONS)
 
 
+BYE = re.compile(r"再见|拜拜|没事了|就这样|bye", re.IGNORECASE)
+
+
 FLOW = Flow(
     name="info",
     intents={
         "help": help_, "find_shelter": shelters,
         "contact_office": contact_office,
-        "thank": lambda t: t.say(texts.THANKS_REPLY),
+        "thank": lambda t: t.say(texts.BYE_REPLY if BYE.search(t.event.text) else texts.THANKS_REPLY),
         "stop": lambda t: t.say(texts.NOTHING_TO_STOP),
     },
     buttons=BUTTONS, on_button=on_button, on_any_text=picked_estate,

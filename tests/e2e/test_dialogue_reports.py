@@ -354,3 +354,10 @@ def test_an_old_keep_going_button_pressed_while_another_form_is_open_is_no_error
     replies = bot.dialogue.handle(Inbound(chat_id=1022, user_id=1022, kind="button",
                                           data=keep_going.data, message_id=1))
     assert [r.text for r in replies] == ["好的，我们继续。"]
+
+
+def test_a_goodbye_gets_a_goodbye_not_a_puzzled_answer(bot: App) -> None:
+    chat = Chat(bot, 1099)
+    assert "再见" in chat.say("再见") and "没听明白" not in chat.text
+    assert "不客气" in chat.say("谢谢啊")
+    assert "没听明白" not in chat.say("好的，没事了")
