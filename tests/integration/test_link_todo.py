@@ -50,7 +50,7 @@ def todo(app: App, user: int, said: str = "待办") -> tuple[str, list[tuple[int
     return out, lines, buttons
 
 
-def test_a_secretary_sees_a_pending_link_in_todo_and_decides_it_from_there(town: App) -> None:
+def test_a_secretary_sees_a_pending_link_in_todo_and_decides_it_from_there(town: App) -> None:  # noqa: F811
     number = book_for(town, BOOKER, "帮我妈约明天下午两点的助浴", f"王秀英 {MUM_PHONE}")
     with town.tenant(J).uow() as uow:
         [link] = uow.bookings.links_of(BOOKER)
@@ -72,7 +72,7 @@ def test_a_secretary_sees_a_pending_link_in_todo_and_decides_it_from_there(town:
     assert shown(again) == texts.WORKLIST_LINK_DECIDED["confirmed"], shown(again)
 
 
-def test_only_the_links_own_community_and_staff_above_it_see_it(town: App) -> None:
+def test_only_the_links_own_community_and_staff_above_it_see_it(town: App) -> None:  # noqa: F811
     mum = linked(town, J, "王秀英", "母亲", 2)
     # 金竹村's 网格员 decides links as its 书记 does: it is in their 待办 too
     assert todo(town, J_GRID)[1] == [(mum, "母亲王**", "")]
@@ -86,7 +86,7 @@ def test_only_the_links_own_community_and_staff_above_it_see_it(town: App) -> No
     assert link is not None and link.status == "pending"
 
 
-def test_staff_above_see_links_of_their_communities_named_oldest_first_and_counted(town: App) -> None:
+def test_staff_above_see_links_of_their_communities_named_oldest_first_and_counted(town: App) -> None:  # noqa: F811
     mum = linked(town, J, "王秀英", "母亲", 1)
     dad = linked(town, N, "李建国", "父亲", 3)
     aunt = linked(town, A, "张三", "姑姑", 5)  # 社区 A is outside the 街道
