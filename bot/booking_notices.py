@@ -10,7 +10,7 @@ from bot.callbacks import BOOKING, LINK
 from bot.cards import place_label
 from bot.dialogue.turn import reply
 from bot.outbox import enqueue
-from domain.bookings import Booking
+from domain.bookings import BeneficiaryLink, Booking
 from domain.events import BookingChanged, LinkAsked, VisitMarked, VisitRated
 from domain.identity import mask_phone
 from domain.ports import UnitOfWork
@@ -58,24 +58,32 @@ def on_booking(app: App, uow: UnitOfWork, event: BookingChanged, now: datetime) 
     enqueue(uow, service.provider_chat, reply(text, rows), key, now)
 
 
+def link_card(uow: UnitOfWork, link: BeneficiaryLink) -> tuple[str, list[list[tuple[str, str]]]]:
+    """The 核实家属关系 card for staff, with 属实 / 不属实 (checked on press)."""
+    card = texts.BOOK_LINK_CARD.format(
+        booker=_booker(uow, link), name=link.name,
+        phone=mask_phone(link.contact) if link.contact else texts.BOOK_LINK_NO_PHONE,
+        relation=link.relation, roster=texts.BOOK_LINK_ROSTER[link.resident_id is not None])
+    return card, [[LINK.button(texts.BOOK_LINK_YES, "ok", link.id),
+                   LINK.button(texts.BOOK_LINK_NO, "no", link.id)]]
+
+
+def _booker(uow: UnitOfWork, link: BeneficiaryLink) -> str:
+    booker = uow.residents.by_user(link.booker_user_id)
+    return mask_phone(booker.phone) if booker and booker.phone else texts.BOOK_BOOKER_UNKNOWN
+
+
 def on_link(app: App, uow: UnitOfWork, event: LinkAsked, now: datetime) -> None:
     """核实家属关系: a card for the staff chat; and the person named is asked if they use the chat."""
     link = uow.bookings.get_link(event.link_id)
     if link is None or link.id is None:
         return
-    booker = uow.residents.by_user(link.booker_user_id)
-    masked = mask_phone(booker.phone) if booker and booker.phone else texts.BOOK_BOOKER_UNKNOWN
-    card = texts.BOOK_LINK_CARD.format(
-        booker=masked, name=link.name, phone=mask_phone(link.contact) if link.contact else texts.BOOK_LINK_NO_PHONE,
-        relation=link.relation,
-        roster=texts.BOOK_LINK_ROSTER[link.resident_id is not None])
-    rows = [[LINK.button(texts.BOOK_LINK_YES, "ok", link.id),
-             LINK.button(texts.BOOK_LINK_NO, "no", link.id)]]
+    card, rows = link_card(uow, link)
     enqueue(uow, app.config.community.staff_chat_id, reply(card, rows), f"link:{link.id}", now)
     person = uow.residents.get(link.resident_id) if link.resident_id else None
     chat = (person.chat_id or person.user_id) if person else None
     if chat:
-        ask = texts.BOOK_LINK_ASK_PERSON.format(booker=masked, relation=link.relation)
+        ask = texts.BOOK_LINK_ASK_PERSON.format(booker=_booker(uow, link), relation=link.relation)
         rows = [[LINK.button(texts.BOOK_LINK_PERSON_YES, "ok", link.id),
                  LINK.button(texts.BOOK_LINK_PERSON_NO, "no", link.id)]]
         enqueue(uow, chat, reply(ask, rows), f"link:{link.id}:person", now)

@@ -98,7 +98,8 @@ BOOKING = Namespace("bk", {
     "vskip": ("number",), "vx": ("number",),  # the note asked after 已上门 / 未上门: 跳过 / 取消
     "today": ("slug",),  # /今日上门 of one community, for staff above several
 })
-LINK = Namespace("bl", {"ok": ("id",), "no": ("id",)})  # 核实家属关系: staff or the person served
+# 核实家属关系: staff or the person served decide; staff open its card again from 待办
+LINK = Namespace("bl", {"ok": ("id",), "no": ("id",), "card": ("id",)})
 # --- volunteer --- sign-up (skill/time toggles by 1-based index), tasks (take, withdraw), staff
 # (publish/cancel a draft, attendance list, 到了/没来 per task and resident), 求助 (confirm, to task).
 VOLUNTEER = Namespace("v", {

@@ -589,6 +589,11 @@ WORKLIST_SEAL_DUE = "{when}前办好"
 WORKLIST_HELP_LINE = "· 求助{id} · {text} · 待安排 · {when}提出"
 WORKLIST_HELP_BUTTON = "求助{id}"
 WORKLIST_HELP_CHARS = 16  # how much of the resident's words a 待办 line shows
+# A family link waiting for staff: the relation and the surname only (the card shows the rest).
+WORKLIST_LINK_LINE = "· 家属核实{id} · {who} · 待核实 · {when}提出"
+WORKLIST_LINK_BUTTON = "家属核实{id}"
+WORKLIST_LINK_DECIDED = {"confirmed": "这条家属核实已经处理过了：属实。",
+                         "denied": "这条家属核实已经处理过了：不属实。"}
 WORKLIST_REST = "还有{n}件没有列出。"
 WORKLIST_NARROW = "发社区名称（比如“{example}”）可以只看那个社区的待办，也可以点下面的社区。"
 WORKLIST_COMMUNITY_BUTTON = "{community}（{n}件）"

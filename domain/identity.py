@@ -32,6 +32,12 @@ def mask_phone(phone: str) -> str:
     return f"{phone[:3]}****{phone[-4:]}"
 
 
+def mask_name(name: str) -> str:
+    """王**: the surname only, for lists that need not name the person."""
+    name = name.strip()
+    return name[:1] + "*" * (len(name) - 1) if name else ""
+
+
 def id_number_problem(raw: str) -> str | None:
     """Why an 18-digit ID number is invalid (Chinese reason), or None if it is valid."""
     s = (raw or "").strip().upper()

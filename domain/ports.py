@@ -178,6 +178,12 @@ class BookingRepository(Protocol):
                where: Mapping[str, Collection[str] | None] | None = None, city: bool = False,
                limit: int = 100) -> tuple[list[Booking], dict[str, int]]: ...
     def links_of(self, user_id: int) -> list[BeneficiaryLink]: ...
+    def pending_links_backlog(self, community: str | None = None) -> dict[str, Backlog]:
+        """Links waiting for staff per community (of `community` when given), counted by the database."""
+    def oldest_pending_links(self, community: str | None, limit: int) -> list[tuple[datetime, int]]:
+        """(asked at, id) of the `limit` oldest links waiting for staff, nothing decrypted."""
+    def links_many(self, ids: list[int]) -> list[BeneficiaryLink]:
+        """These links, in no particular order."""
     def list(
         self, *, user_id: int | None = None, service: str | None = None,
         statuses: Iterable[BookingStatus] | None = None, since: datetime | None = None,

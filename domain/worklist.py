@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from domain.bookings import BeneficiaryLink
 from domain.reports import Report, Status
 from domain.seals import SealRequest
 from domain.staff import Staff
@@ -71,7 +72,7 @@ def report_due(r: Report) -> datetime:
     return due or r.created_at or LATEST
 
 
-Record = Report | SealRequest | HelpRequest
+Record = Report | SealRequest | HelpRequest | BeneficiaryLink
 
 
 @dataclass(frozen=True)
@@ -108,25 +109,28 @@ class Worklist:
         return [(c, k) for c, k, _ in rest[:n]]
 
 
-REPORT, SEAL, HELP = "report", "seal", "help"
+REPORT, SEAL, HELP, LINK = "report", "seal", "help", "link"
 Ref = tuple[str, str | int]  # (kind, number or id)
 
 
 def pick(reports: list[tuple[datetime, str]], seals: list[tuple[datetime, str]],
-         helps: list[tuple[datetime, int]], limit: int) -> list[Ref]:
+         helps: list[tuple[datetime, int]], limit: int,
+         links: list[tuple[datetime, int]] | None = None) -> list[Ref]:
     """Of each kind's most urgent (due time, number or id; in its own order) the `limit` due first.
 
-    Equal due times keep reports, then certificate requests, then 求助, each in its own order.
+    Equal due times keep reports, then certificate requests, then 求助, then family links, each in
+    its own order.
     """
     keyed: list[tuple[datetime, Ref]] = [(due, (REPORT, n)) for due, n in reports]
     keyed += [(due, (SEAL, n)) for due, n in seals]
     keyed += [(due, (HELP, i)) for due, i in helps]
+    keyed += [(due, (LINK, i)) for due, i in links or []]
     keyed.sort(key=lambda k: k[0])  # stable
     return [ref for _, ref in keyed[:limit]]
 
 
 def due_of(record: Record) -> datetime:
-    """When a pending record of any kind falls due (a 求助: when it was asked)."""
+    """When a pending record of any kind falls due (a 求助 or a family link: when it was asked)."""
     if isinstance(record, Report):
         return report_due(record)
     if isinstance(record, SealRequest):

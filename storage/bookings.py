@@ -16,6 +16,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     UniqueConstraint,
+    func,
     select,
     update,
 )
@@ -23,6 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from domain.bookings import BeneficiaryLink, Booking, Status
+from domain.worklist import Backlog
 from storage.crypto import Crypto
 from storage.models import Base
 from storage.reports import take_number
@@ -261,3 +263,27 @@ class SqlBookingRepository(VisitQueries):
                                     .order_by(BeneficiaryLinkRow.id)
                                     .execution_options(**ANY_COMMUNITY))
         return [self._link(r) for r in rows]
+
+    # --- 待办: links waiting for staff, counted and ordered without decrypting a name ---
+    def _pending_links(self, stmt: Any, community: str | None) -> Any:
+        stmt = stmt.where(BeneficiaryLinkRow.status == "pending")
+        return stmt.where(BeneficiaryLinkRow.community == community) if community is not None else stmt
+
+    def pending_links_backlog(self, community: str | None = None) -> dict[str, Backlog]:
+        """Links waiting for staff per community (of `community` when given), counted by the database."""
+        row = BeneficiaryLinkRow
+        stmt = self._pending_links(select(row.community, func.count(), func.min(row.created_at)), community)
+        return {c: Backlog(n, first) for c, n, first in self.session.execute(stmt.group_by(row.community))}
+
+    def oldest_pending_links(self, community: str | None, limit: int) -> builtins.list[tuple[datetime, int]]:
+        """(asked at, id) of the `limit` oldest links waiting for staff, nothing decrypted."""
+        row = BeneficiaryLinkRow
+        stmt = self._pending_links(select(row.created_at, row.id), community)
+        return [(at, i) for at, i in self.session.execute(stmt.order_by(row.created_at, row.id).limit(limit))]
+
+    def links_many(self, ids: builtins.list[int]) -> builtins.list[BeneficiaryLink]:
+        """These links, in no particular order."""
+        if not ids:
+            return []
+        return [self._link(r) for r in self.session.scalars(select(BeneficiaryLinkRow)
+                                                            .where(BeneficiaryLinkRow.id.in_(ids)))]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from bot import texts
+from bot.booking_notices import link_card
 from bot.callbacks import Callback
 from bot.dialogue.turn import Turn, reply
-from bot.flows.staff import enter
+from bot.flows.staff import enter, labelled
 from bot.outbox import enqueue
 from domain.bookings import BeneficiaryLink
 from domain.errors import NotAllowed, ViewOnly
@@ -16,6 +17,8 @@ def on_button(t: Turn, cb: Callback) -> None:
     """属实 / 不属实 (staff), 是我的家人 / 不是 (the person served), in the link's own community."""
     staff, resident = t.staff, t.resident
     link_id = int(cb.arg())
+    if cb.action == "card":
+        return _card(t, link_id)
     if staff is not None:
         link = t.uow.bookings.get_link(link_id)  # only links of the communities they serve
         if link is None:
@@ -29,6 +32,21 @@ def on_button(t: Turn, cb: Callback) -> None:
     link = uc.decide_link(t.uow, link_id, cb.action == "ok", by=by, staff=staff is not None,
                           resident_id=resident.id if resident else None, now=t.now)
     _answer(t, link)
+
+
+def _card(t: Turn, link_id: int) -> None:
+    """The card again, opened from 待办 by staff of its community or above it (decided: said so)."""
+    if t.staff is None:
+        raise NotAllowed(str(link_id))  # only staff list links; the person named has their own ask
+    link = t.uow.bookings.get_link(link_id)  # only links of the communities they serve
+    if link is None:
+        return _not_theirs(t)
+    enter(t, link.community)
+    if link.status != "pending":
+        t.say(texts.WORKLIST_LINK_DECIDED[link.status])
+        return
+    card, rows = link_card(t.uow, link)
+    t.replies.append(labelled(t, reply(card, rows)))
 
 
 def _enter_own(t: Turn, link_id: int) -> None:

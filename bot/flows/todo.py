@@ -1,6 +1,7 @@
 """待办: every kind of pending work a staff member may act on, most urgent first, bounded.
 
-Reports, certificate requests waiting for a decision and 求助 not yet made a task. Staff above
+Reports, certificate requests waiting for a decision, 求助 not yet made a task and family links
+(家属代办) waiting for staff to say whether they are true. Staff above
 several communities (街道/区/市) see each line's community, the top SHOWN of all of them, and
 narrow to one community by typing its name or pressing its button.
 """
@@ -12,9 +13,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bot import texts
-from bot.callbacks import SEAL, STAFF, VOLUNTEER
+from bot.callbacks import LINK, SEAL, STAFF, VOLUNTEER
 from bot.cards import category_label
 from bot.dialogue.turn import Turn
+from domain.bookings import BeneficiaryLink
+from domain.identity import mask_name
 from domain.reports import STATUS_LABELS, Report, Status
 from domain.seals import SealRequest
 from domain.staff import Staff
@@ -112,6 +115,8 @@ def _button(record: Record) -> tuple[str, str]:
         return STAFF.button(record.number, "card", record.number)
     if isinstance(record, SealRequest):
         return SEAL.button(record.number, "card", record.number)
+    if isinstance(record, BeneficiaryLink):
+        return LINK.button(texts.WORKLIST_LINK_BUTTON.format(id=record.id), "card", record.id or 0)
     return VOLUNTEER.button(texts.WORKLIST_HELP_BUTTON.format(id=record.id), "hv", record.id or 0)
 
 
@@ -123,6 +128,9 @@ def _line(t: Turn, item: Pending, *, labelled: bool) -> str:
         line = _report_line(t, r, app)
     elif isinstance(r, SealRequest):
         line = _seal_line(t, r, app)
+    elif isinstance(r, BeneficiaryLink):
+        line = texts.WORKLIST_LINK_LINE.format(id=r.id, who=r.relation + mask_name(r.name),
+                                               when=texts.format_when(r.created_at or t.now, app.zone, t.now))
     else:
         line = _help_line(t, r, app)
     return texts.STAFF_LEVEL_TASK.format(community=app.config.community.name, line=line) if labelled else line

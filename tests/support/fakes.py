@@ -441,6 +441,19 @@ class FakeBookings:
     def links_of(self, user_id: int) -> list[BeneficiaryLink]:
         return [copy.deepcopy(x) for x in self.links.values() if x.booker_user_id == user_id]
 
+    def _pending_links(self, community: str | None) -> list[BeneficiaryLink]:
+        return sorted((x for x in self.links.values() if x.status == "pending"
+                       and community in (None, x.community)), key=lambda x: (x.created_at or LATEST, x.id or 0))
+
+    def pending_links_backlog(self, community: str | None = None) -> dict[str, Backlog]:
+        return _backlog((x.community, x.created_at or LATEST) for x in self._pending_links(community))
+
+    def oldest_pending_links(self, community: str | None, limit: int) -> list[tuple[datetime, int]]:
+        return [(x.created_at or LATEST, x.id or 0) for x in self._pending_links(community)][:limit]
+
+    def links_many(self, ids: list[int]) -> list[BeneficiaryLink]:
+        return [copy.deepcopy(self.links[i]) for i in ids if i in self.links]
+
 
 class FakeVolunteers:
     """Volunteers, tasks, places and 求助 in memory (places counted as the SQL UPDATE does)."""
