@@ -95,7 +95,7 @@ def offer(t: Turn, entries: Sequence[CommunityEntry]) -> None:
         e = entries[0]
         t.say(texts.PLACE_GUESS.format(community=e.label()),
               [[PLACE.button(texts.PLACE_YES_BUTTON, "pick", e.code), PLACE.button(texts.PLACE_NO_BUTTON, "no")]])
-        t.state.pending = {KEY: {**(t.state.pending.get(KEY) or {}), "guess": e.code}}  # "是的" typed
+        t.state.pending[KEY] = {**(t.state.pending.get(KEY) or {}), "guess": e.code}  # "是的" typed
         return
     t.say(texts.PLACE_WHICH, [*([PLACE.button(e.label(), "pick", e.code)] for e in entries[:6]),
                               [PLACE.button(texts.PLACE_TYPE_BUTTON, "type")]])
