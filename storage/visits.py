@@ -4,7 +4,7 @@ booking repository kept apart so storage/bookings.py stays about writing booking
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -23,9 +23,7 @@ class VisitQueries:
     """Mixin of SqlBookingRepository: reads that may span communities, each one said so."""
 
     session: Session
-
-    def _to_domain(self, row: BookingRow) -> Booking:
-        raise NotImplementedError
+    _to_domain: Callable[[BookingRow], Booking]  # the repository's own row → Booking
 
     def where_is(self, number: str) -> tuple[str, str] | None:
         """A booking's community and service, city-wide: a provider's chat may serve several."""
